@@ -1,0 +1,58 @@
+/** What `list` shows of each server: never a password, only how it is stored. */
+import { fieldValue, readSettings } from "./model";
+
+export type PasswordForm = "none" | "empty" | "literal" | "env" | "encrypted";
+
+export interface ServerSummary {
+  id: string | null;
+  username: string | null;
+  password: PasswordForm;
+  /** Username `~~~Client~~~`: an Anypoint connected app. */
+  connectedApp: boolean;
+  line: number;
+  /** An earlier server has the same id; Maven ignores this one. */
+  shadowed: boolean;
+}
+
+export const CONNECTED_APP_USERNAME = "~~~Client~~~";
+
+export function passwordForm(value: string | undefined): PasswordForm {
+  if (value === undefined) return "none";
+  if (value === "") return "empty";
+  if (/\{[A-Za-z0-9+/=]+\}/.test(value) && !value.includes("${")) return "encrypted";
+  if (value.includes("${")) return "env";
+  return "literal";
+}
+
+export function listServers(text: string): ServerSummary[] {
+  const model = readSettings(text);
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) lineStarts.push(i + 1);
+  }
+  const lineOf = (offset: number): number => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+  const seen = new Set<string>();
+  return model.entries.map((entry) => {
+    const username = fieldValue(model, entry.username) ?? null;
+    const shadowed = entry.id !== undefined && seen.has(entry.id);
+    if (entry.id !== undefined) seen.add(entry.id);
+    return {
+      id: entry.id ?? null,
+      username,
+      password: passwordForm(fieldValue(model, entry.password)),
+      connectedApp: username === CONNECTED_APP_USERNAME,
+      line: lineOf(entry.element.start),
+      shadowed,
+    };
+  });
+}

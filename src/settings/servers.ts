@@ -1,0 +1,194 @@
+/**
+ * The settings.xml operations: pure functions from text to edits. Nothing here touches a file.
+ * Every edit is as small as it can be: a new `<server>` inserted, or the text of `<username>` and
+ * `<password>` replaced; every other character stays as the user wrote it.
+ */
+import { Exit, M2Error, lineColumn } from "../errors";
+import type { Edit } from "../xml/edit";
+import { detectEol, detectIndentUnit, indentAt, lineIndent } from "../xml/layout";
+import type { XmlElement } from "../xml/scan";
+import { fieldValue, readSettings, type ServerEntry, type SettingsModel } from "./model";
+import { checkValue, escapeText } from "./value";
+
+export interface ServerInput {
+  id: string;
+  username: string;
+  password: string;
+}
+
+export type OnExisting = "update" | "keep" | "fail";
+export type ChangeKind = "added" | "updated" | "unchanged" | "removed";
+
+export interface SettingsChange {
+  edits: Edit[];
+  change: ChangeKind;
+  warnings: string[];
+}
+
+/** Elements that Maven's reference order puts before <servers>; a new <servers> goes after the last of them. */
+const BEFORE_SERVERS = new Set(["localRepository", "interactiveMode", "usePluginRegistry", "offline", "pluginGroups"]);
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+const lineOf = (text: string, offset: number): number => lineColumn(text, offset).line;
+
+/** Adds the server, or updates the first server with its id as `onExisting` says. */
+export function upsertServer(text: string, server: ServerInput, onExisting: OnExisting = "update"): SettingsChange {
+  checkValue("server id", server.id);
+  checkValue("username", server.username);
+  checkValue("password", server.password);
+  const model = readSettings(text);
+  const warnings: string[] = [];
+  if (server.password.includes("${")) {
+    warnings.push("the password contains '${', which Maven reads as the start of a property reference");
+  }
+  const matches = model.entries.filter((e) => e.id === server.id);
+  const first = matches[0];
+  if (!first) return { edits: [insertServer(model, server)], change: "added", warnings };
+
+  const firstLine = lineOf(text, first.element.start);
+  if (matches.length > 1) {
+    const lines = matches.slice(1).map((m) => lineOf(text, m.element.start));
+    warnings.push(
+      `server id "${server.id}" appears ${matches.length} times; Maven uses the first (line ${firstLine}), so only that one is considered; the others are at line ${lines.join(", ")}`,
+    );
+  }
+  if (onExisting === "fail") {
+    throw new M2Error(Exit.unsafe, `a server with id "${server.id}" already exists (line ${firstLine})`, {
+      line: firstLine,
+      hint: "Use --on-existing update to replace its credentials, or choose another --server-id.",
+    });
+  }
+  if (onExisting === "keep") return { edits: [], change: "unchanged", warnings };
+  const edits = updateServer(model, first, server);
+  return { edits, change: edits.length > 0 ? "updated" : "unchanged", warnings };
+}
+
+/** Removes every server with the id (Maven would fall back to a later duplicate if only the first went). */
+export function removeServer(text: string, id: string): SettingsChange {
+  const model = readSettings(text);
+  const matches = model.entries.filter((e) => e.id === id);
+  const warnings =
+    matches.length > 1
+      ? [`server id "${id}" appeared ${matches.length} times (lines ${matches.map((m) => lineOf(text, m.element.start)).join(", ")}); all were removed`]
+      : [];
+  return {
+    edits: matches.map((m) => removal(text, m.element)),
+    change: matches.length > 0 ? "removed" : "unchanged",
+    warnings,
+  };
+}
+
+/** Removes whole lines when the element stands alone on them, otherwise exactly the element. */
+function removal(text: string, element: XmlElement): Edit {
+  let b = element.start;
+  while (b > 0 && (text.charCodeAt(b - 1) === 0x20 || text.charCodeAt(b - 1) === 0x09)) b--;
+  let e = element.end;
+  while (e < text.length && (text.charCodeAt(e) === 0x20 || text.charCodeAt(e) === 0x09)) e++;
+  const startsLine = b === 0 || text.charCodeAt(b - 1) === 0x0a || text.charCodeAt(b - 1) === 0x0d;
+  const endsLine = e === text.length || text.charCodeAt(e) === 0x0a || text.charCodeAt(e) === 0x0d;
+  if (!startsLine || !endsLine) return { offset: element.start, length: element.end - element.start, content: "" };
+  const eolLength = text.startsWith("\r\n", e) ? 2 : e < text.length ? 1 : 0;
+  return { offset: b, length: e + eolLength - b, content: "" };
+}
+
+interface Layout {
+  eol: string;
+  unit: string;
+}
+
+function serverXml(server: ServerInput, indent: string, inner: string, { eol }: Layout): string {
+  const field = (name: string, value: string): string => `${eol}${indent}${inner}<${name}>${escapeText(value)}</${name}>`;
+  return (
+    `<server>${field("id", server.id)}${field("username", server.username)}${field("password", server.password)}` +
+    `${eol}${indent}</server>`
+  );
+}
+
+/** The step between a <server>'s indentation and its children's in this file, if any server shows one. */
+function serverInnerUnit(model: SettingsModel, fallback: string): string {
+  for (const { element } of model.entries.slice(0, 50)) {
+    const outer = indentAt(model.text, element.start);
+    const child = element.children[0];
+    const inner = child && indentAt(model.text, child.start);
+    if (outer !== undefined && inner !== undefined && inner.length > outer.length && inner.startsWith(outer)) {
+      return inner.slice(outer.length);
+    }
+  }
+  return fallback;
+}
+
+function insertServer(model: SettingsModel, server: ServerInput): Edit {
+  const { text, settings, servers } = model;
+  const layout: Layout = { eol: detectEol(text), unit: detectIndentUnit(text, settings) };
+  const { eol, unit } = layout;
+  const inner = serverInnerUnit(model, unit);
+
+  if (servers && !servers.selfClosing) {
+    const serversIndent = lineIndent(text, servers.start);
+    const siblings = servers.children.filter((c) => c.name === "server");
+    const last = siblings[siblings.length - 1];
+    const indent = (last && indentAt(text, last.start)) ?? serversIndent + unit;
+    const xml = serverXml(server, indent, inner, layout);
+    // Insert after the last thing in <servers> (element or comment) and whatever ends its line, so that
+    // trailing spaces stay where they were and the lines that close <servers> stay as they are.
+    let p = servers.closeStart;
+    while (p > servers.openEnd && isSpace(text.charCodeAt(p - 1))) p--;
+    const trailing = text.slice(p, servers.closeStart);
+    const lineEnd = trailing.search(/[\r\n]/);
+    if (lineEnd >= 0) return { offset: p + lineEnd, length: 0, content: `${eol}${indent}${xml}` };
+    return { offset: p, length: trailing.length, content: `${eol}${indent}${xml}${eol}${serversIndent}` };
+  }
+
+  if (servers) {
+    // <servers/>: open it up, keeping its start tag as written.
+    const serversIndent = lineIndent(text, servers.start);
+    const indent = serversIndent + unit;
+    const content = `>${eol}${indent}${serverXml(server, indent, inner, layout)}${eol}${serversIndent}</servers>`;
+    return { offset: servers.openEnd - 2, length: 2, content };
+  }
+
+  // No <servers>: create one after the last element Maven's reference order puts before it, else first.
+  const rootIndent = lineIndent(text, settings.start);
+  const anchor = settings.children.filter((c) => BEFORE_SERVERS.has(c.name)).pop();
+  const firstChild = settings.children[0];
+  const indent = (anchor ? indentAt(text, anchor.start) : firstChild && indentAt(text, firstChild.start)) ?? rootIndent + unit;
+  const block =
+    `<servers>${eol}${indent}${unit}${serverXml(server, indent + unit, inner, layout)}` + `${eol}${indent}</servers>`;
+  if (settings.selfClosing) {
+    return { offset: settings.openEnd - 2, length: 2, content: `>${eol}${indent}${block}${eol}${rootIndent}</settings>` };
+  }
+  if (anchor) return { offset: anchor.end, length: 0, content: `${eol}${indent}${block}` };
+  let q = settings.openEnd;
+  while (q < settings.closeStart && isSpace(text.charCodeAt(q))) q++;
+  const gap = text.slice(settings.openEnd, q);
+  if (/[\r\n]/.test(gap)) return { offset: settings.openEnd, length: 0, content: `${eol}${indent}${block}` };
+  const after = q === settings.closeStart ? rootIndent : indent;
+  return { offset: settings.openEnd, length: gap.length, content: `${eol}${indent}${block}${eol}${after}` };
+}
+
+function updateServer(model: SettingsModel, entry: ServerEntry, server: ServerInput): Edit[] {
+  const edits: Edit[] = [];
+  const missing: [string, string][] = [];
+  for (const [name, value] of [["username", server.username], ["password", server.password]] as const) {
+    const element = entry[name];
+    if (!element) missing.push([name, value]);
+    else if (fieldValue(model, element) !== value) {
+      edits.push(
+        element.selfClosing
+          ? { offset: element.start, length: element.end - element.start, content: `<${name}>${escapeText(value)}</${name}>` }
+          : { offset: element.openEnd, length: element.closeStart - element.openEnd, content: escapeText(value) },
+      );
+    }
+  }
+  if (missing.length > 0) {
+    // After <username> when only the password is missing, else after <id>.
+    const anchor = (missing.length === 1 && missing[0]![0] === "password" ? entry.username : entry.idElement)!;
+    const indent = indentAt(model.text, anchor.start);
+    const eol = detectEol(model.text);
+    const content = missing
+      .map(([name, value]) => `${indent === undefined ? "" : eol + indent}<${name}>${escapeText(value)}</${name}>`)
+      .join("");
+    edits.push({ offset: anchor.end, length: 0, content });
+  }
+  return edits;
+}

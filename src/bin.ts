@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { homedir } from "node:os";
+import * as fs from "node:fs/promises";
+import { main } from "./cli";
+
+const io = {
+  env: process.env,
+  home: homedir(),
+  fs,
+  stdout: (text: string) => process.stdout.write(`${text}\n`),
+  stderr: (text: string) => process.stderr.write(`${text}\n`),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  },
+};
+
+process.exitCode = await main(process.argv.slice(2), io);

@@ -1,0 +1,29 @@
+import { M2Error } from "../errors";
+import { readSettingsFile } from "../io/files";
+import { settingsPath } from "../io/paths";
+import { listServers, type ServerSummary } from "../settings/list";
+import { decodeXml } from "../xml/encoding";
+import type { Io } from "./io";
+import { report } from "./output";
+
+export async function list(args: { settings?: string; json: boolean }, io: Io): Promise<void> {
+  const path = settingsPath(args.settings, io.home);
+  const file = await readSettingsFile(io.fs, path);
+  let servers: ServerSummary[] = [];
+  try {
+    if (file.bytes) servers = listServers(decodeXml(file.bytes).text);
+  } catch (e) {
+    throw e instanceof M2Error ? e.inFile(path) : e;
+  }
+  const human =
+    file.bytes === undefined ? [`${path} does not exist yet.`]
+    : servers.length === 0 ? [`${path} has no servers.`]
+    : [
+        `${path}:`,
+        ...servers.map((s) => {
+          const notes = [s.connectedApp ? "Anypoint connected app" : undefined, s.shadowed ? "ignored by Maven: an earlier server has this id" : undefined].filter(Boolean);
+          return `  ${(s.id ?? "(no id)").padEnd(28)} user ${(s.username ?? "-").padEnd(16)} password ${s.password.padEnd(9)} line ${s.line}${notes.length ? `  (${notes.join("; ")})` : ""}`;
+        }),
+      ];
+  report(io, args.json, { settings: path, exists: file.bytes !== undefined, servers }, human);
+}

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 import { homedir } from "node:os";
 import * as fs from "node:fs/promises";
-import { main } from "./cli";
+import { main } from "./cli/main";
+
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+});
 
 const io = {
   env: process.env,
@@ -16,4 +21,4 @@ const io = {
   },
 };
 
-process.exitCode = await main(process.argv.slice(2), io);
+process.exitCode = await main(process.argv.slice(2), io, process.stdout.columns);

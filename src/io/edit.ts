@@ -1,6 +1,6 @@
 /** Read, change, write: the one path every command that edits settings.xml goes through. */
 import { M2Error } from "../errors";
-import { applyEditsToBytes, decodeXml } from "../xml/encoding";
+import { changeBytes } from "../settings/bytes";
 import type { ChangeKind, SettingsChange } from "../settings/servers";
 import template from "../../templates/settings.xml?raw";
 import { readSettingsFile, writeSettingsFile, type Fs } from "./files";
@@ -27,27 +27,17 @@ export async function editSettings(
   { create, beforeWrite }: { create: boolean; beforeWrite?: () => Promise<void> },
 ): Promise<EditOutcome> {
   const file = await readSettingsFile(fs, path);
-  const unchanged = (warnings: string[]): EditOutcome => ({ settings: path, change: "unchanged", warnings, backup: undefined, created: false, mode: file.mode });
-  if (file.bytes === undefined) {
-    if (!create) return unchanged([]);
-    const result = operation(template);
-    await beforeWrite?.();
-    const decoded = decodeXml(Buffer.from(template, "utf8"));
-    const bytes = applyEditsToBytes(Buffer.from(template, "utf8"), decoded, result.edits);
-    await writeSettingsFile(fs, file, bytes);
-    return { settings: path, change: result.change, warnings: result.warnings, backup: undefined, created: true, mode: undefined };
+  if (file.bytes === undefined && !create) {
+    return { settings: path, change: "unchanged", warnings: [], backup: undefined, created: false, mode: undefined };
   }
-  let decoded, result;
+  let result;
   try {
-    decoded = decodeXml(file.bytes);
-    result = operation(decoded.text);
+    result = changeBytes(file.bytes ?? Buffer.from(template, "utf8"), operation);
   } catch (e) {
     throw e instanceof M2Error ? e.inFile(path) : e;
   }
   await beforeWrite?.();
-  if (result.edits.length === 0) return unchanged(result.warnings);
-  const bytes = applyEditsToBytes(file.bytes, decoded, result.edits);
-  if (Buffer.compare(bytes, file.bytes) === 0) return unchanged(result.warnings);
-  const written = await writeSettingsFile(fs, file, bytes);
-  return { settings: path, change: result.change, warnings: result.warnings, ...written, mode: file.mode };
+  const base = { settings: path, change: result.change, warnings: result.warnings, mode: file.mode };
+  if (result.change === "unchanged") return { ...base, backup: undefined, created: false };
+  return { ...base, ...(await writeSettingsFile(fs, file, result.bytes)) };
 }

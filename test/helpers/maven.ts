@@ -1,0 +1,36 @@
+// Runs test/maven/SettingsProbe.java against the jars of the installed Maven, so that what Maven reads
+// is decided by Maven's own code.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+function mavenLib(): string {
+  const home = process.env.MAVEN_HOME ?? dirname(dirname(realpathSync(execFileSync("which", ["mvn"], { encoding: "utf8" }).trim())));
+  const lib = join(home, "lib");
+  if (!existsSync(join(lib, "maven-settings-builder-3.x.jar")) && !existsSync(lib)) throw new Error(`no Maven lib/ at ${lib}`);
+  return lib;
+}
+
+export interface Probe {
+  /** Sends request lines, returns one answer line each. */
+  ask(lines: string[]): string[];
+}
+
+export function compileProbe(): Probe {
+  const lib = mavenLib();
+  const out = mkdtempSync(join(tmpdir(), "anypoint-m2-probe-"));
+  execFileSync("javac", ["-d", out, "-cp", `${lib}/*`, join(import.meta.dirname, "..", "maven", "SettingsProbe.java")], { stdio: "inherit" });
+  const classpath = `${out}:${lib}/*`;
+  return {
+    ask(lines) {
+      const r = spawnSync("java", ["-cp", classpath, "SettingsProbe"], { input: lines.map((l) => `${l}\n`).join(""), encoding: "utf8", maxBuffer: 64 << 20 });
+      if (r.status !== 0) throw new Error(`SettingsProbe failed: ${r.stderr}`);
+      const answers = r.stdout.split("\n").slice(0, -1);
+      if (answers.length !== lines.length) throw new Error(`SettingsProbe answered ${answers.length} of ${lines.length}: ${r.stderr}`);
+      return answers;
+    },
+  };
+}
+
+export const b64 = (s: string): string => Buffer.from(s, "utf8").toString("base64");

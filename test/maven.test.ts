@@ -1,0 +1,56 @@
+// Maven fidelity: for every corpus file and every fixture the engine writes, Maven's effective settings
+// after the change are those before plus exactly the new (or updated) server, with the credentials asked.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { listServers } from "../src/settings/list";
+import { decodeXml } from "../src/xml/encoding";
+import { corpus } from "./helpers/corpus";
+import { upsertBytes } from "./helpers/engine";
+import { b64, compileProbe } from "./helpers/maven";
+
+const USERNAME = "~~~Client~~~";
+const PASSWORD = "0123abcd~?~s&<>\"'Äé漢Ωß";
+const work = mkdtempSync(join(tmpdir(), "anypoint-m2-maven-"));
+
+interface Pair {
+  label: string;
+  line: string;
+}
+
+function pair(label: string, before: Uint8Array, id: string): Pair {
+  const slug = label.replace(/[^A-Za-z0-9.-]/g, "_");
+  const b = join(work, `${slug}.before.xml`);
+  const a = join(work, `${slug}.after.xml`);
+  writeFileSync(b, before);
+  writeFileSync(a, upsertBytes(before, { id, username: USERNAME, password: PASSWORD }).bytes);
+  return { label, line: ["compare", b, a, id, b64(USERNAME), b64(PASSWORD)].join("\t") };
+}
+
+const pairs: Pair[] = [];
+for (const f of corpus().filter((c) => !c.malformed)) {
+  pairs.push(pair(`${f.name} new id`, f.bytes, "anypoint-m2-maven-test"));
+  const existing = listServers(decodeXml(f.bytes).text).find((s) => s.id !== null && !s.shadowed);
+  if (existing) pairs.push(pair(`${f.name} existing id ${existing.id}`, f.bytes, existing.id!));
+}
+const fixtures = join(import.meta.dirname, "..", "fixtures", "engine");
+for (const name of readdirSync(fixtures)) {
+  const c = JSON.parse(readFileSync(join(fixtures, name, "case.json"), "utf8")) as { op: string; error?: unknown; onExisting?: string; server?: { id: string } };
+  if (c.op === "upsert" && !c.error && c.onExisting !== "keep") pairs.push(pair(`fixture ${name}`, readFileSync(join(fixtures, name, "before.xml")), c.server!.id));
+}
+
+describe("Maven reads what anypoint-m2 writes", () => {
+  let answers: string[] = [];
+  beforeAll(() => {
+    answers = compileProbe().ask(pairs.map((p) => p.line));
+  });
+
+  it("covers every well-formed corpus file and fixture", () => {
+    expect(pairs.length).toBeGreaterThan(55 + 40);
+  });
+
+  it.each(pairs.map((p, i) => [p.label, i] as const))("%s", (_, i) => {
+    expect(answers[i]).toBe("ok");
+  });
+});

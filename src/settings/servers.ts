@@ -78,17 +78,28 @@ export function removeServer(text: string, id: string): SettingsChange {
   };
 }
 
-/** Removes whole lines when the element stands alone on them, otherwise exactly the element. */
+/**
+ * The edit that removes an element: the whole line(s) when it stands alone on them; with the line break
+ * and indentation before it when it starts a line and only its parent's end tag follows (the inverse of
+ * how a server is added there); otherwise exactly the element.
+ */
 function removal(text: string, element: XmlElement): Edit {
+  const isBlank = (c: number): boolean => c === 0x20 || c === 0x09;
+  const isBreak = (c: number): boolean => c === 0x0a || c === 0x0d;
   let b = element.start;
-  while (b > 0 && (text.charCodeAt(b - 1) === 0x20 || text.charCodeAt(b - 1) === 0x09)) b--;
+  while (b > 0 && isBlank(text.charCodeAt(b - 1))) b--;
   let e = element.end;
-  while (e < text.length && (text.charCodeAt(e) === 0x20 || text.charCodeAt(e) === 0x09)) e++;
-  const startsLine = b === 0 || text.charCodeAt(b - 1) === 0x0a || text.charCodeAt(b - 1) === 0x0d;
-  const endsLine = e === text.length || text.charCodeAt(e) === 0x0a || text.charCodeAt(e) === 0x0d;
-  if (!startsLine || !endsLine) return { offset: element.start, length: element.end - element.start, content: "" };
-  const eolLength = text.startsWith("\r\n", e) ? 2 : e < text.length ? 1 : 0;
-  return { offset: b, length: e + eolLength - b, content: "" };
+  while (e < text.length && isBlank(text.charCodeAt(e))) e++;
+  const startsLine = b === 0 || isBreak(text.charCodeAt(b - 1));
+  if (startsLine && (e === text.length || isBreak(text.charCodeAt(e)))) {
+    const eolLength = text.startsWith("\r\n", e) ? 2 : e < text.length ? 1 : 0;
+    return { offset: b, length: e + eolLength - b, content: "" };
+  }
+  if (startsLine && b > 0 && text.startsWith("</", e)) {
+    const from = text.startsWith("\r\n", b - 2) ? b - 2 : b - 1;
+    return { offset: from, length: element.end - from, content: "" };
+  }
+  return { offset: element.start, length: element.end - element.start, content: "" };
 }
 
 interface Layout {
@@ -129,13 +140,16 @@ function insertServer(model: SettingsModel, server: ServerInput): Edit {
     const last = siblings[siblings.length - 1];
     const indent = (last && indentAt(text, last.start)) ?? serversIndent + unit;
     const xml = serverXml(server, indent, inner, layout);
-    // Insert after the last thing in <servers> (element or comment) and whatever ends its line, so that
-    // trailing spaces stay where they were and the lines that close <servers> stay as they are.
+    // New lines go right after the line that holds the last thing in <servers> (element or comment), so
+    // that line keeps its trailing spaces and line ending, and the lines that close <servers> stay as they are.
     let p = servers.closeStart;
     while (p > servers.openEnd && isSpace(text.charCodeAt(p - 1))) p--;
     const trailing = text.slice(p, servers.closeStart);
-    const lineEnd = trailing.search(/[\r\n]/);
-    if (lineEnd >= 0) return { offset: p + lineEnd, length: 0, content: `${eol}${indent}${xml}` };
+    const lineBreak = /\r\n|\r|\n/.exec(trailing);
+    if (lineBreak) return { offset: p + lineBreak.index + lineBreak[0].length, length: 0, content: `${indent}${xml}${eol}` };
+    // </servers> shares a line with the last server: the new one goes on lines of its own before it.
+    if (servers.children.length > 0) return { offset: p, length: 0, content: `${eol}${indent}${xml}` };
+    // An empty <servers></servers> on one line is opened up.
     return { offset: p, length: trailing.length, content: `${eol}${indent}${xml}${eol}${serversIndent}` };
   }
 

@@ -1,4 +1,6 @@
 import { changeBytes } from "../../src/settings/bytes";
+import { listServers } from "../../src/settings/list";
+import { decodeXml } from "../../src/xml/encoding";
 import { removeServer, upsertServer, type OnExisting, type ServerInput } from "../../src/settings/servers";
 
 export const upsertBytes = (bytes: Uint8Array, server: ServerInput, onExisting: OnExisting = "update") =>
@@ -17,4 +19,21 @@ export function insertedBlock(before: Uint8Array, after: Uint8Array): Buffer | u
   while (suffix < b.length - prefix && b[b.length - 1 - suffix] === a[a.length - 1 - suffix]) suffix++;
   if (prefix + suffix !== b.length) return undefined;
   return a.subarray(prefix, a.length - suffix);
+}
+
+/**
+ * Whether removing the server `id` from `output` gives back `input`: exactly or, where the file had no
+ * server so that the upsert had to create <servers> or open it up, with an empty one left behind (the
+ * same text but for whitespace and `<servers/>` written open).
+ */
+export function removalRestores(input: Uint8Array, output: Uint8Array, id: string): boolean {
+  const removed = removeBytes(output, id);
+  if (removed.change !== "removed") return false;
+  if (Buffer.compare(removed.bytes, input) === 0) return true;
+  const original = decodeXml(input).text;
+  if (listServers(original).length > 0) return false;
+  const result = decodeXml(removed.bytes).text;
+  const normal = (t: string) => t.replace(/<servers\s*\/>/, "<servers></servers>").replace(/\s+/g, "");
+  const created = result.replace(/(\r\n|\r|\n)[ \t]*<servers>\s*<\/servers>/, "");
+  return created === original || normal(result) === normal(original);
 }

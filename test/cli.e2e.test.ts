@@ -1,0 +1,208 @@
+// End-to-end: the built CLI in a temporary HOME, against a real token server on loopback.
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
+import { run, tempHome, type Run } from "./helpers/cli";
+import { corpusDir } from "./helpers/corpus";
+
+const CLIENT_ID = "0123456789abcdef0123456789abcdef";
+const SECRET = "Sup3r&Secret<Value>";
+const TOKEN = "tok-7f3a9c1e-d00d-4b1e-9a8b-000000000001";
+const env = { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET };
+const outputs: Run[] = [];
+
+async function m2(args: string[], options: Parameters<typeof run>[1]): Promise<Run> {
+  const r = await run(args, options);
+  outputs.push(r);
+  return r;
+}
+
+const settingsOf = (home: string) => join(home, ".m2", "settings.xml");
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+let anypoint: ControlPlane;
+beforeAll(async () => {
+  anypoint = await controlPlane();
+});
+afterAll(async () => {
+  await anypoint.close();
+});
+
+describe("setup", () => {
+  it("creates ~/.m2 (0700) and settings.xml (0600) and prints one JSON object", async () => {
+    const home = tempHome();
+    const r = await m2(["setup", "--no-verify", "--yes", "--json"], { home, env });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      settings: settingsOf(home),
+      serverId: "anypoint-exchange-v3",
+      change: "added",
+      created: true,
+      backup: null,
+      verified: false,
+      warnings: [],
+    });
+    expect(mode(join(home, ".m2"))).toBe(0o700);
+    expect(mode(settingsOf(home))).toBe(0o600);
+    const text = readFileSync(settingsOf(home), "utf8");
+    expect(text).toContain("<username>~~~Client~~~</username>");
+    expect(text).toContain(`<password>${CLIENT_ID}~?~Sup3r&amp;Secret&lt;Value&gt;</password>`);
+  });
+
+  it("checks the credentials with Anypoint before writing", async () => {
+    const home = tempHome();
+    anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
+    const r = await m2(["setup", "--yes", "--base-url", anypoint.url], { home, env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Anypoint accepted");
+    expect(anypoint.requests).toHaveLength(1);
+    expect(anypoint.requests[0]!.headers.accept).toBe("application/json");
+    expect(readFileSync(settingsOf(home), "utf8")).toContain("<id>anypoint-exchange-v3</id>");
+  });
+
+  it("writes nothing when Anypoint rejects the credentials (exit 3)", async () => {
+    const home = tempHome();
+    mkdirSync(join(home, ".m2"));
+    const original = readFileSync(join(corpusDir, "20-SundharML07-sapi-salesforce-implementation.xml"));
+    writeFileSync(settingsOf(home), original);
+    anypoint.handle(tokenEndpoint(CLIENT_ID, "another secret", TOKEN));
+    const r = await m2(["setup", "--yes", "--base-url", anypoint.url], { home, env });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("rejected");
+    expect(readFileSync(settingsOf(home)).equals(original)).toBe(true);
+    expect(readdirSync(join(home, ".m2"))).toEqual(["settings.xml"]);
+  });
+
+  it("keeps the mode of an existing file, backs it up (0600), and writes nothing when run again", async () => {
+    const home = tempHome();
+    mkdirSync(join(home, ".m2"));
+    const original = readFileSync(join(corpusDir, "37-AlbanAndrieu-nabla.xml"));
+    writeFileSync(settingsOf(home), original);
+    chmodSync(settingsOf(home), 0o640);
+    const first = await m2(["setup", "--no-verify", "--yes"], { home, env });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain("can be read by other users");
+    expect(mode(settingsOf(home))).toBe(0o640);
+    expect(mode(`${settingsOf(home)}.bak`)).toBe(0o600);
+    expect(readFileSync(`${settingsOf(home)}.bak`).equals(original)).toBe(true);
+    const written = statSync(settingsOf(home));
+    const again = await m2(["setup", "--no-verify", "--yes", "--json"], { home, env });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ change: "unchanged", backup: null });
+    expect(statSync(settingsOf(home)).ino).toBe(written.ino);
+    expect(statSync(settingsOf(home)).mtimeMs).toBe(written.mtimeMs);
+    expect(readdirSync(join(home, ".m2")).sort()).toEqual(["settings.xml", "settings.xml.bak"]);
+  });
+
+  it("updates a symlinked settings.xml through the link", async () => {
+    const home = tempHome();
+    mkdirSync(join(home, ".m2"));
+    mkdirSync(join(home, "dotfiles"));
+    writeFileSync(join(home, "dotfiles", "settings.xml"), "<settings>\n  <servers>\n  </servers>\n</settings>\n");
+    symlinkSync("../dotfiles/settings.xml", settingsOf(home));
+    const r = await m2(["setup", "--no-verify", "--yes"], { home, env });
+    expect(r.code).toBe(0);
+    expect(lstatSync(settingsOf(home)).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(home, "dotfiles", "settings.xml"), "utf8")).toContain("<id>anypoint-exchange-v3</id>");
+  });
+
+  it("reads the secret from stdin", async () => {
+    const home = tempHome();
+    const r = await m2(["setup", "--client-id", CLIENT_ID, "--client-secret-stdin", "--no-verify", "--yes"], { home, input: `${SECRET}\n` });
+    expect(r.code).toBe(0);
+    expect(readFileSync(settingsOf(home), "utf8")).toContain(`~?~Sup3r&amp;Secret&lt;Value&gt;</password>`);
+  });
+
+  it("refuses a malformed file with exit 5, its position, and leaves it byte for byte", async () => {
+    const home = tempHome();
+    mkdirSync(join(home, ".m2"));
+    const original = readFileSync(join(corpusDir, "59-Jyoti0201-hig-poc-api-repo.xml"));
+    writeFileSync(settingsOf(home), original);
+    const r = await m2(["setup", "--no-verify", "--yes"], { home, env });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain(`${settingsOf(home)}:9:3:`);
+    expect(r.stderr).toContain("Nothing was written.");
+    expect(readFileSync(settingsOf(home)).equals(original)).toBe(true);
+    expect(readdirSync(join(home, ".m2"))).toEqual(["settings.xml"]);
+  });
+
+  it("fails with exit 5 on an existing id with --on-existing fail", async () => {
+    const home = tempHome();
+    await m2(["setup", "--no-verify", "--yes"], { home, env });
+    const before = readFileSync(settingsOf(home));
+    const r = await m2(["setup", "--no-verify", "--yes", "--on-existing", "fail"], { home, env: { ...env, ANYPOINT_CLIENT_SECRET: "other" } });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain("already exists");
+    expect(readFileSync(settingsOf(home)).equals(before)).toBe(true);
+  });
+
+  it("exits 2 at once, naming each missing input, without waiting for stdin", async () => {
+    const home = tempHome();
+    const r = await m2(["setup", "--no-verify"], { home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--client-id");
+    expect(r.stderr).toContain("ANYPOINT_CLIENT_ID");
+    expect(r.stderr).toContain("ANYPOINT_CLIENT_SECRET");
+    expect(existsSync(join(home, ".m2"))).toBe(false);
+  });
+
+  it("exits 6 when the file cannot be written", async () => {
+    const home = tempHome();
+    writeFileSync(join(home, "not-a-folder"), "");
+    const r = await m2(["setup", "--no-verify", "--yes", "--settings", join(home, "not-a-folder", "settings.xml")], { home, env });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain("not a folder");
+  });
+
+  it("exits 2 on an unknown option or a bad choice, with the exit codes in --help", async () => {
+    const home = tempHome();
+    expect((await m2(["setup", "--bogus"], { home, env })).code).toBe(2);
+    expect((await m2(["setup", "--on-existing", "sometimes"], { home, env })).code).toBe(2);
+    const help = await m2(["--help"], { home });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("5    settings file cannot be edited safely (nothing written)");
+  });
+});
+
+describe("list and remove", () => {
+  it("lists servers without password values, then removes one", async () => {
+    const home = tempHome();
+    mkdirSync(join(home, ".m2"));
+    writeFileSync(settingsOf(home), readFileSync(join(corpusDir, "24-AnkitDusad-mule-githubactions-cicd.xml")));
+    await m2(["setup", "--no-verify", "--yes", "--server-id", "my-exchange"], { home, env });
+    const listed = await m2(["list", "--json"], { home });
+    expect(listed.code).toBe(0);
+    const { servers } = JSON.parse(listed.stdout) as { servers: { id: string; password: string; connectedApp: boolean }[] };
+    expect(servers).toHaveLength(9);
+    expect(servers.find((s) => s.id === "my-exchange")).toMatchObject({ password: "literal", connectedApp: true });
+    expect(listed.stdout).not.toContain("REDACTED");
+
+    const removed = await m2(["remove", "my-exchange", "--json"], { home });
+    expect(removed.code).toBe(0);
+    expect(JSON.parse(removed.stdout)).toMatchObject({ change: "removed", serverId: "my-exchange" });
+    expect(readFileSync(settingsOf(home)).equals(readFileSync(join(corpusDir, "24-AnkitDusad-mule-githubactions-cicd.xml")))).toBe(true);
+    const again = await m2(["remove", "my-exchange"], { home });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("nothing changed");
+  });
+
+  it("lists a missing file as not existing yet", async () => {
+    const home = tempHome();
+    const r = await m2(["list", "--json"], { home });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ settings: settingsOf(home), exists: false, servers: [] });
+  });
+});
+
+describe("secrets", () => {
+  it("never appear in any output of any scenario above", () => {
+    expect(outputs.length).toBeGreaterThan(15);
+    for (const r of outputs) {
+      for (const secret of [SECRET, "Sup3r&amp;Secret", TOKEN]) {
+        expect(r.stdout).not.toContain(secret);
+        expect(r.stderr).not.toContain(secret);
+      }
+    }
+  });
+});

@@ -1,0 +1,38 @@
+// Runs the built CLI (dist/cli.js) as a user would, in a temporary HOME.
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const CLI = join(import.meta.dirname, "..", "..", "dist", "cli.js");
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export function tempHome(): string {
+  return mkdtempSync(join(tmpdir(), "anypoint-m2-home-"));
+}
+
+/** Runs `anypoint-m2 args` with only the environment given (plus PATH), stdin closed unless given. */
+export function run(args: string[], { home, env = {}, input, cwd }: { home: string; env?: Record<string, string>; input?: string; cwd?: string }): Promise<Run> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: cwd ?? home,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
+    if (input !== undefined) child.stdin.end(input);
+    else child.stdin.end();
+  });
+}

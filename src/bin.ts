@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { homedir } from "node:os";
-import * as fs from "node:fs/promises";
+import * as fs from "node:fs";
 import { main } from "./cli/main";
 
 // A reader that stops early (`| head`) is not an error.
@@ -21,4 +21,6 @@ const io = {
   },
 };
 
-process.exitCode = await main(process.argv.slice(2), io, process.stdout.columns);
+void main(process.argv.slice(2), io, process.stdout.columns).then((code) => {
+  process.exitCode = code;
+});

@@ -12,7 +12,7 @@ const EXISTING = "<settings>\n  <servers>\n  </servers>\n</settings>\n";
 
 function volume(files: Record<string, string> = {}) {
   const { fs, vol } = memfs(files, "/");
-  return { fs: fs.promises as unknown as Fs, vol, raw: fs };
+  return { fs: fs as unknown as Fs, vol, raw: fs };
 }
 
 const mode = (raw: ReturnType<typeof volume>["raw"], path: string) => raw.statSync(path).mode & 0o777;
@@ -83,9 +83,9 @@ describe("editSettings", () => {
     const { fs, raw } = volume({ "/m2/settings.xml": EXISTING });
     const failing: Fs = {
       ...fs,
-      rename: async (from, to) => {
+      renameSync: (from, to) => {
         if (String(to).endsWith("settings.xml")) throw Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
-        return fs.rename(from, to);
+        fs.renameSync(from, to);
       },
     };
     const error = await editSettings(failing, "/m2/settings.xml", add, { create: true }).catch((e: unknown) => e);

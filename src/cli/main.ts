@@ -4,6 +4,9 @@
  */
 import { Exit, M2Error } from "../errors";
 import type { Io } from "../commands/io";
+import { list } from "../commands/list";
+import { remove } from "../commands/remove";
+import { setup } from "../commands/setup";
 import { fastParse, type Invocation } from "./fast";
 
 function describe(error: M2Error): string {
@@ -16,20 +19,31 @@ function describe(error: M2Error): string {
   return text;
 }
 
+/** yargs, for everything the fast path leaves: help, version, usage errors. */
+async function fullParse(argv: string[], columns: number | undefined): Promise<Invocation | undefined> {
+  try {
+    return await (await import("./yargs")).yargsParse(argv, columns);
+  } catch (e) {
+    if ((e as Error)?.name === "UsageError") throw new M2Error(Exit.usage, (e as Error).message);
+    throw e;
+  }
+}
+
+// The commands are bundled into the entry file: one module to load is faster than several small ones.
 async function run({ command, args }: Invocation, io: Io): Promise<void> {
   switch (command) {
     case "setup":
-      return (await import("../commands/setup")).setup(args as never, io);
+      return setup(args as never, io);
     case "list":
-      return (await import("../commands/list")).list(args as never, io);
+      return list(args as never, io);
     case "remove":
-      return (await import("../commands/remove")).remove(args as never, io);
+      return remove(args as never, io);
   }
 }
 
 export async function main(argv: string[], io: Io, columns?: number): Promise<number> {
   try {
-    const invocation = fastParse(argv) ?? (await (await import("./yargs")).yargsParse(argv, columns));
+    const invocation = fastParse(argv) ?? (await fullParse(argv, columns));
     if (invocation) await run(invocation, io);
     return io.exitCode ?? Exit.ok;
   } catch (error) {

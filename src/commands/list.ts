@@ -6,9 +6,9 @@ import { decodeXml } from "../xml/encoding";
 import type { Io } from "./io";
 import { report } from "./output";
 
-export async function list(args: { settings?: string; json: boolean }, io: Io): Promise<void> {
+export function list(args: { settings?: string; json: boolean }, io: Io): void {
   const path = settingsPath(args.settings, io.home);
-  const file = await readSettingsFile(io.fs, path);
+  const file = readSettingsFile(io.fs, path);
   let servers: ServerSummary[] = [];
   try {
     if (file.bytes) servers = listServers(decodeXml(file.bytes).text);

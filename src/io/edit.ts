@@ -26,7 +26,7 @@ export async function editSettings(
   operation: (text: string) => SettingsChange,
   { create, beforeWrite }: { create: boolean; beforeWrite?: () => Promise<void> },
 ): Promise<EditOutcome> {
-  const file = await readSettingsFile(fs, path);
+  const file = readSettingsFile(fs, path);
   if (file.bytes === undefined && !create) {
     return { settings: path, change: "unchanged", warnings: [], backup: undefined, created: false, mode: undefined };
   }
@@ -39,5 +39,5 @@ export async function editSettings(
   await beforeWrite?.();
   const base = { settings: path, change: result.change, warnings: result.warnings, mode: file.mode };
   if (result.change === "unchanged") return { ...base, backup: undefined, created: false };
-  return { ...base, ...(await writeSettingsFile(fs, file, result.bytes)) };
+  return { ...base, ...writeSettingsFile(fs, file, result.bytes) };
 }

@@ -1,13 +1,18 @@
 /**
  * The file layer: read settings.xml, and write it so that the file on disk is always either the old or
  * the new complete content (temp file in the same folder, flushed, renamed over the target).
- * The file system is passed in, so that tests can run it on memfs.
+ * The file system is passed in, so that tests can run it on memfs. Synchronous on purpose: a CLI has
+ * nothing to do while it waits, and Node's promise-based readFile takes a round trip per 512 KiB.
  */
-import type * as fsp from "node:fs/promises";
+import type * as nodeFs from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { Exit, M2Error } from "../errors";
 
-export type Fs = Pick<typeof fsp, "readFile" | "open" | "rename" | "lstat" | "stat" | "readlink" | "mkdir" | "unlink" | "chmod" | "chown">;
+export type Fs = Pick<
+  typeof nodeFs,
+  | "readFileSync" | "openSync" | "writeSync" | "fsyncSync" | "closeSync" | "fchmodSync" | "fchownSync" | "chmodSync"
+  | "renameSync" | "linkSync" | "lstatSync" | "statSync" | "readlinkSync" | "mkdirSync" | "unlinkSync"
+>;
 
 export interface SettingsFile {
   /** The path as the user named it. */
@@ -39,73 +44,91 @@ function fileError(action: string, path: string, e: unknown): M2Error {
 }
 
 /** Follows a chain of symbolic links (which may end at a file that does not exist yet). */
-async function followLinks(fs: Fs, path: string): Promise<string> {
+function followLinks(fs: Fs, path: string): string {
   let current = path;
   for (let hops = 0; hops < 40; hops++) {
     let stat;
     try {
-      stat = await fs.lstat(current);
+      stat = fs.lstatSync(current);
     } catch (e) {
       if (code(e) === "ENOENT") return current;
       throw e;
     }
     if (!stat.isSymbolicLink()) return current;
-    const link = await fs.readlink(current, "utf8");
+    const link = fs.readlinkSync(current, "utf8");
     current = isAbsolute(link) ? link : resolve(dirname(current), link);
   }
   throw Object.assign(new Error("too many symbolic links"), { code: "ELOOP" });
 }
 
-export async function readSettingsFile(fs: Fs, path: string): Promise<SettingsFile> {
+export function readSettingsFile(fs: Fs, path: string): SettingsFile {
   try {
-    const target = await followLinks(fs, path);
+    const target = followLinks(fs, path);
     let bytes: Uint8Array;
     try {
-      bytes = await fs.readFile(target);
+      bytes = fs.readFileSync(target);
     } catch (e) {
       if (code(e) === "ENOENT") return { path, target, bytes: undefined, mode: undefined, uid: undefined, gid: undefined };
       throw e;
     }
-    const stat = await fs.stat(target);
+    const stat = fs.statSync(target);
     return { path, target, bytes, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
   } catch (e) {
     throw e instanceof M2Error ? e : fileError("read", path, e);
   }
 }
 
-/** Writes bytes to `target` atomically; `like` gives the mode (and owner) to keep. */
-async function writeAtomic(fs: Fs, target: string, bytes: Uint8Array, like: { mode: number; uid?: number; gid?: number }): Promise<void> {
-  const dir = dirname(target);
-  const temp = join(dir, `.${basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
-  let handle: fsp.FileHandle | undefined;
-  let renamed = false;
+const tempBeside = (path: string): string =>
+  join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+
+function removeQuietly(fs: Fs, path: string): void {
   try {
-    handle = await fs.open(temp, "wx", 0o600);
-    await handle.writeFile(bytes);
-    await handle.chmod(like.mode);
-    if (like.uid !== undefined && like.gid !== undefined && process.getuid?.() === 0) {
-      await handle.chown(like.uid, like.gid).catch(() => undefined);
-    }
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await fs.rename(temp, target);
-    renamed = true;
-    await syncDir(fs, dir);
-  } finally {
-    await handle?.close().catch(() => undefined);
-    if (!renamed) await fs.unlink(temp).catch(() => undefined);
+    fs.unlinkSync(path);
+  } catch {
+    /* it may not exist */
   }
 }
 
-async function syncDir(fs: Fs, dir: string): Promise<void> {
+/** Writes a complete, flushed file at `path` (which must not exist) with the mode and owner of `like`. */
+function writeNew(fs: Fs, path: string, bytes: Uint8Array, like: { mode: number; uid?: number; gid?: number }): void {
+  const fd = fs.openSync(path, "wx", 0o600);
+  try {
+    for (let written = 0; written < bytes.length; ) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+    fs.fchmodSync(fd, like.mode);
+    if (like.uid !== undefined && like.gid !== undefined && process.getuid?.() === 0) {
+      try {
+        fs.fchownSync(fd, like.uid, like.gid);
+      } catch {
+        /* keeping the owner is best effort */
+      }
+    }
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Replaces `target` atomically: a temp file in the same folder, flushed, renamed over it. */
+function writeAtomic(fs: Fs, target: string, bytes: Uint8Array, like: { mode: number; uid?: number; gid?: number }): void {
+  const temp = tempBeside(target);
+  try {
+    writeNew(fs, temp, bytes, like);
+    fs.renameSync(temp, target);
+  } catch (e) {
+    removeQuietly(fs, temp);
+    throw e;
+  }
+  syncDir(fs, dirname(target));
+}
+
+function syncDir(fs: Fs, dir: string): void {
   // Makes the rename durable; not every file system lets a folder be opened for that.
   try {
-    const h = await fs.open(dir, "r");
+    const fd = fs.openSync(dir, "r");
     try {
-      await h.sync();
+      fs.fsyncSync(fd);
     } finally {
-      await h.close();
+      fs.closeSync(fd);
     }
   } catch {
     /* best effort */
@@ -122,16 +145,31 @@ export interface WriteResult {
  * Replaces the settings file with `bytes`. An existing file keeps its mode and owner and its previous
  * content goes to `<path>.bak` (0600); a new file is 0600 in a folder created 0700.
  */
-export async function writeSettingsFile(fs: Fs, file: SettingsFile, bytes: Uint8Array): Promise<WriteResult> {
+export function writeSettingsFile(fs: Fs, file: SettingsFile, bytes: Uint8Array): WriteResult {
   try {
     if (file.bytes === undefined) {
-      await fs.mkdir(dirname(file.target), { recursive: true, mode: 0o700 });
-      await writeAtomic(fs, file.target, bytes, { mode: 0o600 });
+      fs.mkdirSync(dirname(file.target), { recursive: true, mode: 0o700 });
+      writeAtomic(fs, file.target, bytes, { mode: 0o600 });
       return { backup: undefined, created: true };
     }
+    // The backup is the old file itself: hard-linked before the new content is renamed over it (no copy
+    // of a large file), or written out where hard links are not possible. Made 0600 once it is the
+    // backup's alone, and put in place only when the new content is.
     const backup = `${file.path}.bak`;
-    await writeAtomic(fs, backup, file.bytes, { mode: 0o600, uid: file.uid, gid: file.gid });
-    await writeAtomic(fs, file.target, bytes, { mode: file.mode ?? 0o600, uid: file.uid, gid: file.gid });
+    const pending = tempBeside(backup);
+    try {
+      try {
+        fs.linkSync(file.target, pending);
+      } catch {
+        writeNew(fs, pending, file.bytes, { mode: 0o600, uid: file.uid, gid: file.gid });
+      }
+      writeAtomic(fs, file.target, bytes, { mode: file.mode ?? 0o600, uid: file.uid, gid: file.gid });
+      fs.chmodSync(pending, 0o600);
+      fs.renameSync(pending, backup);
+    } catch (e) {
+      removeQuietly(fs, pending);
+      throw e;
+    }
     return { backup, created: false };
   } catch (e) {
     throw e instanceof M2Error ? e : fileError("write", file.path, e);

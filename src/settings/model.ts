@@ -19,9 +19,7 @@ export interface SettingsModel {
   entries: ServerEntry[];
 }
 
-/** Maven's reader rejects a repeated field of a server; so do we, before touching the file. */
-const SINGLE_FIELDS = new Set(["id", "username", "password"]);
-
+/** Reads the model; a server with a repeated <id>, <username> or <password> is refused, as Maven does. */
 export function readSettings(text: string): SettingsModel {
   const doc = scanXml(text);
   const settings = doc.root;
@@ -44,22 +42,21 @@ export function readSettings(text: string): SettingsModel {
   const entries: ServerEntry[] = [];
   for (const element of servers?.children ?? []) {
     if (element.name !== "server") continue;
-    const fields = new Map<string, XmlElement>();
+    let idElement: XmlElement | undefined;
+    let username: XmlElement | undefined;
+    let password: XmlElement | undefined;
     for (const child of element.children) {
-      if (!SINGLE_FIELDS.has(child.name)) continue;
-      if (fields.has(child.name)) {
-        throw unsafeAt(text, child.start, `a <server> has more than one <${child.name}>, which Maven rejects`, `Keep one <${child.name}> in that server and run again.`);
+      const name = child.name;
+      const known = name === "id" ? idElement : name === "username" ? username : name === "password" ? password : null;
+      if (known === null) continue;
+      if (known) {
+        throw unsafeAt(text, child.start, `a <server> has more than one <${name}>, which Maven rejects`, `Keep one <${name}> in that server and run again.`);
       }
-      fields.set(child.name, child);
+      if (name === "id") idElement = child;
+      else if (name === "username") username = child;
+      else password = child;
     }
-    const idElement = fields.get("id");
-    entries.push({
-      element,
-      id: idElement ? javaTrim(textContent(text, idElement)) : undefined,
-      idElement,
-      username: fields.get("username"),
-      password: fields.get("password"),
-    });
+    entries.push({ element, id: idElement ? javaTrim(textContent(text, idElement)) : undefined, idElement, username, password });
   }
   return { doc, text, settings, servers, entries };
 }

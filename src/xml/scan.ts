@@ -10,18 +10,122 @@
  */
 import { unsafeAt } from "../errors";
 
-export interface XmlElement {
-  name: string;
+/**
+ * Where each element is, kept in typed arrays rather than one object per element: a 5 MB settings.xml
+ * has 100,000 elements, and objects that all survive cost more in garbage collection than the scan.
+ */
+class ElementTable {
+  count = 0;
+  start: Int32Array;
+  openEnd: Int32Array;
+  closeStart: Int32Array;
+  end: Int32Array;
+  firstChild: Int32Array;
+  lastChild: Int32Array;
+  nextSibling: Int32Array;
+  nameId: Int32Array;
+  readonly names: string[] = [];
+  /** Interned names by length, so that a repeated tag name is recognised without slicing it. */
+  private readonly byLength: number[][] = [];
+
+  constructor(readonly text: string, capacity: number) {
+    this.start = new Int32Array(capacity);
+    this.openEnd = new Int32Array(capacity);
+    this.closeStart = new Int32Array(capacity);
+    this.end = new Int32Array(capacity);
+    this.firstChild = new Int32Array(capacity);
+    this.lastChild = new Int32Array(capacity);
+    this.nextSibling = new Int32Array(capacity);
+    this.nameId = new Int32Array(capacity);
+  }
+
+  /** The id of the name text[from, to), added when new. */
+  intern(from: number, to: number): number {
+    const bucket = (this.byLength[to - from] ??= []);
+    for (const id of bucket) if (this.text.startsWith(this.names[id]!, from)) return id;
+    this.names.push(this.text.slice(from, to));
+    bucket.push(this.names.length - 1);
+    return this.names.length - 1;
+  }
+
+  add(nameId: number, start: number, openEnd: number, parent: number): number {
+    if (this.count === this.start.length) this.grow();
+    const i = this.count++;
+    this.nameId[i] = nameId;
+    this.start[i] = start;
+    this.openEnd[i] = openEnd;
+    this.closeStart[i] = openEnd;
+    this.end[i] = openEnd;
+    this.firstChild[i] = -1;
+    this.lastChild[i] = -1;
+    this.nextSibling[i] = -1;
+    if (parent >= 0) {
+      if (this.lastChild[parent]! < 0) this.firstChild[parent] = i;
+      else this.nextSibling[this.lastChild[parent]!] = i;
+      this.lastChild[parent] = i;
+    }
+    return i;
+  }
+
+  private grow(): void {
+    const bigger = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.start = bigger(this.start);
+    this.openEnd = bigger(this.openEnd);
+    this.closeStart = bigger(this.closeStart);
+    this.end = bigger(this.end);
+    this.firstChild = bigger(this.firstChild);
+    this.lastChild = bigger(this.lastChild);
+    this.nextSibling = bigger(this.nextSibling);
+    this.nameId = bigger(this.nameId);
+  }
+}
+
+/** An element of a scanned document: a view of one row of its table. */
+export class XmlElement {
+  constructor(
+    private readonly table: ElementTable,
+    private readonly index: number,
+  ) {}
+
+  get name(): string {
+    return this.table.names[this.table.nameId[this.index]!]!;
+  }
   /** Offset of the `<` of the start tag. */
-  start: number;
+  get start(): number {
+    return this.table.start[this.index]!;
+  }
   /** Offset just after the `>` of the start tag. */
-  openEnd: number;
+  get openEnd(): number {
+    return this.table.openEnd[this.index]!;
+  }
   /** Offset of the `<` of the end tag (equals openEnd for `<x/>`). */
-  closeStart: number;
+  get closeStart(): number {
+    return this.table.closeStart[this.index]!;
+  }
   /** Offset just after the element. */
-  end: number;
-  selfClosing: boolean;
-  children: XmlElement[];
+  get end(): number {
+    return this.table.end[this.index]!;
+  }
+  get selfClosing(): boolean {
+    return this.table.end[this.index] === this.table.openEnd[this.index];
+  }
+  /** The child elements, in order (a new array each time). */
+  get children(): XmlElement[] {
+    const out: XmlElement[] = [];
+    for (let c = this.table.firstChild[this.index]!; c >= 0; c = this.table.nextSibling[c]!) out.push(new XmlElement(this.table, c));
+    return out;
+  }
+  /** The first child element with this name. */
+  child(name: string): XmlElement | undefined {
+    for (let c = this.table.firstChild[this.index]!; c >= 0; c = this.table.nextSibling[c]!) {
+      if (this.table.names[this.table.nameId[c]!] === name) return new XmlElement(this.table, c);
+    }
+    return undefined;
+  }
 }
 
 export interface XmlDocument {
@@ -42,12 +146,32 @@ const attributeRe = new RegExp(`(${NAME})${S}*=${S}*(?:"([^"<]*)"|'([^'<]*)')`, 
 const endTagRe = new RegExp(`</(${NAME})${S}*>`, "uy");
 const referenceRe = /&(?:(?:amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));/y;
 const invalidCharRe = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const controlCharRe = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const surrogateRe = /[\uD800-\uDFFF]/;
 const declarationRe = new RegExp(
   `<\\?xml${S}+version${S}*=${S}*(?:"1\\.[0-9]+"|'1\\.[0-9]+')` +
     `(?:${S}+encoding${S}*=${S}*(?:"([A-Za-z][A-Za-z0-9._-]*)"|'([A-Za-z][A-Za-z0-9._-]*)'))?` +
     `(?:${S}+standalone${S}*=${S}*(?:"(?:yes|no)"|'(?:yes|no)'))?${S}*\\?>`,
   "y",
 );
+
+const isSpaceCode = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+
+/** The end of the XML name starting at `from`, or -1 when none starts there. ASCII names avoid the regular expression. */
+function scanName(text: string, from: number): number {
+  let i = from;
+  let c = text.charCodeAt(i);
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a) {
+    for (;;) {
+      c = text.charCodeAt(++i);
+      if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x5f || c === 0x3a) continue;
+      if (c < 0x80 || Number.isNaN(c)) return i;
+      break;
+    }
+  }
+  nameRe.lastIndex = from;
+  return nameRe.test(text) ? nameRe.lastIndex : -1;
+}
 
 /** Is a valid XML 1.0 character. */
 export function isXmlChar(codePoint: number): boolean {
@@ -63,8 +187,15 @@ export function isXmlChar(codePoint: number): boolean {
 
 /** The first character XML 1.0 cannot hold, as its offset, or -1. */
 export function findInvalidChar(text: string): number {
-  const m = invalidCharRe.exec(text);
-  return m ? m.index : -1;
+  // One plain character class first (fast on large files); code points only where surrogates occur.
+  const control = controlCharRe.exec(text);
+  const limit = control ? control.index : text.length;
+  const surrogate = surrogateRe.exec(text);
+  if (surrogate && surrogate.index < limit) {
+    const m = invalidCharRe.exec(text);
+    if (m && m.index < limit) return m.index;
+  }
+  return control ? control.index : -1;
 }
 
 /** Parses and checks a whole document. Throws M2Error (exit 5) with line and column when it is not well-formed. */
@@ -90,8 +221,9 @@ export function scanXml(text: string): XmlDocument {
     pos = declarationRe.lastIndex;
   }
 
-  const stack: XmlElement[] = [];
-  let root: XmlElement | undefined;
+  const table = new ElementTable(text, Math.max(64, text.length >> 5));
+  const stack: number[] = [];
+  let root = -1;
   // Next '&' and ']]>' not yet checked: found lazily so that each is searched for once per document.
   let nextAmp = text.indexOf("&", pos);
   let nextCdataEnd = text.indexOf("]]>", pos);
@@ -115,7 +247,7 @@ export function scanXml(text: string): XmlDocument {
       spaceRe.lastIndex = from;
       spaceRe.test(text);
       if (spaceRe.lastIndex < to) {
-        fail(spaceRe.lastIndex, root ? "text after the root element" : "text before the root element");
+        fail(spaceRe.lastIndex, root >= 0 ? "text after the root element" : "text before the root element");
       }
       return;
     }
@@ -137,18 +269,25 @@ export function scanXml(text: string): XmlDocument {
     const next = text.charCodeAt(lt + 1);
 
     if (next === 0x2f /* / */) {
-      endTagRe.lastIndex = lt;
-      const m = endTagRe.exec(text);
-      if (!m) fail(lt, "malformed end tag");
-      const open = stack.pop();
-      if (!open) fail(lt, `end tag </${m![1]}> has no matching start tag`);
-      if (open!.name !== m![1]) {
-        const at = unsafeAt(text, open!.start, "");
-        fail(lt, `expected </${open!.name}> (opened at line ${at.details.line}, column ${at.details.column}) but found </${m![1]}>`);
+      const open = stack.length > 0 ? stack.pop()! : -1;
+      const openName = open >= 0 ? table.names[table.nameId[open]!]! : "";
+      // Fast path: the expected name, then '>' (the regular expression is for everything else).
+      let end = open >= 0 && text.startsWith(openName, lt + 2) ? lt + 2 + openName.length : -1;
+      if (end >= 0 && text.charCodeAt(end) === 0x3e) end++;
+      else {
+        endTagRe.lastIndex = lt;
+        const m = endTagRe.exec(text);
+        if (!m) fail(lt, "malformed end tag");
+        if (open < 0) fail(lt, `end tag </${m![1]}> has no matching start tag`);
+        if (openName !== m![1]) {
+          const at = unsafeAt(text, table.start[open]!, "");
+          fail(lt, `expected </${openName}> (opened at line ${at.details.line}, column ${at.details.column}) but found </${m![1]}>`);
+        }
+        end = endTagRe.lastIndex;
       }
-      open!.closeStart = lt;
-      open!.end = endTagRe.lastIndex;
-      pos = open!.end;
+      table.closeStart[open] = lt;
+      table.end[open] = end;
+      pos = end;
     } else if (next === 0x21 /* ! */) {
       if (text.startsWith("<!--", lt)) {
         const dashes = text.indexOf("--", lt + 4);
@@ -183,18 +322,21 @@ export function scanXml(text: string): XmlDocument {
       if (close !== after && !/[ \t\r\n]/.test(text.charAt(after))) fail(after, "malformed processing instruction");
       pos = close + 2;
     } else {
-      nameRe.lastIndex = lt + 1;
-      const m = nameRe.exec(text);
-      if (!m) fail(lt, "'<' must start a tag (write &lt; for a literal '<')");
-      const name = m![0];
-      let p = nameRe.lastIndex;
+      const nameEnd = scanName(text, lt + 1);
+      if (nameEnd < 0) fail(lt, "'<' must start a tag (write &lt; for a literal '<')");
+      let p = nameEnd;
+      const nameId = table.intern(lt + 1, p);
+      const name = table.names[nameId]!;
       let seen: Set<string> | undefined;
       let openEnd = -1;
       let selfClosing = false;
       for (;;) {
-        spaceRe.lastIndex = p;
-        spaceRe.test(text);
-        const q = spaceRe.lastIndex;
+        let q = p;
+        if (isSpaceCode(text.charCodeAt(q))) {
+          spaceRe.lastIndex = q;
+          spaceRe.test(text);
+          q = spaceRe.lastIndex;
+        }
         const c = text.charCodeAt(q);
         if (c === 0x3e /* > */) {
           openEnd = q + 1;
@@ -219,20 +361,19 @@ export function scanXml(text: string): XmlDocument {
         }
         p = attributeRe.lastIndex;
       }
-      const element: XmlElement = { name, start: lt, openEnd, closeStart: openEnd, end: openEnd, selfClosing, children: [] };
-      const parent = stack[stack.length - 1];
-      if (parent) parent.children.push(element);
-      else if (root) fail(lt, `a second root element <${name}> (a file has exactly one, here <${root.name}>)`);
-      else root = element;
+      const parent = stack.length > 0 ? stack[stack.length - 1]! : -1;
+      if (parent < 0 && root >= 0) fail(lt, `a second root element <${name}> (a file has exactly one, here <${table.names[table.nameId[root]!]}>)`);
+      const element = table.add(nameId, lt, openEnd, parent);
+      if (parent < 0) root = element;
       if (!selfClosing) stack.push(element);
       pos = openEnd;
     }
   }
 
   const unclosed = stack[stack.length - 1];
-  if (unclosed) fail(unclosed.start, `<${unclosed.name}> is never closed`);
-  if (!root) fail(n, "no root element");
-  return { text, root: root!, declaredEncoding };
+  if (unclosed !== undefined) fail(table.start[unclosed]!, `<${table.names[table.nameId[unclosed]!]}> is never closed`);
+  if (root < 0) fail(n, "no root element");
+  return { text, root: new XmlElement(table, root), declaredEncoding };
 }
 
 /** Whitespace in XML's sense, and Java's String.trim() set (everything up to U+0020). */

@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export const CLI = join(import.meta.dirname, "..", "..", "dist", "cli.js");
+export const CLI = join(import.meta.dirname, "..", "..", "dist", "cli.cjs");
 
 export interface Run {
   code: number | null;

@@ -123,6 +123,9 @@ describe("setup", () => {
     expect(r.code).toBe(5);
     expect(r.stderr).toContain(`${settingsOf(home)}:9:3:`);
     expect(r.stderr).toContain("Nothing was written.");
+    const json = await m2(["setup", "--no-verify", "--yes", "--json"], { home, env });
+    expect(json.code).toBe(5);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { exitCode: 5, file: settingsOf(home), line: 9, column: 3 } });
     expect(readFileSync(settingsOf(home)).equals(original)).toBe(true);
     expect(readdirSync(join(home, ".m2"))).toEqual(["settings.xml"]);
   });

@@ -46,13 +46,12 @@ export async function main(argv: string[], io: Io, columns?: number): Promise<nu
     const invocation = fastParse(argv) ?? (await fullParse(argv, columns));
     if (invocation) await run(invocation, io);
     return io.exitCode ?? Exit.ok;
-  } catch (error) {
-    if (error instanceof M2Error) {
-      io.stderr(describe(error));
-      return error.exitCode;
-    }
-    io.stderr(`anypoint-m2: unexpected failure: ${(error as Error)?.message ?? String(error)}`);
-    if (io.env.DEBUG) io.stderr(String((error as Error)?.stack));
-    return Exit.unexpected;
+  } catch (caught) {
+    const error = caught instanceof M2Error ? caught : new M2Error(Exit.unexpected, `unexpected failure: ${(caught as Error)?.message ?? String(caught)}`);
+    io.stderr(describe(error));
+    if (!(caught instanceof M2Error) && io.env.DEBUG) io.stderr(String((caught as Error)?.stack));
+    // A script that asked for JSON gets its one object on stdout, failures included.
+    if (argv.includes("--json")) io.stdout(JSON.stringify({ error: { exitCode: error.exitCode, message: error.message, ...error.details } }));
+    return error.exitCode;
   }
 }

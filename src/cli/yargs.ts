@@ -21,7 +21,7 @@ export async function yargsParse(argv: string[], columns: number | undefined): P
         if (spec.positional) c.positional(spec.positional.name, { type: "string", describe: spec.positional.describe, demandOption: true });
         for (const [name, o] of Object.entries(spec.options)) c.option(name, { ...o, choices: o.choices ? [...o.choices] : undefined });
         for (const [command, description] of spec.examples) c.example(command, description);
-        return c;
+        return c.epilogue(EXIT_CODES);
       },
       (parsed) => {
         const args: Record<string, unknown> = {};

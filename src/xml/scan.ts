@@ -347,7 +347,8 @@ export function scanXml(text: string): XmlDocument {
           selfClosing = true;
           break;
         }
-        if (q === p) fail(q, Number.isNaN(c) ? `start tag <${name}> is never closed` : `malformed start tag <${name}>: expected whitespace, '>' or '/>'`);
+        if (Number.isNaN(c)) fail(lt, `start tag <${name}> is never closed`);
+        if (q === p) fail(q, `malformed start tag <${name}>: expected whitespace, '>' or '/>'`);
         attributeRe.lastIndex = q;
         const a = attributeRe.exec(text);
         if (!a) fail(q, `malformed attribute in <${name}> (values need quotes and may not contain '<')`);

@@ -1,6 +1,7 @@
 // Bundles the CLI into dist/: dist/cli.cjs holds everything an ordinary run needs, in one CommonJS file
-// (Node starts a CommonJS entry faster than an ES module); yargs, needed only for help and usage errors,
-// is dist/yargs.cjs, loaded on demand.
+// (Node starts a CommonJS entry faster than an ES module). What only some runs need is bundled apart and
+// loaded on demand: dist/yargs.cjs (help and usage errors), dist/anypoint.cjs (the credential check, with
+// undici).
 import { readFile, rm } from "node:fs/promises";
 import { build } from "esbuild";
 
@@ -13,11 +14,17 @@ const raw = {
   },
 };
 
-/** `import("./yargs")` from the CLI: the separate bundle, not inlined. */
-const lazyYargs = {
-  name: "lazy-yargs",
+/** Modules imported with `await import(...)` that become bundles of their own: source -> output. */
+const LAZY = { "src/cli/yargs.ts": "yargs", "src/anypoint/token.ts": "anypoint" };
+
+const lazy = {
+  name: "lazy",
   setup(b) {
-    b.onResolve({ filter: /^\.\/yargs$/ }, () => ({ path: "./yargs.cjs", external: true }));
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.kind !== "dynamic-import") return undefined;
+      const source = new URL(`${args.path}.ts`, `file://${args.resolveDir}/`).pathname.replace(`${process.cwd()}/`, "");
+      return LAZY[source] ? { path: `./${LAZY[source]}.cjs`, external: true } : undefined;
+    });
   },
 };
 
@@ -35,5 +42,7 @@ const common = {
 };
 
 await rm("dist", { recursive: true, force: true });
-await build({ ...common, entryPoints: { cli: "src/bin.ts" }, outExtension: { ".js": ".cjs" }, outdir: "dist", plugins: [raw, lazyYargs] });
-await build({ ...common, entryPoints: { yargs: "src/cli/yargs.ts" }, outExtension: { ".js": ".cjs" }, outdir: "dist" });
+await build({ ...common, entryPoints: { cli: "src/bin.ts" }, outExtension: { ".js": ".cjs" }, outdir: "dist", plugins: [raw, lazy] });
+for (const [source, name] of Object.entries(LAZY)) {
+  await build({ ...common, entryPoints: { [name]: source }, outExtension: { ".js": ".cjs" }, outdir: "dist", plugins: [raw, lazy] });
+}

@@ -15,7 +15,7 @@ const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
 const work = mkdtempSync(join(tmpdir(), "anypoint-m2-bench-"));
 const NS = "http://maven.apache.org/SETTINGS/1.0.0";
-const env = { PATH: process.env.PATH, HOME: work, ANYPOINT_CLIENT_SECRET: "benchsecret0123456789" };
+const env = { PATH: `${dirname(process.execPath)}:${process.env.PATH}`, HOME: work, ANYPOINT_CLIENT_SECRET: "benchsecret0123456789" };
 
 if (spawnSync("xmlstarlet", ["--version"]).status !== 0) {
   console.error("bench: xmlstarlet is not installed (apt-get install xmlstarlet)");
@@ -72,7 +72,7 @@ const small = join(work, "small-settings.xml");
 copyFileSync(join(root, "fixtures", "engine", "append-two-space-indent", "before.xml"), small);
 const [nodeMs, listMs] = interleaved([
   { command: process.execPath, args: ["-e", "0"] },
-  { command: process.execPath, args: [cli, "list", "--settings", small] },
+  { command: cli, args: ["list", "--settings", small] },
 ]);
 line(`cold start: node -e 0 ${nodeMs.toFixed(1)} ms, anypoint-m2 list ${listMs.toFixed(1)} ms -> ${(listMs / nodeMs).toFixed(2)}x (target <= 1.6x)`);
 
@@ -89,8 +89,8 @@ function addServer(servers, runs) {
   const [m2Ms, xmlstarletMs] = interleaved(
     [
       {
-        command: process.execPath,
-        args: [cli, "setup", "--no-verify", "--yes", "--client-id", "benchclient", "--settings", ours],
+        command: cli,
+        args: ["setup", "--no-verify", "--yes", "--client-id", "benchclient", "--settings", ours],
         before: fresh(ours),
       },
       {

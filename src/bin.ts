@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
+// "node --": Node 20 reads a script's own --env-file argument as its option and exits when the file is
+// missing (nodejs/node#54232); it stops looking at "--".
 import { homedir } from "node:os";
 import * as fs from "node:fs";
 import { main } from "./cli/main";
@@ -11,6 +13,7 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 const io = {
   env: process.env,
   home: homedir(),
+  cwd: process.cwd(),
   fs,
   stdout: (text: string) => process.stdout.write(`${text}\n`),
   stderr: (text: string) => process.stderr.write(`${text}\n`),

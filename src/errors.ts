@@ -22,8 +22,12 @@ export interface ErrorDetails {
   column?: number;
 }
 
+const BRAND = Symbol.for("anypoint-m2.M2Error");
+
 /** The one error type of anypoint-m2: a message for people and an exit code for scripts. */
 export class M2Error extends Error {
+  readonly [BRAND] = true;
+
   constructor(
     readonly exitCode: ExitCode,
     message: string,
@@ -31,6 +35,11 @@ export class M2Error extends Error {
   ) {
     super(message);
     this.name = "M2Error";
+  }
+
+  /** `instanceof` by brand: the lazily loaded bundles (yargs, network) carry their own copy of this class. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { [BRAND]?: boolean })[BRAND] === true;
   }
 
   /** The same error, told about the file it concerns. */

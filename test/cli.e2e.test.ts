@@ -55,8 +55,8 @@ describe("setup", () => {
     anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
     const r = await m2(["setup", "--yes", "--base-url", anypoint.url], { home, env });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Anypoint accepted");
-    expect(anypoint.requests).toHaveLength(1);
+    expect(r.stdout).toContain("accepted the credentials");
+    expect(anypoint.requests.map((q) => q.url)).toEqual(["/accounts/api/v2/oauth2/token", "/accounts/api/me"]);
     expect(anypoint.requests[0]!.headers.accept).toBe("application/json");
     expect(readFileSync(settingsOf(home), "utf8")).toContain("<id>anypoint-exchange-v3</id>");
   });

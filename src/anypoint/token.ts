@@ -1,84 +1,162 @@
 /**
- * Proves a connected app's credentials by asking Anypoint for a token (OAuth 2.0 client credentials).
- * Loaded only by commands that check credentials. Neither the secret nor the token ever reaches a message.
+ * Proves a connected app's credentials by asking Anypoint for a token (OAuth 2.0 client credentials),
+ * then, best effort, asks who that is. Bundled apart (dist/anypoint.cjs, with undici for proxies) and
+ * loaded only by runs that check credentials. The secret and the token never reach a message.
  */
+import { Agent, fetch, ProxyAgent, type Dispatcher, type Response } from "undici";
 import { Exit, M2Error } from "../errors";
-
-export const DEFAULT_BASE_URL = "https://anypoint.mulesoft.com";
+import { endpoint } from "./endpoint";
+import type { ProxyChoice } from "./proxy";
 
 export interface TokenRequest {
-  baseUrl: string | undefined;
+  base: URL;
   clientId: string;
   clientSecret: string;
+  /** Per attempt. */
   timeoutSeconds: number;
+  proxy: ProxyChoice | undefined;
+  /** Milliseconds before the second attempt (doubled for the third); Retry-After wins when given. */
+  backoffMs?: number;
 }
 
-function baseUrlOf(raw: string | undefined): URL {
-  let url: URL;
-  try {
-    url = new URL(raw ?? DEFAULT_BASE_URL);
-  } catch {
-    throw new M2Error(Exit.usage, `the base URL "${raw}" is not a URL`, { hint: "Pass a full URL such as https://anypoint.mulesoft.com." });
-  }
-  const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname);
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
-    throw new M2Error(Exit.usage, `the base URL must use https (plain http only for loopback addresses): ${url.origin}`);
-  }
-  return url;
+export interface Identity {
+  /** The connected app's name and organisation, when Anypoint said. */
+  app?: string;
+  orgId?: string;
 }
 
-/** Requests a token; resolves when Anypoint accepts the credentials, throws M2Error (exit 3 or 4) otherwise. */
-export async function checkCredentials(request: TokenRequest): Promise<void> {
-  const base = baseUrlOf(request.baseUrl);
-  const url = new URL("accounts/api/v2/oauth2/token", base.href.endsWith("/") ? base : `${base.href}/`);
-  const body = new URLSearchParams({ client_id: request.clientId, client_secret: request.clientSecret, grant_type: "client_credentials" });
-  let response: Response;
+const ATTEMPTS = 3;
+const RETRY_AFTER_CAP_MS = 30_000;
+
+function dispatcherFor(proxy: ProxyChoice | undefined): Dispatcher {
+  if (!proxy) return new Agent();
+  const token = proxy.auth ? `Basic ${Buffer.from(`${proxy.auth.username}:${proxy.auth.password}`).toString("base64")}` : undefined;
+  return new ProxyAgent({ uri: proxy.url.href, token });
+}
+
+/** Removes the secret, the token and any access_token value from text shown to people. */
+function redact(text: string, secrets: string[]): string {
+  let out = text.replace(/("access_token"\s*:\s*")[^"]*/g, "$1***");
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("***");
+  return out;
+}
+
+function retryAfterMs(response: Response): number | undefined {
+  const header = response.headers.get("retry-after");
+  if (!header) return undefined;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS) : undefined;
+}
+
+/** Why a request failed, in a few words: name not resolved, refused, TLS, timed out. */
+function cause(e: unknown, timeoutSeconds: number): string {
+  // undici nests the real error a few causes deep.
+  const chain: (Error & { code?: unknown })[] = [];
+  for (let c = e as (Error & { cause?: unknown }) | undefined; c && chain.length < 6; c = c.cause as typeof c) chain.push(c);
+  if (chain.some((c) => c.name === "TimeoutError")) return `timed out after ${timeoutSeconds} s`;
+  const code = chain.map((c) => c.code).find((c): c is string => typeof c === "string");
+  const message = chain[chain.length - 1]?.message ?? String(e);
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "name not resolved";
+  if (code === "ECONNREFUSED") return "connection refused";
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "connection reset";
+  if (code === "UND_ERR_CONNECT_TIMEOUT") return "connection timed out";
+  const proxyStatus = /Proxy response \((\d+)\)/.exec(message);
+  if (proxyStatus) return `the proxy answered HTTP ${proxyStatus[1]}${proxyStatus[1] === "407" ? " (proxy credentials missing or wrong)" : ""}`;
+  if (/CERT|TLS|SSL/i.test(code ?? "") || /certificate|TLS|SSL/i.test(message)) return `TLS error (${code ?? message})`;
+  return code ? `${code}: ${message}` : message;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Requests a token; resolves with who was authenticated, throws M2Error (exit 3 or 4) otherwise. */
+export async function checkCredentials(request: TokenRequest): Promise<Identity> {
+  const url = endpoint(request.base, "accounts/api/v2/oauth2/token");
+  const where = `${url.origin}${request.proxy ? ` through the proxy from ${request.proxy.source}` : ""}`;
+  const dispatcher = dispatcherFor(request.proxy);
+  const secrets = [request.clientSecret];
   try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: { accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
-      body,
+    let lastProblem = "";
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      let response: Response;
+      let text: string;
+      try {
+        response = await fetch(url, {
+          method: "POST",
+          headers: { accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ client_id: request.clientId, client_secret: request.clientSecret, grant_type: "client_credentials" }).toString(),
+          redirect: "manual",
+          dispatcher,
+          signal: AbortSignal.timeout(request.timeoutSeconds * 1000),
+        });
+        text = await response.text();
+      } catch (e) {
+        const why = cause(e, request.timeoutSeconds);
+        // A server that did not answer within the timeout gets no second wait (nothing ever hangs), and a
+        // proxy that refused will refuse again.
+        if (why.startsWith("timed out") || why.startsWith("the proxy answered") || attempt === ATTEMPTS) {
+          throw new M2Error(Exit.unreachable, `could not reach Anypoint at ${where}: ${why}${attempt > 1 ? ` (attempt ${attempt} of ${ATTEMPTS})` : ""}`, {
+            hint: "Check the network, the proxy settings and --region/--host, or pass --no-verify to write without checking.",
+          });
+        }
+        lastProblem = why;
+        await sleep((request.backoffMs ?? 500) * 2 ** (attempt - 1));
+        continue;
+      }
+      if (response.status === 429 || response.status >= 500) {
+        lastProblem = `HTTP ${response.status}`;
+        if (attempt === ATTEMPTS) break;
+        await sleep(retryAfterMs(response) ?? (request.backoffMs ?? 500) * 2 ** (attempt - 1));
+        continue;
+      }
+      if (response.status === 400 || response.status === 401) {
+        throw new M2Error(Exit.rejected, `Anypoint rejected the credentials (HTTP ${response.status})`, {
+          hint: "Check the client ID and the secret; the connected app must act on its own behalf (client credentials grant).",
+        });
+      }
+      if (response.status === 403) {
+        throw new M2Error(Exit.rejected, "Anypoint refused the connected app (HTTP 403)", {
+          hint: "Give the connected app the Exchange scopes it needs: Exchange Viewer to download, Exchange Contributor to publish.",
+        });
+      }
+      let token: unknown;
+      try {
+        token = (JSON.parse(text) as { access_token?: unknown } | null)?.access_token;
+      } catch {
+        token = undefined;
+      }
+      if (response.ok && typeof token === "string" && token !== "") {
+        return await identify(request, dispatcher, token);
+      }
+      const excerpt = redact(text.replace(/\s+/g, " ").trim(), secrets).slice(0, 120);
+      throw new M2Error(
+        Exit.unreachable,
+        `unexpected response from ${where} (HTTP ${response.status}${response.ok ? ", no access_token" : ""}): ${excerpt || "empty body"}`,
+        { hint: "A proxy or a wrong --host/--base-url may have answered instead of Anypoint." },
+      );
+    }
+    throw new M2Error(Exit.unreachable, `Anypoint at ${where} kept failing (${lastProblem}, ${ATTEMPTS} attempts)`, {
+      hint: "Try again later, or pass --no-verify to write without checking.",
+    });
+  } finally {
+    await dispatcher.close().catch(() => undefined);
+  }
+}
+
+/** Best effort: which app and organisation the token belongs to. Never fails the check. */
+async function identify(request: TokenRequest, dispatcher: Dispatcher, token: string): Promise<Identity> {
+  try {
+    const response = await fetch(endpoint(request.base, "accounts/api/me"), {
+      headers: { accept: "application/json", authorization: `Bearer ${token}` },
+      dispatcher,
       signal: AbortSignal.timeout(request.timeoutSeconds * 1000),
     });
-  } catch (e) {
-    throw unreachable(url, e);
-  }
-  const text = await response.text().catch(() => "");
-  if (response.status === 400 || response.status === 401) {
-    throw new M2Error(Exit.rejected, `Anypoint rejected the credentials (HTTP ${response.status})`, {
-      hint: "Check the client ID and secret of the connected app; it must act on its own behalf (client credentials grant).",
-    });
-  }
-  if (response.status === 403) {
-    throw new M2Error(Exit.rejected, "Anypoint refused the connected app (HTTP 403)", {
-      hint: "Give the connected app the Exchange scopes it needs (Exchange Viewer to download, Exchange Contributor to publish).",
-    });
-  }
-  let token: unknown;
-  try {
-    token = (JSON.parse(text) as { access_token?: unknown }).access_token;
+    if (!response.ok) return {};
+    const me = (await response.json()) as { client?: { name?: unknown; org_id?: unknown } } | null;
+    const app = typeof me?.client?.name === "string" ? me.client.name : undefined;
+    const orgId = typeof me?.client?.org_id === "string" ? me.client.org_id : undefined;
+    return { app, orgId };
   } catch {
-    token = undefined;
+    return {};
   }
-  if (!response.ok || typeof token !== "string" || token === "") {
-    const excerpt = text.replace(/\s+/g, " ").slice(0, 80);
-    const safe = [request.clientSecret, typeof token === "string" ? token : ""]
-      .filter((secret) => secret.length > 0)
-      .reduce((t, secret) => t.split(secret).join("***"), excerpt);
-    throw new M2Error(Exit.unreachable, `unexpected response from ${url.origin} (HTTP ${response.status}): ${safe || "empty body"}`);
-  }
-}
-
-function unreachable(url: URL, e: unknown): M2Error {
-  const err = e as Error & { cause?: { code?: string } };
-  const code = err.cause?.code;
-  const why =
-    err.name === "TimeoutError" ? "timed out"
-    : code === "ENOTFOUND" || code === "EAI_AGAIN" ? "name not resolved"
-    : code === "ECONNREFUSED" ? "connection refused"
-    : code?.startsWith("ERR_TLS") || code?.includes("CERT") ? "TLS error"
-    : (code ?? err.message);
-  return new M2Error(Exit.unreachable, `could not reach Anypoint at ${url.origin}: ${why}`, {
-    hint: "Check the network and proxy settings, or pass --no-verify to write without checking.",
-  });
 }

@@ -18,21 +18,34 @@ export function fastParse(argv: string[]): Invocation | undefined {
   for (const [name, o] of Object.entries(spec.options)) {
     options[name] = { type: o.type === "boolean" ? "boolean" : "string", ...(o.alias ? { short: o.alias } : {}) };
   }
+  // `--no-<name>` of a negatable string option: false (node:util knows negation for booleans only).
+  const negated = new Set<string>();
+  const rest = argv.slice(1).filter((arg) => {
+    const name = arg.startsWith("--no-") ? arg.slice(5) : undefined;
+    if (name === undefined || !spec.options[name]?.negatable) return true;
+    negated.add(name);
+    return false;
+  });
   let parsed;
   try {
-    parsed = parseArgs({ args: argv.slice(1), options, allowPositionals: true, allowNegative: true, strict: true });
+    parsed = parseArgs({ args: rest, options, allowPositionals: true, allowNegative: true, strict: true });
   } catch {
     return undefined;
   }
   if (parsed.positionals.length !== (spec.positional ? 1 : 0)) return undefined;
   const args: Record<string, unknown> = {};
   for (const [name, o] of Object.entries(spec.options)) {
+    if (negated.has(name)) {
+      if (parsed.values[name] !== undefined) return undefined;
+      args[camel(name)] = false;
+      continue;
+    }
     let value: unknown = parsed.values[name] ?? o.default;
     if (value !== undefined && o.type === "number") {
       value = Number(value);
       if (!Number.isFinite(value)) return undefined;
     }
-    if (o.choices && !o.choices.includes(value as string)) return undefined;
+    if (o.choices && value !== undefined && !o.choices.includes(value as string)) return undefined;
     args[camel(name)] = value;
   }
   if (spec.positional) args[spec.positional.name] = parsed.positionals[0];

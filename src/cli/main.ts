@@ -7,6 +7,7 @@ import type { Io } from "../commands/io";
 import { list } from "../commands/list";
 import { remove } from "../commands/remove";
 import { setup } from "../commands/setup";
+import { verify } from "../commands/verify";
 import { fastParse, type Invocation } from "./fast";
 
 function describe(error: M2Error): string {
@@ -19,21 +20,13 @@ function describe(error: M2Error): string {
   return text;
 }
 
-/** yargs, for everything the fast path leaves: help, version, usage errors. */
-async function fullParse(argv: string[], columns: number | undefined): Promise<Invocation | undefined> {
-  try {
-    return await (await import("./yargs")).yargsParse(argv, columns);
-  } catch (e) {
-    if ((e as Error)?.name === "UsageError") throw new M2Error(Exit.usage, (e as Error).message);
-    throw e;
-  }
-}
-
 // The commands are bundled into the entry file: one module to load is faster than several small ones.
 async function run({ command, args }: Invocation, io: Io): Promise<void> {
   switch (command) {
     case "setup":
       return setup(args as never, io);
+    case "verify":
+      return verify(args as never, io);
     case "list":
       return list(args as never, io);
     case "remove":
@@ -43,7 +36,7 @@ async function run({ command, args }: Invocation, io: Io): Promise<void> {
 
 export async function main(argv: string[], io: Io, columns?: number): Promise<number> {
   try {
-    const invocation = fastParse(argv) ?? (await fullParse(argv, columns));
+    const invocation = fastParse(argv) ?? (await (await import("./yargs")).yargsParse(argv, columns));
     if (invocation) await run(invocation, io);
     return io.exitCode ?? Exit.ok;
   } catch (caught) {

@@ -9,39 +9,58 @@ export interface OptionSpec {
   defaultDescription?: string;
   choices?: readonly string[];
   alias?: string;
+  /** A string option that `--no-<name>` turns off (its value is then false). */
+  negatable?: boolean;
 }
 
 export interface CommandSpec {
-  name: "setup" | "list" | "remove";
+  name: "setup" | "verify" | "list" | "remove";
   describe: string;
   positional?: { name: string; describe: string };
   options: Record<string, OptionSpec>;
   examples: [string, string][];
 }
 
-const settings: OptionSpec = { type: "string", describe: "Maven settings file to edit", defaultDescription: "~/.m2/settings.xml" };
+const settings: OptionSpec = { type: "string", describe: "Maven settings file", defaultDescription: "~/.m2/settings.xml" };
 const json: OptionSpec = { type: "boolean", describe: "print one JSON object on stdout", default: false };
+const serverId: OptionSpec = { type: "string", default: "anypoint-exchange-v3", describe: "<server> id; must match the repository id in your pom.xml" };
+
+/** Where Anypoint is, how long to wait for it, and the env file. */
+const connection: Record<string, OptionSpec> = {
+  region: { type: "string", choices: ["us", "eu", "gov", "ca", "jp"], describe: "Anypoint control plane region", defaultDescription: "us" },
+  host: { type: "string", describe: "control plane host name, e.g. eu1.anypoint.mulesoft.com [env: ANYPOINT_HOST]" },
+  "base-url": { type: "string", describe: "control plane URL, for private endpoints [env: ANYPOINT_BASE_URL]" },
+  timeout: { type: "number", default: 10, describe: "seconds to wait for each request to Anypoint" },
+  "env-file": { type: "string", negatable: true, describe: "read variables from this file (--no-env-file: none)", defaultDescription: "./.env when it exists" },
+};
 
 export const COMMANDS: CommandSpec[] = [
   {
     name: "setup",
-    describe: "add or update the Exchange <server> in settings.xml",
+    describe: "check the connected app's credentials, then add or update its <server> in settings.xml",
     options: {
       "client-id": { type: "string", describe: "connected app client ID [env: ANYPOINT_CLIENT_ID]" },
       "client-secret-stdin": { type: "boolean", describe: "read the client secret from stdin [else env: ANYPOINT_CLIENT_SECRET]" },
-      "server-id": { type: "string", default: "anypoint-exchange-v3", describe: "<server> id; must match the repository id in your pom.xml" },
+      "client-secret": { type: "string", describe: "the client secret (visible to other users: prefer the environment or stdin)" },
+      "server-id": serverId,
       settings,
       "on-existing": { type: "string", choices: ["update", "keep", "fail"], default: "update", describe: "what to do when the server id already exists" },
       verify: { type: "boolean", default: true, describe: "request a token before writing (--no-verify to skip)" },
-      "base-url": { type: "string", describe: "Anypoint control plane URL [env: ANYPOINT_BASE_URL]", defaultDescription: "https://anypoint.mulesoft.com" },
-      timeout: { type: "number", default: 10, describe: "seconds to wait for Anypoint" },
+      ...connection,
       yes: { type: "boolean", alias: "y", default: false, describe: "do not ask for confirmation" },
       json,
     },
     examples: [
       ["ANYPOINT_CLIENT_SECRET=... $0 setup --client-id 0123abcd", "check the credentials, then write the server"],
-      ["printf %s \"$SECRET\" | $0 setup --client-id 0123abcd --client-secret-stdin --no-verify --yes", "offline image build: secret from stdin, no check"],
+      ["$0 setup --region eu --env-file ci.env", "credentials from ci.env, control plane in the EU"],
+      ['printf %s "$SECRET" | $0 setup --client-id 0123abcd --client-secret-stdin --no-verify --yes', "offline image build: secret from stdin, no check"],
     ],
+  },
+  {
+    name: "verify",
+    describe: "check the credentials stored in settings.xml with Anypoint again",
+    options: { "server-id": serverId, settings, ...connection, json },
+    examples: [["$0 verify --server-id anypoint-exchange-v3", "does the stored connected app still get a token?"]],
   },
   {
     name: "list",

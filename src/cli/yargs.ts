@@ -1,9 +1,9 @@
 /**
  * The full parser, for help, version and usage errors; built from the same table as the fast path.
- * Bundled apart from the CLI (dist/yargs.cjs) and loaded only when needed, so it shares no classes with
- * it: a usage error is an Error named "UsageError", which the CLI turns into exit 2.
+ * Bundled apart from the CLI (dist/yargs.cjs) and loaded only when needed.
  */
 import yargs from "yargs";
+import { Exit, M2Error } from "../errors";
 import type { Invocation } from "./fast";
 import { camel, COMMANDS, EXIT_CODES } from "./spec";
 
@@ -32,7 +32,7 @@ export async function yargsParse(argv: string[], columns: number | undefined): P
     );
   }
   await y
-    .demandCommand(1, "Name a command: setup, list or remove (see --help).")
+    .demandCommand(1, "Name a command: setup, verify, list or remove (see --help).")
     .strict()
     .epilogue(EXIT_CODES)
     .help()
@@ -41,7 +41,7 @@ export async function yargsParse(argv: string[], columns: number | undefined): P
     .wrap(Math.min(100, columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? Object.assign(new Error(message), { name: "UsageError" });
+      throw error ?? new M2Error(Exit.usage, message);
     })
     .parseAsync();
   return invocation;

@@ -4,6 +4,7 @@ import type { Fs } from "../io/files";
 export interface Io {
   env: Record<string, string | undefined>;
   home: string;
+  cwd: string;
   fs: Fs;
   stdout(text: string): void;
   stderr(text: string): void;

@@ -17,14 +17,14 @@ export interface EditOutcome {
 
 /**
  * Applies `operation` to the settings file. A file that does not exist starts from templates/settings.xml
- * when `create` is set, and is left alone otherwise. `beforeWrite` runs once the change is known and
- * may throw to stop it. Nothing is written when nothing changes.
+ * when `create` is set, and is left alone otherwise. `beforeWrite` runs once the change is known (with the
+ * file's current text) and may throw to stop it. Nothing is written when nothing changes.
  */
 export async function editSettings(
   fs: Fs,
   path: string,
   operation: (text: string) => SettingsChange,
-  { create, beforeWrite }: { create: boolean; beforeWrite?: () => Promise<void> },
+  { create, beforeWrite }: { create: boolean; beforeWrite?: (text: string) => Promise<void> },
 ): Promise<EditOutcome> {
   const file = readSettingsFile(fs, path);
   if (file.bytes === undefined && !create) {
@@ -36,7 +36,7 @@ export async function editSettings(
   } catch (e) {
     throw e instanceof M2Error ? e.inFile(path) : e;
   }
-  await beforeWrite?.();
+  await beforeWrite?.(result.text);
   const base = { settings: path, change: result.change, warnings: result.warnings, mode: file.mode };
   if (result.change === "unchanged") return { ...base, backup: undefined, created: false };
   return { ...base, ...writeSettingsFile(fs, file, result.bytes) };

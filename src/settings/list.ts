@@ -1,4 +1,5 @@
 /** What `list` shows of each server: never a password, only how it is stored. */
+import { isEncrypted } from "./interpolate";
 import { fieldValue, readSettings } from "./model";
 
 export type PasswordForm = "none" | "empty" | "literal" | "env" | "encrypted";
@@ -19,7 +20,7 @@ export const CONNECTED_APP_USERNAME = "~~~Client~~~";
 export function passwordForm(value: string | undefined): PasswordForm {
   if (value === undefined) return "none";
   if (value === "") return "empty";
-  if (/\{[A-Za-z0-9+/=]+\}/.test(value) && !value.includes("${")) return "encrypted";
+  if (isEncrypted(value) && !value.includes("${")) return "encrypted";
   if (value.includes("${")) return "env";
   return "literal";
 }

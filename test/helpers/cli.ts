@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 export const CLI = join(import.meta.dirname, "..", "..", "dist", "cli.cjs");
 
@@ -21,9 +21,10 @@ export function tempHome(): string {
 export function run(args: string[], { home, env = {}, input, cwd }: { home: string; env?: Record<string, string>; input?: string; cwd?: string }): Promise<Run> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    // The executable itself, through its #! line, as npx and a shell run it.
+    const child = spawn(CLI, args, {
       cwd: cwd ?? home,
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, ...env },
+      env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`, HOME: home, ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

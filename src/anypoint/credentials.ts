@@ -1,0 +1,59 @@
+/**
+ * Where the connected app's credentials come from, highest first: flags, the environment, the env file
+ * (already merged under the environment by the caller), stdin for the secret. Values are trimmed with a
+ * warning; a missing one is an error naming every place it could have come from.
+ */
+import { Exit, M2Error } from "../errors";
+
+export interface CredentialInput {
+  clientId?: string;
+  clientSecret?: string;
+  /** The secret as read from stdin (--client-secret-stdin). */
+  stdinSecret?: string;
+  /** The environment with the env file's variables under it. */
+  env: Record<string, string | undefined>;
+  /** Whether an env file was read, and which. */
+  envFile?: string;
+}
+
+export interface Credentials {
+  clientId: string;
+  clientSecret: string;
+  warnings: string[];
+}
+
+export const SEPARATOR = "~?~";
+
+function pick(label: string, candidates: [string | undefined, string][], warnings: string[]): string | undefined {
+  for (const [value, source] of candidates) {
+    if (value === undefined) continue;
+    const trimmed = value.trim();
+    if (trimmed !== value) warnings.push(`the ${label} from ${source} had whitespace around it; it was trimmed`);
+    if (trimmed === "") throw new M2Error(Exit.usage, `the ${label} from ${source} is empty`);
+    return trimmed;
+  }
+  return undefined;
+}
+
+export function resolveCredentials(input: CredentialInput): Credentials {
+  const warnings: string[] = [];
+  const envSource = (name: string) => (input.envFile && input.env[name] !== undefined ? `${name} (environment or ${input.envFile})` : name);
+  const clientId = pick("client ID", [[input.clientId, "--client-id"], [input.env.ANYPOINT_CLIENT_ID, envSource("ANYPOINT_CLIENT_ID")]], warnings);
+  if (input.clientSecret !== undefined) {
+    warnings.push("--client-secret is visible to other users in the process list and stays in your shell history; prefer ANYPOINT_CLIENT_SECRET or --client-secret-stdin");
+  }
+  const stdin = input.stdinSecret?.replace(/\r?\n$/, "");
+  const clientSecret = pick(
+    "client secret",
+    [[input.clientSecret, "--client-secret"], [stdin, "stdin"], [input.env.ANYPOINT_CLIENT_SECRET, envSource("ANYPOINT_CLIENT_SECRET")]],
+    warnings,
+  );
+  const missing: string[] = [];
+  if (!clientId) missing.push("client ID: pass --client-id, or set ANYPOINT_CLIENT_ID (in the environment or a .env file)");
+  if (!clientSecret) missing.push("client secret: set ANYPOINT_CLIENT_SECRET (in the environment or a .env file), or pass --client-secret-stdin");
+  if (missing.length > 0) throw new M2Error(Exit.usage, `missing input:\n  ${missing.join("\n  ")}`);
+  if (clientId!.includes(SEPARATOR)) {
+    throw new M2Error(Exit.usage, `the client ID contains "${SEPARATOR}", which separates it from the secret in the password`);
+  }
+  return { clientId: clientId!, clientSecret: clientSecret!, warnings };
+}

@@ -1,0 +1,77 @@
+/** Where the Anypoint control plane is: a region, a host, or a full URL; never a silent pick between them. */
+import { Exit, M2Error } from "../errors";
+
+export const REGIONS = {
+  us: "anypoint.mulesoft.com",
+  eu: "eu1.anypoint.mulesoft.com",
+  gov: "gov.anypoint.mulesoft.com",
+  ca: "ca1.platform.mulesoft.com",
+  jp: "jp1.platform.mulesoft.com",
+} as const;
+
+export type Region = keyof typeof REGIONS;
+
+export interface EndpointChoice {
+  region?: string;
+  host?: string;
+  baseUrl?: string;
+}
+
+const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
+
+function fromHost(host: string, source: string): URL {
+  if (host.includes("://") || host.includes("/")) {
+    throw new M2Error(Exit.usage, `${source} takes a host name without scheme or path, not "${host}"`, { hint: "Use --base-url (or ANYPOINT_BASE_URL) for a full URL." });
+  }
+  try {
+    return new URL(`https://${host}`);
+  } catch {
+    throw new M2Error(Exit.usage, `${source} "${host}" is not a host name`);
+  }
+}
+
+function fromUrl(raw: string, source: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new M2Error(Exit.usage, `${source} "${raw}" is not a URL`, { hint: "Give a full URL such as https://anypoint.mulesoft.com." });
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.test(url.hostname))) {
+    throw new M2Error(Exit.usage, `${source} must use https (plain http only for loopback addresses): ${url.origin}`);
+  }
+  return url;
+}
+
+/**
+ * The control plane's base URL. Flags win over the environment; two choices at the same level
+ * (say --region and --host, or ANYPOINT_HOST and ANYPOINT_BASE_URL) are a usage error.
+ */
+export function resolveBaseUrl(flags: EndpointChoice, env: Record<string, string | undefined>): URL {
+  const fromFlags = [
+    flags.region !== undefined ? "--region" : undefined,
+    flags.host !== undefined ? "--host" : undefined,
+    flags.baseUrl !== undefined ? "--base-url" : undefined,
+  ].filter((x): x is string => x !== undefined);
+  if (fromFlags.length > 1) {
+    throw new M2Error(Exit.usage, `${fromFlags.join(" and ")} both say where Anypoint is; give one of them`);
+  }
+  if (flags.region !== undefined) {
+    const host = REGIONS[flags.region as Region];
+    if (!host) throw new M2Error(Exit.usage, `unknown region "${flags.region}"`, { hint: `Regions: ${Object.keys(REGIONS).join(", ")}.` });
+    return new URL(`https://${host}`);
+  }
+  if (flags.host !== undefined) return fromHost(flags.host, "--host");
+  if (flags.baseUrl !== undefined) return fromUrl(flags.baseUrl, "--base-url");
+  const envHost = env.ANYPOINT_HOST || undefined;
+  const envUrl = env.ANYPOINT_BASE_URL || undefined;
+  if (envHost && envUrl) throw new M2Error(Exit.usage, "ANYPOINT_HOST and ANYPOINT_BASE_URL are both set; unset one of them");
+  if (envHost) return fromHost(envHost, "ANYPOINT_HOST");
+  if (envUrl) return fromUrl(envUrl, "ANYPOINT_BASE_URL");
+  return new URL(`https://${REGIONS.us}`);
+}
+
+/** base + path, keeping any path prefix of the base (private endpoints). */
+export function endpoint(base: URL, path: string): URL {
+  return new URL(path.replace(/^\//, ""), base.href.endsWith("/") ? base : `${base.href}/`);
+}

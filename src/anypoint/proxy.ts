@@ -1,0 +1,77 @@
+/**
+ * Which proxy a request to Anypoint goes through: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case) when
+ * any is set, else the active <proxy> of the settings.xml being edited, where Maven users declared theirs.
+ */
+import type { SettingsProxy } from "../settings/proxies";
+
+export interface ProxyChoice {
+  url: URL;
+  /** "user:password" for the proxy, when it needs one. */
+  auth?: { username: string; password: string };
+  /** Where it was configured, for messages: "HTTPS_PROXY" or "settings.xml <proxy> corp". */
+  source: string;
+}
+
+const PROXY_VARIABLES = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"];
+
+function variable(env: Record<string, string | undefined>, name: string): string | undefined {
+  return env[name.toLowerCase()] || env[name.toUpperCase()] || undefined;
+}
+
+/** NO_PROXY: comma or space separated host names (a suffix matches subdomains), host:port, or "*". */
+export function bypassedByNoProxy(target: URL, noProxy: string | undefined): boolean {
+  if (!noProxy) return false;
+  const host = target.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  const port = target.port || (target.protocol === "https:" ? "443" : "80");
+  return noProxy
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .some((raw) => {
+      if (raw === "*") return true;
+      const m = /^(.*?)(?::(\d+))?$/.exec(raw.toLowerCase().replace(/^\[|\](?=:|$)/g, ""))!;
+      const entry = m[1]!.replace(/^\*?\./, "");
+      if (m[2] && m[2] !== port) return false;
+      return host === entry || host.endsWith(`.${entry}`);
+    });
+}
+
+/** Maven's nonProxyHosts: "|"-separated (commas tolerated) host patterns with * wildcards. */
+export function bypassedByNonProxyHosts(target: URL, nonProxyHosts: string | undefined): boolean {
+  if (!nonProxyHosts) return false;
+  const host = target.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return nonProxyHosts
+    .split(/[|,]/)
+    .map((p) => p.trim().toLowerCase())
+    .filter(Boolean)
+    .some((pattern) => new RegExp(`^${pattern.replace(/[.+?^${}()[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(host));
+}
+
+function fromEnvValue(value: string, source: string): ProxyChoice {
+  const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+  const auth = url.username ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
+  url.username = "";
+  url.password = "";
+  return { url, auth, source };
+}
+
+export function chooseProxy(target: URL, env: Record<string, string | undefined>, settingsProxies: SettingsProxy[]): ProxyChoice | undefined {
+  if (PROXY_VARIABLES.some((name) => env[name])) {
+    if (bypassedByNoProxy(target, variable(env, "no_proxy"))) return undefined;
+    const scheme = target.protocol === "https:" ? "https_proxy" : "http_proxy";
+    const value = variable(env, scheme) ?? variable(env, "all_proxy");
+    if (!value) return undefined;
+    const name = env[scheme] ? scheme : env[scheme.toUpperCase()] ? scheme.toUpperCase() : env.all_proxy ? "all_proxy" : "ALL_PROXY";
+    return fromEnvValue(value, name);
+  }
+  const protocol = target.protocol.replace(":", "");
+  const active = settingsProxies.filter((p) => p.active && p.host);
+  // The first active proxy for this protocol; else the first plain HTTP one, which tunnels HTTPS too.
+  const proxy = active.find((p) => p.protocol === protocol) ?? active.find((p) => p.protocol === "http");
+  if (!proxy || bypassedByNonProxyHosts(target, proxy.nonProxyHosts)) return undefined;
+  const scheme = proxy.protocol === "https" ? "https" : "http";
+  return {
+    url: new URL(`${scheme}://${proxy.host}:${proxy.port}`),
+    auth: proxy.username ? { username: proxy.username, password: proxy.password ?? "" } : undefined,
+    source: `settings.xml <proxy>${proxy.id ? ` ${proxy.id}` : ""}`,
+  };
+}

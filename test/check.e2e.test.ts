@@ -1,0 +1,232 @@
+// End-to-end runs of the built CLI that check credentials: a loopback control plane, a loopback proxy,
+// env files, regions, verify. A failed check leaves settings.xml byte for byte; secrets never show.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
+import { run, tempHome, type Run } from "./helpers/cli";
+import { corpusDir } from "./helpers/corpus";
+import { forwardingProxy } from "./helpers/proxy";
+
+const CLIENT_ID = "fedcba9876543210fedcba9876543210";
+const SECRET = "Env-Secret-4f9a&x";
+const FILE_SECRET = "File-Secret-77b1";
+const TOKEN = "tok-aaaabbbb-cccc-4ddd-8eee-ffff00001111";
+const outputs: Run[] = [];
+
+let anypoint: ControlPlane;
+beforeAll(async () => {
+  anypoint = await controlPlane();
+});
+afterAll(async () => {
+  await anypoint.close();
+});
+
+async function m2(args: string[], options: Parameters<typeof run>[1]): Promise<Run> {
+  const r = await run(args, options);
+  outputs.push(r);
+  return r;
+}
+
+/** A home whose settings.xml is a corpus file; returns the home and the original bytes. */
+function homeWith(corpusFile: string): { home: string; settings: string; original: Buffer } {
+  const home = tempHome();
+  mkdirSync(join(home, ".m2"));
+  const original = readFileSync(join(corpusDir, corpusFile));
+  writeFileSync(join(home, ".m2", "settings.xml"), original);
+  return { home, settings: join(home, ".m2", "settings.xml"), original };
+}
+
+const accept = () =>
+  anypoint.handle((req, res, n) => {
+    if (req.url === "/accounts/api/me") {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ client: { name: "ci-publisher", org_id: "org-42" } }));
+      return;
+    }
+    tokenEndpoint(CLIENT_ID, SECRET, TOKEN)(req, res, n);
+  });
+
+describe("setup checks first", () => {
+  const env = () => ({ ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET, ANYPOINT_BASE_URL: anypoint.url });
+
+  it("writes after Anypoint accepts, and says which app", async () => {
+    accept();
+    const { home, settings } = homeWith("12-aanyabajetha-dtworld-order-sync-app-v1.xml");
+    const r = await m2(["setup", "--yes", "--json", "--server-id", "exchange-from-ci"], { home, env: env() });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ change: "added", verified: true, app: "ci-publisher", orgId: "org-42" });
+    expect(readFileSync(settings, "utf8")).toContain("<id>exchange-from-ci</id>");
+  });
+
+  it.each([
+    ["403", (res: import("node:http").ServerResponse) => res.writeHead(403, { "content-type": "application/json" }).end("{}"), 3],
+    ["an HTML page", (res: import("node:http").ServerResponse) => res.writeHead(200, { "content-type": "text/html" }).end("<html>login</html>"), 4],
+    ["JSON without a token", (res: import("node:http").ServerResponse) => res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'), 4],
+  ])("leaves settings.xml byte for byte on %s (exit %s)", async (_, reply, code) => {
+    anypoint.handle((__, res) => reply(res));
+    const { home, settings, original } = homeWith("44-4science-glam.xml");
+    const r = await m2(["setup", "--yes"], { home, env: env() });
+    expect(r.code).toBe(code);
+    expect(readFileSync(settings).equals(original)).toBe(true);
+    expect(readdirSync(join(home, ".m2"))).toEqual(["settings.xml"]);
+  });
+
+  it("ends within the timeout plus a small margin when Anypoint never answers (exit 4)", async () => {
+    anypoint.handle(() => undefined);
+    const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
+    const r = await m2(["setup", "--yes", "--timeout", "1"], { home, env: env() });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("timed out after 1 s");
+    expect(r.ms).toBeLessThan(3000);
+    expect(readFileSync(settings).equals(original)).toBe(true);
+  });
+
+  it("exits 4 naming the cause when nothing listens", async () => {
+    const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const r = await m2(["setup", "--yes"], { home, env: { ...env(), ANYPOINT_BASE_URL: `http://127.0.0.1:${port}` } });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("connection refused");
+    expect(readFileSync(settings).equals(original)).toBe(true);
+  });
+
+  it("refuses conflicting endpoints with exit 2 before any request", async () => {
+    accept();
+    const home = tempHome();
+    const r = await m2(["setup", "--yes", "--region", "eu", "--host", "eu1.anypoint.mulesoft.com"], { home, env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--region and --host");
+    expect(anypoint.requests).toHaveLength(0);
+  });
+
+  it("goes through the proxy from HTTP_PROXY", async () => {
+    accept();
+    const proxy = await forwardingProxy();
+    try {
+      const home = tempHome();
+      const r = await m2(["setup", "--yes"], { home, env: { ...env(), HTTP_PROXY: proxy.url } });
+      expect(r.code).toBe(0);
+      expect(proxy.seen.join(" ")).toContain(new URL(anypoint.url).host);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("goes through the active <proxy> of the settings.xml being edited", async () => {
+    accept();
+    const proxy = await forwardingProxy({ username: "corp", password: "pw" });
+    try {
+      const home = tempHome();
+      mkdirSync(join(home, ".m2"));
+      const port = new URL(proxy.url).port;
+      writeFileSync(
+        join(home, ".m2", "settings.xml"),
+        `<settings>\n  <proxies>\n    <proxy>\n      <id>corp</id>\n      <host>127.0.0.1</host>\n      <port>${port}</port>\n      <username>corp</username>\n      <password>pw</password>\n    </proxy>\n  </proxies>\n</settings>\n`,
+      );
+      const r = await m2(["setup", "--yes"], { home, env: env() });
+      expect(r.code).toBe(0);
+      expect(proxy.seen.length).toBeGreaterThan(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("warns that --client-secret is visible to other users", async () => {
+    accept();
+    const home = tempHome();
+    const r = await m2(["setup", "--yes", "--client-id", CLIENT_ID, "--client-secret", SECRET], { home, env: { ANYPOINT_BASE_URL: anypoint.url } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("process list");
+  });
+});
+
+describe("env files", () => {
+  it("reads ./.env by default, never over variables already set", async () => {
+    anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
+    const home = tempHome();
+    writeFileSync(join(home, ".env"), `ANYPOINT_CLIENT_ID=${CLIENT_ID}\nANYPOINT_CLIENT_SECRET=${FILE_SECRET}\nANYPOINT_BASE_URL=${anypoint.url}\n`);
+    const overridden = await m2(["setup", "--yes"], { home, env: { ANYPOINT_CLIENT_SECRET: SECRET } });
+    expect(overridden.code).toBe(0);
+    const fromFile = await m2(["setup", "--yes"], { home });
+    expect(fromFile.code).toBe(3);
+  });
+
+  it("reads --env-file PATH, and nothing with --no-env-file", async () => {
+    anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
+    const home = tempHome();
+    writeFileSync(join(home, "ci.env"), `ANYPOINT_CLIENT_ID=${CLIENT_ID}\nANYPOINT_CLIENT_SECRET=${SECRET}\n`);
+    writeFileSync(join(home, ".env"), `ANYPOINT_CLIENT_ID=${CLIENT_ID}\n`);
+    const r = await m2(["setup", "--yes", "--env-file", join(home, "ci.env")], { home, env: { ANYPOINT_BASE_URL: anypoint.url } });
+    expect(r.code).toBe(0);
+    const none = await m2(["setup", "--yes", "--no-env-file"], { home, env: { ANYPOINT_BASE_URL: anypoint.url } });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("client ID");
+    const missing = await m2(["setup", "--yes", "--env-file", join(home, "nope.env")], { home, env: { ANYPOINT_BASE_URL: anypoint.url } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("does not exist");
+  });
+});
+
+describe("verify", () => {
+  const written = async (password: string) => {
+    const home = tempHome();
+    mkdirSync(join(home, ".m2"));
+    writeFileSync(
+      join(home, ".m2", "settings.xml"),
+      `<settings>\n  <servers>\n    <server>\n      <id>anypoint-exchange-v3</id>\n      <username>~~~Client~~~</username>\n      <password>${password}</password>\n    </server>\n  </servers>\n</settings>\n`,
+    );
+    return home;
+  };
+
+  it("re-checks what is stored and names the app", async () => {
+    accept();
+    const home = await written(`${CLIENT_ID}~?~Env-Secret-4f9a&amp;x`);
+    const r = await m2(["verify", "--json"], { home, env: { ANYPOINT_BASE_URL: anypoint.url } });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ serverId: "anypoint-exchange-v3", verified: true, app: "ci-publisher" });
+  });
+
+  it("resolves ${env.X} from the environment, as Maven does", async () => {
+    accept();
+    const home = await written("${env.AP_ID}~?~${env.AP_SECRET}");
+    const ok = await m2(["verify"], { home, env: { ANYPOINT_BASE_URL: anypoint.url, AP_ID: CLIENT_ID, AP_SECRET: SECRET } });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("accepted");
+    const unset = await m2(["verify"], { home, env: { ANYPOINT_BASE_URL: anypoint.url, AP_ID: CLIENT_ID } });
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toContain("${env.AP_SECRET}");
+  });
+
+  it("exits 3 when Anypoint rejects the stored credentials", async () => {
+    accept();
+    const home = await written(`${CLIENT_ID}~?~old-secret`);
+    const r = await m2(["verify"], { home, env: { ANYPOINT_BASE_URL: anypoint.url } });
+    expect(r.code).toBe(3);
+  });
+
+  it("says encrypted passwords are not supported yet (exit 2), never a false result", async () => {
+    anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
+    const home = await written("{jSMOWnoPFgsHVpMvz5VrIt5kRbzGpI8u+9EF1iFQyJQ=}");
+    const r = await m2(["verify"], { home, env: { ANYPOINT_BASE_URL: anypoint.url } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("not support");
+    expect(anypoint.requests).toHaveLength(0);
+  });
+});
+
+describe("secrets", () => {
+  it("never appear in stdout or stderr of any scenario above", () => {
+    expect(outputs.length).toBeGreaterThan(15);
+    for (const r of outputs) {
+      for (const secret of [SECRET, FILE_SECRET, TOKEN, "Env-Secret-4f9a&amp;x"]) {
+        expect(r.stdout).not.toContain(secret);
+        expect(r.stderr).not.toContain(secret);
+      }
+    }
+  });
+});

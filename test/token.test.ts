@@ -1,0 +1,224 @@
+// The credential check against a real HTTP server on 127.0.0.1 playing Anypoint (not a mocked fetch),
+// directly and through a real forwarding proxy.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chooseProxy } from "../src/anypoint/proxy";
+import { checkCredentials, type TokenRequest } from "../src/anypoint/token";
+import { Exit, M2Error } from "../src/errors";
+import { readProxies } from "../src/settings/proxies";
+import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
+import { forwardingProxy } from "./helpers/proxy";
+
+const ID = "0123456789abcdef0123456789abcdef";
+const SECRET = "s3cret-Value&<>";
+const TOKEN = "tok-1f2e3d4c-0000-4000-8000-000000000042";
+
+let anypoint: ControlPlane;
+beforeAll(async () => {
+  anypoint = await controlPlane();
+});
+afterAll(async () => {
+  await anypoint.close();
+});
+
+const request = (over: Partial<TokenRequest> = {}): TokenRequest => ({
+  base: new URL(anypoint.url),
+  clientId: ID,
+  clientSecret: SECRET,
+  timeoutSeconds: 5,
+  proxy: undefined,
+  backoffMs: 50,
+  ...over,
+});
+
+async function failure(promise: Promise<unknown>): Promise<M2Error> {
+  const e = await promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(M2Error);
+  const error = e as M2Error;
+  // Secrets never reach a message, for any outcome.
+  for (const secret of [SECRET, TOKEN]) expect(`${error.message} ${error.details.hint ?? ""}`).not.toContain(secret);
+  return error;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  ((_: unknown, res: import("node:http").ServerResponse) => {
+    res.writeHead(status, { "content-type": "application/json", ...headers });
+    res.end(JSON.stringify(body));
+  });
+
+describe("token check", () => {
+  it("succeeds with a token, sends the form Anypoint expects, and names the app from /accounts/api/me", async () => {
+    anypoint.handle((req, res, n) => {
+      if (req.url === "/accounts/api/me") {
+        const ok = req.headers.authorization === `Bearer ${TOKEN}`;
+        res.writeHead(ok ? 200 : 401, { "content-type": "application/json" });
+        res.end(JSON.stringify(ok ? { client: { client_id: ID, name: "ci-publisher", org_id: "org-1234" } } : {}));
+        return;
+      }
+      tokenEndpoint(ID, SECRET, TOKEN)(req, res, n);
+    });
+    await expect(checkCredentials(request())).resolves.toEqual({ app: "ci-publisher", orgId: "org-1234" });
+    const [token, me] = anypoint.requests;
+    expect(token).toMatchObject({ method: "POST", url: "/accounts/api/v2/oauth2/token" });
+    expect(token!.headers.accept).toBe("application/json");
+    expect(token!.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+    expect(Object.fromEntries(new URLSearchParams(token!.body))).toEqual({ client_id: ID, client_secret: SECRET, grant_type: "client_credentials" });
+    expect(me).toMatchObject({ method: "GET", url: "/accounts/api/me" });
+  });
+
+  it("still succeeds when /accounts/api/me fails", async () => {
+    anypoint.handle((req, res, n) => (req.url === "/accounts/api/me" ? res.writeHead(500).end() : tokenEndpoint(ID, SECRET, TOKEN)(req, res, n)));
+    await expect(checkCredentials(request())).resolves.toEqual({});
+  });
+
+  it("keeps a path prefix of the base URL (private endpoints)", async () => {
+    anypoint.handle(json(200, { access_token: TOKEN }));
+    await checkCredentials(request({ base: new URL(`${anypoint.url}/private/cp`) }));
+    expect(anypoint.requests[0]!.url).toBe("/private/cp/accounts/api/v2/oauth2/token");
+  });
+
+  it("401: credentials rejected, exit 3, with a hint", async () => {
+    anypoint.handle(json(401, { error: "invalid_client" }));
+    const e = await failure(checkCredentials(request()));
+    expect(e.exitCode).toBe(Exit.rejected);
+    expect(e.details.hint).toContain("client credentials");
+    expect(anypoint.requests).toHaveLength(1);
+  });
+
+  it("400: credentials rejected, exit 3", async () => {
+    anypoint.handle(json(400, { error: "invalid_request" }));
+    expect((await failure(checkCredentials(request()))).exitCode).toBe(Exit.rejected);
+  });
+
+  it("403: exit 3 with a hint about Exchange scopes", async () => {
+    anypoint.handle(json(403, { message: "forbidden" }));
+    const e = await failure(checkCredentials(request()));
+    expect(e.exitCode).toBe(Exit.rejected);
+    expect(e.details.hint).toContain("Exchange");
+  });
+
+  it("500 then success: retried", async () => {
+    anypoint.handle((req, res, n) => (n === 1 ? res.writeHead(500).end("oops") : json(200, { access_token: TOKEN })(req, res)));
+    await expect(checkCredentials(request())).resolves.toBeDefined();
+    expect(anypoint.requests.filter((r) => r.url.endsWith("/token"))).toHaveLength(2);
+  });
+
+  it("429 with Retry-After then success: waits as told", async () => {
+    anypoint.handle((req, res, n) => (n === 1 ? json(429, { message: "slow down" }, { "retry-after": "1" })(req, res) : json(200, { access_token: TOKEN })(req, res)));
+    const started = performance.now();
+    await checkCredentials(request());
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    expect(anypoint.requests.filter((r) => r.url.endsWith("/token"))).toHaveLength(2);
+  });
+
+  it("5xx three times: exit 4 after 3 attempts", async () => {
+    anypoint.handle((_, res) => res.writeHead(503).end());
+    const e = await failure(checkCredentials(request()));
+    expect(e.exitCode).toBe(Exit.unreachable);
+    expect(e.message).toContain("HTTP 503, 3 attempts");
+    expect(anypoint.requests).toHaveLength(3);
+  });
+
+  it("a reply that never comes: exit 4 'timed out' within the timeout plus a small margin", async () => {
+    anypoint.handle(() => undefined);
+    const started = performance.now();
+    const e = await failure(checkCredentials(request({ timeoutSeconds: 1 })));
+    const elapsed = performance.now() - started;
+    expect(e.exitCode).toBe(Exit.unreachable);
+    expect(e.message).toContain("timed out after 1 s");
+    expect(elapsed).toBeGreaterThanOrEqual(950);
+    expect(elapsed).toBeLessThan(2500);
+  });
+
+  it("an HTML page: exit 4, unexpected response, with status and an excerpt", async () => {
+    anypoint.handle((_, res) => res.writeHead(200, { "content-type": "text/html" }).end("<html><body>Corporate proxy login</body></html>"));
+    const e = await failure(checkCredentials(request()));
+    expect(e.exitCode).toBe(Exit.unreachable);
+    expect(e.message).toContain("unexpected response");
+    expect(e.message).toContain("HTTP 200");
+    expect(e.message).toContain("Corporate proxy login");
+  });
+
+  it("JSON without a token: exit 4, unexpected response, secrets redacted from the excerpt", async () => {
+    anypoint.handle(json(200, { token_type: "bearer", echo: SECRET }));
+    const e = await failure(checkCredentials(request()));
+    expect(e.exitCode).toBe(Exit.unreachable);
+    expect(e.message).toContain("no access_token");
+    expect(e.message).toContain("***");
+  });
+
+  it("nothing listening: exit 4, connection refused, after 3 attempts", async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const e = await failure(checkCredentials(request({ base: new URL(`http://127.0.0.1:${port}`) })));
+    expect(e.exitCode).toBe(Exit.unreachable);
+    expect(e.message).toContain("connection refused");
+    expect(e.message).toContain("attempt 3 of 3");
+  });
+});
+
+describe("through a real forwarding proxy", () => {
+  it("goes through the proxy named by HTTP_PROXY", async () => {
+    const proxy = await forwardingProxy();
+    try {
+      anypoint.handle(json(200, { access_token: TOKEN }));
+      const base = new URL(anypoint.url);
+      const choice = chooseProxy(base, { HTTP_PROXY: proxy.url }, []);
+      expect(choice?.source).toBe("HTTP_PROXY");
+      await checkCredentials(request({ proxy: choice }));
+      expect(proxy.seen.join("\n")).toContain(base.host);
+      expect(anypoint.requests.length).toBeGreaterThan(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("goes through the active <proxy> of settings.xml, with its credentials", async () => {
+    const proxy = await forwardingProxy({ username: "corp-user", password: "corp&pass" });
+    try {
+      anypoint.handle(json(200, { access_token: TOKEN }));
+      const port = new URL(proxy.url).port;
+      const settings = `<settings>
+  <proxies>
+    <proxy><id>off</id><active>false</active><protocol>http</protocol><host>127.0.0.9</host><port>1</port></proxy>
+    <proxy>
+      <id>corp</id>
+      <protocol>http</protocol>
+      <host>127.0.0.1</host>
+      <port>\${env.PROXY_PORT}</port>
+      <username>corp-user</username>
+      <password>corp&amp;pass</password>
+      <nonProxyHosts>*.internal|build-cache</nonProxyHosts>
+    </proxy>
+  </proxies>
+</settings>`;
+      const choice = chooseProxy(new URL(anypoint.url), {}, readProxies(settings, { PROXY_PORT: port }));
+      expect(choice?.source).toBe("settings.xml <proxy> corp");
+      await checkCredentials(request({ proxy: choice }));
+      expect(proxy.seen.length).toBeGreaterThan(0);
+      expect(anypoint.requests.length).toBeGreaterThan(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("names the proxy when it refuses: exit 4", async () => {
+    const proxy = await forwardingProxy({ username: "u", password: "right" });
+    try {
+      anypoint.handle(json(200, { access_token: TOKEN }));
+      const choice = chooseProxy(new URL(anypoint.url), { http_proxy: proxy.url.replace("http://", "http://u:wrong@") }, []);
+      const e = await failure(checkCredentials(request({ proxy: choice })));
+      expect(e.exitCode).toBe(Exit.unreachable);
+      expect(e.message).toContain("through the proxy from http_proxy");
+      expect(anypoint.requests).toHaveLength(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+});

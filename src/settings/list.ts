@@ -1,6 +1,6 @@
 /** What `list` shows of each server: never a password, only how it is stored. */
 import { isEncrypted } from "./interpolate";
-import { fieldValue, readSettings } from "./model";
+import { fieldValue, readSettings, serverEntries } from "./model";
 
 export type PasswordForm = "none" | "empty" | "literal" | "env" | "encrypted";
 
@@ -43,7 +43,7 @@ export function listServers(text: string): ServerSummary[] {
     return lo + 1;
   };
   const seen = new Set<string>();
-  return model.entries.map((entry) => {
+  return serverEntries(model).map((entry) => {
     const username = fieldValue(model, entry.username) ?? null;
     const shadowed = entry.id !== undefined && seen.has(entry.id);
     if (entry.id !== undefined) seen.add(entry.id);

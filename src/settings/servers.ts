@@ -7,7 +7,7 @@ import { Exit, M2Error, lineColumn } from "../errors";
 import type { Edit } from "../xml/edit";
 import { detectEol, detectIndentUnit, indentAt, lineIndent } from "../xml/layout";
 import type { XmlElement } from "../xml/scan";
-import { fieldValue, readSettings, type ServerEntry, type SettingsModel } from "./model";
+import { fieldValue, readSettings, serversWithId, type ServerEntry, type SettingsModel } from "./model";
 import { checkValue, escapeText } from "./value";
 
 export interface ServerInput {
@@ -41,7 +41,7 @@ export function upsertServer(text: string, server: ServerInput, onExisting: OnEx
   if (server.password.includes("${")) {
     warnings.push("the password contains '${', which Maven reads as the start of a property reference");
   }
-  const matches = model.entries.filter((e) => e.id === server.id);
+  const matches = serversWithId(model, server.id);
   const first = matches[0];
   if (!first) return { edits: [insertServer(model, server)], change: "added", warnings };
 
@@ -66,7 +66,7 @@ export function upsertServer(text: string, server: ServerInput, onExisting: OnEx
 /** Removes every server with the id (Maven would fall back to a later duplicate if only the first went). */
 export function removeServer(text: string, id: string): SettingsChange {
   const model = readSettings(text);
-  const matches = model.entries.filter((e) => e.id === id);
+  const matches = serversWithId(model, id);
   const warnings =
     matches.length > 1
       ? [`server id "${id}" appeared ${matches.length} times (lines ${matches.map((m) => lineOf(text, m.element.start)).join(", ")}); all were removed`]
@@ -117,15 +117,19 @@ function serverXml(server: ServerInput, indent: string, inner: string, { eol }: 
 
 /** The step between a <server>'s indentation and its children's in this file, if any server shows one. */
 function serverInnerUnit(model: SettingsModel, fallback: string): string {
-  for (const { element } of model.entries.slice(0, 50)) {
+  let unit = fallback;
+  let looked = 0;
+  model.servers?.forEachChild("server", (element) => {
     const outer = indentAt(model.text, element.start);
     const child = element.children[0];
     const inner = child && indentAt(model.text, child.start);
     if (outer !== undefined && inner !== undefined && inner.length > outer.length && inner.startsWith(outer)) {
-      return inner.slice(outer.length);
+      unit = inner.slice(outer.length);
+      return true;
     }
-  }
-  return fallback;
+    return ++looked >= 50;
+  });
+  return unit;
 }
 
 function insertServer(model: SettingsModel, server: ServerInput): Edit {
@@ -136,8 +140,7 @@ function insertServer(model: SettingsModel, server: ServerInput): Edit {
 
   if (servers && !servers.selfClosing) {
     const serversIndent = lineIndent(text, servers.start);
-    const siblings = servers.children.filter((c) => c.name === "server");
-    const last = siblings[siblings.length - 1];
+    const last = servers.lastChild("server");
     const indent = (last && indentAt(text, last.start)) ?? serversIndent + unit;
     const xml = serverXml(server, indent, inner, layout);
     // New lines go right after the line that holds the last thing in <servers> (element or comment), so

@@ -1,7 +1,7 @@
 /** A connected app's credentials as Maven would read them from a server: first with the id, ${env.X} resolved. */
 import { Exit, lineColumn, M2Error } from "../errors";
 import { CONNECTED_APP_USERNAME } from "./list";
-import { fieldValue, readSettings } from "./model";
+import { fieldValue, readSettings, serverEntries, serversWithId } from "./model";
 import { interpolate, isEncrypted } from "./interpolate";
 import { SEPARATOR } from "../anypoint/credentials";
 
@@ -13,9 +13,9 @@ export interface StoredCredentials {
 
 export function storedCredentials(text: string, id: string, env: Record<string, string | undefined>): StoredCredentials {
   const model = readSettings(text);
-  const entry = model.entries.find((e) => e.id === id);
+  const entry = serversWithId(model, id)[0];
   if (!entry) {
-    const ids = model.entries.map((e) => e.id).filter((x): x is string => x !== undefined);
+    const ids = serverEntries(model).map((e) => e.id).filter((x): x is string => x !== undefined);
     throw new M2Error(Exit.usage, `there is no server "${id}"`, {
       hint: ids.length ? `Servers in the file: ${ids.join(", ")}. Pass --server-id.` : "Run anypoint-m2 setup first.",
     });

@@ -1,16 +1,17 @@
 /** The file's own layout: line ending, indentation unit, where lines start. New text is written in it. */
 import type { XmlElement } from "./scan";
 
-/** The dominant line ending, or "\n" when the text has none. */
+/** The dominant line ending (among the first 64 K characters), or "\n" when the text has none. */
 export function detectEol(text: string): string {
+  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
   let crlf = 0;
   let lf = 0;
   let cr = 0;
-  for (let i = text.indexOf("\r"); i >= 0; i = text.indexOf("\r", i + 1)) {
-    if (text.charCodeAt(i + 1) === 10) crlf++;
+  for (let i = sample.indexOf("\r"); i >= 0; i = sample.indexOf("\r", i + 1)) {
+    if (sample.charCodeAt(i + 1) === 10) crlf++;
     else cr++;
   }
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lf++;
+  for (let i = sample.indexOf("\n"); i >= 0; i = sample.indexOf("\n", i + 1)) lf++;
   lf -= crlf;
   if (crlf === 0 && lf === 0 && cr === 0) return "\n";
   if (crlf >= lf && crlf >= cr) return "\r\n";

@@ -119,6 +119,36 @@ export class XmlElement {
     for (let c = this.table.firstChild[this.index]!; c >= 0; c = this.table.nextSibling[c]!) out.push(new XmlElement(this.table, c));
     return out;
   }
+  /** Calls `visit` with each child element named `name`, in order, until it returns true; builds no array. */
+  forEachChild(name: string, visit: (child: XmlElement) => boolean | void): void {
+    const t = this.table;
+    for (let c = t.firstChild[this.index]!; c >= 0; c = t.nextSibling[c]!) {
+      if (t.names[t.nameId[c]!] === name && visit(new XmlElement(t, c)) === true) return;
+    }
+  }
+  /** The last child element named `name`. */
+  lastChild(name: string): XmlElement | undefined {
+    const t = this.table;
+    let last = -1;
+    for (let c = t.firstChild[this.index]!; c >= 0; c = t.nextSibling[c]!) if (t.names[t.nameId[c]!] === name) last = c;
+    return last >= 0 ? new XmlElement(t, last) : undefined;
+  }
+  /**
+   * The first child with each of `names` (by position), and the first child that repeats one of them:
+   * one pass that makes views only of what it returns.
+   */
+  fields(names: readonly string[]): { found: (XmlElement | undefined)[]; repeated: XmlElement | undefined } {
+    const t = this.table;
+    const found: (XmlElement | undefined)[] = names.map(() => undefined);
+    let repeated: XmlElement | undefined;
+    for (let c = t.firstChild[this.index]!; c >= 0; c = t.nextSibling[c]!) {
+      const k = names.indexOf(t.names[t.nameId[c]!]!);
+      if (k < 0) continue;
+      if (found[k]) repeated ??= new XmlElement(t, c);
+      else found[k] = new XmlElement(t, c);
+    }
+    return { found, repeated };
+  }
   /** The first child element with this name. */
   child(name: string): XmlElement | undefined {
     for (let c = this.table.firstChild[this.index]!; c >= 0; c = this.table.nextSibling[c]!) {

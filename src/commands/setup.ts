@@ -36,8 +36,8 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   let identity: Identity | undefined;
   const outcome = await editSettings(io.fs, path, (text) => upsertServer(text, server, args.onExisting), {
     create: true,
-    beforeWrite: async (text) => {
-      identity = await check?.run(clientId, clientSecret, text);
+    beforeWrite: async (plan) => {
+      identity = await check?.run(clientId, clientSecret, plan.result.text);
     },
   });
   warnings.push(...outcome.warnings);

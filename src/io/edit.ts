@@ -1,9 +1,12 @@
 /** Read, change, write: the one path every command that edits settings.xml goes through. */
+import { dirname } from "node:path";
 import { M2Error } from "../errors";
-import { changeBytes } from "../settings/bytes";
+import { applyEdits } from "../xml/edit";
+import { changeBytes, type ByteChange } from "../settings/bytes";
 import type { ChangeKind, SettingsChange } from "../settings/servers";
 import template from "../../templates/settings.xml?raw";
-import { readSettingsFile, writeSettingsFile, type Fs } from "./files";
+import { fileError, readSettingsFile, writeSettingsFile, type Fs, type SettingsFile } from "./files";
+import { acquireLock } from "./lock";
 
 export interface EditOutcome {
   settings: string;
@@ -13,31 +16,72 @@ export interface EditOutcome {
   created: boolean;
   /** The file's mode before the edit (undefined for a new file). */
   mode: number | undefined;
+  /** The text before and after (after === before when nothing changes); for previews. */
+  before: string;
+  after: string;
 }
 
-/**
- * Applies `operation` to the settings file. A file that does not exist starts from templates/settings.xml
- * when `create` is set, and is left alone otherwise. `beforeWrite` runs once the change is known (with the
- * file's current text) and may throw to stop it. Nothing is written when nothing changes.
- */
-export async function editSettings(
-  fs: Fs,
-  path: string,
-  operation: (text: string) => SettingsChange,
-  { create, beforeWrite }: { create: boolean; beforeWrite?: (text: string) => Promise<void> },
-): Promise<EditOutcome> {
+export interface EditOptions {
+  /** Start a missing file from templates/settings.xml; otherwise a missing file is left alone. */
+  create: boolean;
+  /** Runs once the change is known, with the file's current text; may throw to stop it. */
+  beforeWrite?: (plan: Plan) => Promise<void>;
+  /** Compute and return the change, write nothing. */
+  dryRun?: boolean;
+  /** How long to wait for another run's lock, in ms. */
+  lockWaitMs?: number;
+}
+
+export interface Plan {
+  path: string;
+  file: SettingsFile;
+  result: ByteChange;
+}
+
+function plan(fs: Fs, path: string, operation: (text: string) => SettingsChange): Plan {
   const file = readSettingsFile(fs, path);
-  if (file.bytes === undefined && !create) {
-    return { settings: path, change: "unchanged", warnings: [], backup: undefined, created: false, mode: undefined };
-  }
-  let result;
   try {
-    result = changeBytes(file.bytes ?? Buffer.from(template, "utf8"), operation);
+    return { path, file, result: changeBytes(file.bytes ?? Buffer.from(template, "utf8"), operation) };
   } catch (e) {
     throw e instanceof M2Error ? e.inFile(path) : e;
   }
-  await beforeWrite?.(result.text);
-  const base = { settings: path, change: result.change, warnings: result.warnings, mode: file.mode };
-  if (result.change === "unchanged") return { ...base, backup: undefined, created: false };
-  return { ...base, ...writeSettingsFile(fs, file, result.bytes) };
+}
+
+const textAfter = (result: ByteChange): string => (result.change === "unchanged" ? result.text : applyEdits(result.text, result.edits));
+
+/**
+ * Applies `operation` to the settings file. The change is computed first (errors, previews and the
+ * credential check come before any lock); then, under the lock, the file is read again, the change
+ * computed again on what is there now, and written. Nothing is written when nothing changes.
+ */
+export async function editSettings(fs: Fs, path: string, operation: (text: string) => SettingsChange, options: EditOptions): Promise<EditOutcome> {
+  const first = plan(fs, path, operation);
+  const outcome = (p: Plan, written?: { backup: string | undefined; created: boolean }): EditOutcome => ({
+    settings: path,
+    change: p.file.bytes === undefined && !options.create ? "unchanged" : p.result.change,
+    warnings: p.result.warnings,
+    backup: written?.backup,
+    created: written?.created ?? false,
+    mode: p.file.mode,
+    before: p.file.bytes === undefined ? "" : p.result.text,
+    after: p.file.bytes === undefined && !options.create ? "" : textAfter(p.result),
+  });
+  if (first.file.bytes === undefined && !options.create) return outcome(first);
+  await options.beforeWrite?.(first);
+  if (options.dryRun || first.result.change === "unchanged") return outcome(first);
+
+  let lock;
+  try {
+    fs.mkdirSync(dirname(first.file.target), { recursive: true, mode: 0o700 });
+    lock = await acquireLock(fs, first.file.target, { waitMs: options.lockWaitMs });
+  } catch (e) {
+    throw e instanceof M2Error ? e : fileError("lock", path, e);
+  }
+  try {
+    const fresh = plan(fs, path, operation);
+    if (fresh.result.change === "unchanged") return outcome(fresh);
+    return outcome(fresh, writeSettingsFile(fs, fresh.file, fresh.result.bytes));
+  } finally {
+    lock.release();
+  }
 }

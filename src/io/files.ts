@@ -11,7 +11,7 @@ import { Exit, M2Error } from "../errors";
 export type Fs = Pick<
   typeof nodeFs,
   | "readFileSync" | "openSync" | "writeSync" | "fsyncSync" | "closeSync" | "fchmodSync" | "fchownSync" | "chmodSync"
-  | "renameSync" | "linkSync" | "lstatSync" | "statSync" | "readlinkSync" | "mkdirSync" | "unlinkSync"
+  | "renameSync" | "linkSync" | "lstatSync" | "statSync" | "readlinkSync" | "mkdirSync" | "unlinkSync" | "readdirSync"
 >;
 
 export interface SettingsFile {
@@ -28,7 +28,7 @@ export interface SettingsFile {
 
 const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | undefined)?.code;
 
-function fileError(action: string, path: string, e: unknown): M2Error {
+export function fileError(action: string, path: string, e: unknown): M2Error {
   const c = code(e);
   if (c === "EISDIR") return new M2Error(Exit.usage, `${path} is a folder, not a settings file`, { hint: "Point --settings at a file." });
   const reason =

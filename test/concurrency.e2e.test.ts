@@ -1,0 +1,85 @@
+// Safe together and safe when killed: concurrent runs of the built CLI on one settings.xml, and runs
+// killed with SIGKILL at random moments.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { listServers } from "../src/settings/list";
+import { CLI, run } from "./helpers/cli";
+import { corpusDir } from "./helpers/corpus";
+import { removeBytes, upsertBytes } from "./helpers/engine";
+import { validates } from "./helpers/oracle";
+
+const env = { ANYPOINT_CLIENT_ID: "0123456789abcdef0123456789abcdef", ANYPOINT_CLIENT_SECRET: "concurrent-secret" };
+
+describe("concurrent runs", () => {
+  it("20 setups adding different ids to one file lose nothing", async () => {
+    const home = mkdtempSync(join(tmpdir(), "anypoint-m2-concurrent-"));
+    const settings = join(home, "settings.xml");
+    const original = readFileSync(join(corpusDir, "37-AlbanAndrieu-nabla.xml"));
+    writeFileSync(settings, original);
+    const ids = Array.from({ length: 20 }, (_, i) => `concurrent-${i}`);
+    const runs = await Promise.all(ids.map((id) => run(["setup", "--no-verify", "--yes", "--server-id", id, "--settings", settings], { home, env })));
+    expect(runs.map((r) => r.code)).toEqual(ids.map(() => 0));
+    const after = readFileSync(settings);
+    const text = after.toString("utf8");
+    expect(validates(text)).toBe(true);
+    const listed = listServers(text).map((s) => s.id);
+    for (const id of ids) expect(listed).toContain(id);
+    // Nothing else changed: taking the 20 servers out gives back the original bytes.
+    let bytes: Uint8Array = after;
+    for (const id of ids) bytes = removeBytes(bytes, id).bytes;
+    expect(Buffer.from(bytes).equals(original)).toBe(true);
+    expect(readdirSync(home).sort()).toEqual(["settings.xml", "settings.xml.bak"]);
+  }, 60_000);
+});
+
+/** A settings.xml of about 2 MB, so that a kill often lands while it is being written. */
+function bigSettings(): Buffer {
+  const parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<settings xmlns="http://maven.apache.org/SETTINGS/1.0.0">\n  <servers>\n'];
+  for (let i = 0; i < 8000; i++) parts.push(`    <server>\n      <id>s${i}</id>\n      <username>user${i}</username>\n      <password>${"p".repeat(150)}</password>\n    </server>\n`);
+  parts.push("  </servers>\n</settings>\n");
+  return Buffer.from(parts.join(""), "utf8");
+}
+
+function killedRun(args: string[], home: string, afterMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(CLI, args, { env: { PATH: `${dirname(process.execPath)}:${process.env.PATH}`, HOME: home, ...env }, stdio: "ignore" });
+    const timer = setTimeout(() => child.kill("SIGKILL"), afterMs);
+    child.on("error", reject);
+    child.on("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+describe("killed runs", () => {
+  it("leave the old or the new content, byte for byte, and the next run recovers the lock", async () => {
+    const home = mkdtempSync(join(tmpdir(), "anypoint-m2-crash-"));
+    const settings = join(home, "settings.xml");
+    const original = bigSettings();
+    const expected = Buffer.from(upsertBytes(original, { id: "crash-test", username: "~~~Client~~~", password: `${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}` }).bytes);
+    const args = ["setup", "--no-verify", "--yes", "--server-id", "crash-test", "--settings", settings];
+    const outcomes = { old: 0, new: 0 };
+    const trials = Number(process.env.CRASH_TRIALS ?? 100);
+    for (let trial = 0; trial < trials; trial++) {
+      rmSync(settings, { force: true });
+      writeFileSync(settings, original);
+      await killedRun(args, home, 20 + Math.floor(Math.random() * 200));
+      const content = readFileSync(settings);
+      if (content.equals(original)) outcomes.old++;
+      else if (content.equals(expected)) outcomes.new++;
+      else throw new Error(`trial ${trial}: settings.xml is neither the old nor the new content`);
+      // The next run is not stopped by what the killed one left behind.
+      const next = await run(["setup", "--no-verify", "--yes", "--server-id", "after-crash", "--settings", settings], { home, env });
+      expect(next.code, next.stderr).toBe(0);
+      expect(existsSync(`${settings}.lock`)).toBe(false);
+      expect(readdirSync(home).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    }
+    // Both outcomes happened, or the kills did not land where it matters.
+    expect(outcomes.old).toBeGreaterThan(0);
+    expect(outcomes.new).toBeGreaterThan(0);
+  }, 300_000);
+});

@@ -16,7 +16,10 @@ const io = {
   cwd: process.cwd(),
   fs,
   stdout: (text: string) => process.stdout.write(`${text}\n`),
+  writeStdout: (bytes: Uint8Array) => process.stdout.write(bytes),
   stderr: (text: string) => process.stderr.write(`${text}\n`),
+  terminal: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+  color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb",
   readStdin: async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

@@ -35,7 +35,14 @@ function pick(label: string, candidates: [string | undefined, string][], warning
   return undefined;
 }
 
-export function resolveCredentials(input: CredentialInput): Credentials {
+export interface FoundCredentials {
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  warnings: string[];
+}
+
+/** What the flags, stdin and environment hold, trimmed; missing values stay undefined. */
+export function gatherCredentials(input: CredentialInput): FoundCredentials {
   const warnings: string[] = [];
   const envSource = (name: string) => (input.envFile && input.env[name] !== undefined ? `${name} (environment or ${input.envFile})` : name);
   const clientId = pick("client ID", [[input.clientId, "--client-id"], [input.env.ANYPOINT_CLIENT_ID, envSource("ANYPOINT_CLIENT_ID")]], warnings);
@@ -48,12 +55,21 @@ export function resolveCredentials(input: CredentialInput): Credentials {
     [[input.clientSecret, "--client-secret"], [stdin, "stdin"], [input.env.ANYPOINT_CLIENT_SECRET, envSource("ANYPOINT_CLIENT_SECRET")]],
     warnings,
   );
-  const missing: string[] = [];
-  if (!clientId) missing.push("client ID: pass --client-id, or set ANYPOINT_CLIENT_ID (in the environment or a .env file)");
-  if (!clientSecret) missing.push("client secret: set ANYPOINT_CLIENT_SECRET (in the environment or a .env file), or pass --client-secret-stdin");
-  if (missing.length > 0) throw new M2Error(Exit.usage, `missing input:\n  ${missing.join("\n  ")}`);
-  if (clientId!.includes(SEPARATOR)) {
+  if (clientId?.includes(SEPARATOR)) {
     throw new M2Error(Exit.usage, `the client ID contains "${SEPARATOR}", which separates it from the secret in the password`);
   }
-  return { clientId: clientId!, clientSecret: clientSecret!, warnings };
+  return { clientId, clientSecret, warnings };
+}
+
+/** Both values, or a usage error with one line per missing input naming the flag and the variable. */
+export function requireCredentials(found: FoundCredentials): Credentials {
+  const missing: string[] = [];
+  if (!found.clientId) missing.push("client ID: pass --client-id, or set ANYPOINT_CLIENT_ID (in the environment or a .env file)");
+  if (!found.clientSecret) missing.push("client secret: set ANYPOINT_CLIENT_SECRET (in the environment or a .env file), or pass --client-secret-stdin");
+  if (missing.length > 0) throw new M2Error(Exit.usage, `missing input:\n  ${missing.join("\n  ")}`);
+  return { clientId: found.clientId!, clientSecret: found.clientSecret!, warnings: found.warnings };
+}
+
+export function resolveCredentials(input: CredentialInput): Credentials {
+  return requireCredentials(gatherCredentials(input));
 }

@@ -22,6 +22,7 @@ function describe(error: M2Error): string {
 
 // The commands are bundled into the entry file: one module to load is faster than several small ones.
 async function run({ command, args }: Invocation, io: Io): Promise<void> {
+  io.verbose = Boolean(args.verbose) || Boolean(io.env.DEBUG);
   switch (command) {
     case "setup":
       return setup(args as never, io);
@@ -36,7 +37,9 @@ async function run({ command, args }: Invocation, io: Io): Promise<void> {
 
 export async function main(argv: string[], io: Io, columns?: number): Promise<number> {
   try {
-    const invocation = fastParse(argv) ?? (await (await import("./yargs")).yargsParse(argv, columns));
+    // No command in a terminal: the setup wizard.
+    const wizard = argv.length === 0 && io.terminal && !io.env.CI;
+    const invocation = fastParse(wizard ? ["setup"] : argv) ?? (await (await import("./yargs")).yargsParse(argv, columns));
     if (invocation) await run(invocation, io);
     return io.exitCode ?? Exit.ok;
   } catch (caught) {

@@ -22,8 +22,20 @@ export interface CommandSpec {
 }
 
 const settings: OptionSpec = { type: "string", describe: "Maven settings file", defaultDescription: "~/.m2/settings.xml" };
-const json: OptionSpec = { type: "boolean", describe: "print one JSON object on stdout", default: false };
-const serverId: OptionSpec = { type: "string", default: "anypoint-exchange-v3", describe: "<server> id; must match the repository id in your pom.xml" };
+const serverId: OptionSpec = { type: "string", describe: "<server> id; must match the repository id in your pom.xml", defaultDescription: "anypoint-exchange-v3" };
+
+/** How results are printed; every command has these. */
+const output: Record<string, OptionSpec> = {
+  json: { type: "boolean", describe: "print one JSON object on stdout", default: false },
+  quiet: { type: "boolean", alias: "q", describe: "print nothing but errors", default: false },
+  verbose: { type: "boolean", describe: "print diagnostics on stderr (never secrets) [env: DEBUG]", default: false },
+};
+
+/** Previews for the commands that edit. */
+const preview: Record<string, OptionSpec> = {
+  "dry-run": { type: "boolean", describe: "print the change as a diff (secrets masked), write nothing", default: false },
+  stdout: { type: "boolean", describe: "print the resulting settings.xml instead of writing it", default: false },
+};
 
 /** Where Anypoint is, how long to wait for it, and the env file. */
 const connection: Record<string, OptionSpec> = {
@@ -44,36 +56,43 @@ export const COMMANDS: CommandSpec[] = [
       "client-secret": { type: "string", describe: "the client secret (visible to other users: prefer the environment or stdin)" },
       "server-id": serverId,
       settings,
-      "on-existing": { type: "string", choices: ["update", "keep", "fail"], default: "update", describe: "what to do when the server id already exists" },
+      "on-existing": { type: "string", choices: ["update", "keep", "fail"], describe: "what to do when the server id already exists", defaultDescription: "update" },
       verify: { type: "boolean", default: true, describe: "request a token before writing (--no-verify to skip)" },
       ...connection,
-      yes: { type: "boolean", alias: "y", default: false, describe: "do not ask for confirmation" },
-      json,
+      ...preview,
+      yes: { type: "boolean", alias: "y", default: false, describe: "ask nothing: take the defaults and write" },
+      "non-interactive": { type: "boolean", default: false, describe: "never prompt; missing input is an error (also when CI is set or there is no terminal)" },
+      ...output,
     },
     examples: [
       ["ANYPOINT_CLIENT_SECRET=... $0 setup --client-id 0123abcd", "check the credentials, then write the server"],
       ["$0 setup --region eu --env-file ci.env", "credentials from ci.env, control plane in the EU"],
+      ["$0 setup --dry-run", "show the change as a diff, write nothing"],
+      ["$0 setup --no-verify --yes --stdout > settings.xml", "Dockerfile: print the resulting file"],
       ['printf %s "$SECRET" | $0 setup --client-id 0123abcd --client-secret-stdin --no-verify --yes', "offline image build: secret from stdin, no check"],
     ],
   },
   {
     name: "verify",
     describe: "check the credentials stored in settings.xml with Anypoint again",
-    options: { "server-id": serverId, settings, ...connection, json },
+    options: { "server-id": serverId, settings, ...connection, ...output },
     examples: [["$0 verify --server-id anypoint-exchange-v3", "does the stored connected app still get a token?"]],
   },
   {
     name: "list",
     describe: "list the servers in settings.xml (never their passwords)",
-    options: { settings, json },
+    options: { settings, ...output },
     examples: [["$0 list --json", "machine-readable list"]],
   },
   {
     name: "remove",
     describe: "remove the server(s) with this id from settings.xml",
     positional: { name: "id", describe: "server id" },
-    options: { settings, json },
-    examples: [["$0 remove anypoint-exchange-v3", "remove the default server"]],
+    options: { settings, ...preview, ...output },
+    examples: [
+      ["$0 remove anypoint-exchange-v3", "remove the default server"],
+      ["$0 remove old-exchange --dry-run", "show what would be removed"],
+    ],
   },
 ];
 

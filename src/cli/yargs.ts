@@ -32,6 +32,7 @@ export async function yargsParse(argv: string[], columns: number | undefined): P
     );
   }
   await y
+    .completion("completion", "print a bash/zsh completion script (add its output to your shell's rc file)")
     .demandCommand(1, "Name a command: setup, verify, list or remove (see --help).")
     .strict()
     .epilogue(EXIT_CODES)

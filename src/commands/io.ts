@@ -8,7 +8,15 @@ export interface Io {
   fs: Fs;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Raw bytes on stdout (--stdout prints a settings file in its own encoding). */
+  writeStdout(bytes: Uint8Array): void;
   readStdin(): Promise<string>;
+  /** stdin and stdout are both terminals. */
+  terminal: boolean;
+  /** Colours on stdout: a terminal, and no NO_COLOR. */
+  color: boolean;
+  /** --verbose or DEBUG: diagnostics on stderr. */
+  verbose?: boolean;
   /** Set by a command that finishes with a non-zero code without an error. */
   exitCode?: number;
 }

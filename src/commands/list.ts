@@ -4,9 +4,9 @@ import { settingsPath } from "../io/paths";
 import { listServers, type ServerSummary } from "../settings/list";
 import { decodeXml } from "../xml/encoding";
 import type { Io } from "./io";
-import { report } from "./output";
+import { report, type OutputArgs } from "./output";
 
-export function list(args: { settings?: string; json: boolean }, io: Io): void {
+export function list(args: { settings?: string } & OutputArgs, io: Io): void {
   const path = settingsPath(args.settings, io.home);
   const file = readSettingsFile(io.fs, path);
   let servers: ServerSummary[] = [];
@@ -25,5 +25,5 @@ export function list(args: { settings?: string; json: boolean }, io: Io): void {
           return `  ${(s.id ?? "(no id)").padEnd(28)} user ${(s.username ?? "-").padEnd(16)} password ${s.password.padEnd(9)} line ${s.line}${notes.length ? `  (${notes.join("; ")})` : ""}`;
         }),
       ];
-  report(io, args.json, { settings: path, exists: file.bytes !== undefined, servers }, human);
+  report(io, args, { settings: path, exists: file.bytes !== undefined, servers }, human);
 }

@@ -1,8 +1,23 @@
 /** Printing a command's result: one JSON object for --json, short sentences otherwise; warnings on stderr. */
 import type { Io } from "./io";
 
-export function report(io: Io, json: boolean, result: Record<string, unknown>, human: string[]): void {
-  for (const w of (result.warnings as string[] | undefined) ?? []) io.stderr(`warning: ${w}`);
-  if (json) io.stdout(JSON.stringify(result));
-  else for (const line of human) io.stdout(line);
+export interface OutputArgs {
+  json: boolean;
+  quiet?: boolean;
+}
+
+export function report(io: Io, args: OutputArgs, result: Record<string, unknown>, human: string[]): void {
+  if (!args.quiet) for (const w of (result.warnings as string[] | undefined) ?? []) io.stderr(`warning: ${w}`);
+  if (args.json) io.stdout(JSON.stringify(result));
+  else if (!args.quiet) for (const line of human) io.stdout(line);
+}
+
+/** A diagnostic for --verbose / DEBUG. Callers never pass secrets. */
+export function debug(io: Io, message: string): void {
+  if (io.verbose) io.stderr(`debug: ${message}`);
+}
+
+/** A line that says something succeeded, with a green tick on a colour terminal. */
+export function done(io: Io, text: string): string {
+  return io.color ? `\x1b[32m✔\x1b[0m ${text}` : text;
 }

@@ -1,18 +1,36 @@
+import { Exit, M2Error } from "../errors";
 import { editSettings } from "../io/edit";
 import { settingsPath } from "../io/paths";
 import { removeServer } from "../settings/servers";
 import type { Io } from "./io";
-import { report } from "./output";
+import { debug, done, report, type OutputArgs } from "./output";
+import { maskedDiff } from "./preview";
 
-export async function remove(args: { id: string; settings?: string; json: boolean }, io: Io): Promise<void> {
+export interface RemoveArgs extends OutputArgs {
+  id: string;
+  settings?: string;
+  dryRun?: boolean;
+  stdout?: boolean;
+}
+
+export async function remove(args: RemoveArgs, io: Io): Promise<void> {
+  if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
   const path = settingsPath(args.settings, io.home);
-  const outcome = await editSettings(io.fs, path, (text) => removeServer(text, args.id), { create: false });
+  debug(io, `settings: ${path}`);
+  const outcome = await editSettings(io.fs, path, (text) => removeServer(text, args.id), { create: false, dryRun: args.dryRun || args.stdout });
+  if (args.stdout) {
+    io.writeStdout(outcome.bytes);
+    return;
+  }
+  const diff = args.dryRun ? maskedDiff(path, outcome.before, outcome.after, [], { color: io.color && !args.json }) : "";
   report(
     io,
-    args.json,
-    { settings: path, serverId: args.id, change: outcome.change, backup: outcome.backup ?? null, warnings: outcome.warnings },
-    outcome.change === "removed"
-      ? [`Removed server "${args.id}" from ${path}.`, ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : [])]
-      : [`No server "${args.id}" in ${path}; nothing changed.`],
+    args,
+    { settings: path, serverId: args.id, change: outcome.change, backup: outcome.backup ?? null, ...(args.dryRun ? { dryRun: true, diff } : {}), warnings: outcome.warnings },
+    outcome.change !== "removed"
+      ? [`No server "${args.id}" in ${path}; nothing changed.`]
+      : args.dryRun
+        ? [diff, `Dry run: would remove server "${args.id}" from ${path}; nothing written.`]
+        : [done(io, `Removed server "${args.id}" from ${path}.`), ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : [])],
   );
 }

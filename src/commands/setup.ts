@@ -1,70 +1,171 @@
-import { resolveCredentials, SEPARATOR } from "../anypoint/credentials";
+import { gatherCredentials, requireCredentials, SEPARATOR } from "../anypoint/credentials";
 import type { Identity } from "../anypoint/token";
+import { Exit, M2Error } from "../errors";
 import { editSettings } from "../io/edit";
 import { loadEnvironment } from "../io/envfile";
+import { readSettingsFile } from "../io/files";
 import { settingsPath } from "../io/paths";
-import { CONNECTED_APP_USERNAME } from "../settings/list";
+import { CONNECTED_APP_USERNAME, listServers, type ServerSummary } from "../settings/list";
 import { upsertServer, type OnExisting } from "../settings/servers";
-import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
+import { applyEdits } from "../xml/edit";
+import { decodeXml } from "../xml/encoding";
+import { describeIdentity, prepareCheck, type Check, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
-import { report } from "./output";
+import { debug, done, report, type OutputArgs } from "./output";
+import { maskedDiff } from "./preview";
 
-export interface SetupArgs extends ConnectionArgs {
+export const DEFAULT_SERVER_ID = "anypoint-exchange-v3";
+
+export interface SetupArgs extends ConnectionArgs, OutputArgs {
   clientId?: string;
   clientSecret?: string;
   clientSecretStdin?: boolean;
-  serverId: string;
+  serverId?: string;
   settings?: string;
-  onExisting: OnExisting;
+  onExisting?: OnExisting;
   verify: boolean;
   envFile?: string | false;
-  json: boolean;
+  dryRun?: boolean;
+  stdout?: boolean;
+  yes?: boolean;
+  nonInteractive?: boolean;
+}
+
+/** Prompts only in a terminal, outside CI, and when not told otherwise. */
+function canPrompt(io: Io, args: SetupArgs): boolean {
+  return io.terminal && !io.env.CI && !args.yes && !args.nonInteractive && !args.json && !args.stdout;
+}
+
+/** The servers in the file now (for the wizard), or none when it does not exist yet. */
+function currentServers(io: Io, path: string): ServerSummary[] {
+  const file = readSettingsFile(io.fs, path);
+  if (!file.bytes) return [];
+  try {
+    return listServers(decodeXml(file.bytes).text);
+  } catch (e) {
+    throw e instanceof M2Error ? e.inFile(path) : e;
+  }
 }
 
 export async function setup(args: SetupArgs, io: Io): Promise<void> {
+  if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
   const { env, file: envFile } = await loadEnvironment(io.fs, io.env, args.envFile, io.cwd);
-  const check = args.verify ? prepareCheck(args, env) : undefined;
-  const { clientId, clientSecret, warnings } = resolveCredentials({
+  const path = settingsPath(args.settings, io.home);
+  const found = gatherCredentials({
     clientId: args.clientId,
     clientSecret: args.clientSecret,
     stdinSecret: args.clientSecretStdin ? await io.readStdin() : undefined,
     env,
     envFile,
   });
-  const path = settingsPath(args.settings, io.home);
-  const server = { id: args.serverId, username: CONNECTED_APP_USERNAME, password: `${clientId}${SEPARATOR}${clientSecret}` };
+  const endpoint = { region: args.region, host: args.host, baseUrl: args.baseUrl };
+  let serverId = args.serverId;
+  let onExisting = args.onExisting;
+  const interactive = canPrompt(io, args);
+  const wizard = interactive ? await import("../wizard/wizard") : undefined;
+
+  if (wizard) {
+    const servers = currentServers(io, path);
+    const endpointKnown = endpoint.region !== undefined || endpoint.host !== undefined || endpoint.baseUrl !== undefined || env.ANYPOINT_HOST || env.ANYPOINT_BASE_URL;
+    if (args.verify && !endpointKnown) {
+      endpoint.region = await wizard.askRegion();
+    }
+    found.clientId ??= await wizard.askClientId();
+    found.clientSecret ??= await wizard.askSecret();
+    serverId ??= await wizard.askServerId(servers, DEFAULT_SERVER_ID);
+    const existing = servers.find((s) => s.id === serverId && !s.shadowed);
+    if (existing && onExisting === undefined) onExisting = (await wizard.askUpdate(existing)) ? "update" : "keep";
+    await wizard.askStorage();
+  }
+
+  const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout }, env) : undefined;
+  const credentials = requireCredentials(found);
+  const { clientId, warnings } = credentials;
+  let { clientSecret } = credentials;
+  serverId ??= DEFAULT_SERVER_ID;
+  debug(io, `settings: ${path}; server id: ${serverId}; control plane: ${check ? check.base.origin : "not checked (--no-verify)"}${envFile ? `; env file: ${envFile}` : ""}`);
+
+  const secrets = () => [clientSecret];
   let identity: Identity | undefined;
-  const outcome = await editSettings(io.fs, path, (text) => upsertServer(text, server, args.onExisting), {
-    create: true,
-    beforeWrite: async (plan) => {
-      identity = await check?.run(clientId, clientSecret, plan.result.text);
+  const outcome = await editSettings(
+    io.fs,
+    path,
+    (text) => upsertServer(text, { id: serverId!, username: CONNECTED_APP_USERNAME, password: `${clientId}${SEPARATOR}${clientSecret}` }, onExisting ?? "update"),
+    {
+      create: true,
+      dryRun: args.dryRun || args.stdout,
+      beforeWrite: async (plan) => {
+        if (check) identity = await checkWithRetries(io, check, wizard, clientId, () => clientSecret, (s) => (clientSecret = s), plan.result.text);
+        if (!wizard) return;
+        // The secret may have been asked again: show what will be written now.
+        const after = upsertServer(plan.result.text, { id: serverId!, username: CONNECTED_APP_USERNAME, password: `${clientId}${SEPARATOR}${clientSecret}` }, onExisting ?? "update");
+        if (after.change === "unchanged") return;
+        io.stdout(maskedDiff(path, plan.result.text, applyEdits(plan.result.text, after.edits), secrets(), { color: io.color }));
+        if (!args.dryRun && !(await wizard.askConfirm(`Write this to ${path}?`))) throw new M2Error(Exit.cancelled, "not confirmed; nothing was written");
+      },
     },
-  });
+  );
+  if (args.stdout) {
+    io.writeStdout(outcome.bytes);
+    return;
+  }
   warnings.push(...outcome.warnings);
-  if (outcome.mode !== undefined && (outcome.mode & 0o077) !== 0 && outcome.change !== "unchanged") {
+  if (outcome.mode !== undefined && (outcome.mode & 0o077) !== 0 && outcome.change !== "unchanged" && !args.dryRun) {
     warnings.push(`${path} can be read by other users (mode ${outcome.mode.toString(8)}) and holds a secret; run: chmod 600 ${path}`);
   }
+  const diff = args.dryRun && !wizard ? maskedDiff(path, outcome.before, outcome.after, secrets(), { color: io.color && !args.json }) : "";
   const who = identity ? describeIdentity(identity) : "";
-  const verb = { added: "Added", updated: "Updated", unchanged: "Kept", removed: "Removed" }[outcome.change];
+  const verb = args.dryRun ? { added: "Would add", updated: "Would update", unchanged: "Would keep", removed: "" }[outcome.change] : { added: "Added", updated: "Updated", unchanged: "Kept", removed: "" }[outcome.change];
   report(
     io,
-    args.json,
+    args,
     {
       settings: path,
-      serverId: args.serverId,
+      serverId,
       change: outcome.change,
       created: outcome.created,
       backup: outcome.backup ?? null,
       verified: identity !== undefined,
       ...(identity?.app ? { app: identity.app } : {}),
       ...(identity?.orgId ? { orgId: identity.orgId } : {}),
+      ...(args.dryRun ? { dryRun: true, diff } : {}),
       warnings,
     },
     [
-      ...(check ? [`Anypoint (${check.base.host}) accepted the credentials${who ? ` of ${who}` : ""}.`] : []),
-      `${verb} server "${args.serverId}" ${outcome.change === "added" ? "to" : "in"} ${path}${outcome.created ? " (new file)" : ""}${outcome.change === "unchanged" ? ": nothing to change" : ""}.`,
+      ...(diff ? [diff] : []),
+      ...(check && !wizard ? [done(io, `Anypoint (${check.base.host}) accepted the credentials${who ? ` of ${who}` : ""}.`)] : []),
+      done(io, `${verb} server "${serverId}" ${outcome.change === "added" ? "to" : "in"} ${path}${outcome.created ? " (new file)" : ""}${outcome.change === "unchanged" ? ": nothing to change" : ""}.`),
+      ...(args.dryRun ? ["Dry run: nothing written."] : []),
       ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : []),
-      `Next: use <id>${args.serverId}</id> for the Exchange repository in your pom.xml.`,
+      ...(args.dryRun ? [] : [`Next: use <id>${serverId}</id> for the Exchange repository in your pom.xml.`]),
     ],
   );
+}
+
+/**
+ * The credential check with a progress line in the wizard; a rejected secret is asked again there (three
+ * tries in all), anywhere else it ends the run with exit 3.
+ */
+async function checkWithRetries(
+  io: Io,
+  check: Check,
+  wizard: typeof import("../wizard/wizard") | undefined,
+  clientId: string,
+  secret: () => string,
+  setSecret: (s: string) => void,
+  settingsText: string,
+): Promise<Identity> {
+  for (let attempt = 1; ; attempt++) {
+    if (wizard) io.stderr(`Checking the credentials with ${check.base.host}…`);
+    try {
+      const identity = await check.run(clientId, secret(), settingsText);
+      const who = describeIdentity(identity);
+      if (wizard) io.stderr(done(io, `Anypoint accepted the credentials${who ? ` of ${who}` : ""}.`));
+      return identity;
+    } catch (e) {
+      if (!wizard || !(e instanceof M2Error) || e.exitCode !== Exit.rejected || attempt >= 3) throw e;
+      io.stderr(`✘ ${e.message}. ${e.details.hint ?? ""}`);
+      setSecret(await wizard.askSecret("Client secret (try again)"));
+    }
+  }
 }

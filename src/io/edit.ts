@@ -19,6 +19,8 @@ export interface EditOutcome {
   /** The text before and after (after === before when nothing changes); for previews. */
   before: string;
   after: string;
+  /** The resulting file's bytes (for --stdout). */
+  bytes: Uint8Array;
 }
 
 export interface EditOptions {
@@ -65,6 +67,7 @@ export async function editSettings(fs: Fs, path: string, operation: (text: strin
     mode: p.file.mode,
     before: p.file.bytes === undefined ? "" : p.result.text,
     after: p.file.bytes === undefined && !options.create ? "" : textAfter(p.result),
+    bytes: p.file.bytes === undefined && !options.create ? new Uint8Array() : p.result.bytes,
   });
   if (first.file.bytes === undefined && !options.create) return outcome(first);
   await options.beforeWrite?.(first);

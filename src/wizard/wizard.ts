@@ -1,0 +1,90 @@
+/**
+ * The questions of the setup wizard, with @inquirer/prompts (the inquirer project's prompt API). Bundled
+ * apart (dist/wizard.cjs) and loaded only when a prompt is shown. Ctrl-C or Escape at any prompt ends
+ * the run with exit 130 and nothing written.
+ */
+import { emitKeypressEvents } from "node:readline";
+import { confirm, input, password, select } from "@inquirer/prompts";
+import { REGIONS, type Region } from "../anypoint/endpoint";
+import { Exit, M2Error } from "../errors";
+import type { ServerSummary } from "../settings/list";
+
+/** Runs one prompt; Escape aborts it, and an aborted or interrupted prompt is a cancellation. */
+async function ask<T>(prompt: (context: { signal: AbortSignal }) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onKey = (_: unknown, key: { name?: string } | undefined) => {
+    if (key?.name === "escape") controller.abort();
+  };
+  emitKeypressEvents(process.stdin);
+  process.stdin.on("keypress", onKey);
+  try {
+    return await prompt({ signal: controller.signal });
+  } catch (e) {
+    const name = (e as Error)?.name;
+    if (name === "ExitPromptError" || name === "AbortPromptError" || name === "CancelPromptError") {
+      throw new M2Error(Exit.cancelled, "cancelled; nothing was written");
+    }
+    throw e;
+  } finally {
+    process.stdin.off("keypress", onKey);
+    // Listening for keys set stdin flowing; paused, it no longer keeps the process alive after the last prompt.
+    process.stdin.pause();
+  }
+}
+
+const required = (what: string) => (value: string) => (value.trim() === "" ? `Enter the ${what}.` : true);
+
+export async function askRegion(): Promise<Region> {
+  return ask((context) =>
+    select<Region>(
+      {
+        message: "Anypoint control plane",
+        choices: (Object.keys(REGIONS) as Region[]).map((r) => ({ name: `${r.padEnd(4)} ${REGIONS[r]}`, value: r })),
+        default: "us",
+      },
+      context,
+    ),
+  );
+}
+
+export async function askClientId(): Promise<string> {
+  return ask((context) => input({ message: "Connected app client ID", validate: required("client ID") }, context)).then((v) => v.trim());
+}
+
+export async function askSecret(message = "Client secret"): Promise<string> {
+  return ask((context) => password({ message, mask: "*", validate: required("client secret") }, context)).then((v) => v.trim());
+}
+
+export async function askServerId(servers: ServerSummary[], fallback: string): Promise<string> {
+  const ids = [...new Set(servers.map((s) => s.id).filter((x): x is string => x !== null))];
+  const note = ids.length > 0 ? ` (in the file: ${ids.join(", ")})` : "";
+  return ask((context) =>
+    input({ message: `Server id, the repository id in your pom.xml${note}`, default: fallback, validate: required("server id") }, context),
+  ).then((v) => v.trim());
+}
+
+export async function askUpdate(server: ServerSummary): Promise<boolean> {
+  return ask((context) =>
+    confirm({ message: `Server "${server.id}" exists (username ${server.username ?? "none"}, password ${server.password}). Replace its credentials?`, default: true }, context),
+  );
+}
+
+export async function askStorage(): Promise<"literal"> {
+  return ask((context) =>
+    select<"literal">(
+      {
+        message: "Store the password as",
+        choices: [
+          { name: "the value itself, in settings.xml (readable by you only)", value: "literal" },
+          { name: "an ${env.X} reference, for CI images", value: "literal", disabled: "(coming)" },
+          { name: "encrypted with Maven's master password", value: "literal", disabled: "(coming)" },
+        ],
+      },
+      context,
+    ),
+  );
+}
+
+export async function askConfirm(message: string): Promise<boolean> {
+  return ask((context) => confirm({ message, default: true }, context));
+}

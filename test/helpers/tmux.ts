@@ -1,0 +1,61 @@
+// Drives the built CLI in a real pseudo-terminal: a detached tmux session, keys sent with send-keys,
+// the screen read with capture-pane.
+import { execFileSync } from "node:child_process";
+import { dirname } from "node:path";
+import { CLI } from "./cli";
+
+let sessions = 0;
+
+export interface Terminal {
+  /** Sends keys: literal text, or tmux key names such as "Enter", "C-c", "Escape", "Down". */
+  type(text: string): void;
+  key(...names: string[]): void;
+  screen(): string;
+  waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
+  /** The exit code once the program has ended. */
+  exited(timeoutMs?: number): Promise<number>;
+  close(): void;
+}
+
+const tmux = (...args: string[]) => execFileSync("tmux", args, { encoding: "utf8" });
+
+export function terminal(args: string[], { env, cwd }: { env: Record<string, string>; cwd: string }): Terminal {
+  const name = `anypoint-m2-test-${process.pid}-${sessions++}`;
+  const vars = Object.entries({ PATH: `${dirname(process.execPath)}:${process.env.PATH}`, TERM: "xterm-256color", ...env }).map(([k, v]) => `${k}=${v}`);
+  // A shell runs the program and prints its exit code; the pane stays after that (remain-on-exit).
+  tmux("new-session", "-d", "-s", name, "-x", "160", "-y", "50", "-c", cwd);
+  tmux("set-option", "-t", name, "remain-on-exit", "on");
+  tmux("respawn-pane", "-k", "-t", name, "-c", cwd, "env", "-i", ...vars, "sh", "-c", '"$0" "$@"; echo "[exited $?]"', CLI, ...args);
+  const screen = () => tmux("capture-pane", "-p", "-J", "-t", name, "-S", "-200");
+  const poll = async <T>(what: () => T | undefined, timeoutMs: number, description: string): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = what();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}; screen:\n${screen()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return {
+    type: (text) => tmux("send-keys", "-t", name, "-l", text) && undefined,
+    key: (...names) => tmux("send-keys", "-t", name, ...names) && undefined,
+    screen,
+    waitFor: (text, timeoutMs = 10_000) =>
+      poll(() => {
+        const s = screen();
+        return (typeof text === "string" ? s.includes(text) : text.test(s)) ? s : undefined;
+      }, timeoutMs, String(text)),
+    exited: (timeoutMs = 10_000) =>
+      poll(() => {
+        const m = /\[exited (\d+)\]/.exec(screen());
+        return m ? Number(m[1]) : undefined;
+      }, timeoutMs, "the program to end"),
+    close: () => {
+      try {
+        tmux("kill-session", "-t", name);
+      } catch {
+        /* already gone */
+      }
+    },
+  };
+}

@@ -17,6 +17,8 @@ export interface TokenRequest {
   proxy: ProxyChoice | undefined;
   /** Milliseconds before the second attempt (doubled for the third); Retry-After wins when given. */
   backoffMs?: number;
+  /** Diagnostics for --verbose; never given a secret. */
+  log?: (message: string) => void;
 }
 
 export interface Identity {
@@ -75,11 +77,14 @@ export async function checkCredentials(request: TokenRequest): Promise<Identity>
   const where = `${url.origin}${request.proxy ? ` through the proxy from ${request.proxy.source}` : ""}`;
   const dispatcher = dispatcherFor(request.proxy);
   const secrets = [request.clientSecret];
+  const log = request.log ?? (() => undefined);
+  log(`token request: POST ${url.href}${request.proxy ? ` via ${request.proxy.url.origin} (${request.proxy.source}${request.proxy.auth ? ", with proxy credentials" : ""})` : " (no proxy)"}`);
   try {
     let lastProblem = "";
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       let response: Response;
       let text: string;
+      const started = Date.now();
       try {
         response = await fetch(url, {
           method: "POST",
@@ -90,8 +95,10 @@ export async function checkCredentials(request: TokenRequest): Promise<Identity>
           signal: AbortSignal.timeout(request.timeoutSeconds * 1000),
         });
         text = await response.text();
+        log(`attempt ${attempt}: HTTP ${response.status} in ${Date.now() - started} ms`);
       } catch (e) {
         const why = cause(e, request.timeoutSeconds);
+        log(`attempt ${attempt}: ${why} after ${Date.now() - started} ms`);
         // A server that did not answer within the timeout gets no second wait (nothing ever hangs), and a
         // proxy that refused will refuse again.
         if (why.startsWith("timed out") || why.startsWith("the proxy answered") || attempt === ATTEMPTS) {

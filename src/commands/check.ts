@@ -15,7 +15,7 @@ export interface Check {
 }
 
 /** Resolves the endpoint at once (usage errors before any work); the request itself comes later. */
-export function prepareCheck(args: ConnectionArgs, env: Record<string, string | undefined>): Check {
+export function prepareCheck(args: ConnectionArgs, env: Record<string, string | undefined>, log?: (message: string) => void): Check {
   const base = resolveBaseUrl(args, env);
   return {
     base,
@@ -23,7 +23,7 @@ export function prepareCheck(args: ConnectionArgs, env: Record<string, string | 
       const proxies = settingsText === undefined ? [] : readProxies(settingsText, env);
       const proxy = chooseProxy(endpoint(base, "accounts/api/v2/oauth2/token"), env, proxies);
       const { checkCredentials } = await import("../anypoint/token");
-      return checkCredentials({ base, clientId, clientSecret, timeoutSeconds: args.timeout, proxy });
+      return checkCredentials({ base, clientId, clientSecret, timeoutSeconds: args.timeout, proxy, log });
     },
   };
 }

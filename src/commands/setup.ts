@@ -78,7 +78,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
     await wizard.askStorage();
   }
 
-  const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout }, env) : undefined;
+  const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout }, env, (m) => debug(io, m)) : undefined;
   const credentials = requireCredentials(found);
   const { clientId, warnings } = credentials;
   let { clientSecret } = credentials;

@@ -17,7 +17,7 @@ export interface VerifyArgs extends ConnectionArgs, OutputArgs {
 
 export async function verify(args: VerifyArgs, io: Io): Promise<void> {
   const { env } = await loadEnvironment(io.fs, io.env, args.envFile, io.cwd);
-  const check = prepareCheck(args, env);
+  const check = prepareCheck(args, env, (m) => debug(io, m));
   const serverId = args.serverId ?? DEFAULT_SERVER_ID;
   const path = settingsPath(args.settings, io.home);
   debug(io, `settings: ${path}; control plane: ${check.base.origin}`);

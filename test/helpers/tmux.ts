@@ -10,7 +10,8 @@ export interface Terminal {
   /** Sends keys: literal text, or tmux key names such as "Enter", "C-c", "Escape", "Down". */
   type(text: string): void;
   key(...names: string[]): void;
-  screen(): string;
+  /** The screen's text; with escapes, its colour codes too. */
+  screen(escapes?: boolean): string;
   waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
   /** The exit code once the program has ended. */
   exited(timeoutMs?: number): Promise<number>;
@@ -26,7 +27,7 @@ export function terminal(args: string[], { env, cwd }: { env: Record<string, str
   tmux("new-session", "-d", "-s", name, "-x", "160", "-y", "50", "-c", cwd);
   tmux("set-option", "-t", name, "remain-on-exit", "on");
   tmux("respawn-pane", "-k", "-t", name, "-c", cwd, "env", "-i", ...vars, "sh", "-c", '"$0" "$@"; echo "[exited $?]"', CLI, ...args);
-  const screen = () => tmux("capture-pane", "-p", "-J", "-t", name, "-S", "-200");
+  const screen = (escapes = false) => tmux("capture-pane", "-p", "-J", ...(escapes ? ["-e"] : []), "-t", name, "-S", "-200");
   const poll = async <T>(what: () => T | undefined, timeoutMs: number, description: string): Promise<T> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -42,12 +43,12 @@ export function terminal(args: string[], { env, cwd }: { env: Record<string, str
     screen,
     waitFor: (text, timeoutMs = 10_000) =>
       poll(() => {
-        const s = screen();
+        const s = screen(false);
         return (typeof text === "string" ? s.includes(text) : text.test(s)) ? s : undefined;
       }, timeoutMs, String(text)),
     exited: (timeoutMs = 10_000) =>
       poll(() => {
-        const m = /\[exited (\d+)\]/.exec(screen());
+        const m = /\[exited (\d+)\]/.exec(screen(false));
         return m ? Number(m[1]) : undefined;
       }, timeoutMs, "the program to end"),
     close: () => {

@@ -1,0 +1,166 @@
+// Output for terminals and pipelines: previews, --stdout, --quiet, --verbose, colours, never stuck.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
+import { run, tempHome, type Run } from "./helpers/cli";
+import { corpusDir } from "./helpers/corpus";
+import { terminal } from "./helpers/tmux";
+
+const CLIENT_ID = "abcdefabcdefabcdefabcdefabcdef01";
+const SECRET = "Output-Secret-31f7";
+const TOKEN = "tok-output-0000-4000-8000-123412341234";
+const env = { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET };
+const outputs: Run[] = [];
+
+let anypoint: ControlPlane;
+beforeAll(async () => {
+  anypoint = await controlPlane();
+  anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
+});
+afterAll(async () => {
+  await anypoint.close();
+});
+
+async function m2(args: string[], options: Parameters<typeof run>[1]): Promise<Run> {
+  const r = await run(args, options);
+  outputs.push(r);
+  return r;
+}
+
+function homeWith(corpusFile: string) {
+  const home = tempHome();
+  mkdirSync(join(home, ".m2"));
+  const settings = join(home, ".m2", "settings.xml");
+  const original = readFileSync(join(corpusDir, corpusFile));
+  writeFileSync(settings, original);
+  return { home, settings, original };
+}
+
+describe("previews", () => {
+  it("setup --dry-run prints the change as a diff with the secret masked and writes nothing", async () => {
+    const { home, settings, original } = homeWith("19-IzinCompany-company-sapi.xml");
+    const r = await m2(["setup", "--dry-run", "--no-verify", "--server-id", "preview"], { home, env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`--- ${settings}`);
+    expect(r.stdout).toContain("+      <id>preview</id>");
+    expect(r.stdout).toContain(`+      <password>${CLIENT_ID}~?~********</password>`);
+    expect(r.stdout).toContain("Dry run: nothing written.");
+    expect(readFileSync(settings).equals(original)).toBe(true);
+    expect(readdirSync(join(home, ".m2"))).toEqual(["settings.xml"]);
+  });
+
+  it("setup --dry-run --json carries the diff", async () => {
+    const { home, settings, original } = homeWith("19-IzinCompany-company-sapi.xml");
+    const r = await m2(["setup", "--dry-run", "--json", "--base-url", anypoint.url], { home, env });
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { dryRun: boolean; diff: string; change: string; verified: boolean };
+    expect(json).toMatchObject({ dryRun: true, verified: true });
+    expect(json.diff).toContain("********");
+    expect(readFileSync(settings).equals(original)).toBe(true);
+  });
+
+  it("remove --dry-run shows the lines that would go, passwords masked", async () => {
+    const { home, settings, original } = homeWith("24-AnkitDusad-mule-githubactions-cicd.xml");
+    const r = await m2(["remove", "anypoint-exchange-v3", "--dry-run"], { home });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("-      <password>REDACTED_ID~?~********</password>");
+    expect(r.stdout).toContain("Dry run: would remove");
+    expect(r.stdout).not.toContain("REDACTED_SECRET");
+    expect(readFileSync(settings).equals(original)).toBe(true);
+  });
+
+  it("setup --stdout prints the resulting file, byte for byte what setup would write, and writes nothing", async () => {
+    const { home, settings, original } = homeWith("13-bighnesh021-parent-ci-cd.xml");
+    const printed = execFileSync(join(import.meta.dirname, "..", "dist", "cli.cjs"), ["setup", "--no-verify", "--stdout"], {
+      env: { PATH: process.env.PATH, HOME: home, ...env },
+    });
+    expect(readFileSync(settings).equals(original)).toBe(true);
+    expect(readdirSync(join(home, ".m2"))).toEqual(["settings.xml"]);
+    const written = await m2(["setup", "--no-verify", "--yes"], { home, env });
+    expect(written.code).toBe(0);
+    expect(printed.equals(readFileSync(settings))).toBe(true);
+  });
+
+  it("--stdout goes with neither --json nor --dry-run (exit 2)", async () => {
+    const home = tempHome();
+    expect((await m2(["setup", "--no-verify", "--stdout", "--json"], { home, env })).code).toBe(2);
+    expect((await m2(["remove", "x", "--stdout", "--dry-run"], { home })).code).toBe(2);
+  });
+});
+
+describe("quiet, verbose, colours", () => {
+  it("--quiet prints nothing on success", async () => {
+    const home = tempHome();
+    const r = await m2(["setup", "--no-verify", "--yes", "--quiet"], { home, env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("");
+  });
+
+  it.each([[["--verbose"], {}], [[], { DEBUG: "1" }]])("%j %j prints diagnostics on stderr, never secrets", async (flags, extra) => {
+    const home = tempHome();
+    const r = await m2(["setup", "--yes", "--base-url", anypoint.url, ...flags], { home, env: { ...env, ...extra } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("debug: settings:");
+    expect(r.stderr).toContain("debug: token request: POST");
+    expect(r.stderr).toMatch(/debug: attempt 1: HTTP 200/);
+  });
+
+  it("prints no colour codes into a pipe", () => {
+    for (const r of outputs) expect(`${r.stdout}${r.stderr}`).not.toContain("\x1b[");
+  });
+
+  it.each([
+    [{}, true],
+    [{ NO_COLOR: "1" }, false],
+  ])("in a terminal with %j uses colour: %s", async (extra, coloured) => {
+    const home = tempHome();
+    const t = terminal(["setup", "--no-verify", "--yes"], { cwd: home, env: { HOME: home, ...env, ...extra } });
+    try {
+      expect(await t.exited()).toBe(0);
+      const withEscapes = t.screen(true);
+      expect(withEscapes).toContain("Added server");
+      expect(withEscapes.includes("\x1b[")).toBe(coloured);
+    } finally {
+      t.close();
+    }
+  });
+});
+
+describe("never stuck", () => {
+  it("without a terminal, missing input ends the run with exit 2 within a second, one line per input", async () => {
+    const home = tempHome();
+    const r = await m2(["setup"], { home });
+    expect(r.code).toBe(2);
+    expect(r.ms).toBeLessThan(1000);
+    expect(r.stderr).toMatch(/client ID: pass --client-id, or set ANYPOINT_CLIENT_ID/);
+    expect(r.stderr).toMatch(/client secret: set ANYPOINT_CLIENT_SECRET .* or pass --client-secret-stdin/);
+  });
+
+  it("without a command and without a terminal: exit 2 naming the commands", async () => {
+    const home = tempHome();
+    const r = await m2([], { home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("setup, verify, list or remove");
+    expect(existsSync(join(home, ".m2"))).toBe(false);
+  });
+
+  it("CI set: no prompt even in a terminal", async () => {
+    const home = tempHome();
+    const t = terminal(["setup"], { cwd: home, env: { HOME: home, CI: "true" } });
+    try {
+      expect(await t.exited()).toBe(2);
+      expect(t.screen()).toContain("missing input");
+    } finally {
+      t.close();
+    }
+  });
+});
+
+describe("secrets", () => {
+  it("never appear in any output above", () => {
+    for (const r of outputs) for (const s of [SECRET, TOKEN]) expect(`${r.stdout}${r.stderr}`).not.toContain(s);
+  });
+});

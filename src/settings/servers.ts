@@ -179,8 +179,9 @@ function insertServer(model: SettingsModel, server: ServerInput): Edit {
   while (q < settings.closeStart && isSpace(text.charCodeAt(q))) q++;
   const gap = text.slice(settings.openEnd, q);
   if (/[\r\n]/.test(gap)) return { offset: settings.openEnd, length: 0, content: `${eol}${indent}${block}` };
-  const after = q === settings.closeStart ? rootIndent : indent;
-  return { offset: settings.openEnd, length: gap.length, content: `${eol}${indent}${block}${eol}${after}` };
+  // An empty <settings></settings> on one line is opened up; otherwise the first child moves to a line of its own.
+  if (q === settings.closeStart) return { offset: settings.openEnd, length: gap.length, content: `${eol}${indent}${block}${eol}${rootIndent}` };
+  return { offset: q, length: 0, content: `${block}${eol}${indent}` };
 }
 
 function updateServer(model: SettingsModel, entry: ServerEntry, server: ServerInput): Edit[] {

@@ -24,7 +24,7 @@ export function insertedBlock(before: Uint8Array, after: Uint8Array): Buffer | u
 /**
  * Whether removing the server `id` from `output` gives back `input`: exactly or, where the file had no
  * server so that the upsert had to create <servers> or open it up, with an empty one left behind (the
- * same text but for whitespace and `<servers/>` written open).
+ * same text but for that element and whitespace).
  */
 export function removalRestores(input: Uint8Array, output: Uint8Array, id: string): boolean {
   const removed = removeBytes(output, id);
@@ -33,7 +33,7 @@ export function removalRestores(input: Uint8Array, output: Uint8Array, id: strin
   const original = decodeXml(input).text;
   if (listServers(original).length > 0) return false;
   const result = decodeXml(removed.bytes).text;
-  const normal = (t: string) => t.replace(/<servers\s*\/>/, "<servers></servers>").replace(/\s+/g, "");
   const created = result.replace(/(\r\n|\r|\n)[ \t]*<servers>\s*<\/servers>/, "");
+  const normal = (t: string) => t.replace(/\s+/g, "").replace(/<servers(\/>|><\/servers>)/, "");
   return created === original || normal(result) === normal(original);
 }

@@ -2,7 +2,7 @@
 // killed with SIGKILL at random moments.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { listServers } from "../src/settings/list";
@@ -54,6 +54,22 @@ function killedRun(args: string[], home: string, afterMs: number): Promise<void>
     });
   });
 }
+
+describe("a live lock", () => {
+  it("is waited for up to --lock-timeout, then exit 6 with the file untouched", async () => {
+    const home = mkdtempSync(join(tmpdir(), "anypoint-m2-locked-"));
+    const settings = join(home, "settings.xml");
+    const original = readFileSync(join(corpusDir, "20-SundharML07-sapi-salesforce-implementation.xml"));
+    writeFileSync(settings, original);
+    // Held by this test process, which is alive.
+    writeFileSync(`${settings}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now() }));
+    const r = await run(["setup", "--no-verify", "--yes", "--server-id", "waits", "--settings", settings, "--lock-timeout", "0.5"], { home, env });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain(`locked by process ${process.pid}`);
+    expect(r.ms).toBeGreaterThanOrEqual(500);
+    expect(readFileSync(settings).equals(original)).toBe(true);
+  });
+});
 
 describe("killed runs", () => {
   it("leave the old or the new content, byte for byte, and the next run recovers the lock", async () => {

@@ -31,8 +31,9 @@ const output: Record<string, OptionSpec> = {
   verbose: { type: "boolean", describe: "print diagnostics on stderr (never secrets) [env: DEBUG]", default: false },
 };
 
-/** Previews for the commands that edit. */
+/** Previews and waiting, for the commands that edit. */
 const preview: Record<string, OptionSpec> = {
+  "lock-timeout": { type: "number", default: 10, describe: "seconds to wait while another run edits the same file" },
   "dry-run": { type: "boolean", describe: "print the change as a diff (secrets masked), write nothing", default: false },
   stdout: { type: "boolean", describe: "print the resulting settings.xml instead of writing it", default: false },
 };

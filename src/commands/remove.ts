@@ -11,13 +11,14 @@ export interface RemoveArgs extends OutputArgs {
   settings?: string;
   dryRun?: boolean;
   stdout?: boolean;
+  lockTimeout?: number;
 }
 
 export async function remove(args: RemoveArgs, io: Io): Promise<void> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
   const path = settingsPath(args.settings, io.home);
   debug(io, `settings: ${path}`);
-  const outcome = await editSettings(io.fs, path, (text) => removeServer(text, args.id), { create: false, dryRun: args.dryRun || args.stdout });
+  const outcome = await editSettings(io.fs, path, (text) => removeServer(text, args.id), { create: false, dryRun: args.dryRun || args.stdout, lockWaitMs: (args.lockTimeout ?? 10) * 1000 });
   if (args.stdout) {
     io.writeStdout(outcome.bytes);
     return;

@@ -27,6 +27,7 @@ export interface SetupArgs extends ConnectionArgs, OutputArgs {
   envFile?: string | false;
   dryRun?: boolean;
   stdout?: boolean;
+  lockTimeout?: number;
   yes?: boolean;
   nonInteractive?: boolean;
 }
@@ -94,6 +95,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
     {
       create: true,
       dryRun: args.dryRun || args.stdout,
+      lockWaitMs: (args.lockTimeout ?? 10) * 1000,
       beforeWrite: async (plan) => {
         if (check) identity = await checkWithRetries(io, check, wizard, clientId, () => clientSecret, (s) => (clientSecret = s), plan.result.text);
         if (!wizard) return;

@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/: dist/cli.cjs holds everything an ordinary run needs, in one CommonJS file
 // (Node starts a CommonJS entry faster than an ES module). What only some runs need is bundled apart and
 // loaded on demand: dist/yargs.cjs (help, usage errors, completion), dist/anypoint.cjs (the credential
-// check, with undici), dist/wizard.cjs (the prompts).
+// check, with undici), dist/wizard.cjs (the prompts), dist/preview.cjs (diffs, with jsdiff).
 import { readFile, rm } from "node:fs/promises";
 import { build } from "esbuild";
 
@@ -15,7 +15,7 @@ const raw = {
 };
 
 /** Modules imported with `await import(...)` that become bundles of their own: source -> output. */
-const LAZY = { "src/cli/yargs.ts": "yargs", "src/anypoint/token.ts": "anypoint", "src/wizard/wizard.ts": "wizard" };
+const LAZY = { "src/cli/yargs.ts": "yargs", "src/anypoint/token.ts": "anypoint", "src/wizard/wizard.ts": "wizard", "src/commands/preview.ts": "preview" };
 
 const lazy = {
   name: "lazy",
@@ -36,7 +36,10 @@ const common = {
   minify: !process.env.NO_MINIFY,
   legalComments: "none",
   logLevel: "warning",
-  // yargs is an ES module that reads import.meta.url; in CommonJS that is this file's URL.
+};
+
+/** yargs is an ES module that reads import.meta.url; in CommonJS that is this file's URL. */
+const importMetaUrl = {
   define: { "import.meta.url": "__importMetaUrl" },
   banner: { js: 'var __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
@@ -44,5 +47,5 @@ const common = {
 await rm("dist", { recursive: true, force: true });
 await build({ ...common, entryPoints: { cli: "src/bin.ts" }, outExtension: { ".js": ".cjs" }, outdir: "dist", plugins: [raw, lazy] });
 for (const [source, name] of Object.entries(LAZY)) {
-  await build({ ...common, entryPoints: { [name]: source }, outExtension: { ".js": ".cjs" }, outdir: "dist", plugins: [raw, lazy] });
+  await build({ ...common, ...(name === "yargs" ? importMetaUrl : {}), entryPoints: { [name]: source }, outExtension: { ".js": ".cjs" }, outdir: "dist", plugins: [raw, lazy] });
 }

@@ -4,7 +4,6 @@ import { settingsPath } from "../io/paths";
 import { removeServer } from "../settings/servers";
 import type { Io } from "./io";
 import { debug, done, report, type OutputArgs } from "./output";
-import { maskedDiff } from "./preview";
 
 export interface RemoveArgs extends OutputArgs {
   id: string;
@@ -23,7 +22,7 @@ export async function remove(args: RemoveArgs, io: Io): Promise<void> {
     io.writeStdout(outcome.bytes);
     return;
   }
-  const diff = args.dryRun ? maskedDiff(path, outcome.before, outcome.after, [], { color: io.color && !args.json }) : "";
+  const diff = args.dryRun ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [], { color: io.color && !args.json }) : "";
   report(
     io,
     args,

@@ -12,7 +12,6 @@ import { decodeXml } from "../xml/encoding";
 import { describeIdentity, prepareCheck, type Check, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
 import { debug, done, report, type OutputArgs } from "./output";
-import { maskedDiff } from "./preview";
 
 export const DEFAULT_SERVER_ID = "anypoint-exchange-v3";
 
@@ -102,7 +101,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
         // The secret may have been asked again: show what will be written now.
         const after = upsertServer(plan.result.text, { id: serverId!, username: CONNECTED_APP_USERNAME, password: `${clientId}${SEPARATOR}${clientSecret}` }, onExisting ?? "update");
         if (after.change === "unchanged") return;
-        io.stdout(maskedDiff(path, plan.result.text, applyEdits(plan.result.text, after.edits), secrets(), { color: io.color }));
+        io.stdout((await import("./preview")).maskedDiff(path, plan.result.text, applyEdits(plan.result.text, after.edits), secrets(), { color: io.color }));
         if (!args.dryRun && !(await wizard.askConfirm(`Write this to ${path}?`))) throw new M2Error(Exit.cancelled, "not confirmed; nothing was written");
       },
     },
@@ -115,7 +114,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   if (outcome.mode !== undefined && (outcome.mode & 0o077) !== 0 && outcome.change !== "unchanged" && !args.dryRun) {
     warnings.push(`${path} can be read by other users (mode ${outcome.mode.toString(8)}) and holds a secret; run: chmod 600 ${path}`);
   }
-  const diff = args.dryRun && !wizard ? maskedDiff(path, outcome.before, outcome.after, secrets(), { color: io.color && !args.json }) : "";
+  const diff = args.dryRun && !wizard ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, secrets(), { color: io.color && !args.json }) : "";
   const who = identity ? describeIdentity(identity) : "";
   const verb = args.dryRun ? { added: "Would add", updated: "Would update", unchanged: "Would keep", removed: "" }[outcome.change] : { added: "Added", updated: "Updated", unchanged: "Kept", removed: "" }[outcome.change];
   report(

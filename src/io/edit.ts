@@ -81,7 +81,10 @@ export async function editSettings(fs: Fs, path: string, operation: (text: strin
     throw e instanceof M2Error ? e : fileError("lock", path, e);
   }
   try {
-    const fresh = plan(fs, path, operation);
+    // Read again under the lock; compute again only if another run changed the file meanwhile.
+    const current = readSettingsFile(fs, path);
+    const same = current.bytes === undefined ? first.file.bytes === undefined : first.file.bytes !== undefined && Buffer.compare(current.bytes, first.file.bytes) === 0;
+    const fresh = same ? { ...first, file: current } : plan(fs, path, operation);
     if (fresh.result.change === "unchanged") return outcome(fresh);
     return outcome(fresh, writeSettingsFile(fs, fresh.file, fresh.result.bytes));
   } finally {

@@ -96,13 +96,16 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
       dryRun: args.dryRun || args.stdout,
       lockWaitMs: (args.lockTimeout ?? 10) * 1000,
       beforeWrite: async (plan) => {
+        const asked = clientSecret;
         if (check) identity = await checkWithRetries(io, check, wizard, clientId, () => clientSecret, (s) => (clientSecret = s), plan.result.text);
-        if (!wizard) return;
+        const secretChanged = clientSecret !== asked;
+        if (!wizard) return secretChanged;
         // The secret may have been asked again: show what will be written now.
         const after = upsertServer(plan.result.text, { id: serverId!, username: CONNECTED_APP_USERNAME, password: `${clientId}${SEPARATOR}${clientSecret}` }, onExisting ?? "update");
-        if (after.change === "unchanged") return;
+        if (after.change === "unchanged") return secretChanged;
         io.stdout((await import("./preview")).maskedDiff(path, plan.result.text, applyEdits(plan.result.text, after.edits), secrets(), { color: io.color }));
         if (!args.dryRun && !(await wizard.askConfirm(`Write this to ${path}?`))) throw new M2Error(Exit.cancelled, "not confirmed; nothing was written");
+        return secretChanged;
       },
     },
   );

@@ -26,8 +26,11 @@ export interface EditOutcome {
 export interface EditOptions {
   /** Start a missing file from templates/settings.xml; otherwise a missing file is left alone. */
   create: boolean;
-  /** Runs once the change is known, with the file's current text; may throw to stop it. */
-  beforeWrite?: (plan: Plan) => Promise<void>;
+  /**
+   * Runs once the change is known; may throw to stop it. Returns true when what `operation` writes has
+   * changed since (a secret asked again), so the change is computed anew.
+   */
+  beforeWrite?: (plan: Plan) => Promise<boolean | void>;
   /** Compute and return the change, write nothing. */
   dryRun?: boolean;
   /** How long to wait for another run's lock, in ms. */
@@ -70,7 +73,7 @@ export async function editSettings(fs: Fs, path: string, operation: (text: strin
     bytes: p.file.bytes === undefined && !options.create ? new Uint8Array() : p.result.bytes,
   });
   if (first.file.bytes === undefined && !options.create) return outcome(first);
-  await options.beforeWrite?.(first);
+  const inputsChanged = (await options.beforeWrite?.(first)) === true;
   if (options.dryRun || first.result.change === "unchanged") return outcome(first);
 
   let lock;
@@ -83,7 +86,9 @@ export async function editSettings(fs: Fs, path: string, operation: (text: strin
   try {
     // Read again under the lock; compute again only if another run changed the file meanwhile.
     const current = readSettingsFile(fs, path);
-    const same = current.bytes === undefined ? first.file.bytes === undefined : first.file.bytes !== undefined && Buffer.compare(current.bytes, first.file.bytes) === 0;
+    const same =
+      !inputsChanged &&
+      (current.bytes === undefined ? first.file.bytes === undefined : first.file.bytes !== undefined && Buffer.compare(current.bytes, first.file.bytes) === 0);
     const fresh = same ? { ...first, file: current } : plan(fs, path, operation);
     if (fresh.result.change === "unchanged") return outcome(fresh);
     return outcome(fresh, writeSettingsFile(fs, fresh.file, fresh.result.bytes));

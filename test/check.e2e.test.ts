@@ -6,15 +6,14 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
-import { run, tempHome, type Run } from "./helpers/cli";
-import { corpusDir } from "./helpers/corpus";
+import { homeWith, recorder, tempHome } from "./helpers/cli";
 import { forwardingProxy } from "./helpers/proxy";
 
 const CLIENT_ID = "fedcba9876543210fedcba9876543210";
 const SECRET = "Env-Secret-4f9a&x";
 const FILE_SECRET = "File-Secret-77b1";
 const TOKEN = "tok-aaaabbbb-cccc-4ddd-8eee-ffff00001111";
-const outputs: Run[] = [];
+const { m2, outputs } = recorder();
 
 let anypoint: ControlPlane;
 beforeAll(async () => {
@@ -24,20 +23,7 @@ afterAll(async () => {
   await anypoint.close();
 });
 
-async function m2(args: string[], options: Parameters<typeof run>[1]): Promise<Run> {
-  const r = await run(args, options);
-  outputs.push(r);
-  return r;
-}
 
-/** A home whose settings.xml is a corpus file; returns the home and the original bytes. */
-function homeWith(corpusFile: string): { home: string; settings: string; original: Buffer } {
-  const home = tempHome();
-  mkdirSync(join(home, ".m2"));
-  const original = readFileSync(join(corpusDir, corpusFile));
-  writeFileSync(join(home, ".m2", "settings.xml"), original);
-  return { home, settings: join(home, ".m2", "settings.xml"), original };
-}
 
 const accept = () =>
   anypoint.handle((req, res, n) => {

@@ -3,20 +3,15 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync,
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
-import { run, tempHome, type Run } from "./helpers/cli";
+import { recorder, tempHome } from "./helpers/cli";
 import { corpusDir } from "./helpers/corpus";
 
 const CLIENT_ID = "0123456789abcdef0123456789abcdef";
 const SECRET = "Sup3r&Secret<Value>";
 const TOKEN = "tok-7f3a9c1e-d00d-4b1e-9a8b-000000000001";
 const env = { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET };
-const outputs: Run[] = [];
+const { m2, outputs } = recorder();
 
-async function m2(args: string[], options: Parameters<typeof run>[1]): Promise<Run> {
-  const r = await run(args, options);
-  outputs.push(r);
-  return r;
-}
 
 const settingsOf = (home: string) => join(home, ".m2", "settings.xml");
 const mode = (path: string) => statSync(path).mode & 0o777;

@@ -1,18 +1,17 @@
 // Output for terminals and pipelines: previews, --stdout, --quiet, --verbose, colours, never stuck.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
-import { run, tempHome, type Run } from "./helpers/cli";
-import { corpusDir } from "./helpers/corpus";
+import { homeWith, recorder, tempHome } from "./helpers/cli";
 import { terminal } from "./helpers/tmux";
 
 const CLIENT_ID = "abcdefabcdefabcdefabcdefabcdef01";
 const SECRET = "Output-Secret-31f7";
 const TOKEN = "tok-output-0000-4000-8000-123412341234";
 const env = { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET };
-const outputs: Run[] = [];
+const { m2, outputs } = recorder();
 
 let anypoint: ControlPlane;
 beforeAll(async () => {
@@ -23,20 +22,7 @@ afterAll(async () => {
   await anypoint.close();
 });
 
-async function m2(args: string[], options: Parameters<typeof run>[1]): Promise<Run> {
-  const r = await run(args, options);
-  outputs.push(r);
-  return r;
-}
 
-function homeWith(corpusFile: string) {
-  const home = tempHome();
-  mkdirSync(join(home, ".m2"));
-  const settings = join(home, ".m2", "settings.xml");
-  const original = readFileSync(join(corpusDir, corpusFile));
-  writeFileSync(settings, original);
-  return { home, settings, original };
-}
 
 describe("previews", () => {
   it("setup --dry-run prints the change as a diff with the secret masked and writes nothing", async () => {

@@ -85,12 +85,14 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   serverId ??= DEFAULT_SERVER_ID;
   debug(io, `settings: ${path}; server id: ${serverId}; control plane: ${check ? check.base.origin : "not checked (--no-verify)"}${envFile ? `; env file: ${envFile}` : ""}`);
 
-  const secrets = () => [clientSecret];
+  // Read at call time: the wizard may ask the secret again after a rejection.
+  const change = (text: string) =>
+    upsertServer(text, { id: serverId!, username: CONNECTED_APP_USERNAME, password: `${clientId}${SEPARATOR}${clientSecret}` }, onExisting ?? "update");
   let identity: Identity | undefined;
   const outcome = await editSettings(
     io.fs,
     path,
-    (text) => upsertServer(text, { id: serverId!, username: CONNECTED_APP_USERNAME, password: `${clientId}${SEPARATOR}${clientSecret}` }, onExisting ?? "update"),
+    change,
     {
       create: true,
       dryRun: args.dryRun || args.stdout,
@@ -100,24 +102,25 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
         if (check) identity = await checkWithRetries(io, check, wizard, clientId, () => clientSecret, (s) => (clientSecret = s), plan.result.text);
         const secretChanged = clientSecret !== asked;
         if (!wizard) return secretChanged;
-        // The secret may have been asked again: show what will be written now.
-        const after = upsertServer(plan.result.text, { id: serverId!, username: CONNECTED_APP_USERNAME, password: `${clientId}${SEPARATOR}${clientSecret}` }, onExisting ?? "update");
+        // Show what will be written now (with the secret as finally given).
+        const after = change(plan.result.text);
         if (after.change === "unchanged") return secretChanged;
-        io.stdout((await import("./preview")).maskedDiff(path, plan.result.text, applyEdits(plan.result.text, after.edits), secrets(), { color: io.color }));
+        io.stdout((await import("./preview")).maskedDiff(path, plan.result.text, applyEdits(plan.result.text, after.edits), [clientSecret], { color: io.color }));
         if (!args.dryRun && !(await wizard.askConfirm(`Write this to ${path}?`))) throw new M2Error(Exit.cancelled, "not confirmed; nothing was written");
         return secretChanged;
       },
     },
   );
+  warnings.push(...outcome.warnings);
   if (args.stdout) {
+    if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);
     io.writeStdout(outcome.bytes);
     return;
   }
-  warnings.push(...outcome.warnings);
   if (outcome.mode !== undefined && (outcome.mode & 0o077) !== 0 && outcome.change !== "unchanged" && !args.dryRun) {
     warnings.push(`${path} can be read by other users (mode ${outcome.mode.toString(8)}) and holds a secret; run: chmod 600 ${path}`);
   }
-  const diff = args.dryRun && !wizard ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, secrets(), { color: io.color && !args.json }) : "";
+  const diff = args.dryRun && !wizard ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [clientSecret], { color: io.color && !args.json }) : "";
   const who = identity ? describeIdentity(identity) : "";
   const verb = args.dryRun ? { added: "Would add", updated: "Would update", unchanged: "Would keep", removed: "" }[outcome.change] : { added: "Added", updated: "Updated", unchanged: "Kept", removed: "" }[outcome.change];
   report(

@@ -1,8 +1,9 @@
 // Runs the built CLI (dist/cli.js) as a user would, in a temporary HOME.
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { corpusDir } from "./corpus";
 
 export const CLI = join(import.meta.dirname, "..", "..", "dist", "cli.cjs");
 
@@ -36,4 +37,27 @@ export function run(args: string[], { home, env = {}, input, cwd }: { home: stri
     if (input !== undefined) child.stdin.end(input);
     else child.stdin.end();
   });
+}
+
+/** `run`, keeping every result, so that a test can check all output a file's scenarios printed. */
+export function recorder(): { m2: typeof run; outputs: Run[] } {
+  const outputs: Run[] = [];
+  return {
+    outputs,
+    m2: async (args, options) => {
+      const r = await run(args, options);
+      outputs.push(r);
+      return r;
+    },
+  };
+}
+
+/** A temporary HOME whose ~/.m2/settings.xml is a copy of a corpus file. */
+export function homeWith(corpusFile: string): { home: string; settings: string; original: Buffer } {
+  const home = tempHome();
+  mkdirSync(join(home, ".m2"));
+  const settings = join(home, ".m2", "settings.xml");
+  const original = readFileSync(join(corpusDir, corpusFile));
+  writeFileSync(settings, original);
+  return { home, settings, original };
 }

@@ -41,6 +41,14 @@ describe("editSettings", () => {
     expect(raw.readdirSync("/m2").sort()).toEqual(["settings.xml", "settings.xml.bak"]);
   });
 
+  it("fills an empty settings.xml from the template, keeping the empty one as backup", async () => {
+    const { fs, raw } = volume({ "/m2/settings.xml": "\n" });
+    const out = await editSettings(fs, "/m2/settings.xml", add, { create: true });
+    expect(out).toMatchObject({ change: "added", backup: "/m2/settings.xml.bak" });
+    expect(raw.readFileSync("/m2/settings.xml", "utf8")).toContain('xmlns="http://maven.apache.org/SETTINGS/1.2.0"');
+    expect(raw.readFileSync("/m2/settings.xml.bak", "utf8")).toBe("\n");
+  });
+
   it("writes nothing, not even a backup, when nothing changes", async () => {
     const { fs, raw } = volume({ "/m2/settings.xml": EXISTING });
     await editSettings(fs, "/m2/settings.xml", add, { create: true });

@@ -1,4 +1,5 @@
 import { M2Error } from "../errors";
+import { blank } from "../io/edit";
 import { readSettingsFile } from "../io/files";
 import { settingsPath } from "../io/paths";
 import { listServers, type ServerSummary } from "../settings/list";
@@ -11,7 +12,7 @@ export function list(args: { settings?: string } & OutputArgs, io: Io): void {
   const file = readSettingsFile(io.fs, path);
   let servers: ServerSummary[] = [];
   try {
-    if (file.bytes) servers = listServers(decodeXml(file.bytes).text);
+    if (file.bytes && !blank(file.bytes)) servers = listServers(decodeXml(file.bytes).text);
   } catch (e) {
     throw e instanceof M2Error ? e.inFile(path) : e;
   }

@@ -43,10 +43,14 @@ export interface Plan {
   result: ByteChange;
 }
 
+/** An empty or whitespace-only file holds nothing to keep (Maven cannot read it): it starts from the template. */
+export const blank = (bytes: Uint8Array): boolean => bytes.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d);
+
 function plan(fs: Fs, path: string, operation: (text: string) => SettingsChange): Plan {
   const file = readSettingsFile(fs, path);
   try {
-    return { path, file, result: changeBytes(file.bytes ?? Buffer.from(template, "utf8"), operation) };
+    const start = file.bytes === undefined || blank(file.bytes) ? Buffer.from(template, "utf8") : file.bytes;
+    return { path, file, result: changeBytes(start, operation) };
   } catch (e) {
     throw e instanceof M2Error ? e.inFile(path) : e;
   }

@@ -16,14 +16,17 @@ export function list(args: { settings?: string } & OutputArgs, io: Io): void {
   } catch (e) {
     throw e instanceof M2Error ? e.inFile(path) : e;
   }
+  const idWidth = Math.min(40, Math.max(2, ...servers.map((s) => (s.id ?? "(no id)").length)));
+  const userWidth = Math.min(40, Math.max(8, ...servers.map((s) => (s.username ?? "-").length)));
   const human =
     file.bytes === undefined ? [`${path} does not exist yet.`]
     : servers.length === 0 ? [`${path} has no servers.`]
     : [
         `${path}:`,
+        `  ${"ID".padEnd(idWidth)}  ${"USERNAME".padEnd(userWidth)}  PASSWORD  LINE`,
         ...servers.map((s) => {
           const notes = [s.connectedApp ? "Anypoint connected app" : undefined, s.shadowed ? "ignored by Maven: an earlier server has this id" : undefined].filter(Boolean);
-          return `  ${(s.id ?? "(no id)").padEnd(28)} user ${(s.username ?? "-").padEnd(16)} password ${s.password.padEnd(9)} line ${s.line}${notes.length ? `  (${notes.join("; ")})` : ""}`;
+          return `  ${(s.id ?? "(no id)").padEnd(idWidth)}  ${(s.username ?? "-").padEnd(userWidth)}  ${s.password.padEnd(8)}  ${String(s.line).padEnd(4)}${notes.length ? `  ${notes.join("; ")}` : ""}`.trimEnd();
         }),
       ];
   report(io, args, { settings: path, exists: file.bytes !== undefined, servers }, human);

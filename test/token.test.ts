@@ -143,6 +143,14 @@ describe("token check", () => {
     expect(e.message).toContain("Corporate proxy login");
   });
 
+  it("an echo of the form: the secret is redacted however it was encoded", async () => {
+    anypoint.handle((req, res) => res.writeHead(200, { "content-type": "text/plain" }).end(`echo: ${req.body}`));
+    const e = await failure(checkCredentials(request()));
+    expect(e.message).toContain("echo: client_id=");
+    expect(e.message).not.toContain(encodeURIComponent(SECRET));
+    expect(e.message).not.toContain(new URLSearchParams({ s: SECRET }).toString().slice(2));
+  });
+
   it("JSON without a token: exit 4, unexpected response, secrets redacted from the excerpt", async () => {
     anypoint.handle(json(200, { token_type: "bearer", echo: SECRET }));
     const e = await failure(checkCredentials(request()));

@@ -76,7 +76,8 @@ export async function checkCredentials(request: TokenRequest): Promise<Identity>
   const url = endpoint(request.base, "accounts/api/v2/oauth2/token");
   const where = `${url.origin}${request.proxy ? ` through the proxy from ${request.proxy.source}` : ""}`;
   const dispatcher = dispatcherFor(request.proxy);
-  const secrets = [request.clientSecret];
+  // The secret as sent (form-encoded) and as a server might echo it back.
+  const secrets = [request.clientSecret, encodeURIComponent(request.clientSecret), new URLSearchParams({ s: request.clientSecret }).toString().slice(2)];
   const log = request.log ?? (() => undefined);
   log(`token request: POST ${url.href}${request.proxy ? ` via ${request.proxy.url.origin} (${request.proxy.source}${request.proxy.auth ? ", with proxy credentials" : ""})` : " (no proxy)"}`);
   try {

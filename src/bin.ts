@@ -23,7 +23,10 @@ const io = {
   stdout: (text: string) => process.stdout.write(`${text}\n`),
   writeStdout: (bytes: Uint8Array) => process.stdout.write(bytes),
   stderr: (text: string) => process.stderr.write(`${text}\n`),
-  terminal: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+  // A getter: touching process.stdin builds a stream, which costs start-up time, and only setup asks.
+  get terminal() {
+    return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  },
   color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb",
   readStdin: async () => {
     const chunks: Buffer[] = [];

@@ -2,6 +2,7 @@
  * Bytes <-> text for XML files, so that edits can be made on text and written back into the original
  * bytes: everything outside an edit is copied byte for byte, never re-encoded.
  */
+import { isUtf8 } from "node:buffer";
 import { Exit, M2Error } from "../errors";
 import { sortEdits, type Edit } from "./edit";
 
@@ -92,6 +93,9 @@ function detect(bytes: Uint8Array): XmlEncoding {
 function decodeWith(encoding: XmlEncoding, body: Uint8Array, fatal: boolean): string {
   switch (encoding.kind) {
     case "utf-8":
+      // Validated natively, then decoded by Buffer: quicker to start than a TextDecoder.
+      if (fatal && !isUtf8(body)) throw new Error("invalid UTF-8");
+      return Buffer.from(body.buffer, body.byteOffset, body.length).toString("utf8");
     case "utf-16le":
     case "utf-16be":
       return new TextDecoder(encoding.kind, { fatal, ignoreBOM: true }).decode(body);

@@ -7,7 +7,10 @@ import { main } from "./cli/main";
 
 // Ctrl-C or a TERM outside a prompt: exit 130 (143). Handlers run between event-loop turns, so never in the
 // middle of the synchronous read-change-write under the lock; the file is the old or the new content.
-process.on("SIGINT", () => process.exit(130));
+process.on("SIGINT", () => {
+  process.stderr.write("\nanypoint-m2: cancelled\n");
+  process.exit(130);
+});
 process.on("SIGTERM", () => process.exit(143));
 
 // A reader that stops early (`| head`) is not an error.

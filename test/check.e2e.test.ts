@@ -3,10 +3,11 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
-import { homeWith, recorder, tempHome } from "./helpers/cli";
+import { CLI, homeWith, recorder, tempHome } from "./helpers/cli";
 import { forwardingProxy } from "./helpers/proxy";
 
 const CLIENT_ID = "fedcba9876543210fedcba9876543210";
@@ -67,6 +68,21 @@ describe("setup checks first", () => {
     expect(r.stderr).toContain("timed out after 1 s");
     expect(r.ms).toBeLessThan(3000);
     expect(readFileSync(settings).equals(original)).toBe(true);
+  });
+
+  it("Ctrl-C while waiting for Anypoint: exit 130, settings.xml untouched", async () => {
+    anypoint.handle(() => undefined);
+    const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
+    const child = spawn(CLI, ["setup", "--yes"], { env: { PATH: `${dirname(process.execPath)}:${process.env.PATH}`, HOME: home, ...env() }, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    await new Promise((r) => setTimeout(r, 600));
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((r) => child.on("exit", r));
+    expect(code).toBe(130);
+    expect(stderr).toContain("cancelled");
+    expect(readFileSync(settings).equals(original)).toBe(true);
+    expect(readdirSync(join(home, ".m2"))).toEqual(["settings.xml"]);
   });
 
   it("exits 4 naming the cause when nothing listens", async () => {

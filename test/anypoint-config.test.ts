@@ -1,12 +1,14 @@
 // Pure parts of the credential check: where Anypoint is, where credentials come from, which proxy,
 // what verify reads from settings.xml.
 import { describe, expect, it } from "vitest";
-import { resolveCredentials } from "../src/anypoint/credentials";
+import { gatherCredentials, requireCredentials, type CredentialInput } from "../src/anypoint/credentials";
 import { resolveBaseUrl } from "../src/anypoint/endpoint";
 import { bypassedByNonProxyHosts, bypassedByNoProxy, chooseProxy } from "../src/anypoint/proxy";
 import { Exit, M2Error } from "../src/errors";
 import { readProxies } from "../src/settings/proxies";
 import { storedCredentials } from "../src/settings/stored";
+
+const resolveCredentials = (input: CredentialInput) => requireCredentials(gatherCredentials(input));
 
 function usage(f: () => unknown): string {
   try {

@@ -69,7 +69,3 @@ export function requireCredentials(found: FoundCredentials): Credentials {
   if (missing.length > 0) throw new M2Error(Exit.usage, `missing input:\n  ${missing.join("\n  ")}`);
   return { clientId: found.clientId!, clientSecret: found.clientSecret!, warnings: found.warnings };
 }
-
-export function resolveCredentials(input: CredentialInput): Credentials {
-  return requireCredentials(gatherCredentials(input));
-}

@@ -16,7 +16,7 @@ function maskValue(value: string): string {
 }
 
 /** Masks the text of <password> and <passphrase> on a line, and any of `secrets` anywhere. */
-export function maskLine(line: string, secrets: readonly string[]): string {
+function maskLine(line: string, secrets: readonly string[]): string {
   let out = line
     .replace(/(<(password|passphrase)\b[^>]*>)<!\[CDATA\[([\s\S]*?)(\]\]>|$)/g, (_, open: string, __, value: string, close: string) => `${open}<![CDATA[${maskValue(value)}${close}`)
     .replace(/(<(password|passphrase)\b[^>]*>)([^<]+)/g, (_, open: string, __, value: string) => `${open}${maskValue(value)}`);

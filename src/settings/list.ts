@@ -17,7 +17,7 @@ export interface ServerSummary {
 
 export const CONNECTED_APP_USERNAME = "~~~Client~~~";
 
-export function passwordForm(value: string | undefined): PasswordForm {
+function passwordForm(value: string | undefined): PasswordForm {
   if (value === undefined) return "none";
   if (value === "") return "empty";
   if (isEncrypted(value) && !value.includes("${")) return "encrypted";

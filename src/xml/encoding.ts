@@ -154,7 +154,7 @@ function invalidByte(bytes: Uint8Array, encoding: XmlEncoding, offset: number): 
 }
 
 /** Encodes inserted text; a character the encoding cannot hold becomes a character reference. */
-export function encodeText(encoding: XmlEncoding, s: string): Uint8Array {
+function encodeText(encoding: XmlEncoding, s: string): Uint8Array {
   switch (encoding.kind) {
     case "utf-8":
       return Buffer.from(s, "utf8");

@@ -204,7 +204,7 @@ function scanName(text: string, from: number): number {
 }
 
 /** Is a valid XML 1.0 character. */
-export function isXmlChar(codePoint: number): boolean {
+function isXmlChar(codePoint: number): boolean {
   return (
     codePoint === 0x9 ||
     codePoint === 0xa ||
@@ -443,6 +443,7 @@ function decodeText(raw: string): string {
 export function textContent(text: string, element: XmlElement): string {
   let out = "";
   let pos = element.openEnd;
+  const children = element.children;
   let child = 0;
   const end = element.closeStart;
   while (pos < end) {
@@ -459,7 +460,7 @@ export function textContent(text: string, element: XmlElement): string {
     } else if (text.startsWith("<?", lt)) {
       pos = text.indexOf("?>", lt + 2) + 2;
     } else {
-      const c = element.children[child++];
+      const c = children[child++];
       pos = c ? c.end : end;
     }
   }

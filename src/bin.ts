@@ -8,29 +8,44 @@ import { main } from "./cli/main";
 // Ctrl-C or a TERM outside a prompt: exit 130 (143). Handlers run between event-loop turns, so never in the
 // middle of the synchronous read-change-write under the lock; the file is the old or the new content.
 process.on("SIGINT", () => {
-  process.stderr.write("\nanypoint-m2: cancelled\n");
+  write(2, "\nanypoint-m2: cancelled\n");
   process.exit(130);
 });
 process.on("SIGTERM", () => process.exit(143));
 
-// A reader that stops early (`| head`) is not an error.
-process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-});
+/**
+ * Output goes straight to file descriptors 1 and 2: process.stdout and process.stderr would build stream
+ * objects whose modules cost more start-up time than a whole `list`. A reader that stops early (`| head`)
+ * is not an error; a non-blocking pipe that is full is waited for.
+ */
+function write(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  for (let done = 0; done < bytes.length; ) {
+    try {
+      done += fs.writeSync(fd, bytes, done, bytes.length - done);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EPIPE") process.exit(process.exitCode ?? 0);
+      if (code !== "EAGAIN") throw e;
+    }
+  }
+}
 
 const io = {
   env: process.env,
   home: homedir(),
   cwd: process.cwd(),
   fs,
-  stdout: (text: string) => process.stdout.write(`${text}\n`),
-  writeStdout: (bytes: Uint8Array) => process.stdout.write(bytes),
-  stderr: (text: string) => process.stderr.write(`${text}\n`),
-  // A getter: touching process.stdin builds a stream, which costs start-up time, and only setup asks.
+  stdout: (text: string) => write(1, `${text}\n`),
+  writeStdout: (bytes: Uint8Array) => write(1, bytes),
+  stderr: (text: string) => write(2, `${text}\n`),
+  // Getters: looking at the terminal builds stream objects, which costs start-up time; only some runs ask.
   get terminal() {
     return Boolean(process.stdin.isTTY && process.stdout.isTTY);
   },
-  color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb",
+  get color() {
+    return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+  },
   readStdin: async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -38,6 +53,6 @@ const io = {
   },
 };
 
-void main(process.argv.slice(2), io, process.stdout.columns).then((code) => {
+void main(process.argv.slice(2), io).then((code) => {
   process.exitCode = code;
 });

@@ -35,11 +35,11 @@ async function run({ command, args }: Invocation, io: Io): Promise<void> {
   }
 }
 
-export async function main(argv: string[], io: Io, columns?: number): Promise<number> {
+export async function main(argv: string[], io: Io): Promise<number> {
   try {
     // No command in a terminal: the setup wizard.
     const wizard = argv.length === 0 && io.terminal && !io.env.CI;
-    const invocation = fastParse(wizard ? ["setup"] : argv) ?? (await (await import("./yargs")).yargsParse(argv, columns));
+    const invocation = fastParse(wizard ? ["setup"] : argv) ?? (await (await import("./yargs")).yargsParse(argv, process.stdout.columns));
     if (invocation) await run(invocation, io);
     return io.exitCode ?? Exit.ok;
   } catch (caught) {

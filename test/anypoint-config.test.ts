@@ -135,6 +135,11 @@ describe("proxy choice", () => {
     expect(chooseProxy(new URL("http://cp.internal"), {}, proxies)).toBeUndefined();
   });
 
+  it("does not send a proxy password encrypted with Maven's master password", () => {
+    const encrypted = `<settings><proxies><proxy><id>p</id><host>h</host><username>u</username><password>{COQLCE6DU6GtcS5P=}</password></proxy></proxies></settings>`;
+    expect(chooseProxy(https, {}, readProxies(encrypted, {}))).toEqual({ url: new URL("http://h:8080"), auth: undefined, source: "settings.xml <proxy> p" });
+  });
+
   it("ignores settings.xml proxies when any proxy variable is set", () => {
     expect(chooseProxy(https, { HTTP_PROXY: "http://env:1" }, readProxies(settings, {}))).toBeUndefined();
     expect(chooseProxy(https, { NO_PROXY: "x" }, readProxies(settings, {}))?.source).toBe("settings.xml <proxy> secure");

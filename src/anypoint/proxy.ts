@@ -71,7 +71,8 @@ export function chooseProxy(target: URL, env: Record<string, string | undefined>
   const scheme = proxy.protocol === "https" ? "https" : "http";
   return {
     url: new URL(`${scheme}://${proxy.host}:${proxy.port}`),
-    auth: proxy.username ? { username: proxy.username, password: proxy.password ?? "" } : undefined,
+    // An encrypted password cannot be used yet: the proxy is tried without credentials.
+    auth: proxy.username && !proxy.encryptedPassword ? { username: proxy.username, password: proxy.password ?? "" } : undefined,
     source: `settings.xml <proxy>${proxy.id ? ` ${proxy.id}` : ""}`,
   };
 }

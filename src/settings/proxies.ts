@@ -1,6 +1,6 @@
 /** The <proxy> entries of a settings file, as Maven reads them (values trimmed, ${env.X} resolved). */
 import { fieldValue, readSettings } from "./model";
-import { interpolate } from "./interpolate";
+import { interpolate, isEncrypted } from "./interpolate";
 
 export interface SettingsProxy {
   id: string | undefined;
@@ -9,7 +9,9 @@ export interface SettingsProxy {
   host: string | undefined;
   port: number;
   username: string | undefined;
+  /** undefined when missing, or encrypted with Maven's master password (not supported yet). */
   password: string | undefined;
+  encryptedPassword: boolean;
   nonProxyHosts: string | undefined;
 }
 
@@ -31,7 +33,8 @@ export function readProxies(text: string, env: Record<string, string | undefined
         host: value("host"),
         port: Number.parseInt(value("port") ?? "8080", 10) || 8080,
         username: value("username"),
-        password: value("password"),
+        password: isEncrypted(value("password") ?? "") ? undefined : value("password"),
+        encryptedPassword: isEncrypted(value("password") ?? ""),
         nonProxyHosts: value("nonProxyHosts"),
       };
     });

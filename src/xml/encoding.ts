@@ -28,6 +28,9 @@ const unsupported = (what: string): M2Error =>
     hint: "anypoint-m2 edits UTF-8, UTF-16, ISO-8859-1, US-ASCII and single-byte Windows/ISO encodings; convert the file to UTF-8 and run again.",
   });
 
+/** windows-1252 bytes 0x80-0x9F; the five it leaves undefined keep their C1 code points, as WHATWG does. */
+const WINDOWS_1252_80_9F = "\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178";
+
 const singleByteLabels = /^(windows-125[0-8]|cp125[0-8]|iso-?8859-([2-9]|1[0-5])|iso_8859-([2-9]|1[0-5])|koi8-[ru])$/i;
 
 function singleByteTable(label: string): XmlEncoding {
@@ -37,7 +40,9 @@ function singleByteTable(label: string): XmlEncoding {
   } catch {
     throw unsupported(`the declared encoding "${label}" is not supported`);
   }
-  const chars = decoder.decode(Uint8Array.from({ length: 256 }, (_, i) => i));
+  let chars = decoder.decode(Uint8Array.from({ length: 256 }, (_, i) => i));
+  // Node decodes "windows-1252" as Latin-1 (a fast path); its 0x80-0x9F are set here as the standard has them.
+  if (decoder.encoding === "windows-1252") chars = chars.slice(0, 0x80) + WINDOWS_1252_80_9F + chars.slice(0xa0);
   const table = new Map<string, number>();
   for (let i = 0; i < chars.length; i++) table.set(chars[i]!, i);
   if (chars.length !== 256 || table.size !== 256) throw unsupported(`the declared encoding "${label}" is not supported`);

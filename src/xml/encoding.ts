@@ -6,7 +6,7 @@ import { isUtf8 } from "node:buffer";
 import { Exit, M2Error } from "../errors";
 import { sortEdits, type Edit } from "./edit";
 
-type Kind = "utf-8" | "utf-16le" | "utf-16be" | "latin1" | "ascii" | "table";
+type Kind = "utf-8" | "utf-16le" | "utf-16be" | "latin1" | "ascii" | "table" | "multibyte";
 
 export interface XmlEncoding {
   /** The canonical name, e.g. "UTF-8", "ISO-8859-1", "windows-1252". */
@@ -25,11 +25,17 @@ export interface DecodedXml {
 
 const unsupported = (what: string): M2Error =>
   new M2Error(Exit.unsafe, what, {
-    hint: "anypoint-m2 edits UTF-8, UTF-16, ISO-8859-1, US-ASCII and single-byte Windows/ISO encodings; convert the file to UTF-8 and run again.",
+    hint: "anypoint-m2 edits UTF-8, UTF-16, ISO-8859-1, US-ASCII, the single-byte Windows/ISO and KOI8 encodings, GBK, GB18030, Big5, Shift_JIS and EUC; convert the file to UTF-8 and run again.",
   });
 
 /** windows-1252 bytes 0x80-0x9F; the five it leaves undefined keep their C1 code points, as WHATWG does. */
 const WINDOWS_1252_80_9F = "\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178";
+
+/**
+ * ASCII-compatible multi-byte encodings (Chinese, Japanese, Korean). In all of them '<', '>' and line feeds
+ * are never part of a multi-byte character, which is what maps edits back onto the bytes.
+ */
+const multiByteLabels = /^(gbk|gb2312|gb18030|big5|shift_jis|sjis|x-sjis|windows-31j|euc-jp|euc-kr)$/i;
 
 const singleByteLabels = /^(windows-125[0-8]|cp125[0-8]|iso-?8859-([2-9]|1[0-5])|iso_8859-([2-9]|1[0-5])|koi8-[ru])$/i;
 
@@ -58,6 +64,7 @@ function byName(label: string): XmlEncoding {
   }
   if (["us-ascii", "ascii"].includes(l)) return { name: "US-ASCII", kind: "ascii", bomLength: 0 };
   if (singleByteLabels.test(l)) return singleByteTable(l);
+  if (multiByteLabels.test(l)) return { name: new TextDecoder(l).encoding, kind: "multibyte", bomLength: 0 };
   throw unsupported(`the declared encoding "${label}" is not supported`);
 }
 
@@ -104,6 +111,8 @@ function decodeWith(encoding: XmlEncoding, body: Uint8Array, fatal: boolean): st
     case "utf-16le":
     case "utf-16be":
       return new TextDecoder(encoding.kind, { fatal, ignoreBOM: true }).decode(body);
+    case "multibyte":
+      return new TextDecoder(encoding.name, { fatal }).decode(body);
     case "latin1":
     case "ascii":
       return Buffer.from(body.buffer, body.byteOffset, body.length).toString("latin1");
@@ -135,7 +144,7 @@ function firstInvalidOffset(body: Uint8Array, encoding: XmlEncoding): number {
   // Binary search for the longest prefix that decodes; only used to report an error.
   let lo = 0;
   let hi = body.length;
-  const decoder = new TextDecoder(encoding.kind === "table" ? "utf-8" : encoding.kind, { fatal: true, ignoreBOM: true });
+  const decoder = new TextDecoder(encoding.kind === "multibyte" ? encoding.name : encoding.kind === "table" ? "utf-8" : encoding.kind, { fatal: true, ignoreBOM: true });
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
     try {
@@ -173,7 +182,7 @@ function encodeText(encoding: XmlEncoding, s: string): Uint8Array {
     const code = ch.codePointAt(0)!;
     const byte =
       encoding.kind === "latin1" ? (code <= 0xff ? code : undefined)
-      : encoding.kind === "ascii" ? (code <= 0x7f ? code : undefined)
+      : encoding.kind === "ascii" || encoding.kind === "multibyte" ? (code <= 0x7f ? code : undefined)
       : encoding.table!.get(ch);
     if (byte !== undefined) out.push(byte);
     else for (const c of `&#x${code.toString(16).toUpperCase()};`) out.push(c.charCodeAt(0));
@@ -181,16 +190,75 @@ function encodeText(encoding: XmlEncoding, s: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-function byteLength(encoding: XmlEncoding, s: string): number {
+/** Maps text offsets (ascending) to byte offsets in the original file. */
+function byteOffsets(bytes: Uint8Array, { text, encoding }: DecodedXml): (offset: number) => number {
+  const bom = encoding.bomLength;
   switch (encoding.kind) {
-    case "utf-8":
-      return Buffer.byteLength(s, "utf8");
     case "utf-16le":
     case "utf-16be":
-      return s.length * 2;
-    default:
-      return s.length;
+      return (o) => bom + 2 * o;
+    case "latin1":
+    case "ascii":
+    case "table":
+      return (o) => bom + o;
+    case "utf-8": {
+      let lastText = 0;
+      let lastByte = bom;
+      return (o) => {
+        lastByte += Buffer.byteLength(text.slice(lastText, o), "utf8");
+        lastText = o;
+        return lastByte;
+      };
+    }
+    case "multibyte":
+      return multiByteOffsets(bytes, text);
   }
+}
+
+/**
+ * For multi-byte encodings: the n-th '<', '>' or line feed of the text is the n-th such byte of the file,
+ * and edits start and end next to one of them, with at most ASCII (indentation) in between.
+ */
+function multiByteOffsets(bytes: Uint8Array, text: string): (offset: number) => number {
+  const positions = new Map<number, { chars: number[]; bytes: number[] }>();
+  const anchor = (code: number) => {
+    let p = positions.get(code);
+    if (!p) {
+      p = { chars: [], bytes: [] };
+      for (let i = text.indexOf(String.fromCharCode(code)); i >= 0; i = text.indexOf(String.fromCharCode(code), i + 1)) p.chars.push(i);
+      for (let i = bytes.indexOf(code); i >= 0; i = bytes.indexOf(code, i + 1)) p.bytes.push(i);
+      if (p.chars.length !== p.bytes.length) throw new M2Error(Exit.unsafe, "the file's bytes and its text disagree in this encoding", { hint: "Convert the file to UTF-8 and run again." });
+      positions.set(code, p);
+    }
+    return p;
+  };
+  const byteOf = (code: number, at: number): number => {
+    const p = anchor(code);
+    let lo = 0;
+    let hi = p.chars.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (p.chars[mid]! < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return p.bytes[lo]!;
+  };
+  return (o) => {
+    if (o >= text.length) return bytes.length;
+    if (text.charCodeAt(o) === 0x3c) return byteOf(0x3c, o);
+    let p = o;
+    while (p > 0) {
+      const c = text.charCodeAt(p - 1);
+      if (c === 0x3c || c === 0x3e || c === 0x0a) return byteOf(c, p - 1) + 1 + (o - p);
+      if (c >= 0x80) {
+        throw new M2Error(Exit.unsafe, "the change would sit right next to a multi-byte character, which anypoint-m2 cannot place safely in this encoding", {
+          hint: "Convert the file to UTF-8 and run again.",
+        });
+      }
+      p--;
+    }
+    return o;
+  };
 }
 
 /**
@@ -198,18 +266,15 @@ function byteLength(encoding: XmlEncoding, s: string): number {
  * file stays byte-identical there whatever its encoding.
  */
 export function applyEditsToBytes(bytes: Uint8Array, decoded: DecodedXml, edits: readonly Edit[]): Uint8Array {
+  const toByte = byteOffsets(bytes, decoded);
   const parts: Uint8Array[] = [];
-  let textPos = 0;
-  let bytePos = decoded.encoding.bomLength;
   let copied = 0;
   for (const e of sortEdits(edits, decoded.text.length)) {
-    bytePos += byteLength(decoded.encoding, decoded.text.slice(textPos, e.offset));
-    parts.push(bytes.subarray(copied, bytePos));
+    const start = toByte(e.offset);
+    const end = e.length === 0 ? start : toByte(e.offset + e.length);
+    parts.push(bytes.subarray(copied, start));
     parts.push(encodeText(decoded.encoding, e.content));
-    const removedBytes = byteLength(decoded.encoding, decoded.text.slice(e.offset, e.offset + e.length));
-    bytePos += removedBytes;
-    copied = bytePos;
-    textPos = e.offset + e.length;
+    copied = end;
   }
   parts.push(bytes.subarray(copied));
   return Buffer.concat(parts);

@@ -1,5 +1,7 @@
 // Mutation fuzzing of the corpus: random byte edits. The engine either refuses with its exit code or
 // produces a well-formed file that keeps every original byte; it never crashes otherwise, never hangs.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Exit, M2Error } from "../src/errors";
@@ -9,7 +11,11 @@ import { corpus } from "./helpers/corpus";
 import { removalRestores, upsertBytes } from "./helpers/engine";
 import { validates } from "./helpers/oracle";
 
-const files = corpus();
+// The corpus, plus files in multi-byte and single-byte encodings the corpus does not have.
+const extra = ["gbk-encoding", "shift-jis-encoding", "latin1-encoding", "windows-1252-encoding", "utf16le-bom"].map((name) => ({
+  bytes: readFileSync(join(import.meta.dirname, "..", "fixtures", "engine", name, "before.xml")),
+}));
+const files = [...corpus(), ...extra];
 const SNIPPETS = ["<", ">", "&", "/", "\"", "'", "<!--", "-->", "--", "]]>", "<![CDATA[", "<!DOCTYPE x>", "<?xml version=\"1.0\"?>", "<servers>", "</servers>", "<servers/>", "<server>", "</server>", "&amp;", "&#0;", "&#x1F600;", "\u0000", "\r", "\n", "\uFEFF", "é"].map((s) => Buffer.from(s, "utf8"));
 
 type Mutation = { kind: "flip" | "delete" | "insert" | "snippet"; at: number; byte: number; snippet: number; length: number };

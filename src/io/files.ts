@@ -78,10 +78,14 @@ export function readSettingsFile(fs: Fs, path: string): SettingsFile {
   }
 }
 
-const tempBeside = (path: string): string =>
-  join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+/**
+ * A temp file name beside `path`: `.<name>[.<tag>].<pid>.<random>.tmp`. The pid lets a later run sweep
+ * what a killed one left (lock.ts).
+ */
+export const tempBeside = (path: string, tag?: string): string =>
+  join(dirname(path), `.${basename(path)}${tag ? `.${tag}` : ""}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
 
-function removeQuietly(fs: Fs, path: string): void {
+export function removeQuietly(fs: Fs, path: string): void {
   try {
     fs.unlinkSync(path);
   } catch {

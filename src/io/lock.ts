@@ -7,7 +7,7 @@
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { Exit, M2Error } from "../errors";
-import type { Fs } from "./files";
+import { removeQuietly, tempBeside, type Fs } from "./files";
 
 export interface Lock {
   path: string;
@@ -53,11 +53,9 @@ function stale(owner: Owner | undefined): boolean {
   return owner.pid !== process.pid && !alive(owner.pid);
 }
 
-const unique = (path: string, what: string) => `${join(dirname(path), `.${basename(path)}`)}.${what}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
-
 /** Removes a stale lock, unless someone replaced it meanwhile (then puts theirs back). */
 function breakLock(fs: Fs, path: string, ino: number): void {
-  const aside = unique(path, "stale");
+  const aside = tempBeside(path, "stale");
   try {
     fs.renameSync(path, aside);
   } catch {
@@ -68,11 +66,7 @@ function breakLock(fs: Fs, path: string, ino: number): void {
   } catch {
     /* a new lock already took its place */
   }
-  try {
-    fs.unlinkSync(aside);
-  } catch {
-    /* gone */
-  }
+  removeQuietly(fs, aside);
 }
 
 /**
@@ -92,11 +86,7 @@ function sweep(fs: Fs, target: string): void {
     if (!entry.startsWith(`.${name}.`) || !entry.endsWith(".tmp")) continue;
     const pid = Number(/\.(\d+)\.[a-z0-9]+\.tmp$/.exec(entry)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
-    try {
-      fs.unlinkSync(join(dir, entry));
-    } catch {
-      /* gone */
-    }
+    removeQuietly(fs, join(dir, entry));
   }
 }
 
@@ -106,7 +96,7 @@ export async function acquireLock(fs: Fs, target: string, { waitMs = 10_000, pol
   const path = `${target}.lock`;
   const mine: Owner = { pid: process.pid, host: hostname(), since: Date.now() };
   const deadline = Date.now() + waitMs;
-  const candidate = unique(path, "new");
+  const candidate = tempBeside(path, "new");
   const fd = fs.openSync(candidate, "wx", 0o600);
   try {
     fs.writeSync(fd, JSON.stringify(mine));
@@ -135,11 +125,7 @@ export async function acquireLock(fs: Fs, target: string, { waitMs = 10_000, pol
       await sleep(pollMs);
     }
   } finally {
-    try {
-      fs.unlinkSync(candidate);
-    } catch {
-      /* gone */
-    }
+    removeQuietly(fs, candidate);
   }
   const ino = fs.statSync(path).ino;
   sweep(fs, target);

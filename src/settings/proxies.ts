@@ -26,6 +26,8 @@ export function readProxies(text: string, env: Record<string, string | undefined
         const raw = fieldValue(model, p.child(name));
         return raw === undefined ? undefined : interpolate(raw, env).value;
       };
+      const password = value("password");
+      const encryptedPassword = password !== undefined && isEncrypted(password);
       return {
         id: value("id"),
         active: (value("active") ?? "true").toLowerCase() === "true",
@@ -33,8 +35,8 @@ export function readProxies(text: string, env: Record<string, string | undefined
         host: value("host"),
         port: Number.parseInt(value("port") ?? "8080", 10) || 8080,
         username: value("username"),
-        password: isEncrypted(value("password") ?? "") ? undefined : value("password"),
-        encryptedPassword: isEncrypted(value("password") ?? ""),
+        password: encryptedPassword ? undefined : password,
+        encryptedPassword,
         nonProxyHosts: value("nonProxyHosts"),
       };
     });

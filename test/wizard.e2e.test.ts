@@ -118,6 +118,21 @@ describe("wizard", () => {
     expect(existsSync(join(home, ".m2"))).toBe(false);
   });
 
+  it("fills an empty settings.xml, as setup --yes does", async () => {
+    const home = tempHome();
+    mkdirSync(join(home, ".m2"));
+    writeFileSync(settingsOf(home), "\n");
+    const t = start(["setup", "--no-verify"], home, { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET });
+    await t.waitFor("Server id");
+    t.key("Enter");
+    await t.waitFor("Store the password as");
+    t.key("Enter");
+    await t.waitFor("Write this to");
+    t.key("Enter");
+    expect(await t.exited()).toBe(0);
+    expect(readFileSync(settingsOf(home), "utf8")).toContain(`<password>${CLIENT_ID}~?~${SECRET}</password>`);
+  });
+
   it("declining the final confirmation writes nothing", async () => {
     anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
     const home = tempHome();

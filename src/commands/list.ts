@@ -1,25 +1,17 @@
-import { M2Error } from "../errors";
-import { blank } from "../io/edit";
-import { readSettingsFile } from "../io/files";
+import { readSettingsText } from "../io/edit";
 import { settingsPath } from "../io/paths";
 import { listServers, type ServerSummary } from "../settings/list";
-import { decodeXml } from "../xml/encoding";
 import type { Io } from "./io";
 import { report, type OutputArgs } from "./output";
 
 export function list(args: { settings?: string } & OutputArgs, io: Io): void {
   const path = settingsPath(args.settings, io.home);
-  const file = readSettingsFile(io.fs, path);
-  let servers: ServerSummary[] = [];
-  try {
-    if (file.bytes && !blank(file.bytes)) servers = listServers(decodeXml(file.bytes).text);
-  } catch (e) {
-    throw e instanceof M2Error ? e.inFile(path) : e;
-  }
+  const { exists, value } = readSettingsText(io.fs, path, listServers);
+  const servers: ServerSummary[] = value ?? [];
   const idWidth = Math.min(40, Math.max(2, ...servers.map((s) => (s.id ?? "(no id)").length)));
   const userWidth = Math.min(40, Math.max(8, ...servers.map((s) => (s.username ?? "-").length)));
   const human =
-    file.bytes === undefined ? [`${path} does not exist yet.`]
+    !exists ? [`${path} does not exist yet.`]
     : servers.length === 0 ? [`${path} has no servers.`]
     : [
         `${path}:`,
@@ -29,5 +21,5 @@ export function list(args: { settings?: string } & OutputArgs, io: Io): void {
           return `  ${(s.id ?? "(no id)").padEnd(idWidth)}  ${(s.username ?? "-").padEnd(userWidth)}  ${s.password.padEnd(8)}  ${String(s.line).padEnd(4)}${notes.length ? `  ${notes.join("; ")}` : ""}`.trimEnd();
         }),
       ];
-  report(io, args, { settings: path, exists: file.bytes !== undefined, servers }, human);
+  report(io, args, { settings: path, exists, servers }, human);
 }

@@ -1,14 +1,12 @@
 import { gatherCredentials, requireCredentials, SEPARATOR } from "../anypoint/credentials";
 import type { Identity } from "../anypoint/token";
 import { Exit, M2Error } from "../errors";
-import { editSettings } from "../io/edit";
+import { editSettings, readSettingsText } from "../io/edit";
 import { loadEnvironment } from "../io/envfile";
-import { readSettingsFile } from "../io/files";
 import { settingsPath } from "../io/paths";
-import { CONNECTED_APP_USERNAME, listServers, type ServerSummary } from "../settings/list";
+import { CONNECTED_APP_USERNAME, listServers } from "../settings/list";
 import { upsertServer, type OnExisting } from "../settings/servers";
 import { applyEdits } from "../xml/edit";
-import { decodeXml } from "../xml/encoding";
 import { describeIdentity, prepareCheck, type Check, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
 import { debug, done, report, type OutputArgs } from "./output";
@@ -36,17 +34,6 @@ function canPrompt(io: Io, args: SetupArgs): boolean {
   return io.terminal && !io.env.CI && !args.yes && !args.nonInteractive && !args.json && !args.stdout;
 }
 
-/** The servers in the file now (for the wizard), or none when it does not exist yet. */
-function currentServers(io: Io, path: string): ServerSummary[] {
-  const file = readSettingsFile(io.fs, path);
-  if (!file.bytes) return [];
-  try {
-    return listServers(decodeXml(file.bytes).text);
-  } catch (e) {
-    throw e instanceof M2Error ? e.inFile(path) : e;
-  }
-}
-
 export async function setup(args: SetupArgs, io: Io): Promise<void> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
   const { env, file: envFile } = await loadEnvironment(io.fs, io.env, args.envFile, io.cwd);
@@ -65,7 +52,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   const wizard = interactive ? await import("../wizard/wizard") : undefined;
 
   if (wizard) {
-    const servers = currentServers(io, path);
+    const servers = readSettingsText(io.fs, path, listServers).value ?? [];
     const endpointKnown = endpoint.region !== undefined || endpoint.host !== undefined || endpoint.baseUrl !== undefined || env.ANYPOINT_HOST || env.ANYPOINT_BASE_URL;
     if (args.verify && !endpointKnown) {
       endpoint.region = await wizard.askRegion();

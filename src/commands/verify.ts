@@ -1,9 +1,8 @@
 import { Exit, M2Error } from "../errors";
 import { loadEnvironment } from "../io/envfile";
-import { readSettingsFile } from "../io/files";
+import { readSettingsText } from "../io/edit";
 import { settingsPath } from "../io/paths";
 import { storedCredentials } from "../settings/stored";
-import { decodeXml } from "../xml/encoding";
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
 import { debug, report, type OutputArgs } from "./output";
@@ -21,17 +20,10 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
   const serverId = args.serverId ?? DEFAULT_SERVER_ID;
   const path = settingsPath(args.settings, io.home);
   debug(io, `settings: ${path}; control plane: ${check.base.origin}`);
-  const file = readSettingsFile(io.fs, path);
-  if (!file.bytes) throw new M2Error(Exit.usage, `${path} does not exist`, { hint: "Run anypoint-m2 setup first." });
-  let text: string;
-  let stored;
-  try {
-    text = decodeXml(file.bytes).text;
-    // ${env.X} as Maven resolves it: from the environment only, not from an env file.
-    stored = storedCredentials(text, serverId, io.env);
-  } catch (e) {
-    throw e instanceof M2Error ? e.inFile(path) : e;
-  }
+  // ${env.X} as Maven resolves it: from the environment only, not from an env file.
+  const { exists, value } = readSettingsText(io.fs, path, (text) => ({ text, stored: storedCredentials(text, serverId, io.env) }));
+  if (!value) throw new M2Error(Exit.usage, `${path} ${exists ? "is empty" : "does not exist"}`, { hint: "Run anypoint-m2 setup first." });
+  const { text, stored } = value;
   const identity = await check.run(stored.clientId, stored.clientSecret, text);
   const who = describeIdentity(identity);
   report(

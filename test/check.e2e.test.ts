@@ -3,11 +3,11 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
-import { CLI, homeWith, recorder, tempHome } from "./helpers/cli";
+import { CLI, cliEnv, homeWith, recorder, tempHome } from "./helpers/cli";
 import { forwardingProxy } from "./helpers/proxy";
 
 const CLIENT_ID = "fedcba9876543210fedcba9876543210";
@@ -73,7 +73,7 @@ describe("setup checks first", () => {
   it("Ctrl-C while waiting for Anypoint: exit 130, settings.xml untouched", async () => {
     anypoint.handle(() => undefined);
     const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
-    const child = spawn(CLI, ["setup", "--yes"], { env: { PATH: `${dirname(process.execPath)}:${process.env.PATH}`, HOME: home, ...env() }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(CLI, ["setup", "--yes"], { env: cliEnv(home, env()), stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     await new Promise((r) => setTimeout(r, 600));

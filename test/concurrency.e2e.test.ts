@@ -6,8 +6,7 @@ import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { listServers } from "../src/settings/list";
-import { CLI, run } from "./helpers/cli";
-import { corpusDir } from "./helpers/corpus";
+import { CLI, cliEnv, homeWith, run } from "./helpers/cli";
 import { removeBytes, upsertBytes } from "./helpers/engine";
 import { validates } from "./helpers/oracle";
 
@@ -15,10 +14,7 @@ const env = { ANYPOINT_CLIENT_ID: "0123456789abcdef0123456789abcdef", ANYPOINT_C
 
 describe("concurrent runs", () => {
   it("20 setups adding different ids to one file lose nothing", async () => {
-    const home = mkdtempSync(join(tmpdir(), "anypoint-m2-concurrent-"));
-    const settings = join(home, "settings.xml");
-    const original = readFileSync(join(corpusDir, "37-AlbanAndrieu-nabla.xml"));
-    writeFileSync(settings, original);
+    const { home, settings, original } = homeWith("37-AlbanAndrieu-nabla.xml");
     const ids = Array.from({ length: 20 }, (_, i) => `concurrent-${i}`);
     const runs = await Promise.all(ids.map((id) => run(["setup", "--no-verify", "--yes", "--server-id", id, "--settings", settings], { home, env })));
     expect(runs.map((r) => r.code)).toEqual(ids.map(() => 0));
@@ -31,7 +27,7 @@ describe("concurrent runs", () => {
     let bytes: Uint8Array = after;
     for (const id of ids) bytes = removeBytes(bytes, id).bytes;
     expect(Buffer.from(bytes).equals(original)).toBe(true);
-    expect(readdirSync(home).sort()).toEqual(["settings.xml", "settings.xml.bak"]);
+    expect(readdirSync(dirname(settings)).sort()).toEqual(["settings.xml", "settings.xml.bak"]);
   }, 60_000);
 });
 
@@ -45,7 +41,7 @@ function bigSettings(): Buffer {
 
 function killedRun(args: string[], home: string, afterMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(CLI, args, { env: { PATH: `${dirname(process.execPath)}:${process.env.PATH}`, HOME: home, ...env }, stdio: "ignore" });
+    const child = spawn(CLI, args, { env: cliEnv(home, env), stdio: "ignore" });
     const timer = setTimeout(() => child.kill("SIGKILL"), afterMs);
     child.on("error", reject);
     child.on("exit", () => {
@@ -57,10 +53,7 @@ function killedRun(args: string[], home: string, afterMs: number): Promise<void>
 
 describe("a live lock", () => {
   it("is waited for up to --lock-timeout, then exit 6 with the file untouched", async () => {
-    const home = mkdtempSync(join(tmpdir(), "anypoint-m2-locked-"));
-    const settings = join(home, "settings.xml");
-    const original = readFileSync(join(corpusDir, "20-SundharML07-sapi-salesforce-implementation.xml"));
-    writeFileSync(settings, original);
+    const { home, settings, original } = homeWith("20-SundharML07-sapi-salesforce-implementation.xml");
     // Held by this test process, which is alive.
     writeFileSync(`${settings}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now() }));
     const r = await run(["setup", "--no-verify", "--yes", "--server-id", "waits", "--settings", settings, "--lock-timeout", "0.5"], { home, env });

@@ -18,6 +18,11 @@ export function tempHome(): string {
   return mkdtempSync(join(tmpdir(), "anypoint-m2-home-"));
 }
 
+/** The only environment a run of the CLI gets: node on the PATH, HOME, and what the test gives. */
+export function cliEnv(home: string, env: Record<string, string> = {}): Record<string, string> {
+  return { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`, HOME: home, ...env };
+}
+
 /** Runs `anypoint-m2 args` with only the environment given (plus PATH), stdin closed unless given. */
 export function run(args: string[], { home, env = {}, input, cwd }: { home: string; env?: Record<string, string>; input?: string; cwd?: string }): Promise<Run> {
   const started = performance.now();
@@ -25,7 +30,7 @@ export function run(args: string[], { home, env = {}, input, cwd }: { home: stri
     // The executable itself, through its #! line, as npx and a shell run it.
     const child = spawn(CLI, args, {
       cwd: cwd ?? home,
-      env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`, HOME: home, ...env },
+      env: cliEnv(home, env),
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

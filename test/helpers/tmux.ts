@@ -1,8 +1,7 @@
 // Drives the built CLI in a real pseudo-terminal: a detached tmux session, keys sent with send-keys,
 // the screen read with capture-pane.
 import { execFileSync } from "node:child_process";
-import { dirname } from "node:path";
-import { CLI } from "./cli";
+import { CLI, cliEnv } from "./cli";
 
 let sessions = 0;
 
@@ -22,7 +21,7 @@ const tmux = (...args: string[]) => execFileSync("tmux", args, { encoding: "utf8
 
 export function terminal(args: string[], { env, cwd }: { env: Record<string, string>; cwd: string }): Terminal {
   const name = `anypoint-m2-test-${process.pid}-${sessions++}`;
-  const vars = Object.entries({ PATH: `${dirname(process.execPath)}:${process.env.PATH}`, TERM: "xterm-256color", ...env }).map(([k, v]) => `${k}=${v}`);
+  const vars = Object.entries({ ...cliEnv(env.HOME ?? cwd), TERM: "xterm-256color", ...env }).map(([k, v]) => `${k}=${v}`);
   // A shell runs the program and prints its exit code; the pane stays after that (remain-on-exit).
   tmux("new-session", "-d", "-s", name, "-x", "160", "-y", "50", "-c", cwd);
   tmux("set-option", "-t", name, "remain-on-exit", "on");

@@ -3,6 +3,7 @@
 // missing (nodejs/node#54232); it stops looking at "--".
 import { homedir } from "node:os";
 import * as fs from "node:fs";
+import { isatty } from "node:tty";
 import { main } from "./cli/main";
 
 // Ctrl-C or a TERM outside a prompt: exit 130 (143). Handlers run between event-loop turns, so never in the
@@ -46,10 +47,21 @@ const io = {
   get color() {
     return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
   },
+  get stdinTerminal() {
+    return isatty(0);
+  },
+  stdoutFile: () => {
+    try {
+      const stat = fs.fstatSync(1);
+      return stat.isFile() ? { dev: stat.dev, ino: stat.ino } : undefined;
+    } catch {
+      return undefined;
+    }
+  },
   readStdin: async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
+    return Buffer.concat(chunks);
   },
 };
 

@@ -2,7 +2,7 @@
 import { memfs } from "memfs";
 import { describe, expect, it } from "vitest";
 import { Exit, M2Error } from "../src/errors";
-import { editSettings } from "../src/io/edit";
+import { editSettings, planEdit, writePlan } from "../src/io/edit";
 import type { Fs } from "../src/io/files";
 import { removeServer, upsertServer } from "../src/settings/servers";
 
@@ -104,11 +104,21 @@ describe("editSettings", () => {
     expect(raw.readdirSync("/m2").filter((f) => String(f).endsWith(".tmp"))).toEqual([]);
   });
 
-  it("does not write when the check before writing fails", async () => {
+  it("plans without writing; writing a plan recomputes it when the file changed since", async () => {
     const { fs, raw } = volume({ "/m2/settings.xml": EXISTING });
-    const rejected = new M2Error(Exit.rejected, "no");
-    await expect(editSettings(fs, "/m2/settings.xml", add, { create: true, beforeWrite: async () => Promise.reject(rejected) })).rejects.toBe(rejected);
+    const plan = planEdit(fs, "/m2/settings.xml", add, true);
+    expect(plan.result.change).toBe("added");
     expect(raw.readdirSync("/m2")).toEqual(["settings.xml"]);
+    expect(raw.readFileSync("/m2/settings.xml", "utf8")).toBe(EXISTING);
+    // Another run adds a server between the plan and the write: both servers survive.
+    const other = "<settings>\n  <servers>\n    <server><id>other</id></server>\n  </servers>\n</settings>\n";
+    raw.writeFileSync("/m2/settings.xml", other);
+    const out = await writePlan(fs, plan, add, 1000);
+    expect(out.change).toBe("added");
+    const text = raw.readFileSync("/m2/settings.xml", "utf8") as string;
+    expect(text).toContain("<server><id>other</id></server>");
+    expect(text).toContain("<id>anypoint-exchange-v3</id>");
+    expect(raw.readFileSync("/m2/settings.xml.bak", "utf8")).toBe(other);
   });
 
   it("names the file in errors about its content", async () => {

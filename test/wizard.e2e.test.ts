@@ -41,11 +41,12 @@ describe("wizard", () => {
     await t.waitFor("Client secret");
     t.type(SECRET);
     t.key("Enter");
-    await t.waitFor("Server id");
+    const asked = await t.waitFor("Server id");
+    // The default is shown once, as the prompt's answer.
+    expect(asked.match(/anypoint-exchange-v3/g)).toHaveLength(1);
     t.key("Enter");
-    await t.waitFor("Store the password as");
-    t.key("Enter");
-    const screen = await t.waitFor("Write this to");
+    const screen = await t.waitFor("(new file) with this content?");
+    expect(screen).not.toContain("Store the password as");
     expect(screen).toContain("Anypoint accepted the credentials");
     expect(screen).toContain(`+      <password>${CLIENT_ID}~?~********</password>`);
     t.key("Enter");
@@ -67,14 +68,12 @@ describe("wizard", () => {
     );
     const t = start(["setup"], home, { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET });
     const asked = await t.waitFor("Server id");
-    expect(asked).toContain("(in the file: anypoint-exchange-v3)");
+    expect(asked).not.toContain("also in the file");
     expect(asked).not.toContain("Connected app client ID");
     t.key("Enter");
     const exists = await t.waitFor("Replace its credentials?");
     expect(exists).toContain("username ~~~Client~~~");
     expect(exists).not.toContain("Old-Secret-1234");
-    t.key("Enter");
-    await t.waitFor("Store the password as");
     t.key("Enter");
     const diff = await t.waitFor("Write this to");
     expect(diff).toContain("-      <password>old~?~********</password>");
@@ -84,20 +83,23 @@ describe("wizard", () => {
     expect(readFileSync(settingsOf(home), "utf8")).toContain(`<password>${CLIENT_ID}~?~${SECRET}</password>`);
   });
 
-  it("asks the secret again when Anypoint rejects it", async () => {
+  it("after a rejection, offers the client ID for correction and asks the secret again", async () => {
     anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
     const home = tempHome();
-    const t = start(["setup", "--server-id", "exchange"], home, { ANYPOINT_CLIENT_ID: CLIENT_ID });
+    const t = start(["setup", "--server-id", "exchange"], home, { ANYPOINT_CLIENT_ID: "0000-wrong-id" });
     await t.waitFor("Client secret");
     t.type("wrong-secret");
     t.key("Enter");
-    await t.waitFor("Store the password as");
+    await t.waitFor("Connected app client ID (Enter keeps it)");
+    // The wrong ID is offered as the default: clear it and type the right one.
+    for (let i = 0; i < "0000-wrong-id".length; i++) t.key("BSpace");
+    t.type(CLIENT_ID);
     t.key("Enter");
     await t.waitFor("Client secret (try again)");
     expect(t.screen()).toContain("rejected");
     t.type(SECRET);
     t.key("Enter");
-    await t.waitFor("Write this to");
+    await t.waitFor("with this content?");
     t.key("Enter");
     expect(await t.exited()).toBe(0);
     expect(readFileSync(settingsOf(home), "utf8")).toContain(`<password>${CLIENT_ID}~?~${SECRET}</password>`);
@@ -125,8 +127,6 @@ describe("wizard", () => {
     const t = start(["setup", "--no-verify"], home, { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET });
     await t.waitFor("Server id");
     t.key("Enter");
-    await t.waitFor("Store the password as");
-    t.key("Enter");
     await t.waitFor("Write this to");
     t.key("Enter");
     expect(await t.exited()).toBe(0);
@@ -137,9 +137,7 @@ describe("wizard", () => {
     anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
     const home = tempHome();
     const t = start(["setup", "--server-id", "x"], home, { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET });
-    await t.waitFor("Store the password as");
-    t.key("Enter");
-    await t.waitFor("Write this to");
+    await t.waitFor("with this content?");
     t.type("n");
     t.key("Enter");
     expect(await t.exited()).toBe(130);

@@ -30,6 +30,12 @@ function pick(label: string, candidates: [string | undefined, string][], warning
     const trimmed = value.trim();
     if (trimmed !== value) warnings.push(`the ${label} from ${source} had whitespace around it; it was trimmed`);
     if (trimmed === "") throw new M2Error(Exit.usage, `the ${label} from ${source} is empty`);
+    // Bytes that are not UTF-8 reach Node's environment, argv and stdin as U+FFFD: what was meant is lost.
+    if (trimmed.includes("\uFFFD")) {
+      throw new M2Error(Exit.usage, `the ${label} from ${source} holds U+FFFD, the character that replaces bytes that are not valid UTF-8`, {
+        hint: "Give the value as UTF-8 text.",
+      });
+    }
     return trimmed;
   }
   return undefined;

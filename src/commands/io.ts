@@ -10,9 +10,14 @@ export interface Io {
   stderr(text: string): void;
   /** Raw bytes on stdout (--stdout prints a settings file in its own encoding). */
   writeStdout(bytes: Uint8Array): void;
-  readStdin(): Promise<string>;
+  /** All of stdin, as bytes. */
+  readStdin(): Promise<Uint8Array>;
   /** stdin and stdout are both terminals. */
   terminal: boolean;
+  /** stdin is a terminal (what is typed there shows). */
+  stdinTerminal: boolean;
+  /** The regular file stdout is redirected to, if any. */
+  stdoutFile(): { dev: number; ino: number } | undefined;
   /** Colours on stdout: a terminal, and no NO_COLOR. */
   color: boolean;
   /** --verbose or DEBUG: diagnostics on stderr. */

@@ -1,4 +1,5 @@
 /** Printing a command's result: one JSON object for --json, short sentences otherwise; warnings on stderr. */
+import type { Environment } from "../io/envfile";
 import type { Io } from "./io";
 
 export interface OutputArgs {
@@ -20,4 +21,11 @@ export function debug(io: Io, message: string): void {
 /** A line that says something succeeded, with a green tick on a colour terminal. */
 export function done(io: Io, text: string): string {
   return io.color ? `\x1b[32m✔\x1b[0m ${text}` : text;
+}
+
+/** Says which variables an env file supplied (names only) and its warnings, on stderr, unless --quiet. */
+export function announceEnvFile(io: Io, args: OutputArgs, loaded: Environment): void {
+  if (args.quiet) return;
+  for (const w of loaded.warnings ?? []) io.stderr(`warning: ${w}`);
+  if (loaded.file && loaded.supplied?.length) io.stderr(`Read ${loaded.supplied.join(", ")} from ${loaded.file}.`);
 }

@@ -26,6 +26,7 @@ function maskLine(line: string, secrets: readonly string[]): string {
 
 export interface DiffStyle {
   color: boolean;
+  newFile?: boolean;
 }
 
 /** A unified diff of `before` -> `after` for `path`, secrets masked; "" when they are equal. */

@@ -1,15 +1,20 @@
+/**
+ * setup as the pipeline it is: settle the inputs (flags, environment, env file, wizard), plan the change,
+ * check the credentials, preview and confirm, then write under the lock. Each step is a plain function.
+ */
+import { isUtf8 } from "node:buffer";
 import { gatherCredentials, requireCredentials, SEPARATOR } from "../anypoint/credentials";
 import type { Identity } from "../anypoint/token";
 import { Exit, M2Error } from "../errors";
-import { editSettings, readSettingsText } from "../io/edit";
+import { outcomeOf, planEdit, readSettingsText, writePlan, type EditOutcome, type Plan } from "../io/edit";
 import { loadEnvironment } from "../io/envfile";
 import { settingsPath } from "../io/paths";
 import { CONNECTED_APP_USERNAME, listServers } from "../settings/list";
-import { upsertServer, type OnExisting } from "../settings/servers";
-import { applyEdits } from "../xml/edit";
+import { upsertServer, type OnExisting, type SettingsChange } from "../settings/servers";
 import { describeIdentity, prepareCheck, type Check, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
-import { debug, done, report, type OutputArgs } from "./output";
+import { announceEnvFile, debug, done, report, type OutputArgs } from "./output";
+import { refuseStdoutOntoSettings } from "./stdout";
 
 export const DEFAULT_SERVER_ID = "anypoint-exchange-v3";
 
@@ -29,6 +34,21 @@ export interface SetupArgs extends ConnectionArgs, OutputArgs {
   nonInteractive?: boolean;
 }
 
+type Wizard = typeof import("../wizard/wizard");
+
+/** Everything setup needs to know before it plans: settled once, by flags, environment or wizard. */
+interface Inputs {
+  env: Record<string, string | undefined>;
+  clientId: string;
+  clientSecret: string;
+  serverId: string;
+  /** undefined: update a connected-app entry, refuse to replace anyone else's credentials. */
+  onExisting: OnExisting | undefined;
+  check: Check | undefined;
+  wizard: Wizard | undefined;
+  warnings: string[];
+}
+
 /** Prompts only in a terminal, outside CI, and when not told otherwise. */
 function canPrompt(io: Io, args: SetupArgs): boolean {
   return io.terminal && !io.env.CI && !args.yes && !args.nonInteractive && !args.json && !args.stdout;
@@ -36,69 +56,118 @@ function canPrompt(io: Io, args: SetupArgs): boolean {
 
 export async function setup(args: SetupArgs, io: Io): Promise<void> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
-  const { env, file: envFile } = await loadEnvironment(io.fs, io.env, args.envFile, io.cwd);
   const path = settingsPath(args.settings, io.home);
+  refuseStdoutOntoSettings(io, path);
+  const inputs = await settleInputs(args, io, path);
+  debug(io, `settings: ${path}; server id: ${inputs.serverId}; control plane: ${inputs.check ? inputs.check.base.origin : "not checked (--no-verify)"}`);
+
+  // The file's problems come before the network: plan first, then check, then plan again if the wizard
+  // corrected the credentials meanwhile.
+  let plan = planEdit(io.fs, path, operation(inputs), true);
+  let identity: Identity | undefined;
+  if (inputs.check) {
+    const checked = await checkCredentials(io, inputs, plan.result.text);
+    identity = checked.identity;
+    if (checked.clientId !== inputs.clientId || checked.clientSecret !== inputs.clientSecret) {
+      Object.assign(inputs, { clientId: checked.clientId, clientSecret: checked.clientSecret });
+      plan = planEdit(io.fs, path, operation(inputs), true);
+    }
+  }
+  if (inputs.wizard) await confirm(io, inputs, plan, Boolean(args.dryRun));
+  const outcome = args.dryRun || args.stdout ? outcomeOf(plan) : await writePlan(io.fs, plan, operation(inputs), (args.lockTimeout ?? 10) * 1000);
+  await print(args, io, inputs, outcome, identity);
+}
+
+/** The change to the file, as a pure function of its text. */
+function operation(inputs: Inputs): (text: string) => SettingsChange {
+  const server = { id: inputs.serverId, username: CONNECTED_APP_USERNAME, password: `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}` };
+  return (text) => upsertServer(text, server, inputs.onExisting ?? "update", { onlyConnectedApp: inputs.onExisting === undefined });
+}
+
+/** Flags, stdin, environment and env file first; the wizard asks only for what is still missing. */
+async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inputs> {
+  const loaded = await loadEnvironment(io.fs, io.env, args.envFile, io.cwd);
+  const { env, file: envFile } = loaded;
+  announceEnvFile(io, args, loaded);
   const found = gatherCredentials({
     clientId: args.clientId,
     clientSecret: args.clientSecret,
-    stdinSecret: args.clientSecretStdin ? await io.readStdin() : undefined,
+    stdinSecret: args.clientSecretStdin ? await readSecretFromStdin(io) : undefined,
     env,
     envFile,
   });
   const endpoint = { region: args.region, host: args.host, baseUrl: args.baseUrl };
   let serverId = args.serverId;
   let onExisting = args.onExisting;
-  const interactive = canPrompt(io, args);
-  const wizard = interactive ? await import("../wizard/wizard") : undefined;
+  const wizard = canPrompt(io, args) ? await import("../wizard/wizard") : undefined;
 
   if (wizard) {
     const servers = readSettingsText(io.fs, path, listServers).value ?? [];
     const endpointKnown = endpoint.region !== undefined || endpoint.host !== undefined || endpoint.baseUrl !== undefined || env.ANYPOINT_HOST || env.ANYPOINT_BASE_URL;
-    if (args.verify && !endpointKnown) {
-      endpoint.region = await wizard.askRegion();
-    }
+    if (args.verify && !endpointKnown) endpoint.region = await wizard.askRegion();
     found.clientId ??= await wizard.askClientId();
     found.clientSecret ??= await wizard.askSecret();
     serverId ??= await wizard.askServerId(servers, DEFAULT_SERVER_ID);
     const existing = servers.find((s) => s.id === serverId && !s.shadowed);
     if (existing && onExisting === undefined) onExisting = (await wizard.askUpdate(existing)) ? "update" : "keep";
-    await wizard.askStorage();
   }
 
   const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout }, env, (m) => debug(io, m)) : undefined;
-  const credentials = requireCredentials(found);
-  const { clientId, warnings } = credentials;
-  let { clientSecret } = credentials;
-  serverId ??= DEFAULT_SERVER_ID;
-  debug(io, `settings: ${path}; server id: ${serverId}; control plane: ${check ? check.base.origin : "not checked (--no-verify)"}${envFile ? `; env file: ${envFile}` : ""}`);
+  const { clientId, clientSecret, warnings } = requireCredentials(found);
+  return { env, clientId, clientSecret, serverId: serverId ?? DEFAULT_SERVER_ID, onExisting, check, wizard, warnings };
+}
 
-  // Read at call time: the wizard may ask the secret again after a rejection.
-  const change = (text: string) =>
-    upsertServer(text, { id: serverId!, username: CONNECTED_APP_USERNAME, password: `${clientId}${SEPARATOR}${clientSecret}` }, onExisting ?? "update");
-  let identity: Identity | undefined;
-  const outcome = await editSettings(
-    io.fs,
-    path,
-    change,
-    {
-      create: true,
-      dryRun: args.dryRun || args.stdout,
-      lockWaitMs: (args.lockTimeout ?? 10) * 1000,
-      beforeWrite: async (plan) => {
-        const asked = clientSecret;
-        if (check) identity = await checkWithRetries(io, check, wizard, clientId, () => clientSecret, (s) => (clientSecret = s), plan.result.text);
-        const secretChanged = clientSecret !== asked;
-        if (!wizard) return secretChanged;
-        // Show what will be written now (with the secret as finally given).
-        const after = change(plan.result.text);
-        if (after.change === "unchanged") return secretChanged;
-        io.stdout((await import("./preview")).maskedDiff(path, plan.result.text, applyEdits(plan.result.text, after.edits), [clientSecret], { color: io.color }));
-        if (!args.dryRun && !(await wizard.askConfirm(`Write this to ${path}?`))) throw new M2Error(Exit.cancelled, "not confirmed; nothing was written");
-        return secretChanged;
-      },
-    },
-  );
-  warnings.push(...outcome.warnings);
+/** The secret piped in: refused from a terminal (it would echo as typed) and when it is not valid UTF-8. */
+async function readSecretFromStdin(io: Io): Promise<string> {
+  if (io.stdinTerminal) {
+    throw new M2Error(Exit.usage, "--client-secret-stdin reads a piped secret, but standard input is a terminal, where the secret would show as you type it", {
+      hint: "Pipe the secret in (printf %s \"$SECRET\" | anypoint-m2 setup ... --client-secret-stdin), or leave the flag out to be asked for it hidden.",
+    });
+  }
+  const bytes = await io.readStdin();
+  if (!isUtf8(bytes)) {
+    throw new M2Error(Exit.usage, "the client secret read from stdin is not valid UTF-8", { hint: "Pipe the secret as UTF-8 text." });
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+
+/**
+ * The token request. In the wizard a progress line shows, and a rejection offers to correct the client ID
+ * and asks the secret again (three tries in all); anywhere else a rejection ends the run with exit 3.
+ */
+async function checkCredentials(io: Io, inputs: Inputs, settingsText: string): Promise<{ identity: Identity; clientId: string; clientSecret: string }> {
+  const { check, wizard } = inputs;
+  let { clientId, clientSecret } = inputs;
+  for (let attempt = 1; ; attempt++) {
+    if (wizard) io.stderr(`Checking the credentials with ${check!.base.host}…`);
+    try {
+      const identity = await check!.run(clientId, clientSecret, settingsText);
+      const who = describeIdentity(identity);
+      if (wizard) io.stderr(done(io, `Anypoint accepted the credentials${who ? ` of ${who}` : ""}.`));
+      return { identity, clientId, clientSecret };
+    } catch (e) {
+      if (!wizard || !(e instanceof M2Error) || e.exitCode !== Exit.rejected || attempt >= 3) throw e;
+      io.stderr(`✘ ${e.message}. ${e.details.hint ?? ""}`);
+      clientId = await wizard.askClientId(clientId);
+      clientSecret = await wizard.askSecret("Client secret (try again)");
+    }
+  }
+}
+
+/** The wizard shows what will be written (secrets masked) and asks before writing. */
+async function confirm(io: Io, inputs: Inputs, plan: Plan, dryRun: boolean): Promise<void> {
+  const preview = outcomeOf(plan);
+  if (preview.change === "unchanged") return;
+  io.stdout((await import("./preview")).maskedDiff(plan.path, preview.before, preview.after, [inputs.clientSecret], { color: io.color, newFile: preview.newFile }));
+  if (dryRun) return;
+  const question = preview.newFile ? `Create ${plan.path} (new file) with this content?` : `Write this to ${plan.path}?`;
+  if (!(await inputs.wizard!.askConfirm(question))) throw new M2Error(Exit.cancelled, "not confirmed; nothing was written");
+}
+
+async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutcome, identity: Identity | undefined): Promise<void> {
+  const { serverId, check, wizard } = inputs;
+  const path = outcome.settings;
+  const warnings = [...inputs.warnings, ...outcome.warnings];
   if (args.stdout) {
     if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);
     io.writeStdout(outcome.bytes);
@@ -107,59 +176,35 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   if (outcome.mode !== undefined && (outcome.mode & 0o077) !== 0 && outcome.change !== "unchanged" && !args.dryRun) {
     warnings.push(`${path} can be read by other users (mode ${outcome.mode.toString(8)}) and holds a secret; run: chmod 600 ${path}`);
   }
-  const diff = args.dryRun && !wizard ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [clientSecret], { color: io.color && !args.json }) : "";
+  const diff =
+    args.dryRun && !wizard ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [inputs.clientSecret], { color: io.color && !args.json, newFile: outcome.newFile }) : "";
   const who = identity ? describeIdentity(identity) : "";
-  const verb = args.dryRun ? { added: "Would add", updated: "Would update", unchanged: "Would keep", removed: "" }[outcome.change] : { added: "Added", updated: "Updated", unchanged: "Kept", removed: "" }[outcome.change];
-  report(
-    io,
-    args,
-    {
-      settings: path,
-      serverId,
-      change: outcome.change,
-      created: outcome.created,
-      backup: outcome.backup ?? null,
-      verified: identity !== undefined,
-      ...(identity?.app ? { app: identity.app } : {}),
-      ...(identity?.orgId ? { orgId: identity.orgId } : {}),
-      ...(args.dryRun ? { dryRun: true, diff } : {}),
-      warnings,
-    },
-    [
-      ...(diff ? [diff] : []),
-      ...(check && !wizard ? [done(io, `Anypoint (${check.base.host}) accepted the credentials${who ? ` of ${who}` : ""}.`)] : []),
-      done(io, `${verb} server "${serverId}" ${outcome.change === "added" ? "to" : "in"} ${path}${outcome.created ? " (new file)" : ""}${outcome.change === "unchanged" ? ": nothing to change" : ""}.`),
-      ...(args.dryRun ? ["Dry run: nothing written."] : []),
-      ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : []),
-      ...(args.dryRun ? [] : [`Next: use <id>${serverId}</id> for the Exchange repository in your pom.xml.`]),
-    ],
-  );
-}
-
-/**
- * The credential check with a progress line in the wizard; a rejected secret is asked again there (three
- * tries in all), anywhere else it ends the run with exit 3.
- */
-async function checkWithRetries(
-  io: Io,
-  check: Check,
-  wizard: typeof import("../wizard/wizard") | undefined,
-  clientId: string,
-  secret: () => string,
-  setSecret: (s: string) => void,
-  settingsText: string,
-): Promise<Identity> {
-  for (let attempt = 1; ; attempt++) {
-    if (wizard) io.stderr(`Checking the credentials with ${check.base.host}…`);
-    try {
-      const identity = await check.run(clientId, secret(), settingsText);
-      const who = describeIdentity(identity);
-      if (wizard) io.stderr(done(io, `Anypoint accepted the credentials${who ? ` of ${who}` : ""}.`));
-      return identity;
-    } catch (e) {
-      if (!wizard || !(e instanceof M2Error) || e.exitCode !== Exit.rejected || attempt >= 3) throw e;
-      io.stderr(`✘ ${e.message}. ${e.details.hint ?? ""}`);
-      setSecret(await wizard.askSecret("Client secret (try again)"));
-    }
+  const verb = (args.dryRun ? { added: "Would add", updated: "Would update", unchanged: "Would keep", removed: "" } : { added: "Added", updated: "Updated", unchanged: "Kept", removed: "" })[outcome.change];
+  const lines = [
+    ...(check && !wizard ? [done(io, `Anypoint (${check.base.host}) accepted the credentials${who ? ` of ${who}` : ""}.`)] : []),
+    done(io, `${verb} server "${serverId}" ${outcome.change === "added" ? "to" : "in"} ${path}${outcome.created || (args.dryRun && outcome.newFile) ? " (new file)" : ""}${outcome.change === "unchanged" ? ": nothing to change" : ""}.`),
+    ...(args.dryRun ? ["Dry run: nothing written."] : []),
+    ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : []),
+    ...(args.dryRun ? [] : [`Next: use <id>${serverId}</id> for the Exchange repository in your pom.xml.`]),
+  ];
+  const result = {
+    settings: path,
+    serverId,
+    change: outcome.change,
+    created: outcome.created,
+    backup: outcome.backup ?? null,
+    verified: identity !== undefined,
+    ...(identity?.app ? { app: identity.app } : {}),
+    ...(identity?.orgId ? { orgId: identity.orgId } : {}),
+    ...(args.dryRun ? { dryRun: true, diff } : {}),
+    warnings,
+  };
+  // A dry run's stdout is the patch alone, so that it can be saved and applied; the prose goes to stderr.
+  if (args.dryRun && !args.json) {
+    if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);
+    if (diff) io.stdout(diff);
+    if (!args.quiet) for (const line of lines) io.stderr(line);
+    return;
   }
+  report(io, args, result, lines);
 }

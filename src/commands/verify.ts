@@ -5,7 +5,7 @@ import { settingsPath } from "../io/paths";
 import { storedCredentials } from "../settings/stored";
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
-import { debug, report, type OutputArgs } from "./output";
+import { announceEnvFile, debug, report, type OutputArgs } from "./output";
 import { DEFAULT_SERVER_ID } from "./setup";
 
 export interface VerifyArgs extends ConnectionArgs, OutputArgs {
@@ -15,7 +15,9 @@ export interface VerifyArgs extends ConnectionArgs, OutputArgs {
 }
 
 export async function verify(args: VerifyArgs, io: Io): Promise<void> {
-  const { env } = await loadEnvironment(io.fs, io.env, args.envFile, io.cwd);
+  const loaded = await loadEnvironment(io.fs, io.env, args.envFile, io.cwd);
+  const { env } = loaded;
+  announceEnvFile(io, args, loaded);
   const check = prepareCheck(args, env, (m) => debug(io, m));
   const serverId = args.serverId ?? DEFAULT_SERVER_ID;
   const path = settingsPath(args.settings, io.home);

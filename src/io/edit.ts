@@ -15,6 +15,8 @@ export interface EditOutcome {
   warnings: string[];
   backup: string | undefined;
   created: boolean;
+  /** The file did not exist: the change creates it (for previews: "new file"). */
+  newFile: boolean;
   /** The file's mode before the edit (undefined for a new file). */
   mode: number | undefined;
   /** The text before and after (after === before when nothing changes); for previews. */
@@ -24,24 +26,12 @@ export interface EditOutcome {
   bytes: Uint8Array;
 }
 
-export interface EditOptions {
-  /** Start a missing file from templates/settings.xml; otherwise a missing file is left alone. */
-  create: boolean;
-  /**
-   * Runs once the change is known; may throw to stop it. Returns true when what `operation` writes has
-   * changed since (a secret asked again), so the change is computed anew.
-   */
-  beforeWrite?: (plan: Plan) => Promise<boolean | void>;
-  /** Compute and return the change, write nothing. */
-  dryRun?: boolean;
-  /** How long to wait for another run's lock, in ms. */
-  lockWaitMs?: number;
-}
-
 export interface Plan {
   path: string;
   file: SettingsFile;
   result: ByteChange;
+  /** Whether a missing file is started from the template (setup) or left alone (remove). */
+  create: boolean;
 }
 
 /** An empty or whitespace-only file holds nothing to keep (Maven cannot read it): it starts from the template. */
@@ -61,11 +51,15 @@ export function readSettingsText<T>(fs: Fs, path: string, read: (text: string) =
   }
 }
 
-function plan(fs: Fs, path: string, operation: (text: string) => SettingsChange): Plan {
+/**
+ * Reads the settings file and computes `operation` on it: what would change, without a lock and without
+ * writing. File and content errors come from here, before any check or prompt.
+ */
+export function planEdit(fs: Fs, path: string, operation: (text: string) => SettingsChange, create: boolean): Plan {
   const file = readSettingsFile(fs, path);
   try {
     const start = file.bytes === undefined || blank(file.bytes) ? Buffer.from(template, "utf8") : file.bytes;
-    return { path, file, result: changeBytes(start, operation) };
+    return { path, file, result: changeBytes(start, operation), create };
   } catch (e) {
     throw e instanceof M2Error ? e.inFile(path) : e;
   }
@@ -73,45 +67,58 @@ function plan(fs: Fs, path: string, operation: (text: string) => SettingsChange)
 
 const textAfter = (result: ByteChange): string => (result.change === "unchanged" ? result.text : applyEdits(result.text, result.edits));
 
-/**
- * Applies `operation` to the settings file. The change is computed first (errors, previews and the
- * credential check come before any lock); then, under the lock, the file is read again, the change
- * computed again on what is there now, and written. Nothing is written when nothing changes.
- */
-export async function editSettings(fs: Fs, path: string, operation: (text: string) => SettingsChange, options: EditOptions): Promise<EditOutcome> {
-  const first = plan(fs, path, operation);
-  const outcome = (p: Plan, written?: { backup: string | undefined; created: boolean }): EditOutcome => ({
-    settings: path,
-    change: p.file.bytes === undefined && !options.create ? "unchanged" : p.result.change,
+/** What a plan did, or would do (no `written`: a dry run, or nothing to write). */
+export function outcomeOf(p: Plan, written?: { backup: string | undefined; created: boolean }): EditOutcome {
+  const absent = p.file.bytes === undefined && !p.create;
+  return {
+    settings: p.path,
+    change: absent ? "unchanged" : p.result.change,
     warnings: p.result.warnings,
     backup: written?.backup,
     created: written?.created ?? false,
+    newFile: p.file.bytes === undefined && p.create,
     mode: p.file.mode,
     before: p.file.bytes === undefined ? "" : p.result.text,
-    after: p.file.bytes === undefined && !options.create ? "" : textAfter(p.result),
-    bytes: p.file.bytes === undefined && !options.create ? new Uint8Array() : p.result.bytes,
-  });
-  if (first.file.bytes === undefined && !options.create) return outcome(first);
-  const inputsChanged = (await options.beforeWrite?.(first)) === true;
-  if (options.dryRun || first.result.change === "unchanged") return outcome(first);
+    after: absent ? "" : textAfter(p.result),
+    bytes: absent ? new Uint8Array() : p.result.bytes,
+  };
+}
 
+/**
+ * Writes a plan under the lock: the file is read again there and, when another run changed it since the
+ * plan was made, `operation` is computed again on what is there now. Nothing is written when nothing changes.
+ */
+export async function writePlan(fs: Fs, first: Plan, operation: (text: string) => SettingsChange, lockWaitMs: number): Promise<EditOutcome> {
+  if (first.result.change === "unchanged" || (first.file.bytes === undefined && !first.create)) return outcomeOf(first);
   let lock;
   try {
     fs.mkdirSync(dirname(first.file.target), { recursive: true, mode: 0o700 });
-    lock = await acquireLock(fs, first.file.target, { waitMs: options.lockWaitMs });
+    lock = await acquireLock(fs, first.file.target, { waitMs: lockWaitMs });
   } catch (e) {
-    throw e instanceof M2Error ? e : fileError("lock", path, e);
+    throw e instanceof M2Error ? e : fileError("lock", first.path, e);
   }
   try {
-    // Read again under the lock; compute again only if another run changed the file meanwhile.
-    const current = readSettingsFile(fs, path);
-    const same =
-      !inputsChanged &&
-      (current.bytes === undefined ? first.file.bytes === undefined : first.file.bytes !== undefined && Buffer.compare(current.bytes, first.file.bytes) === 0);
-    const fresh = same ? { ...first, file: current } : plan(fs, path, operation);
-    if (fresh.result.change === "unchanged") return outcome(fresh);
-    return outcome(fresh, writeSettingsFile(fs, fresh.file, fresh.result.bytes));
+    const current = readSettingsFile(fs, first.path);
+    const same = current.bytes === undefined ? first.file.bytes === undefined : first.file.bytes !== undefined && Buffer.compare(current.bytes, first.file.bytes) === 0;
+    const fresh = same ? { ...first, file: current } : planEdit(fs, first.path, operation, first.create);
+    if (fresh.result.change === "unchanged" || (fresh.file.bytes === undefined && !fresh.create)) return outcomeOf(fresh);
+    return outcomeOf(fresh, writeSettingsFile(fs, fresh.file, fresh.result.bytes));
   } finally {
     lock.release();
   }
+}
+
+export interface EditOptions {
+  /** Start a missing file from templates/settings.xml; otherwise a missing file is left alone. */
+  create: boolean;
+  /** Compute and return the change, write nothing. */
+  dryRun?: boolean;
+  /** How long to wait for another run's lock, in ms. */
+  lockWaitMs?: number;
+}
+
+/** Plan, then write (unless a dry run): for commands with nothing to do in between. */
+export async function editSettings(fs: Fs, path: string, operation: (text: string) => SettingsChange, options: EditOptions): Promise<EditOutcome> {
+  const plan = planEdit(fs, path, operation, options.create);
+  return options.dryRun ? outcomeOf(plan) : writePlan(fs, plan, operation, options.lockWaitMs ?? 10_000);
 }

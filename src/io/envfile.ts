@@ -10,6 +10,9 @@ export interface Environment {
   env: Record<string, string | undefined>;
   /** The env file that was read, if any. */
   file: string | undefined;
+  /** The names of the variables the env file supplied (those the environment did not already have). */
+  supplied?: string[];
+  warnings?: string[];
 }
 
 export async function loadEnvironment(fs: Fs, env: Record<string, string | undefined>, option: string | false | undefined, cwd: string): Promise<Environment> {
@@ -26,5 +29,6 @@ export async function loadEnvironment(fs: Fs, env: Record<string, string | undef
     });
   }
   const { parse } = await import("dotenv");
-  return { env: { ...parse(content), ...env }, file: path };
+  const fromFile = parse(content);
+  return { env: { ...fromFile, ...env }, file: path, supplied: Object.keys(fromFile).filter((name) => env[name] === undefined) };
 }

@@ -9,6 +9,7 @@ import { detectEol, detectIndentUnit, indentAt, lineIndent } from "../xml/layout
 import type { XmlElement } from "../xml/scan";
 import { fieldValue, readSettings, serversWithId, type ServerEntry, type SettingsModel } from "./model";
 import { checkValue, escapeText } from "./value";
+import { CONNECTED_APP_USERNAME } from "./list";
 
 export interface ServerInput {
   id: string;
@@ -31,8 +32,16 @@ const BEFORE_SERVERS = new Set(["localRepository", "interactiveMode", "usePlugin
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 const lineOf = (text: string, offset: number): number => lineColumn(text, offset).line;
 
+export interface UpsertOptions {
+  /**
+   * Update only a connected-app entry (username ~~~Client~~~): replacing the credentials of another kind of
+   * server (a Nexus user, say) is refused with exit 5 unless `onExisting` was chosen explicitly.
+   */
+  onlyConnectedApp?: boolean;
+}
+
 /** Adds the server, or updates the first server with its id as `onExisting` says. */
-export function upsertServer(text: string, server: ServerInput, onExisting: OnExisting = "update"): SettingsChange {
+export function upsertServer(text: string, server: ServerInput, onExisting: OnExisting = "update", options: UpsertOptions = {}): SettingsChange {
   checkValue("server id", server.id);
   checkValue("username", server.username);
   checkValue("password", server.password);
@@ -59,6 +68,13 @@ export function upsertServer(text: string, server: ServerInput, onExisting: OnEx
     });
   }
   if (onExisting === "keep") return { edits: [], change: "unchanged", warnings };
+  const username = fieldValue(model, first.username);
+  if (options.onlyConnectedApp && username !== CONNECTED_APP_USERNAME) {
+    throw new M2Error(Exit.unsafe, `server "${server.id}" (line ${firstLine}) is not an Anypoint connected app: its username is ${username === undefined ? "missing" : `"${username}"`}`, {
+      line: firstLine,
+      hint: "Pass --on-existing update to replace its credentials with the connected app's, or choose another --server-id.",
+    });
+  }
   const edits = updateServer(model, first, server);
   return { edits, change: edits.length > 0 ? "updated" : "unchanged", warnings };
 }

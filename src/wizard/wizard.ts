@@ -47,8 +47,9 @@ export async function askRegion(): Promise<Region> {
   );
 }
 
-export async function askClientId(): Promise<string> {
-  return ask((context) => input({ message: "Connected app client ID", validate: required("client ID") }, context)).then((v) => v.trim());
+/** With `current` (after a rejection) as the default: Enter keeps it, or the user corrects it. */
+export async function askClientId(current?: string): Promise<string> {
+  return ask((context) => input({ message: current ? "Connected app client ID (Enter keeps it)" : "Connected app client ID", default: current, validate: required("client ID") }, context)).then((v) => v.trim());
 }
 
 export async function askSecret(message = "Client secret"): Promise<string> {
@@ -56,8 +57,9 @@ export async function askSecret(message = "Client secret"): Promise<string> {
 }
 
 export async function askServerId(servers: ServerSummary[], fallback: string): Promise<string> {
-  const ids = [...new Set(servers.map((s) => s.id).filter((x): x is string => x !== null))];
-  const note = ids.length > 0 ? ` (in the file: ${ids.join(", ")})` : "";
+  // The default shows as the prompt's answer already; the note names the file's other ids.
+  const ids = [...new Set(servers.map((s) => s.id).filter((x): x is string => x !== null && x !== fallback))];
+  const note = ids.length > 0 ? ` (also in the file: ${ids.join(", ")})` : "";
   return ask((context) =>
     input({ message: `Server id, the repository id in your pom.xml${note}`, default: fallback, validate: required("server id") }, context),
   ).then((v) => v.trim());
@@ -66,22 +68,6 @@ export async function askServerId(servers: ServerSummary[], fallback: string): P
 export async function askUpdate(server: ServerSummary): Promise<boolean> {
   return ask((context) =>
     confirm({ message: `Server "${server.id}" exists (username ${server.username ?? "none"}, password ${server.password}). Replace its credentials?`, default: true }, context),
-  );
-}
-
-export async function askStorage(): Promise<"literal"> {
-  return ask((context) =>
-    select<"literal">(
-      {
-        message: "Store the password as",
-        choices: [
-          { name: "the value itself, in settings.xml (readable by you only)", value: "literal" },
-          { name: "an ${env.X} reference, for CI images", value: "literal", disabled: "(coming)" },
-          { name: "encrypted with Maven's master password", value: "literal", disabled: "(coming)" },
-        ],
-      },
-      context,
-    ),
   );
 }
 

@@ -24,7 +24,7 @@ export function cliEnv(home: string, env: Record<string, string> = {}): Record<s
 }
 
 /** Runs `anypoint-m2 args` with only the environment given (plus PATH), stdin closed unless given. */
-export function run(args: string[], { home, env = {}, input, cwd }: { home: string; env?: Record<string, string>; input?: string; cwd?: string }): Promise<Run> {
+export function run(args: string[], { home, env = {}, input, cwd }: { home: string; env?: Record<string, string>; input?: string | Uint8Array; cwd?: string }): Promise<Run> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     // The executable itself, through its #! line, as npx and a shell run it.

@@ -1,0 +1,170 @@
+// setup's footguns, end to end: output redirected onto the file it edits, someone else's server, a
+// secret typed where it shows, values that are not what the user meant, and what the env file supplied.
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { CLI, cliEnv, run, tempHome } from "./helpers/cli";
+import { terminal, type Terminal } from "./helpers/tmux";
+
+const CLIENT_ID = "0123456789abcdef0123456789abcdef";
+const SECRET = "Footgun-Secret-4711";
+const env = { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET };
+const NEXUS = "<settings>\n  <servers>\n    <server>\n      <id>anypoint-exchange-v3</id>\n      <username>deployer</username>\n      <password>nexus-pass</password>\n    </server>\n  </servers>\n</settings>\n";
+
+function homeWithSettings(content: string): { home: string; settings: string } {
+  const home = tempHome();
+  mkdirSync(join(home, ".m2"));
+  const settings = join(home, ".m2", "settings.xml");
+  writeFileSync(settings, content);
+  return { home, settings };
+}
+
+/** Runs the CLI with stdout opened on `file` as a shell's `>` (or `>>`) would. */
+function runInto(file: string, flags: "w" | "a", args: string[], home: string): Promise<{ code: number | null; stderr: string }> {
+  const fd = openSync(file, flags);
+  return new Promise((resolve, reject) => {
+    const child = spawn(CLI, args, { cwd: home, env: cliEnv(home, env), stdio: ["ignore", fd, "pipe"] });
+    closeSync(fd);
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stderr }));
+  });
+}
+
+describe("setup refuses to write onto its own standard output", () => {
+  it("> settings.xml: exit 2, says the shell emptied it and where the backup is, writes nothing", async () => {
+    const { home, settings } = homeWithSettings(NEXUS);
+    writeFileSync(`${settings}.bak`, NEXUS);
+    const r = await runInto(settings, "w", ["setup", "--no-verify", "--yes", "--stdout", "--server-id", "x"], home);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`standard output is ${settings} itself: the shell emptied it`);
+    expect(r.stderr).toContain(`${settings}.bak`);
+    // Left as the shell left it: not filled from the template.
+    expect(readFileSync(settings, "utf8")).toBe("");
+    expect(readFileSync(`${settings}.bak`, "utf8")).toBe(NEXUS);
+  });
+
+  it(">> settings.xml, without --stdout: exit 2 and the file unchanged", async () => {
+    const { home, settings } = homeWithSettings(NEXUS);
+    const r = await runInto(settings, "a", ["setup", "--no-verify", "--yes", "--server-id", "x"], home);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("would be mixed into it");
+    expect(r.stderr).toContain("No backup of it exists");
+    expect(readFileSync(settings, "utf8")).toBe(NEXUS);
+  });
+
+  it("> another file is fine: the result goes there", async () => {
+    const { home, settings } = homeWithSettings(NEXUS);
+    const out = join(home, "new-settings.xml");
+    const r = await runInto(out, "w", ["setup", "--no-verify", "--yes", "--stdout", "--server-id", "x"], home);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out, "utf8")).toContain("<id>x</id>");
+    expect(readFileSync(settings, "utf8")).toBe(NEXUS);
+  });
+});
+
+describe("setup without a terminal and a server that is not a connected app", () => {
+  it("refuses to replace its credentials (exit 5), naming the server and its username", async () => {
+    const { home, settings } = homeWithSettings(NEXUS);
+    const r = await run(["setup", "--no-verify", "--yes"], { home, env });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('server "anypoint-exchange-v3" (line 3) is not an Anypoint connected app: its username is "deployer"');
+    expect(r.stderr).toContain("--on-existing update");
+    expect(readFileSync(settings, "utf8")).toBe(NEXUS);
+    expect(existsSync(`${settings}.bak`)).toBe(false);
+  });
+
+  it("replaces them when told to with --on-existing update", async () => {
+    const { home, settings } = homeWithSettings(NEXUS);
+    const r = await run(["setup", "--no-verify", "--yes", "--on-existing", "update"], { home, env });
+    expect(r.code).toBe(0);
+    const text = readFileSync(settings, "utf8");
+    expect(text).toContain("<username>~~~Client~~~</username>");
+    expect(text).toContain(`<password>${CLIENT_ID}~?~${SECRET}</password>`);
+  });
+
+  it("updates a connected-app entry without being told", async () => {
+    const { home, settings } = homeWithSettings(NEXUS.replace("deployer", "~~~Client~~~").replace("nexus-pass", "old~?~old"));
+    const r = await run(["setup", "--no-verify", "--yes"], { home, env });
+    expect(r.code).toBe(0);
+    expect(readFileSync(settings, "utf8")).toContain(`<password>${CLIENT_ID}~?~${SECRET}</password>`);
+  });
+});
+
+describe("secrets that are not what the user meant", () => {
+  it("refuses a secret piped in that is not valid UTF-8 (exit 2)", async () => {
+    const home = tempHome();
+    const r = await run(["setup", "--no-verify", "--yes", "--client-id", CLIENT_ID, "--client-secret-stdin", "--settings", join(home, "s.xml")], {
+      home,
+      input: Buffer.from([0x61, 0x62, 0xff, 0x63]),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("not valid UTF-8");
+    expect(existsSync(join(home, "s.xml"))).toBe(false);
+  });
+
+  it("refuses a secret from the environment whose bytes were not UTF-8 (exit 2)", async () => {
+    const home = tempHome();
+    const settings = join(home, "s.xml");
+    // The variable is set by a shell from raw bytes, as a CI secret store might.
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const script = `ANYPOINT_CLIENT_SECRET="$(printf 'ab\\377c')" exec "$0" setup --no-verify --yes --client-id ${CLIENT_ID} --settings "$1"`;
+      const child = spawn("/bin/sh", ["-c", script, CLI, settings], { cwd: home, env: cliEnv(home), stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      child.stderr!.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stderr }));
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("ANYPOINT_CLIENT_SECRET holds U+FFFD");
+    expect(existsSync(settings)).toBe(false);
+  });
+});
+
+describe("the env file", () => {
+  it("names the variables it supplied (names only) on stderr, and nothing with --quiet", async () => {
+    const home = tempHome();
+    writeFileSync(join(home, ".env"), `ANYPOINT_CLIENT_SECRET=${SECRET}\nOTHER=1\n`);
+    const args = ["setup", "--no-verify", "--yes", "--client-id", CLIENT_ID, "--settings", join(home, "s.xml")];
+    const r = await run(args, { home, env: { OTHER: "set-already" } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`Read ANYPOINT_CLIENT_SECRET from ${join(home, ".env")}.`);
+    expect(r.stderr).not.toContain("OTHER");
+    expect(r.stderr + r.stdout).not.toContain(SECRET);
+    const quiet = await run([...args, "--quiet"], { home });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe("");
+  });
+});
+
+describe("--dry-run output", () => {
+  it("puts only the patch on stdout and the prose on stderr", async () => {
+    const home = tempHome();
+    const r = await run(["setup", "--no-verify", "--dry-run", "--settings", join(home, "s.xml")], { home, env });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toMatch(/^--- /);
+    expect(r.stdout).not.toContain("Dry run");
+    expect(r.stderr).toContain("Dry run: nothing written.");
+    expect(r.stderr).toContain("(new file)");
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+    expect(existsSync(join(home, "s.xml"))).toBe(false);
+  });
+});
+
+describe("in a terminal", () => {
+  let open: Terminal | undefined;
+  afterEach(() => {
+    open?.close();
+    open = undefined;
+  });
+
+  it("--client-secret-stdin from a terminal is refused before anything is typed (exit 2)", async () => {
+    const home = tempHome();
+    open = terminal(["setup", "--client-id", CLIENT_ID, "--client-secret-stdin", "--no-verify", "--settings", join(home, "s.xml")], { cwd: home, env: { HOME: home } });
+    expect(await open.exited()).toBe(2);
+    expect(open.screen()).toContain("leave the flag out to be asked for it hidden");
+    expect(existsSync(join(home, "s.xml"))).toBe(false);
+  });
+});

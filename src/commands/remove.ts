@@ -22,15 +22,19 @@ export async function remove(args: RemoveArgs, io: Io): Promise<void> {
     io.writeStdout(outcome.bytes);
     return;
   }
-  const diff = args.dryRun ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [], { color: io.color && !args.json }) : "";
+  const diff = args.dryRun ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [], { color: io.color && !args.json, cwd: io.cwd }) : "";
+  const prose =
+    outcome.change !== "removed"
+      ? [`No server "${args.id}" in ${path}; nothing changed.`]
+      : args.dryRun
+        ? [`Dry run: would remove server "${args.id}" from ${path}; nothing written.`]
+        : [done(io, `Removed server "${args.id}" from ${path}.`), ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : [])];
   report(
     io,
     args,
     { settings: path, serverId: args.id, change: outcome.change, backup: outcome.backup ?? null, ...(args.dryRun ? { dryRun: true, diff } : {}), warnings: outcome.warnings },
-    outcome.change !== "removed"
-      ? [`No server "${args.id}" in ${path}; nothing changed.`]
-      : args.dryRun
-        ? [diff, `Dry run: would remove server "${args.id}" from ${path}; nothing written.`]
-        : [done(io, `Removed server "${args.id}" from ${path}.`), ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : [])],
+    // A dry run's stdout is the patch alone, so that it can be saved and applied; what it means goes to stderr.
+    args.dryRun ? (diff ? [diff] : []) : prose,
   );
+  if (args.dryRun && !args.json && !args.quiet) for (const line of prose) io.stderr(line);
 }

@@ -47,7 +47,7 @@ describe("previews", () => {
     expect(r.stdout).toMatch(/^\+\+\+ \S*\.m2\/settings\.xml$/m);
     expect(r.stdout).toContain("+      <id>preview</id>");
     expect(r.stdout).toContain(`+      <password>${CLIENT_ID}~?~********</password>`);
-    expect(r.stdout).toContain("Dry run: nothing written.");
+    expect(`${r.stdout}${r.stderr}`).toContain("Dry run: nothing written."); // stderr once setup prints the patch alone
     expect(readFileSync(settings).equals(original)).toBe(true);
     expect(readdirSync(join(home, ".m2"))).toEqual(["settings.xml"]);
   });

@@ -59,9 +59,18 @@ function elementSpans(root: XmlElement): Span[] {
       if (!element.selfClosing) spans.push({ from: element.openEnd, to: element.closeStart });
       continue;
     }
-    stack.push(...element.children.reverse());
+    const children = element.children;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
   return spans;
+}
+
+const endTags = new Map<string, RegExp>();
+/** The end tag of a loosely found element (comments repeat the same few names: made once each). */
+function endTag(name: string): RegExp {
+  let re = endTags.get(name);
+  if (!re) endTags.set(name, (re = new RegExp(`</${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*>`, "gi")));
+  return re;
 }
 
 /** Password-like elements written out in text[from, to) that is not markup (a comment's text, say). */
@@ -71,7 +80,7 @@ function looseSpans(text: string, from: number, to: number): Span[] {
   LOOSE_OPEN.lastIndex = 0;
   for (let m = LOOSE_OPEN.exec(part); m; m = LOOSE_OPEN.exec(part)) {
     if (m[2] === "/") continue;
-    const close = new RegExp(`</${m[1]!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*>`, "gi");
+    const close = endTag(m[1]!);
     close.lastIndex = LOOSE_OPEN.lastIndex;
     const end = close.exec(part)?.index ?? part.length;
     spans.push({ from: from + LOOSE_OPEN.lastIndex, to: from + end });
@@ -93,7 +102,7 @@ function sectionSpans(text: string, from: number, to: number): Span[] {
       continue;
     }
     const end = text.indexOf(close, lt + open.length);
-    spans.push(...looseSpans(text, lt + open.length, end));
+    for (const span of looseSpans(text, lt + open.length, end)) spans.push(span);
     lt = text.indexOf("<", end + close.length);
   }
   return spans;
@@ -104,10 +113,11 @@ function documentSpans(text: string): Span[] {
   const spans: Span[] = [];
   let pos = 0;
   for (const element of elementSpans(scanXml(text).root)) {
-    spans.push(...sectionSpans(text, pos, element.from), element);
+    for (const span of sectionSpans(text, pos, element.from)) spans.push(span);
+    spans.push(element);
     pos = element.to;
   }
-  spans.push(...sectionSpans(text, pos, text.length));
+  for (const span of sectionSpans(text, pos, text.length)) spans.push(span);
   return spans;
 }
 

@@ -61,6 +61,13 @@ describe("maskSecrets", () => {
     expect(masked).toContain("<id>x</id>");
   });
 
+  it("masks by structure in an element with 150,000 children (too many to spread as arguments)", () => {
+    const text = doc(Array.from({ length: 150_000 }, () => "<password>i~?~kMany1</password>").join("\n"));
+    const masked = maskSecrets(text);
+    expect(masked).not.toContain("kMany1");
+    expect(masked.split("\n")[3]).toBe("<password>i~?~********</password>");
+  });
+
   it("masks known secrets wherever they are, as given and as escaped", () => {
     const masked = maskSecrets(doc("    <id>kKnown&amp;1</id>"), ["kKnown&1"]);
     expect(masked).not.toContain("kKnown");

@@ -4,14 +4,29 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
-import { homeWith, recorder, tempHome } from "./helpers/cli";
+import { homeWith, run, tempHome, type Run } from "./helpers/cli";
 import { terminal } from "./helpers/tmux";
 
 const CLIENT_ID = "abcdefabcdefabcdefabcdefabcdef01";
 const SECRET = "Output-Secret-31f7";
 const TOKEN = "tok-output-0000-4000-8000-123412341234";
+const WRONG_SECRET = "Wrong-Secret-8d2e";
 const env = { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET };
-const { m2, outputs } = recorder();
+
+/** What no output through a pipe may hold: a secret, the token, a colour code. */
+function expectClean(r: Run): void {
+  for (const s of [SECRET, WRONG_SECRET, TOKEN, "\x1b["]) {
+    expect(r.stdout).not.toContain(s);
+    expect(r.stderr).not.toContain(s);
+  }
+}
+
+/** Every run in this file goes through a pipe and is checked at once: a leak fails the test that caused it. */
+async function m2(...args: Parameters<typeof run>): Promise<Run> {
+  const r = await run(...args);
+  expectClean(r);
+  return r;
+}
 
 let anypoint: ControlPlane;
 beforeAll(async () => {
@@ -29,10 +44,10 @@ describe("previews", () => {
     const { home, settings, original } = homeWith("19-IzinCompany-company-sapi.xml");
     const r = await m2(["setup", "--dry-run", "--no-verify", "--server-id", "preview"], { home, env });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`--- ${settings}`);
+    expect(r.stdout).toMatch(/^\+\+\+ \S*\.m2\/settings\.xml$/m);
     expect(r.stdout).toContain("+      <id>preview</id>");
     expect(r.stdout).toContain(`+      <password>${CLIENT_ID}~?~********</password>`);
-    expect(r.stdout).toContain("Dry run: nothing written.");
+    expect(`${r.stdout}${r.stderr}`).toContain("Dry run: nothing written."); // stderr once setup prints the patch alone
     expect(readFileSync(settings).equals(original)).toBe(true);
     expect(readdirSync(join(home, ".m2"))).toEqual(["settings.xml"]);
   });
@@ -52,7 +67,7 @@ describe("previews", () => {
     const r = await m2(["remove", "anypoint-exchange-v3", "--dry-run"], { home });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("-      <password>REDACTED_ID~?~********</password>");
-    expect(r.stdout).toContain("Dry run: would remove");
+    expect(r.stderr).toContain("Dry run: would remove");
     expect(r.stdout).not.toContain("REDACTED_SECRET");
     expect(readFileSync(settings).equals(original)).toBe(true);
   });
@@ -94,8 +109,19 @@ describe("quiet, verbose, colours", () => {
     expect(r.stderr).toMatch(/debug: attempt 1: HTTP 200/);
   });
 
-  it("prints no colour codes into a pipe", () => {
-    for (const r of outputs) expect(`${r.stdout}${r.stderr}`).not.toContain("\x1b[");
+  it("prints no colour codes into a pipe", async () => {
+    const home = tempHome();
+    const runs = [
+      await run(["setup", "--no-verify", "--yes"], { home, env }),
+      await run(["setup", "--dry-run", "--no-verify", "--server-id", "second"], { home, env }),
+      await run(["remove", "anypoint-exchange-v3", "--dry-run"], { home }),
+    ];
+    // What a terminal would show in colour: the tick, added and removed lines, hunk ranges.
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(runs[0]!.stdout).toContain("Added server");
+    expect(runs[1]!.stdout).toMatch(/^@@ .* @@$/m);
+    expect(runs[2]!.stdout).toMatch(/^-    <\/server>$/m);
+    for (const r of runs) expect(`${r.stdout}${r.stderr}`).not.toContain("\x1b[");
   });
 
   it.each([
@@ -146,7 +172,21 @@ describe("never stuck", () => {
 });
 
 describe("secrets", () => {
-  it("never appear in any output above", () => {
-    for (const r of outputs) for (const s of [SECRET, TOKEN]) expect(`${r.stdout}${r.stderr}`).not.toContain(s);
+  it("appear in no output: written, previewed, as JSON, verbose, rejected", async () => {
+    const home = tempHome();
+    const runs = [
+      await run(["setup", "--yes", "--verbose", "--base-url", anypoint.url], { home, env }),
+      await run(["setup", "--dry-run", "--no-verify", "--server-id", "second"], { home, env }),
+      await run(["setup", "--dry-run", "--json", "--base-url", anypoint.url, "--server-id", "second"], { home, env }),
+      await run(["remove", "anypoint-exchange-v3", "--dry-run"], { home }),
+      await run(["setup", "--yes", "--base-url", anypoint.url], { home, env: { ...env, ANYPOINT_CLIENT_SECRET: WRONG_SECRET } }),
+      await run(["verify", "--base-url", anypoint.url], { home, env: { DEBUG: "1" } }),
+    ];
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0, 3, 0]);
+    expect(runs[4]!.stderr).toContain("rejected");
+    for (const r of runs) {
+      expect(`${r.stdout}${r.stderr}`).not.toBe("");
+      for (const s of [SECRET, WRONG_SECRET, TOKEN]) expect(`${r.stdout}${r.stderr}`).not.toContain(s);
+    }
   });
 });

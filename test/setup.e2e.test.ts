@@ -168,3 +168,13 @@ describe("in a terminal", () => {
     expect(existsSync(join(home, "s.xml"))).toBe(false);
   });
 });
+
+describe("remove refuses to write onto its own standard output", () => {
+  it("remove ID --stdout > settings.xml: exit 2, the file as the shell left it", async () => {
+    const { home, settings } = homeWithSettings(NEXUS);
+    const r = await runInto(settings, "w", ["remove", "anypoint-exchange-v3", "--stdout"], home);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`standard output is ${settings} itself`);
+    expect(readFileSync(settings, "utf8")).toBe("");
+  });
+});

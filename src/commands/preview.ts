@@ -1,46 +1,80 @@
 /**
- * Previews of a change: a unified diff (computed by jsdiff) in which every password is masked: the
- * client ID of a connected app stays readable, the secret never shows, in removed, added or context lines.
+ * Previews of a change: a unified diff (computed by jsdiff) that `patch` and `git apply` accept, in which
+ * every password is masked (src/settings/mask.ts): the client ID of a connected app stays readable, the
+ * secret never shows, in removed, added or context lines.
  */
-import { structuredPatch } from "diff";
-
-const MASK = "********";
-
-/** Values that are only `${env.X}` references hide nothing and are shown as they are. */
-const onlyReferences = /^(\$\{[^}]+\})(~\?~\$\{[^}]+\})?$/;
-
-function maskValue(value: string): string {
-  if (value === "" || onlyReferences.test(value)) return value;
-  const at = value.indexOf("~?~");
-  return at > 0 ? `${value.slice(0, at)}~?~${MASK}` : MASK;
-}
-
-/** Masks the text of <password> and <passphrase> on a line, and any of `secrets` anywhere. */
-function maskLine(line: string, secrets: readonly string[]): string {
-  let out = line
-    .replace(/(<(password|passphrase)\b[^>]*>)<!\[CDATA\[([\s\S]*?)(\]\]>|$)/g, (_, open: string, __, value: string, close: string) => `${open}<![CDATA[${maskValue(value)}${close}`)
-    .replace(/(<(password|passphrase)\b[^>]*>)([^<]+)/g, (_, open: string, __, value: string) => `${open}${maskValue(value)}`);
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join(MASK);
-  return out;
-}
+import { isAbsolute, relative } from "node:path";
+import { FILE_HEADERS_ONLY, formatPatch, structuredPatch, type StructuredPatchHunk } from "diff";
+import { maskSecrets } from "../settings/mask";
 
 export interface DiffStyle {
   color: boolean;
-  newFile?: boolean;
+  /** The current folder: a file inside it is named relative to it, so that `patch -p0` finds it. */
+  cwd?: string;
 }
 
-/** A unified diff of `before` -> `after` for `path`, secrets masked; "" when they are equal. */
-export function maskedDiff(path: string, before: string, after: string, secrets: readonly string[], { color }: DiffStyle): string {
-  if (before === after) return "";
-  const patch = structuredPatch(path, path, before, after, "", "", { context: 3 });
-  const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
-  const lines = [paint("1", `--- ${path}`), paint("1", `+++ ${path}`)];
-  for (const hunk of patch.hunks) {
-    lines.push(paint("36", `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
-    for (const line of hunk.lines) {
-      const text = line.startsWith("\\") ? line : line[0] + maskLine(line.slice(1).replace(/\r$/, ""), secrets);
-      lines.push(line[0] === "+" ? paint("32", text) : line[0] === "-" ? paint("31", text) : text);
+/** The file's name in the patch: relative to `cwd` when inside it (patch refuses absolute names), else as given. */
+export function patchName(path: string, cwd: string | undefined): string {
+  if (cwd === undefined) return path;
+  const name = relative(cwd, path);
+  return name === "" || name.startsWith("..") || isAbsolute(name) ? path : name;
+}
+
+/** Lines as jsdiff cuts them: each with its line feed (and the CR before it), the last one maybe without. */
+const linesOf = (text: string): string[] => (text === "" ? [] : text.split(/(?<=\n)/));
+
+/**
+ * A hunk of the diff of the real texts, its lines taken from the masked texts (which have the same lines).
+ * A context line that masks differently on the two sides (it moved into or out of a password) is shown as
+ * removed and added, so neither side's secret is ever printed as the other's mask.
+ */
+function maskHunk(hunk: StructuredPatchHunk, before: string[], after: string[]): StructuredPatchHunk {
+  const lines: string[] = [];
+  const push = (sign: string, line: string | undefined): void => {
+    if (line === undefined) throw new Error("preview: the masked text lost a line");
+    lines.push(sign + line.replace(/\n$/, ""));
+    if (!line.endsWith("\n")) lines.push("\\ No newline at end of file");
+  };
+  let o = hunk.oldStart - 1;
+  let n = hunk.newStart - 1;
+  for (const line of hunk.lines) {
+    if (line.startsWith("-")) push("-", before[o++]);
+    else if (line.startsWith("+")) push("+", after[n++]);
+    else if (line.startsWith(" ")) {
+      const [a, b] = [before[o++], after[n++]];
+      if (a === b) push(" ", a);
+      else {
+        push("-", a);
+        push("+", b);
+      }
     }
   }
-  return lines.join("\n");
+  return { ...hunk, lines };
+}
+
+/** Colours for a terminal: headers bold, hunk ranges cyan, removed red, added green; CRs dropped. */
+function paint(patch: string): string {
+  return patch
+    .split("\n")
+    .map((raw, i) => {
+      const line = raw.replace(/\r$/, "");
+      const code = i < 2 ? "1" : line.startsWith("@@") ? "36" : line[0] === "+" ? "32" : line[0] === "-" ? "31" : "";
+      return code ? `\x1b[${code}m${line}\x1b[0m` : line;
+    })
+    .join("\n");
+}
+
+/**
+ * A unified diff of `before` -> `after` for `path`, passwords masked; "" when they are equal. A file that
+ * does not exist yet (`before` is "") is `--- /dev/null`. The patch applies to the file as the diff shows
+ * it: lines that hold a password do not match the real file, on purpose. No final line feed.
+ */
+export function maskedDiff(path: string, before: string, after: string, secrets: readonly string[], { color, cwd }: DiffStyle): string {
+  if (before === after) return "";
+  const name = patchName(path, cwd);
+  const real = structuredPatch(name, name, before, after, undefined, undefined, { context: 3 });
+  const [maskedBefore, maskedAfter] = [linesOf(maskSecrets(before, secrets)), linesOf(maskSecrets(after, secrets))];
+  const hunks = real.hunks.map((hunk) => maskHunk(hunk, maskedBefore, maskedAfter));
+  const patch = formatPatch({ oldFileName: before === "" ? "/dev/null" : name, newFileName: name, oldHeader: undefined, newHeader: undefined, hunks }, FILE_HEADERS_ONLY).replace(/\n$/, "");
+  return color ? paint(patch) : patch;
 }

@@ -4,6 +4,7 @@ import { settingsPath } from "../io/paths";
 import { removeServer } from "../settings/servers";
 import type { Io } from "./io";
 import { debug, done, report, type OutputArgs } from "./output";
+import { refuseStdoutOntoSettings } from "./stdout";
 
 export interface RemoveArgs extends OutputArgs {
   id: string;
@@ -16,21 +17,26 @@ export interface RemoveArgs extends OutputArgs {
 export async function remove(args: RemoveArgs, io: Io): Promise<void> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
   const path = settingsPath(args.settings, io.home);
+  refuseStdoutOntoSettings(io, path);
   debug(io, `settings: ${path}`);
   const outcome = await editSettings(io.fs, path, (text) => removeServer(text, args.id), { create: false, dryRun: args.dryRun || args.stdout, lockWaitMs: (args.lockTimeout ?? 10) * 1000 });
   if (args.stdout) {
     io.writeStdout(outcome.bytes);
     return;
   }
-  const diff = args.dryRun ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [], { color: io.color && !args.json }) : "";
+  const diff = args.dryRun ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [], { color: io.color && !args.json, cwd: io.cwd }) : "";
+  const prose =
+    outcome.change !== "removed"
+      ? [`No server "${args.id}" in ${path}; nothing changed.`]
+      : args.dryRun
+        ? [`Dry run: would remove server "${args.id}" from ${path}; nothing written.`]
+        : [done(io, `Removed server "${args.id}" from ${path}.`), ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : [])];
   report(
     io,
     args,
     { settings: path, serverId: args.id, change: outcome.change, backup: outcome.backup ?? null, ...(args.dryRun ? { dryRun: true, diff } : {}), warnings: outcome.warnings },
-    outcome.change !== "removed"
-      ? [`No server "${args.id}" in ${path}; nothing changed.`]
-      : args.dryRun
-        ? [diff, `Dry run: would remove server "${args.id}" from ${path}; nothing written.`]
-        : [done(io, `Removed server "${args.id}" from ${path}.`), ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : [])],
+    // A dry run's stdout is the patch alone, so that it can be saved and applied; what it means goes to stderr.
+    args.dryRun ? (diff ? [diff] : []) : prose,
   );
+  if (args.dryRun && !args.json && !args.quiet) for (const line of prose) io.stderr(line);
 }

@@ -158,7 +158,7 @@ async function checkCredentials(io: Io, inputs: Inputs, settingsText: string): P
 async function confirm(io: Io, inputs: Inputs, plan: Plan, dryRun: boolean): Promise<void> {
   const preview = outcomeOf(plan);
   if (preview.change === "unchanged") return;
-  io.stdout((await import("./preview")).maskedDiff(plan.path, preview.before, preview.after, [inputs.clientSecret], { color: io.color, newFile: preview.newFile }));
+  io.stdout((await import("./preview")).maskedDiff(plan.path, preview.before, preview.after, [inputs.clientSecret], { color: io.color, cwd: io.cwd }));
   if (dryRun) return;
   const question = preview.newFile ? `Create ${plan.path} (new file) with this content?` : `Write this to ${plan.path}?`;
   if (!(await inputs.wizard!.askConfirm(question))) throw new M2Error(Exit.cancelled, "not confirmed; nothing was written");
@@ -177,7 +177,7 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
     warnings.push(`${path} can be read by other users (mode ${outcome.mode.toString(8)}) and holds a secret; run: chmod 600 ${path}`);
   }
   const diff =
-    args.dryRun && !wizard ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [inputs.clientSecret], { color: io.color && !args.json, newFile: outcome.newFile }) : "";
+    args.dryRun && !wizard ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [inputs.clientSecret], { color: io.color && !args.json, cwd: io.cwd }) : "";
   const who = identity ? describeIdentity(identity) : "";
   const verb = (args.dryRun ? { added: "Would add", updated: "Would update", unchanged: "Would keep", removed: "" } : { added: "Added", updated: "Updated", unchanged: "Kept", removed: "" })[outcome.change];
   const lines = [

@@ -1,4 +1,5 @@
-/** What `list` shows of each server: never a password, only how it is stored. */
+/** What `list` shows of each server: never a password, only how it is stored (and a connected app's client ID). */
+import { SEPARATOR } from "../anypoint/credentials";
 import { isEncrypted } from "./interpolate";
 import { fieldValue, readSettings, serverEntries } from "./model";
 
@@ -10,6 +11,11 @@ export interface ServerSummary {
   password: PasswordForm;
   /** Username `~~~Client~~~`: an Anypoint connected app. */
   connectedApp: boolean;
+  /**
+   * A connected app's client ID: what its password holds before the first `~?~`, as written (a `${env.X}`
+   * reference is shown, never resolved); null when it has none.
+   */
+  clientId: string | null;
   line: number;
   /** An earlier server has the same id; Maven ignores this one. */
   shadowed: boolean;
@@ -23,6 +29,12 @@ function passwordForm(value: string | undefined): PasswordForm {
   if (isEncrypted(value) && !value.includes("${")) return "encrypted";
   if (value.includes("${")) return "env";
   return "literal";
+}
+
+/** The part before the first `~?~`; never anything after it. */
+function clientIdOf(password: string | undefined): string | null {
+  const at = password?.indexOf(SEPARATOR) ?? -1;
+  return at > 0 ? password!.slice(0, at) : null;
 }
 
 export function listServers(text: string): ServerSummary[] {
@@ -45,13 +57,15 @@ export function listServers(text: string): ServerSummary[] {
   const seen = new Set<string>();
   return serverEntries(model).map((entry) => {
     const username = fieldValue(model, entry.username) ?? null;
+    const password = fieldValue(model, entry.password);
     const shadowed = entry.id !== undefined && seen.has(entry.id);
     if (entry.id !== undefined) seen.add(entry.id);
     return {
       id: entry.id ?? null,
       username,
-      password: passwordForm(fieldValue(model, entry.password)),
+      password: passwordForm(password),
       connectedApp: username === CONNECTED_APP_USERNAME,
+      clientId: username === CONNECTED_APP_USERNAME ? clientIdOf(password) : null,
       line: lineOf(entry.element.start),
       shadowed,
     };

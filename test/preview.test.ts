@@ -1,0 +1,156 @@
+// Previews: passwords masked by the document's structure, line for line; diffs that patch and git apply accept.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { maskedDiff, patchName } from "../src/commands/preview";
+import { MASK, maskSecrets } from "../src/settings/mask";
+
+const doc = (servers: string, eol = "\n"): string =>
+  ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<settings>", "  <servers>", servers, "  </servers>", "</settings>", ""].join(eol);
+
+/** Password contents of every shape, and the pieces of secret in each that must never be shown. */
+const SHAPES: [string, string, string[]][] = [
+  ["split by a comment", "<password><!--c-->kQ1split</password>", ["kQ1split"]],
+  ["partly CDATA", "<password>kQ2ab<![CDATA[kQ2cdata]]></password>", ["kQ2ab", "kQ2cdata"]],
+  ["on lines of its own", "<password>\n        kQ3multi\n      </password>", ["kQ3multi"]],
+  ["entity-escaped", "<password>kQ4x&amp;kQ4y&lt;</password>", ["kQ4x", "kQ4y"]],
+  ["with an escaped ]]>", "<password>kQ5a]]&gt;kQ5b</password>", ["kQ5a", "kQ5b"]],
+  ["non-ASCII", "<password>kQ6ünïcödé€</password>", ["kQ6"]],
+  ["a connected app's, with a line break in the secret", "<password>kQid~?~kQ7first\nkQ7second</password>", ["kQ7first", "kQ7second"]],
+  ["CDATA over two lines", "<password><![CDATA[kQ8a\nkQ8b]]></password>", ["kQ8a", "kQ8b"]],
+  ["a passphrase", "<passphrase>kQ9phrase</passphrase>", ["kQ9phrase"]],
+  ["a child element", "<password><x>kQ10child</x></password>", ["kQ10child"]],
+  ["a CR reference", "<password>kQ11a&#13;kQ11b</password>", ["kQ11a", "kQ11b"]],
+  ["a plugin's keystorePassword", "<configuration><keystorePassword>kQ12store</keystorePassword></configuration>", ["kQ12store"]],
+  ["an example in a comment", "<!-- <password>kQ13comment</password> -->", ["kQ13comment"]],
+  ["an example in a comment, never closed", "<!-- <passphrase>kQ14open -->", ["kQ14open"]],
+];
+
+const lines = (text: string) => text.split("\n").length;
+
+describe("maskSecrets", () => {
+  it.each(SHAPES)("masks a password %s, keeping every line", (_, password, secrets) => {
+    const text = doc(`    <server><id>w</id>${password}</server>`);
+    const masked = maskSecrets(text);
+    for (const secret of secrets) expect(masked).not.toContain(secret);
+    expect(masked).toContain(MASK);
+    expect(lines(masked)).toBe(lines(text));
+    expect(masked).toContain("<server><id>w</id>");
+  });
+
+  it("keeps the client ID of a plain id~?~secret, and values that are only ${env.X} references", () => {
+    const masked = maskSecrets(doc(["    <password>0123abcd~?~kSecret1</password>", "    <password>${env.NEXUS}</password>", "    <password>${env.ID}~?~${env.SECRET}</password>"].join("\n")));
+    expect(masked).toContain("<password>0123abcd~?~********</password>");
+    expect(masked).toContain("<password>${env.NEXUS}</password>");
+    expect(masked).toContain("<password>${env.ID}~?~${env.SECRET}</password>");
+  });
+
+  it("shows no client ID whose text could hide part of the secret", () => {
+    // Maven splits at the first ~?~ after resolving the reference: everything after it is secret.
+    const masked = maskSecrets(doc("    <password>ab&#126;?~kHidden1~?~kHidden2</password>"));
+    expect(masked).toContain(`<password>${MASK}</password>`);
+  });
+
+  it("masks every line that names a password in text that does not scan", () => {
+    const text = "<settings>\n  <password\n    a='1'>kBroken1\n  kBroken2\n  </password>\n  <id>x</id>\n";
+    const masked = maskSecrets(text);
+    for (const secret of ["kBroken1", "kBroken2"]) expect(masked).not.toContain(secret);
+    expect(lines(masked)).toBe(lines(text));
+    expect(masked).toContain("<id>x</id>");
+  });
+
+  it("masks by structure in an element with 150,000 children (too many to spread as arguments)", () => {
+    const text = doc(Array.from({ length: 150_000 }, () => "<password>i~?~kMany1</password>").join("\n"));
+    const masked = maskSecrets(text);
+    expect(masked).not.toContain("kMany1");
+    expect(masked.split("\n")[3]).toBe("<password>i~?~********</password>");
+  });
+
+  it("masks known secrets wherever they are, as given and as escaped", () => {
+    const masked = maskSecrets(doc("    <id>kKnown&amp;1</id>"), ["kKnown&1"]);
+    expect(masked).not.toContain("kKnown");
+  });
+});
+
+describe("maskedDiff", () => {
+  it("shows a changed password as a changed line, masked on both sides", () => {
+    const before = doc("    <server><id>x</id><password>0123abcd~?~kOld1</password></server>");
+    const after = doc("    <server><id>x</id><password>0123abcd~?~kNew1</password></server>");
+    const diff = maskedDiff("/h/.m2/settings.xml", before, after, [], { color: false });
+    expect(diff.split("\n")).toEqual(expect.arrayContaining([
+      "-    <server><id>x</id><password>0123abcd~?~********</password></server>",
+      "+    <server><id>x</id><password>0123abcd~?~********</password></server>",
+    ]));
+    expect(diff).not.toMatch(/kOld1|kNew1/);
+  });
+
+  it.each(SHAPES)("never shows a password %s as a context line", (_, password, secrets) => {
+    const before = doc(`    <server><id>w</id>${password}</server>`);
+    const after = before.replace("  </servers>", "    <server><id>new</id></server>\n  </servers>");
+    const diff = maskedDiff("/h/.m2/settings.xml", before, after, [], { color: false });
+    expect(diff).toContain("+    <server><id>new</id></server>");
+    expect(diff).toContain("<server><id>w</id>");
+    for (const secret of secrets) expect(diff).not.toContain(secret);
+  });
+
+  it("names a file in the current folder relative to it, and one elsewhere by its full path", () => {
+    expect(patchName("/h/.m2/settings.xml", "/h")).toBe(".m2/settings.xml");
+    expect(patchName("/h/.m2/settings.xml", "/h/project")).toBe("/h/.m2/settings.xml");
+    expect(patchName("/h/.m2/settings.xml", undefined)).toBe("/h/.m2/settings.xml");
+  });
+
+  it("colours lines for a terminal, without the CR of CRLF lines", () => {
+    const before = doc("    <server><id>a</id></server>", "\r\n");
+    const diff = maskedDiff("/h/s.xml", before, before.replace("<id>a</id>", "<id>b</id>"), [], { color: true });
+    expect(diff).toContain("\x1b[31m-    <server><id>a</id></server>\x1b[0m");
+    expect(diff).toContain("\x1b[32m+    <server><id>b</id></server>\x1b[0m");
+    expect(diff).not.toContain("\r");
+  });
+});
+
+describe("maskedDiff as a patch", () => {
+  const folder = () => {
+    const dir = mkdtempSync(join(tmpdir(), "anypoint-m2-patch-"));
+    mkdirSync(join(dir, ".m2"));
+    return { dir, file: join(dir, ".m2", "settings.xml") };
+  };
+  const patch = (dir: string, diff: string, ...flags: string[]) => execFileSync("patch", ["-p0", "--batch", ...flags], { cwd: dir, input: `${diff}\n`, encoding: "utf8" });
+  const gitApply = (dir: string, diff: string) => execFileSync("git", ["apply", "-p0", "--check"], { cwd: dir, input: `${diff}\n`, encoding: "utf8" });
+
+  it("creates a file that does not exist yet: --- /dev/null, @@ -0,0 +1,N @@", () => {
+    const { dir, file } = folder();
+    const after = doc("    <server><id>x</id><password>${env.P}</password></server>");
+    const diff = maskedDiff(file, "", after, [], { color: false, cwd: dir });
+    expect(diff.split("\n").slice(0, 3)).toEqual(["--- /dev/null", "+++ .m2/settings.xml", `@@ -0,0 +1,${lines(after) - 1} @@`]);
+    gitApply(dir, diff);
+    patch(dir, diff);
+    expect(readFileSync(file, "utf8")).toBe(after);
+  });
+
+  it.each([["LF", "\n"], ["CRLF", "\r\n"]])("applies to a %s file as it is when no password is near the change", (_, eol) => {
+    const { dir, file } = folder();
+    const before = doc(["    <server>", "      <id>a</id>", "    </server>", "    <server>", "      <id>b</id>", "    </server>"].join(eol), eol);
+    const after = before.replace(`    <server>${eol}      <id>a</id>${eol}    </server>${eol}`, "");
+    writeFileSync(file, before);
+    const diff = maskedDiff(file, before, after, [], { color: false, cwd: dir });
+    expect(diff).toContain("-      <id>a</id>");
+    gitApply(dir, diff);
+    patch(dir, diff);
+    expect(readFileSync(file, "utf8")).toBe(after);
+  });
+
+  it("applies to the file as the diff shows it: with its passwords masked", () => {
+    const { dir, file } = folder();
+    const before = doc(["    <server><id>a</id><password>kNear1</password></server>", "    <server><id>b</id><password>0123abcd~?~kNear2</password></server>"].join("\n"));
+    const after = before.replace("kNear2", "kNear3");
+    const diff = maskedDiff(file, before, after, [], { color: false, cwd: dir });
+    writeFileSync(file, before);
+    expect(() => patch(dir, diff, "--dry-run")).toThrow();
+    writeFileSync(file, maskSecrets(before));
+    gitApply(dir, diff);
+    patch(dir, diff);
+    expect(readFileSync(file, "utf8")).toBe(maskSecrets(after));
+  });
+});

@@ -178,3 +178,17 @@ describe("remove refuses to write onto its own standard output", () => {
     expect(readFileSync(settings, "utf8")).toBe("");
   });
 });
+
+describe("--dry-run on an empty settings.xml", () => {
+  it("shows the change from the empty file, not from the template", async () => {
+    const { home, settings } = homeWithSettings("\n");
+    const r = await run(["setup", "--no-verify", "--dry-run", "--settings", settings], { home, env });
+    expect(r.code).toBe(0);
+    const body = r.stdout.split("\n").slice(2);
+    expect(body[0]).toMatch(/^@@ -1(,1)? \+1,\d+ @@$/);
+    // Every line of the new content is added; the template is not shown as if it were already there.
+    expect(body.filter((l) => l.startsWith(" "))).toEqual([]);
+    expect(body.some((l) => l.startsWith("+<settings"))).toBe(true);
+    expect(readFileSync(settings, "utf8")).toBe("\n");
+  });
+});

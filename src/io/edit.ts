@@ -78,7 +78,8 @@ export function outcomeOf(p: Plan, written?: { backup: string | undefined; creat
     created: written?.created ?? false,
     newFile: p.file.bytes === undefined && p.create,
     mode: p.file.mode,
-    before: p.file.bytes === undefined ? "" : p.result.text,
+    // A blank file was planned from the template; the preview shows the change from what is really there.
+    before: p.file.bytes === undefined ? "" : blank(p.file.bytes) ? Buffer.from(p.file.bytes).toString("latin1") : p.result.text,
     after: absent ? "" : textAfter(p.result),
     bytes: absent ? new Uint8Array() : p.result.bytes,
   };

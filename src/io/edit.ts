@@ -80,10 +80,10 @@ const textAfter = (result: ByteChange): string => (result.change === "unchanged"
  */
 export async function editSettings(fs: Fs, path: string, operation: (text: string) => SettingsChange, options: EditOptions): Promise<EditOutcome> {
   const first = plan(fs, path, operation);
-  const outcome = (p: Plan, written?: { backup: string | undefined; created: boolean }): EditOutcome => ({
+  const outcome = (p: Plan, written?: { backup: string | undefined; created: boolean; warnings: string[] }): EditOutcome => ({
     settings: path,
     change: p.file.bytes === undefined && !options.create ? "unchanged" : p.result.change,
-    warnings: p.result.warnings,
+    warnings: [...p.result.warnings, ...(written?.warnings ?? [])],
     backup: written?.backup,
     created: written?.created ?? false,
     mode: p.file.mode,

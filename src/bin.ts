@@ -5,14 +5,23 @@ import { homedir } from "node:os";
 import * as fs from "node:fs";
 import { isatty } from "node:tty";
 import { main } from "./cli/main";
+import { releaseHeldLocks } from "./io/lock";
 
-// Ctrl-C or a TERM outside a prompt: exit 130 (143). Handlers run between event-loop turns, so never in the
-// middle of the synchronous read-change-write under the lock; the file is the old or the new content.
-process.on("SIGINT", () => {
-  write(2, "\nanypoint-m2: cancelled\n");
-  process.exit(130);
-});
-process.on("SIGTERM", () => process.exit(143));
+// Ctrl-C, a TERM (docker stop, timeout) or a closed terminal, outside a prompt: the run is cancelled, exit
+// 130 for each, as scripts test for one "cancelled" code. Handlers run between event-loop turns, so never in
+// the middle of the synchronous read-change-write; the file is the old or the new content, and no temp
+// file of this run exists then. Whatever the way out, a lock still held is released.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    try {
+      write(2, `\nanypoint-m2: cancelled (${signal})\n`);
+    } catch {
+      /* a closed terminal cannot be told */
+    }
+    process.exit(130);
+  });
+}
+process.on("exit", releaseHeldLocks);
 
 /**
  * Output goes straight to file descriptors 1 and 2: process.stdout and process.stderr would build stream

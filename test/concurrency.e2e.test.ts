@@ -1,11 +1,12 @@
-// Safe together and safe when killed: concurrent runs of the built CLI on one settings.xml, and runs
-// killed with SIGKILL at random moments.
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// Safe together and safe when killed: concurrent runs of the built CLI on one settings.xml, runs stopped
+// by a signal while they wait for the lock, and runs killed with SIGKILL at random moments.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { listServers } from "../src/settings/list";
+import { start } from "./helpers/child";
 import { CLI, cliEnv, homeWith, run } from "./helpers/cli";
 import { removeBytes, upsertBytes } from "./helpers/engine";
 import { validates } from "./helpers/oracle";
@@ -61,6 +62,49 @@ describe("a live lock", () => {
     expect(r.stderr).toContain(`locked by process ${process.pid}`);
     expect(r.ms).toBeGreaterThanOrEqual(500);
     expect(readFileSync(settings).equals(original)).toBe(true);
+  });
+
+  it.each(["SIGINT", "SIGTERM", "SIGHUP"] as const)("can be given up with %s: exit 130, nothing of the run left, the other's lock kept", async (signal) => {
+    const { home, settings, original } = homeWith("20-SundharML07-sapi-salesforce-implementation.xml");
+    const held = JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now() });
+    writeFileSync(`${settings}.lock`, held);
+    // The run is waiting once it has tried to put its own lock in place (its temp lock file appears).
+    const trying = new Promise<void>((resolve) => {
+      const watcher = watch(dirname(settings), (_, name) => {
+        if (String(name).startsWith(".settings.xml.lock.new.")) {
+          watcher.close();
+          resolve();
+        }
+      });
+    });
+    const { child, ended } = start(["setup", "--no-verify", "--yes", "--server-id", "waits", "--settings", settings, "--lock-timeout", "60"], { home, env });
+    await trying;
+    child.kill(signal);
+    const { code, hung, stderr } = await ended;
+    expect(hung).toBe(false);
+    expect(code).toBe(130);
+    expect(stderr).toContain(`cancelled (${signal})`);
+    expect(readFileSync(settings).equals(original)).toBe(true);
+    expect(readFileSync(`${settings}.lock`, "utf8")).toBe(held);
+    expect(readdirSync(dirname(settings)).sort()).toEqual(["settings.xml", "settings.xml.lock"]);
+  });
+});
+
+describe("a lock that is not a file", () => {
+  it.each([
+    ["a named pipe (FIFO)", (p: string) => spawnSync("mkfifo", [p]).status === 0 || expect.fail("mkfifo failed")],
+    ["a folder", (p: string) => mkdirSync(p)],
+  ])("(%s) stops the run at once with exit 6 naming it, and is left where it is", async (kind, create) => {
+    const { home, settings, original } = homeWith("20-SundharML07-sapi-salesforce-implementation.xml");
+    create(`${settings}.lock`);
+    const ino = lstatSync(`${settings}.lock`).ino;
+    const { code, hung, stderr } = await start(["setup", "--no-verify", "--yes", "--settings", settings, "--lock-timeout", "60"], { home, env }).ended;
+    expect(hung).toBe(false);
+    expect(code).toBe(6);
+    expect(stderr).toContain(`${settings}.lock is ${kind}, not a lock anypoint-m2 made`);
+    expect(readFileSync(settings).equals(original)).toBe(true);
+    expect(lstatSync(`${settings}.lock`).ino).toBe(ino);
+    expect(readdirSync(dirname(settings)).sort()).toEqual(["settings.xml", "settings.xml.lock"]);
   });
 });
 

@@ -1,9 +1,14 @@
-// The file layer on memfs: modes, backups, symlinks, nothing written when nothing changes, no temp files.
+// The file layer on memfs: modes, backups, symlinks, nothing written when nothing changes, no temp files;
+// what is not a settings file refused before it is read; a failed step names its path and leaves the file.
+import * as nodeFs from "node:fs";
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { memfs } from "memfs";
 import { describe, expect, it } from "vitest";
 import { Exit, M2Error } from "../src/errors";
 import { editSettings, planEdit, writePlan } from "../src/io/edit";
-import type { Fs } from "../src/io/files";
+import { MAX_SETTINGS_BYTES, readSettingsFile, type Fs } from "../src/io/files";
 import { removeServer, upsertServer } from "../src/settings/servers";
 
 const SERVER = { id: "anypoint-exchange-v3", username: "~~~Client~~~", password: "cid~?~secret" };
@@ -128,9 +133,148 @@ describe("editSettings", () => {
     expect(error.details).toMatchObject({ file: "/m2/settings.xml", line: 3, column: 1 });
   });
 
-  it("refuses a folder as settings file with a usage error", async () => {
-    const { fs } = volume({ "/m2/settings.xml/.keep": "" });
+  it("refuses a folder as settings file (exit 5), writing nothing", async () => {
+    const { fs, raw } = volume({ "/m2/settings.xml/.keep": "" });
     const error = (await editSettings(fs, "/m2/settings.xml", add, { create: true }).catch((e: unknown) => e)) as M2Error;
-    expect(error.exitCode).toBe(Exit.usage);
+    expect(error.exitCode).toBe(Exit.unsafe);
+    expect(error.message).toBe("/m2/settings.xml is a folder, not a settings file");
+    expect(raw.readdirSync("/m2")).toEqual(["settings.xml"]);
+  });
+});
+
+const failure = (promise: Promise<unknown>): Promise<M2Error> => promise.then(() => expect.fail("expected the edit to fail"), (e: unknown) => e as M2Error);
+
+/** `fs` whose renameSync fails with `code` when it renames onto a path ending with `suffix`. */
+function failingRename(fs: Fs, suffix: string, code: string): Fs {
+  return {
+    ...fs,
+    renameSync: (from, to) => {
+      if (String(to).endsWith(suffix)) throw Object.assign(new Error(`${code}: failed`), { code });
+      fs.renameSync(from, to);
+    },
+  };
+}
+
+describe("the backup", () => {
+  it("is in place before the new content: a folder named settings.xml.bak stops the run with the file untouched, naming the folder", async () => {
+    const { fs, raw } = volume({ "/m2/settings.xml": EXISTING, "/m2/settings.xml.bak/.keep": "" });
+    const error = await failure(editSettings(fs, "/m2/settings.xml", add, { create: true }));
+    expect(error.exitCode).toBe(Exit.writeFailed);
+    expect(error.message).toBe("could not save the previous version as /m2/settings.xml.bak: it is a folder");
+    expect(error.details.hint).toBe("/m2/settings.xml was not changed. Move /m2/settings.xml.bak out of the way and run again.");
+    expect(raw.readFileSync("/m2/settings.xml", "utf8")).toBe(EXISTING);
+    expect(raw.readdirSync("/m2").sort()).toEqual(["settings.xml", "settings.xml.bak"]);
+  });
+
+  it("failing to be renamed into place leaves the settings file untouched and names the backup", async () => {
+    const { fs, raw } = volume({ "/m2/settings.xml": EXISTING });
+    const error = await failure(editSettings(failingRename(fs, ".bak", "EACCES"), "/m2/settings.xml", add, { create: true }));
+    expect(error.exitCode).toBe(Exit.writeFailed);
+    expect(error.message).toBe("could not save the previous version as /m2/settings.xml.bak: permission denied");
+    expect(error.details.hint).toMatch(/^\/m2\/settings\.xml was not changed\. /);
+    expect(raw.readFileSync("/m2/settings.xml", "utf8")).toBe(EXISTING);
+    expect(raw.readdirSync("/m2")).toEqual(["settings.xml"]);
+  });
+
+  it("is complete when the new content then fails to go in, and the error names the settings file", async () => {
+    const { fs, raw } = volume({ "/m2/settings.xml": EXISTING });
+    const error = await failure(editSettings(failingRename(fs, "/settings.xml", "ENOSPC"), "/m2/settings.xml", add, { create: true }));
+    expect(error.message).toBe("could not write /m2/settings.xml: no space left on the device");
+    expect(raw.readFileSync("/m2/settings.xml", "utf8")).toBe(EXISTING);
+    expect(raw.readFileSync("/m2/settings.xml.bak", "utf8")).toBe(EXISTING);
+    expect(raw.readdirSync("/m2").sort()).toEqual(["settings.xml", "settings.xml.bak"]);
+  });
+
+  it("is the old file itself, hard-linked (no copy), made 0600 once the new content is in; the file keeps its mode", async () => {
+    const { fs, raw } = volume({ "/m2/settings.xml": EXISTING });
+    raw.chmodSync("/m2/settings.xml", 0o644);
+    const ino = raw.statSync("/m2/settings.xml").ino;
+    const out = await editSettings(fs, "/m2/settings.xml", add, { create: true });
+    expect(raw.statSync("/m2/settings.xml.bak").ino).toBe(ino);
+    expect(mode(raw, "/m2/settings.xml.bak")).toBe(0o600);
+    expect(mode(raw, "/m2/settings.xml")).toBe(0o644);
+    expect(out.warnings).toEqual([]);
+  });
+
+  it("is a 0600 copy where a hard link is not possible", async () => {
+    const { fs, raw } = volume({ "/m2/settings.xml": EXISTING });
+    raw.chmodSync("/m2/settings.xml", 0o644);
+    const noLinks: Fs = {
+      ...fs,
+      linkSync: (from, to) => {
+        if (String(to).includes(".bak.")) throw Object.assign(new Error("EXDEV: cross-device link"), { code: "EXDEV" });
+        fs.linkSync(from, to);
+      },
+    };
+    await editSettings(noLinks, "/m2/settings.xml", add, { create: true });
+    expect(raw.statSync("/m2/settings.xml.bak").ino).not.toBe(raw.statSync("/m2/settings.xml").ino);
+    expect(mode(raw, "/m2/settings.xml.bak")).toBe(0o600);
+    expect(raw.readFileSync("/m2/settings.xml.bak", "utf8")).toBe(EXISTING);
+  });
+
+  it("that cannot be made 0600 after the write is a warning, not a failure: the new content is in", async () => {
+    const { fs, raw } = volume({ "/m2/settings.xml": EXISTING });
+    raw.chmodSync("/m2/settings.xml", 0o644);
+    const noChmod: Fs = {
+      ...fs,
+      chmodSync: () => {
+        throw Object.assign(new Error("EPERM: operation not permitted"), { code: "EPERM" });
+      },
+    };
+    const out = await editSettings(noChmod, "/m2/settings.xml", add, { create: true });
+    expect(out).toMatchObject({ change: "added", backup: "/m2/settings.xml.bak" });
+    expect(out.warnings).toEqual([
+      "/m2/settings.xml.bak keeps the previous version readable by others (mode 644, as the file was): chmod failed, permission denied; run: chmod 600 /m2/settings.xml.bak",
+    ]);
+    expect(raw.readFileSync("/m2/settings.xml", "utf8")).toContain("<id>anypoint-exchange-v3</id>");
+    expect(raw.readFileSync("/m2/settings.xml.bak", "utf8")).toBe(EXISTING);
+  });
+});
+
+describe("readSettingsFile", () => {
+  it("opens without waiting or taking a terminal (O_NONBLOCK, O_NOCTTY), and checks what it opened", () => {
+    const { fs, raw } = volume({ "/m2/settings.xml": EXISTING });
+    const flags: number[] = [];
+    // The path is replaced by a folder between the check and the open: what was opened is checked again.
+    const swapping: Fs = {
+      ...fs,
+      openSync: ((path: string, f: number) => {
+        flags.push(f);
+        raw.unlinkSync(path);
+        raw.mkdirSync(path);
+        return fs.openSync(path, f);
+      }) as Fs["openSync"],
+    };
+    expect(() => readSettingsFile(swapping, "/m2/settings.xml")).toThrow("/m2/settings.xml is a folder, not a settings file");
+    expect(flags).toHaveLength(1);
+    expect(flags[0]! & nodeFs.constants.O_NONBLOCK).toBe(nodeFs.constants.O_NONBLOCK);
+    expect(flags[0]! & nodeFs.constants.O_NOCTTY).toBe(nodeFs.constants.O_NOCTTY);
+  });
+
+  it("refuses a file over the size limit from its size, without reading it (exit 5)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "anypoint-m2-large-"));
+    try {
+      const path = join(dir, "settings.xml");
+      writeFileSync(path, "<settings/>");
+      truncateSync(path, 300 * 1024 * 1024); // sparse: no disk used
+      let read = 0;
+      const counting: Fs = {
+        ...nodeFs,
+        readSync: ((...args: Parameters<typeof nodeFs.readSync>) => (read++, nodeFs.readSync(...args))) as Fs["readSync"],
+        readFileSync: ((...args: Parameters<typeof nodeFs.readFileSync>) => (read++, nodeFs.readFileSync(...args))) as Fs["readFileSync"],
+      };
+      let error: M2Error | undefined;
+      try {
+        readSettingsFile(counting, path);
+      } catch (e) {
+        error = e as M2Error;
+      }
+      expect(error?.exitCode).toBe(Exit.unsafe);
+      expect(error?.message).toBe(`${path} is 300 MiB; a settings file may be at most 256 MiB`);
+      expect(read).toBe(0);
+      expect(MAX_SETTINGS_BYTES).toBe(256 * 1024 * 1024);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -68,12 +68,12 @@ export function planEdit(fs: Fs, path: string, operation: (text: string) => Sett
 const textAfter = (result: ByteChange): string => (result.change === "unchanged" ? result.text : applyEdits(result.text, result.edits));
 
 /** What a plan did, or would do (no `written`: a dry run, or nothing to write). */
-export function outcomeOf(p: Plan, written?: { backup: string | undefined; created: boolean }): EditOutcome {
+export function outcomeOf(p: Plan, written?: { backup: string | undefined; created: boolean; warnings: string[] }): EditOutcome {
   const absent = p.file.bytes === undefined && !p.create;
   return {
     settings: p.path,
     change: absent ? "unchanged" : p.result.change,
-    warnings: p.result.warnings,
+    warnings: [...p.result.warnings, ...(written?.warnings ?? [])],
     backup: written?.backup,
     created: written?.created ?? false,
     newFile: p.file.bytes === undefined && p.create,

@@ -4,14 +4,15 @@
  * The file system is passed in, so that tests can run it on memfs. Synchronous on purpose: a CLI has
  * nothing to do while it waits, and Node's promise-based readFile takes a round trip per 512 KiB.
  */
+import { constants, type Stats } from "node:fs";
 import type * as nodeFs from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { Exit, M2Error } from "../errors";
 
 export type Fs = Pick<
   typeof nodeFs,
-  | "readFileSync" | "openSync" | "writeSync" | "fsyncSync" | "closeSync" | "fchmodSync" | "fchownSync" | "chmodSync"
-  | "renameSync" | "linkSync" | "lstatSync" | "statSync" | "readlinkSync" | "mkdirSync" | "unlinkSync" | "readdirSync"
+  | "readFileSync" | "openSync" | "readSync" | "writeSync" | "fsyncSync" | "closeSync" | "fstatSync" | "fchmodSync" | "fchownSync"
+  | "chmodSync" | "renameSync" | "linkSync" | "lstatSync" | "statSync" | "readlinkSync" | "mkdirSync" | "unlinkSync" | "readdirSync"
 >;
 
 export interface SettingsFile {
@@ -26,22 +27,59 @@ export interface SettingsFile {
   gid: number | undefined;
 }
 
+/** Far above any real settings.xml (a few KiB): a larger file is not one, and reading it would take minutes. */
+export const MAX_SETTINGS_BYTES = 256 * 1024 * 1024;
+
+// Opening a FIFO for reading waits for a writer, and opening a terminal can make it the controlling one:
+// with O_NONBLOCK and O_NOCTTY, open() returns at once whatever the path turns out to be.
+export const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+
 const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | undefined)?.code;
 
-export function fileError(action: string, path: string, e: unknown): M2Error {
+/** Why a file operation failed, in words. */
+function reasonOf(e: unknown): string {
   const c = code(e);
-  if (c === "EISDIR") return new M2Error(Exit.usage, `${path} is a folder, not a settings file`, { hint: "Point --settings at a file." });
-  const reason =
-    c === "EACCES" || c === "EPERM" ? "permission denied"
+  return c === "EACCES" || c === "EPERM" ? "permission denied"
     : c === "EROFS" ? "the file system is read-only"
     : c === "ENOSPC" ? "no space left on the device"
     : c === "ENOTDIR" ? "a part of the path is not a folder"
+    : c === "EISDIR" ? "it is a folder"
     : c === "ELOOP" ? "too many symbolic links"
     : ((e as Error).message ?? String(e));
-  return new M2Error(Exit.writeFailed, `could not ${action} ${path}: ${reason}`, {
+}
+
+export function fileError(action: string, path: string, e: unknown): M2Error {
+  const c = code(e);
+  return new M2Error(Exit.writeFailed, `could not ${action} ${path}: ${reasonOf(e)}`, {
     hint: c === "EACCES" || c === "EPERM" ? "Check the owner and permissions of the file and its folder." : undefined,
   });
 }
+
+/** What a path is, for messages: "a folder", "a named pipe (FIFO)", ... */
+export function kindOf(stat: Stats): string {
+  return stat.isDirectory() ? "a folder"
+    : stat.isFIFO() ? "a named pipe (FIFO)"
+    : stat.isCharacterDevice() ? "a character device"
+    : stat.isBlockDevice() ? "a block device"
+    : stat.isSocket() ? "a socket"
+    : stat.isSymbolicLink() ? "a symbolic link"
+    : "not a regular file";
+}
+
+/**
+ * Only a regular file of a sane size is a settings file: reading anything else can block the run or never
+ * end, and writing would replace it with a regular file.
+ */
+function requireSettingsFile(named: string, stat: Stats): void {
+  if (!stat.isFile()) throw new M2Error(Exit.unsafe, `${named} is ${kindOf(stat)}, not a settings file`, { hint: "Point --settings at a regular file." });
+  if (stat.size > MAX_SETTINGS_BYTES) {
+    throw new M2Error(Exit.unsafe, `${named} is ${mib(stat.size)}; a settings file may be at most ${mib(MAX_SETTINGS_BYTES)}`, {
+      hint: "A real settings.xml is a few kilobytes: check that --settings names the right file.",
+    });
+  }
+}
+
+const mib = (bytes: number): string => `${Math.floor(bytes / 1024 / 1024)} MiB`;
 
 /** Follows a chain of symbolic links (which may end at a file that does not exist yet). */
 function followLinks(fs: Fs, path: string): string {
@@ -64,15 +102,24 @@ function followLinks(fs: Fs, path: string): string {
 export function readSettingsFile(fs: Fs, path: string): SettingsFile {
   try {
     const target = followLinks(fs, path);
-    let bytes: Uint8Array;
+    const named = target === path ? path : `${path} (a link to ${target})`;
     try {
-      bytes = fs.readFileSync(target);
+      // Checked before opening, as opening a device can act on it ...
+      requireSettingsFile(named, fs.statSync(target));
     } catch (e) {
       if (code(e) === "ENOENT") return { path, target, bytes: undefined, mode: undefined, uid: undefined, gid: undefined };
       throw e;
     }
-    const stat = fs.statSync(target);
-    return { path, target, bytes, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
+    const fd = fs.openSync(target, READ_FLAGS);
+    try {
+      // ... and again on what was opened, which is what is read: the path may have been replaced meanwhile.
+      const opened = fs.fstatSync(fd);
+      requireSettingsFile(named, opened);
+      const bytes = fs.readFileSync(fd);
+      return { path, target, bytes, mode: opened.mode & 0o7777, uid: opened.uid, gid: opened.gid };
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (e) {
     throw e instanceof M2Error ? e : fileError("read", path, e);
   }
@@ -93,11 +140,15 @@ export function removeQuietly(fs: Fs, path: string): void {
   }
 }
 
+export function writeAll(fs: Fs, fd: number, bytes: Uint8Array): void {
+  for (let written = 0; written < bytes.length; ) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+}
+
 /** Writes a complete, flushed file at `path` (which must not exist) with the mode and owner of `like`. */
 function writeNew(fs: Fs, path: string, bytes: Uint8Array, like: { mode: number; uid?: number; gid?: number }): void {
   const fd = fs.openSync(path, "wx", 0o600);
   try {
-    for (let written = 0; written < bytes.length; ) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+    writeAll(fs, fd, bytes);
     fs.fchmodSync(fd, like.mode);
     if (like.uid !== undefined && like.gid !== undefined && process.getuid?.() === 0) {
       try {
@@ -143,39 +194,88 @@ export interface WriteResult {
   /** Where the previous content was kept, when there was one. */
   backup: string | undefined;
   created: boolean;
+  /** What went wrong after the new content was in place (nothing that undoes the write). */
+  warnings: string[];
 }
 
 /**
  * Replaces the settings file with `bytes`. An existing file keeps its mode and owner and its previous
- * content goes to `<path>.bak` (0600); a new file is 0600 in a folder created 0700.
+ * content goes to `<path>.bak` (0600) first; a new file is 0600 in a folder created 0700. An error names
+ * the path that failed; when it is the backup's, the settings file was not touched.
  */
 export function writeSettingsFile(fs: Fs, file: SettingsFile, bytes: Uint8Array): WriteResult {
-  try {
-    if (file.bytes === undefined) {
+  if (file.bytes === undefined) {
+    try {
       fs.mkdirSync(dirname(file.target), { recursive: true, mode: 0o700 });
       writeAtomic(fs, file.target, bytes, { mode: 0o600 });
-      return { backup: undefined, created: true };
-    }
-    // The backup is the old file itself: hard-linked before the new content is renamed over it (no copy
-    // of a large file), or written out where hard links are not possible. Made 0600 once it is the
-    // backup's alone, and put in place only when the new content is.
-    const backup = `${file.path}.bak`;
-    const pending = tempBeside(backup);
-    try {
-      try {
-        fs.linkSync(file.target, pending);
-      } catch {
-        writeNew(fs, pending, file.bytes, { mode: 0o600, uid: file.uid, gid: file.gid });
-      }
-      writeAtomic(fs, file.target, bytes, { mode: file.mode ?? 0o600, uid: file.uid, gid: file.gid });
-      fs.chmodSync(pending, 0o600);
-      fs.renameSync(pending, backup);
     } catch (e) {
-      removeQuietly(fs, pending);
-      throw e;
+      throw fileError("write", file.path, e);
     }
-    return { backup, created: false };
-  } catch (e) {
-    throw e instanceof M2Error ? e : fileError("write", file.path, e);
+    return { backup: undefined, created: true, warnings: [] };
   }
+  const mode = file.mode ?? 0o600;
+  const { backup, linked } = keepPrevious(fs, file, file.bytes);
+  try {
+    writeAtomic(fs, file.target, bytes, { mode, uid: file.uid, gid: file.gid });
+  } catch (e) {
+    throw fileError("write", file.path, e);
+  }
+  return { backup, created: false, warnings: linked && (mode & 0o077) !== 0 ? makePrivate(fs, backup, mode) : [] };
+}
+
+/**
+ * Puts the current content in `<path>.bak` before the new content goes in, so that a failure there leaves
+ * the settings file as it was. The backup is the old file itself, hard-linked (no copy of a large file),
+ * or a 0600 copy where links are not possible.
+ */
+function keepPrevious(fs: Fs, file: SettingsFile, bytes: Uint8Array): { backup: string; linked: boolean } {
+  const backup = `${file.path}.bak`;
+  const pending = tempBeside(backup);
+  let linked = false;
+  try {
+    refuseSpecial(fs, backup);
+    try {
+      fs.linkSync(file.target, pending);
+      linked = true;
+    } catch {
+      writeNew(fs, pending, bytes, { mode: 0o600, uid: file.uid, gid: file.gid });
+    }
+    fs.renameSync(pending, backup);
+  } catch (e) {
+    throw backupError(file.path, backup, e instanceof M2Error ? e : fileError("save the previous version as", backup, e));
+  } finally {
+    // Gone after the rename, except when the old backup was already a link to the same file.
+    removeQuietly(fs, pending);
+  }
+  return { backup, linked };
+}
+
+/**
+ * A linked backup has the mode the file had; once the new content is in, it is the backup's alone and is
+ * made 0600. Should that fail, the write stands and the backup is no more readable than the file was: a
+ * warning says so.
+ */
+function makePrivate(fs: Fs, backup: string, mode: number): string[] {
+  try {
+    fs.chmodSync(backup, 0o600);
+    return [];
+  } catch (e) {
+    return [`${backup} keeps the previous version readable by others (mode ${mode.toString(8)}, as the file was): chmod failed, ${reasonOf(e)}; run: chmod 600 ${backup}`];
+  }
+}
+
+/** A folder, device, pipe or socket where the backup goes is not ours to replace. */
+function refuseSpecial(fs: Fs, backup: string): void {
+  let stat;
+  try {
+    stat = fs.lstatSync(backup);
+  } catch (e) {
+    if (code(e) === "ENOENT") return;
+    throw e;
+  }
+  if (!stat.isFile() && !stat.isSymbolicLink()) throw new M2Error(Exit.writeFailed, `could not save the previous version as ${backup}: it is ${kindOf(stat)}`);
+}
+
+function backupError(path: string, backup: string, e: M2Error): M2Error {
+  return new M2Error(e.exitCode, e.message, { hint: `${path} was not changed. ${e.details.hint ?? `Move ${backup} out of the way and run again.`}` });
 }

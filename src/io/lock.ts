@@ -1,13 +1,13 @@
 /**
  * An inter-process lock around read-modify-write of a settings file: `<file>.lock` beside it, created
  * atomically with its owner's pid and host already in it (written to a temp file, then hard-linked into
- * place, so a lock is never seen empty). A lock whose process is gone is taken over; a live one is waited
- * for, up to a bound, then exit 6.
+ * place, so a lock is never seen empty). A lock whose process is gone, or that is older than any run
+ * holds one, is taken over; a live one is waited for, up to a bound, then exit 6.
  */
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { Exit, M2Error } from "../errors";
-import { removeQuietly, tempBeside, type Fs } from "./files";
+import { kindOf, READ_FLAGS, removeQuietly, tempBeside, writeAll, type Fs } from "./files";
 
 export interface Lock {
   path: string;
@@ -17,49 +17,89 @@ export interface Lock {
 interface Owner {
   pid: number;
   host: string;
-  since: number;
 }
 
-/** How long a lock from another host is trusted, since its process cannot be checked from here. */
-const FOREIGN_LOCK_MS = 10 * 60_000;
+/** What was found at the lock's path. */
+interface Found {
+  ino: number;
+  /** How far the lock's time (when it was written, by the file system's clock) is from now. */
+  ageMs: number;
+  /** undefined when its content does not name a process. */
+  owner: Owner | undefined;
+}
+
+/**
+ * A lock older than this is abandoned, whatever it says: a run holds the lock only while it reads and
+ * writes the file (seconds even at the size limit). It is also the only way a lock from another host, or
+ * one that names no process, ever ends, since neither can be checked from here.
+ */
+export const LOCK_STALE_MS = 10 * 60_000;
+
+const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | undefined)?.code;
 
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
+    return code(e) === "EPERM";
   }
 }
 
-function readOwner(fs: Fs, path: string): { owner: Owner | undefined; ino: number } | undefined {
+/** The owner a lock's content names: a positive pid (0 and -1 would name process groups) and a host. */
+function parseOwner(text: string): Owner | undefined {
   try {
-    const ino = fs.statSync(path).ino;
-    let owner: Owner | undefined;
-    try {
-      owner = JSON.parse(fs.readFileSync(path, "utf8") as string) as Owner;
-    } catch {
-      owner = undefined;
-    }
-    return { owner, ino };
+    const { pid, host } = JSON.parse(text) as Partial<Owner>;
+    return Number.isSafeInteger(pid) && pid! > 0 && typeof host === "string" && host !== "" ? { pid: pid!, host } : undefined;
   } catch {
     return undefined;
   }
 }
 
-function stale(owner: Owner | undefined): boolean {
-  if (!owner || typeof owner.pid !== "number") return true;
-  if (owner.host !== hostname()) return Date.now() - owner.since > FOREIGN_LOCK_MS;
-  return owner.pid !== process.pid && !alive(owner.pid);
+/** Reads the lock without ever waiting on it (it may have been replaced by a FIFO meanwhile). */
+function readSmall(fs: Fs, path: string): string {
+  try {
+    const fd = fs.openSync(path, READ_FLAGS);
+    try {
+      const buffer = Buffer.alloc(1024);
+      return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, 0)).toString("utf8");
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return "";
+  }
 }
 
-/** Removes a stale lock, unless someone replaced it meanwhile (then puts theirs back). */
-function breakLock(fs: Fs, path: string, ino: number): void {
+/** The lock at `path`, undefined when there is none. Anything but a regular file is not a lock of ours. */
+function inspect(fs: Fs, path: string): Found | undefined {
+  let stat;
+  try {
+    stat = fs.lstatSync(path);
+  } catch (e) {
+    if (code(e) === "ENOENT") return undefined;
+    throw e;
+  }
+  if (!stat.isFile()) {
+    throw new M2Error(Exit.writeFailed, `${path} is ${kindOf(stat)}, not a lock anypoint-m2 made`, {
+      hint: `Nothing was written. Remove ${path} if no other program uses it, then run again.`,
+    });
+  }
+  return { ino: stat.ino, ageMs: Math.abs(Date.now() - stat.mtimeMs), owner: parseOwner(readSmall(fs, path)) };
+}
+
+function stale({ ageMs, owner }: Found): boolean {
+  if (ageMs > LOCK_STALE_MS) return true;
+  return owner !== undefined && owner.host === hostname() && owner.pid !== process.pid && !alive(owner.pid);
+}
+
+/** Removes a stale lock, unless someone replaced it meanwhile (then puts theirs back). False if it could not be moved. */
+function breakLock(fs: Fs, path: string, ino: number): boolean {
   const aside = tempBeside(path, "stale");
   try {
     fs.renameSync(path, aside);
-  } catch {
-    return;
+  } catch (e) {
+    return code(e) === "ENOENT";
   }
   try {
     if (fs.statSync(aside).ino !== ino) fs.linkSync(aside, path);
@@ -67,6 +107,40 @@ function breakLock(fs: Fs, path: string, ino: number): void {
     /* a new lock already took its place */
   }
   removeQuietly(fs, aside);
+  return true;
+}
+
+/**
+ * Tries once to put this run's lock in place. The temp file is written anew for each try, so that the
+ * lock's time says when it was taken, and removed at once, so that nothing of this run is on disk while it
+ * waits (a signal then has nothing to clean up).
+ */
+function tryLock(fs: Fs, path: string): boolean {
+  const candidate = tempBeside(path, "new");
+  try {
+    const fd = fs.openSync(candidate, "wx", 0o600);
+    try {
+      writeAll(fs, fd, Buffer.from(JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now() })));
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.linkSync(candidate, path);
+    return true;
+  } catch (e) {
+    if (code(e) === "EEXIST") return false;
+    throw e;
+  } finally {
+    removeQuietly(fs, candidate);
+  }
+}
+
+function lockedError(target: string, path: string, found: Found | undefined): M2Error {
+  const owner = found?.owner;
+  const who = owner ? `process ${owner.pid}${owner.host !== hostname() ? ` on ${owner.host}` : ""}` : `${path}, which names no process`;
+  const minutes = LOCK_STALE_MS / 60_000;
+  return new M2Error(Exit.writeFailed, `${target} is locked by ${who}`, {
+    hint: `Another anypoint-m2 may be editing it; try again. A lock is taken over ${minutes} minutes after it was written; if no other run is going on, remove ${path}.`,
+  });
 }
 
 /**
@@ -90,48 +164,31 @@ function sweep(fs: Fs, target: string): void {
   }
 }
 
+/** Locks this process holds; released by releaseHeldLocks when it exits early (bin.ts). */
+const held = new Set<Lock>();
+
+export function releaseHeldLocks(): void {
+  for (const lock of held) lock.release();
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function acquireLock(fs: Fs, target: string, { waitMs = 10_000, pollMs = 25 }: { waitMs?: number; pollMs?: number } = {}): Promise<Lock> {
   const path = `${target}.lock`;
-  const mine: Owner = { pid: process.pid, host: hostname(), since: Date.now() };
   const deadline = Date.now() + waitMs;
-  const candidate = tempBeside(path, "new");
-  const fd = fs.openSync(candidate, "wx", 0o600);
-  try {
-    fs.writeSync(fd, JSON.stringify(mine));
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    for (;;) {
-      try {
-        fs.linkSync(candidate, path);
-        break;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      }
-      const held = readOwner(fs, path);
-      if (held && stale(held.owner)) {
-        breakLock(fs, path, held.ino);
-        continue;
-      }
-      if (Date.now() >= deadline) {
-        const who = held?.owner ? `process ${held.owner.pid}${held.owner.host !== hostname() ? ` on ${held.owner.host}` : ""}` : "another process";
-        throw new M2Error(Exit.writeFailed, `${target} is locked by ${who}`, {
-          hint: `Another anypoint-m2 is editing it; try again. If no other run is going on, remove ${path}.`,
-        });
-      }
-      await sleep(pollMs);
-    }
-  } finally {
-    removeQuietly(fs, candidate);
+  while (!tryLock(fs, path)) {
+    const found = inspect(fs, path);
+    if (!found) continue; // released meanwhile
+    if (stale(found) && breakLock(fs, path, found.ino)) continue;
+    if (Date.now() >= deadline) throw lockedError(target, path, found);
+    await sleep(pollMs);
   }
   const ino = fs.statSync(path).ino;
   sweep(fs, target);
-  return {
+  const lock: Lock = {
     path,
     release() {
+      held.delete(lock);
       try {
         if (fs.statSync(path).ino === ino) fs.unlinkSync(path);
       } catch {
@@ -139,4 +196,6 @@ export async function acquireLock(fs: Fs, target: string, { waitMs = 10_000, pol
       }
     },
   };
+  held.add(lock);
+  return lock;
 }

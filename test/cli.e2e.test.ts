@@ -1,9 +1,10 @@
 // End-to-end: the built CLI in a temporary HOME, against a real token server on loopback.
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
-import { recorder, tempHome } from "./helpers/cli";
+import { homeWith, recorder, tempHome } from "./helpers/cli";
 import { corpusDir } from "./helpers/corpus";
 
 const CLIENT_ID = "0123456789abcdef0123456789abcdef";
@@ -160,6 +161,79 @@ describe("setup", () => {
     const help = await m2(["--help"], { home });
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("5    settings file cannot be edited safely (nothing written)");
+  });
+});
+
+describe("arguments", () => {
+  it("a bad --timeout is a usage error (exit 2) before any request, not three retries and exit 4", async () => {
+    const home = tempHome();
+    anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
+    for (const value of ["abc", "-1", "1e9", ""]) {
+      const r = await m2(["setup", "--yes", "--base-url", anypoint.url, `--timeout=${value}`], { home, env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--timeout takes seconds, a whole number from 1 to 600 (got ${JSON.stringify(value)})`);
+    }
+    expect(anypoint.requests).toEqual([]);
+    expect(existsSync(join(home, ".m2"))).toBe(false);
+  });
+
+  it("a bad --lock-timeout ends at once with exit 2, even when the file is locked", async () => {
+    const { home, settings, original } = homeWith("20-SundharML07-sapi-salesforce-implementation.xml");
+    // Held by this test process, which is alive: without the check, the run would wait for ever.
+    writeFileSync(`${settings}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now() }));
+    const r = await m2(["setup", "--no-verify", "--yes", "--lock-timeout", "abc"], { home, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--lock-timeout takes seconds, a number from 0 to 600 (got "abc")');
+    expect(readFileSync(settings).equals(original)).toBe(true);
+  });
+
+  it("an option given twice is a usage error naming it, with --json too", async () => {
+    const home = tempHome();
+    const r = await m2(["setup", "--client-id", "a", "--client-id", "b", "--timeout", "abc", "--json"], { home, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--client-id was given 2 times; it takes one value");
+    expect(JSON.parse(r.stdout)).toEqual({ error: { exitCode: 2, message: "--client-id was given 2 times; it takes one value", hint: "Give --client-id once." } });
+  });
+
+  it("an empty --settings is refused, not read as the default file", async () => {
+    const home = tempHome();
+    const r = await m2(["setup", "--no-verify", "--yes", "--settings", ""], { home, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--settings needs a value");
+    expect(existsSync(join(home, ".m2"))).toBe(false);
+  });
+
+  it("takes --region in any case, and -yq as -y -q", async () => {
+    const home = tempHome();
+    const r = await m2(["setup", "--no-verify", "-yq", "--region", "EU"], { home, env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(readFileSync(settingsOf(home), "utf8")).toContain("<id>anypoint-exchange-v3</id>");
+  });
+
+  it("suggests the nearest command, and says that remove needs the server id", async () => {
+    const home = tempHome();
+    const typo = await m2(["lst"], { home });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown command "lst"; did you mean "list"?');
+    const remove = await m2(["remove"], { home });
+    expect(remove.code).toBe(2);
+    expect(remove.stderr).toContain("remove needs the id of the server to remove: anypoint-m2 remove <id>");
+    expect(remove.stderr).not.toContain("non-option");
+  });
+
+  it("a read-only command on a malformed file does not say that nothing was written", async () => {
+    const { home, settings } = homeWith("59-Jyoti0201-hig-poc-api-repo.xml");
+    const listed = await m2(["list"], { home });
+    expect(listed.code).toBe(5);
+    expect(listed.stderr).toContain(`${settings}:9:3:`);
+    expect(listed.stderr).not.toContain("Nothing was written");
+    const verified = await m2(["verify", "--base-url", anypoint.url], { home });
+    expect(verified.code).toBe(5);
+    expect(verified.stderr).not.toContain("Nothing was written");
+    const removed = await m2(["remove", "x"], { home });
+    expect(removed.code).toBe(5);
+    expect(removed.stderr).toContain("Nothing was written.");
   });
 });
 

@@ -1,10 +1,12 @@
 /**
- * Parses an ordinary invocation with node:util parseArgs, so that the common case never loads yargs
- * (which alone costs more start-up time than the rest of the CLI). Anything unusual (help, version, an
- * unknown or malformed option) returns undefined and goes to yargs, which owns the messages.
+ * Reads an ordinary invocation with node:util parseArgs, so that the common case never loads yargs (which
+ * alone costs more start-up time than the rest of the CLI); validate.ts then makes it the command's
+ * arguments, as it does for yargs. What parseArgs cannot read (help, version, an unknown option, an
+ * option without its value) returns undefined and goes to yargs, which owns those messages.
  */
 import { parseArgs } from "node:util";
-import { camel, COMMANDS, type CommandSpec } from "./spec";
+import { COMMANDS, type CommandSpec } from "./spec";
+import { checkSpelling, validate, type RawArgs } from "./validate";
 
 export interface Invocation {
   command: CommandSpec["name"];
@@ -14,16 +16,21 @@ export interface Invocation {
 export function fastParse(argv: string[]): Invocation | undefined {
   const spec = COMMANDS.find((c) => c.name === argv[0]);
   if (!spec) return undefined;
-  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {};
+  const words = argv.slice(1);
+  checkSpelling(spec, words);
+  const options: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = {};
   for (const [name, o] of Object.entries(spec.options)) {
-    options[name] = { type: o.type === "boolean" ? "boolean" : "string", ...(o.alias ? { short: o.alias } : {}) };
+    // Every value is kept, so that validate can refuse an option given twice, as it does for yargs.
+    options[name] = o.type === "boolean" ? { type: "boolean" } : { type: "string", multiple: true };
+    if (o.alias) options[name].short = o.alias;
   }
   // `--no-<name>` of a negatable string option: false (node:util knows negation for booleans only).
-  const negated = new Set<string>();
-  const rest = argv.slice(1).filter((arg) => {
-    const name = arg.startsWith("--no-") ? arg.slice(5) : undefined;
+  const negated: Record<string, false[]> = {};
+  const end = words.indexOf("--");
+  const rest = words.filter((word, i) => {
+    const name = word.startsWith("--no-") && (end < 0 || i < end) ? word.slice(5) : undefined;
     if (name === undefined || !spec.options[name]?.negatable) return true;
-    negated.add(name);
+    (negated[name] ??= []).push(false);
     return false;
   });
   let parsed;
@@ -32,22 +39,10 @@ export function fastParse(argv: string[]): Invocation | undefined {
   } catch {
     return undefined;
   }
-  if (parsed.positionals.length !== (spec.positional ? 1 : 0)) return undefined;
-  const args: Record<string, unknown> = {};
-  for (const [name, o] of Object.entries(spec.options)) {
-    if (negated.has(name)) {
-      if (parsed.values[name] !== undefined) return undefined;
-      args[camel(name)] = false;
-      continue;
-    }
-    let value: unknown = parsed.values[name] ?? o.default;
-    if (value !== undefined && o.type === "number") {
-      value = Number(value);
-      if (!Number.isFinite(value)) return undefined;
-    }
-    if (o.choices && value !== undefined && !o.choices.includes(value as string)) return undefined;
-    args[camel(name)] = value;
+  const raw: RawArgs = { options: {}, positionals: parsed.positionals };
+  for (const name of Object.keys(spec.options)) {
+    const value = parsed.values[name];
+    raw.options[name] = [...(negated[name] ?? []), ...(value === undefined ? [] : Array.isArray(value) ? value : [value])];
   }
-  if (spec.positional) args[spec.positional.name] = parsed.positionals[0];
-  return { command: spec.name, args };
+  return { command: spec.name, args: validate(spec, raw) };
 }

@@ -8,15 +8,18 @@ import { list } from "../commands/list";
 import { remove } from "../commands/remove";
 import { setup } from "../commands/setup";
 import { verify } from "../commands/verify";
+import { completions, completionScript, COMPLETION_REQUEST } from "./completion";
 import { fastParse, type Invocation } from "./fast";
+import { COMMANDS } from "./spec";
 
-function describe(error: M2Error): string {
+/** The error as the user reads it; `edits`: the command writes settings.xml (and so wrote nothing). */
+function describe(error: M2Error, edits: boolean): string {
   const { file, line, column, hint } = error.details;
   const position = line ? `${line}${column ? `:${column}` : ""}` : "";
   const where = file ? `${file}${position ? `:${position}` : ""}: ` : position ? `line ${position}: ` : "";
   let text = `anypoint-m2: ${where}${error.message}`;
   if (hint) text += `\n  ${hint}`;
-  if (error.exitCode === Exit.unsafe) text += "\n  Nothing was written.";
+  if (error.exitCode === Exit.unsafe && edits) text += "\n  Nothing was written.";
   return text;
 }
 
@@ -32,22 +35,33 @@ async function run({ command, args }: Invocation, io: Io): Promise<void> {
       return list(args as never, io);
     case "remove":
       return remove(args as never, io);
+    case "completion":
+      // Without a name, the shell the user logs in with.
+      return io.stdout(completionScript((args.shell as "bash" | "zsh" | undefined) ?? (io.env.SHELL?.endsWith("/zsh") ? "zsh" : "bash")));
   }
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
+  let invocation: Invocation | undefined;
   try {
+    if (argv[0] === COMPLETION_REQUEST) {
+      for (const candidate of completions(argv.slice(1))) io.stdout(candidate);
+      return Exit.ok;
+    }
     // No command in a terminal: the setup wizard.
     const wizard = argv.length === 0 && io.terminal && !io.env.CI;
-    const invocation = fastParse(wizard ? ["setup"] : argv) ?? (await (await import("./yargs")).yargsParse(argv, process.stdout.columns));
+    invocation = fastParse(wizard ? ["setup"] : argv) ?? (await (await import("./yargs")).yargsParse(argv, process.stdout.columns));
     if (invocation) await run(invocation, io);
     return io.exitCode ?? Exit.ok;
   } catch (caught) {
     const error = caught instanceof M2Error ? caught : new M2Error(Exit.unexpected, `unexpected failure: ${(caught as Error)?.message ?? String(caught)}`);
-    io.stderr(describe(error));
+    const edits = COMMANDS.find((c) => c.name === (invocation?.command ?? argv[0]))?.edits ?? false;
+    io.stderr(describe(error, edits));
     if (!(caught instanceof M2Error) && io.env.DEBUG) io.stderr(String((caught as Error)?.stack));
     // A script that asked for JSON gets its one object on stdout, failures included.
-    if (argv.includes("--json")) io.stdout(JSON.stringify({ error: { exitCode: error.exitCode, message: error.message, ...error.details } }));
+    const optionWords = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+    const json = invocation ? invocation.args.json === true : optionWords.includes("--json");
+    if (json) io.stdout(JSON.stringify({ error: { exitCode: error.exitCode, message: error.message, ...error.details } }));
     return error.exitCode;
   }
 }

@@ -1,23 +1,48 @@
 /**
- * The commands and their options, declared once: yargs builds help, completion and error messages from
- * this table, and the fast path parses ordinary invocations with it without loading yargs.
+ * The commands and their options, declared once: both parsers read arguments with this table, one
+ * validation step (validate.ts) turns what either read into a command's arguments, yargs builds help and
+ * usage errors from it, and completion.ts offers its names.
+ *
+ * String and number options take one value: an option given twice is a usage error, never a silent pick
+ * (the table has no list-valued option).
  */
-export interface OptionSpec {
-  type: "string" | "boolean" | "number";
+export type OptionSpec = {
   describe: string;
   default?: string | boolean | number;
   defaultDescription?: string;
+  /** The values a string option accepts, in lower case; the user's value is matched ignoring case. */
   choices?: readonly string[];
+  /** One letter: `-y` for `--yes`. */
   alias?: string;
   /** A string option that `--no-<name>` turns off (its value is then false). */
   negatable?: boolean;
+} & ({ type: "string" | "boolean" } | { type: "number"; range: NumberRange });
+
+/** What a number option accepts, in plain decimal notation. */
+export interface NumberRange {
+  min: number;
+  max: number;
+  /** Whole numbers only. */
+  integer: boolean;
+  /** What the number counts, for messages: "seconds". */
+  unit: string;
+}
+
+export interface PositionalSpec {
+  name: string;
+  /** A noun phrase: "remove needs <describe>". */
+  describe: string;
+  required: boolean;
+  choices?: readonly string[];
 }
 
 export interface CommandSpec {
-  name: "setup" | "verify" | "list" | "remove";
+  name: "setup" | "verify" | "list" | "remove" | "completion";
   describe: string;
-  positional?: { name: string; describe: string };
+  positional?: PositionalSpec;
   options: Record<string, OptionSpec>;
+  /** It writes settings.xml, so an unsafe file's error says that nothing was written. */
+  edits: boolean;
   examples: [string, string][];
 }
 
@@ -33,7 +58,7 @@ const output: Record<string, OptionSpec> = {
 
 /** Previews and waiting, for the commands that edit. */
 const preview: Record<string, OptionSpec> = {
-  "lock-timeout": { type: "number", default: 10, describe: "seconds to wait while another run edits the same file" },
+  "lock-timeout": { type: "number", default: 10, range: { min: 0, max: 600, integer: false, unit: "seconds" }, describe: "seconds to wait while another run edits the same file" },
   "dry-run": { type: "boolean", describe: "print the change as a diff (secrets masked), write nothing", default: false },
   stdout: { type: "boolean", describe: "print the resulting settings.xml instead of writing it", default: false },
 };
@@ -43,7 +68,8 @@ const connection: Record<string, OptionSpec> = {
   region: { type: "string", choices: ["us", "eu", "gov", "ca", "jp"], describe: "Anypoint control plane region", defaultDescription: "us" },
   host: { type: "string", describe: "control plane host name, e.g. eu1.anypoint.mulesoft.com [env: ANYPOINT_HOST]" },
   "base-url": { type: "string", describe: "control plane URL, for private endpoints [env: ANYPOINT_BASE_URL]" },
-  timeout: { type: "number", default: 10, describe: "seconds to wait for each request to Anypoint" },
+  // Whole seconds: the request's abort timer takes whole milliseconds.
+  timeout: { type: "number", default: 10, range: { min: 1, max: 600, integer: true, unit: "seconds" }, describe: "seconds to wait for each request to Anypoint" },
   "env-file": { type: "string", negatable: true, describe: "read variables from this file (--no-env-file: none)", defaultDescription: "./.env when it exists" },
 };
 
@@ -51,6 +77,7 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: "setup",
     describe: "check the connected app's credentials, then add or update its <server> in settings.xml",
+    edits: true,
     options: {
       "client-id": { type: "string", describe: "connected app client ID [env: ANYPOINT_CLIENT_ID]" },
       "client-secret-stdin": { type: "boolean", describe: "read the client secret from stdin [else env: ANYPOINT_CLIENT_SECRET]" },
@@ -76,26 +103,46 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: "verify",
     describe: "check the credentials stored in settings.xml with Anypoint again",
+    edits: false,
     options: { "server-id": serverId, settings, ...connection, ...output },
     examples: [["$0 verify --server-id anypoint-exchange-v3", "does the stored connected app still get a token?"]],
   },
   {
     name: "list",
     describe: "list the servers in settings.xml (never their passwords)",
+    edits: false,
     options: { settings, ...output },
     examples: [["$0 list --json", "machine-readable list"]],
   },
   {
     name: "remove",
     describe: "remove the server(s) with this id from settings.xml",
-    positional: { name: "id", describe: "server id" },
+    edits: true,
+    positional: { name: "id", describe: "the id of the server to remove", required: true },
     options: { settings, ...preview, ...output },
     examples: [
       ["$0 remove anypoint-exchange-v3", "remove the default server"],
       ["$0 remove old-exchange --dry-run", "show what would be removed"],
     ],
   },
+  {
+    name: "completion",
+    describe: "print a bash or zsh completion script (add it to your shell's rc file)",
+    edits: false,
+    positional: { name: "shell", describe: "the shell (without it: zsh when $SHELL is zsh, else bash)", required: false, choices: ["bash", "zsh"] },
+    options: {},
+    examples: [
+      ["$0 completion bash >> ~/.bashrc", "complete commands, options and choices in bash"],
+      ["$0 completion zsh >> ~/.zshrc", "the same in zsh (after compinit)"],
+    ],
+  },
 ];
+
+/** The command line a command is written as in help: `remove <id>`, `completion [shell]`. */
+export function usageOf(spec: CommandSpec): string {
+  const p = spec.positional;
+  return p ? `${spec.name} ${p.required ? `<${p.name}>` : `[${p.name}]`}` : spec.name;
+}
 
 export const EXIT_CODES = `Exit codes:
   0    done

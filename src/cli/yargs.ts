@@ -1,49 +1,116 @@
 /**
- * The full parser, for help, version and usage errors; built from the same table as the fast path.
- * Bundled apart from the CLI (dist/yargs.cjs) and loaded only when needed.
+ * The full parser, for help, version and usage errors; built from the same table as the fast path, and
+ * what it reads goes through the same validate step. Bundled apart from the CLI (dist/yargs.cjs) and
+ * loaded only when needed.
  */
-import yargs from "yargs";
+import yargs, { type Argv } from "yargs";
+import { version } from "../../package.json";
 import { Exit, M2Error } from "../errors";
 import type { Invocation } from "./fast";
-import { camel, COMMANDS, EXIT_CODES } from "./spec";
+import { COMMANDS, EXIT_CODES, usageOf, type OptionSpec } from "./spec";
+import { checkSpelling, validate, type RawArgs } from "./validate";
+
+/** Read as node:util reads: no camelCase or dotted names, numbers and positionals left as text. */
+const PARSER = {
+  "camel-case-expansion": false,
+  "dot-notation": false,
+  "parse-numbers": false,
+  "parse-positional-numbers": false,
+  "strip-aliased": true,
+} as const;
 
 export async function yargsParse(argv: string[], columns: number | undefined): Promise<Invocation | undefined> {
+  const named = COMMANDS.find((c) => c.name === argv[0]);
+  if (named) checkSpelling(named, argv.slice(1));
+  else if (argv[0] !== undefined && !argv[0].startsWith("-")) throw unknownCommand(argv[0]);
   let invocation: Invocation | undefined;
-  let y = yargs(argv)
+  let y: Argv = yargs(argv)
     .scriptName("anypoint-m2")
-    .usage("$0 <command> [options]\n\nPut an Anypoint Exchange connected app's credentials into Maven's settings.xml.");
+    .usage("$0 <command> [options]\n\nPut an Anypoint Exchange connected app's credentials into Maven's settings.xml.")
+    .parserConfiguration(PARSER);
+  // Types are left out of help: numbers are read as text (validate reads them), so yargs would call them
+  // strings. (yargs 18 has usageConfiguration; @types/yargs 17 does not know it.)
+  (y as unknown as { usageConfiguration(c: { "hide-types": boolean }): unknown }).usageConfiguration({ "hide-types": true });
   for (const spec of COMMANDS) {
-    const usage = spec.positional ? `${spec.name} <${spec.positional.name}>` : spec.name;
+    // The positional is shown in help but not declared in the command's name: yargs would then demand it
+    // itself, with its own message, and not see one given after `--`. Every word reaches validate.
     y = y.command(
-      usage,
+      spec.name,
       spec.describe,
       (c) => {
-        if (spec.positional) c.positional(spec.positional.name, { type: "string", describe: spec.positional.describe, demandOption: true });
-        for (const [name, o] of Object.entries(spec.options)) c.option(name, { ...o, choices: o.choices ? [...o.choices] : undefined });
+        c.usage(`$0 ${usageOf(spec)}\n\n${spec.describe}`);
+        if (spec.positional) c.positional(spec.positional.name, { type: "string", describe: withChoices(spec.positional.describe, spec.positional.choices) });
+        for (const [name, o] of Object.entries(spec.options)) c.option(name, yargsOption(o));
         for (const [command, description] of spec.examples) c.example(command, description);
         return c.epilogue(EXIT_CODES);
       },
       (parsed) => {
-        const args: Record<string, unknown> = {};
-        for (const name of Object.keys(spec.options)) args[camel(name)] = parsed[name];
-        if (spec.positional) args[spec.positional.name] = String(parsed[spec.positional.name]);
-        invocation = { command: spec.name, args };
+        const raw: RawArgs = {
+          options: Object.fromEntries(Object.keys(spec.options).map((name) => [name, occurrences(parsed[name])])),
+          positionals: parsed._.slice(1).map(String),
+        };
+        invocation = { command: spec.name, args: validate(spec, raw) };
       },
     );
   }
   await y
-    .completion("completion", "print a bash/zsh completion script (add its output to your shell's rc file)")
-    .demandCommand(1, "Name a command: setup, verify, list or remove (see --help).")
-    .strict()
+    .demandCommand(1, "Name a command: setup, verify, list or remove.")
+    .strictOptions()
     .epilogue(EXIT_CODES)
     .help()
     .alias("help", "h")
-    .version()
+    .version(version)
     .wrap(Math.min(100, columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new M2Error(Exit.usage, message);
+      throw error ?? new M2Error(Exit.usage, message, { hint: `See anypoint-m2 ${named ? `${named.name} ` : ""}--help.` });
     })
     .parseAsync();
   return invocation;
+}
+
+/**
+ * The table's option for yargs: no default (validate applies it, so yargs' output holds only what was
+ * typed), numbers read as text, and choices only described (validate matches them ignoring case). The
+ * help's [choices] and [default] are written here, as yargs hides them together with the types.
+ */
+function yargsOption(o: OptionSpec) {
+  const shown = o.defaultDescription ?? (o.default === undefined || o.default === false ? undefined : String(o.default));
+  const range = o.type === "number" ? `: ${o.range.integer ? "a whole number" : "a number"} from ${o.range.min} to ${o.range.max}` : "";
+  return {
+    type: o.type === "boolean" ? ("boolean" as const) : ("string" as const),
+    describe: withChoices(o.describe + range, o.choices) + (shown === undefined ? "" : ` [default: ${shown}]`),
+    ...(o.alias ? { alias: o.alias } : {}),
+  };
+}
+
+const withChoices = (describe: string, choices: readonly string[] | undefined) => (choices ? `${describe} [choices: ${choices.join(", ")}]` : describe);
+
+/** yargs gives a value, or an array when the option was repeated. */
+const occurrences = (value: unknown): (string | boolean)[] =>
+  value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((v) => (typeof v === "boolean" ? v : String(v)));
+
+function unknownCommand(word: string): M2Error {
+  const names = COMMANDS.map((c) => c.name);
+  const near = nearest(word, names);
+  return new M2Error(Exit.usage, `unknown command "${word}"${near ? `; did you mean "${near}"?` : ""}`, {
+    hint: `The commands are ${names.join(", ")}; see anypoint-m2 --help.`,
+  });
+}
+
+/** The name within two edits of the word (insert, delete, change a letter), or that starts with it. */
+export function nearest(word: string, names: readonly string[]): string | undefined {
+  const scored = names.map((name) => ({ name, d: name.startsWith(word.toLowerCase()) ? 0 : distance(word.toLowerCase(), name) }));
+  const best = scored.sort((a, b) => a.d - b.d)[0];
+  return best && best.d <= 2 ? best.name : undefined;
+}
+
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
 }

@@ -96,7 +96,7 @@ export const COMMANDS: CommandSpec[] = [
       ["ANYPOINT_CLIENT_SECRET=... $0 setup --client-id 0123abcd", "check the credentials, then write the server"],
       ["$0 setup --region eu --env-file ci.env", "credentials from ci.env, control plane in the EU"],
       ["$0 setup --dry-run", "show the change as a diff, write nothing"],
-      ["$0 setup --no-verify --yes --stdout > settings.xml", "Dockerfile: print the resulting file"],
+      ["$0 setup --no-verify --yes --settings base.xml --stdout > ci-settings.xml", "print the result to a new file (never onto the file it reads)"],
       ['printf %s "$SECRET" | $0 setup --client-id 0123abcd --client-secret-stdin --no-verify --yes', "offline image build: secret from stdin, no check"],
     ],
   },

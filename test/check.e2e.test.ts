@@ -24,8 +24,6 @@ afterAll(async () => {
   await anypoint.close();
 });
 
-
-
 const accept = () =>
   anypoint.handle((req, res, n) => {
     if (req.url === "/accounts/api/me") {
@@ -76,7 +74,8 @@ describe("setup checks first", () => {
     const child = spawn(CLI, ["setup", "--yes"], { env: cliEnv(home, env()), stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    await new Promise((r) => setTimeout(r, 600));
+    // The request reaching Anypoint is the moment the run is waiting for it.
+    await anypoint.received();
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("exit", r));
     expect(code).toBe(130);

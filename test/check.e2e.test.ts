@@ -146,6 +146,44 @@ describe("setup checks first", () => {
   });
 });
 
+describe("bad network configuration: exit 2, naming it, before any request", () => {
+  const env = () => ({ ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET, ANYPOINT_BASE_URL: anypoint.url });
+
+  it("an HTTP_PROXY that is not a URL", async () => {
+    accept();
+    const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
+    const r = await m2(["setup", "--yes", "--json"], { home, env: { ...env(), HTTP_PROXY: "http://proxy-user:Pr0xy-Pa55@[bad" } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("HTTP_PROXY is not a usable proxy URL");
+    expect(JSON.parse(r.stdout).error).toMatchObject({ exitCode: 2 });
+    expect(r.stdout + r.stderr).not.toContain("Pr0xy-Pa55");
+    expect(readFileSync(settings).equals(original)).toBe(true);
+    expect(anypoint.requests).toHaveLength(0);
+  });
+
+  it("a settings.xml <proxy> whose port is not a number, naming the proxy, the file and the line", async () => {
+    accept();
+    const home = tempHome();
+    mkdirSync(join(home, ".m2"));
+    const settings = join(home, ".m2", "settings.xml");
+    const original = `<settings>\n  <proxies>\n    <proxy>\n      <id>corp</id>\n      <host>127.0.0.1</host>\n      <port>31 28</port>\n    </proxy>\n  </proxies>\n</settings>\n`;
+    writeFileSync(settings, original);
+    const r = await m2(["setup", "--yes"], { home, env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${settings}:3: settings.xml <proxy> corp: port "31 28" is not a port number`);
+    expect(readFileSync(settings, "utf8")).toBe(original);
+    expect(anypoint.requests).toHaveLength(0);
+  });
+
+  it("a --timeout that is not a positive number of seconds", async () => {
+    accept();
+    const r = await m2(["setup", "--yes", "--timeout", "0"], { home: tempHome(), env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--timeout 0");
+    expect(anypoint.requests).toHaveLength(0);
+  });
+});
+
 describe("env files", () => {
   it("reads ./.env by default, never over variables already set", async () => {
     anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));

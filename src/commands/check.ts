@@ -2,6 +2,7 @@
 import { endpoint, resolveBaseUrl, type EndpointChoice } from "../anypoint/endpoint";
 import { chooseProxy } from "../anypoint/proxy";
 import type { Identity } from "../anypoint/token";
+import { Exit, M2Error } from "../errors";
 import { readProxies } from "../settings/proxies";
 
 export interface ConnectionArgs extends EndpointChoice {
@@ -10,18 +11,32 @@ export interface ConnectionArgs extends EndpointChoice {
 
 export interface Check {
   base: URL;
-  /** Requests a token; throws M2Error (3 or 4) when Anypoint does not give one. */
-  run(clientId: string, clientSecret: string, settingsText: string | undefined): Promise<Identity>;
+  /**
+   * Requests a token; throws M2Error (3 or 4) when Anypoint does not give one, or 2 for an unusable proxy
+   * in the environment or in the settings file (at settingsPath, named in the error).
+   */
+  run(clientId: string, clientSecret: string, settingsText: string | undefined, settingsPath?: string): Promise<Identity>;
 }
+
+/** Longer than any sensible wait; also keeps the timers below their 24.8-day limit. */
+const MAX_TIMEOUT_SECONDS = 3600;
 
 /** Resolves the endpoint at once (usage errors before any work); the request itself comes later. */
 export function prepareCheck(args: ConnectionArgs, env: Record<string, string | undefined>, log?: (message: string) => void): Check {
   const base = resolveBaseUrl(args, env);
+  if (!(args.timeout > 0 && args.timeout <= MAX_TIMEOUT_SECONDS)) {
+    throw new M2Error(Exit.usage, `--timeout ${args.timeout}: give the seconds to wait for Anypoint, more than 0 and at most ${MAX_TIMEOUT_SECONDS}`);
+  }
   return {
     base,
-    async run(clientId, clientSecret, settingsText) {
-      const proxies = settingsText === undefined ? [] : readProxies(settingsText, env);
-      const proxy = chooseProxy(endpoint(base, "accounts/api/v2/oauth2/token"), env, proxies);
+    async run(clientId, clientSecret, settingsText, settingsPath) {
+      const target = endpoint(base, "accounts/api/v2/oauth2/token");
+      let proxy;
+      try {
+        proxy = chooseProxy(target, env, settingsText === undefined ? [] : readProxies(settingsText, env));
+      } catch (e) {
+        throw e instanceof M2Error && e.details.line !== undefined && settingsPath ? e.inFile(settingsPath) : e;
+      }
       const { checkCredentials } = await import("../anypoint/token");
       return checkCredentials({ base, clientId, clientSecret, timeoutSeconds: args.timeout, proxy, log });
     },

@@ -86,7 +86,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
       lockWaitMs: (args.lockTimeout ?? 10) * 1000,
       beforeWrite: async (plan) => {
         const asked = clientSecret;
-        if (check) identity = await checkWithRetries(io, check, wizard, clientId, () => clientSecret, (s) => (clientSecret = s), plan.result.text);
+        if (check) identity = await checkWithRetries(io, check, wizard, clientId, () => clientSecret, (s) => (clientSecret = s), plan.result.text, plan.path);
         const secretChanged = clientSecret !== asked;
         if (!wizard) return secretChanged;
         // Show what will be written now (with the secret as finally given).
@@ -148,11 +148,12 @@ async function checkWithRetries(
   secret: () => string,
   setSecret: (s: string) => void,
   settingsText: string,
+  settingsPath: string,
 ): Promise<Identity> {
   for (let attempt = 1; ; attempt++) {
     if (wizard) io.stderr(`Checking the credentials with ${check.base.host}…`);
     try {
-      const identity = await check.run(clientId, secret(), settingsText);
+      const identity = await check.run(clientId, secret(), settingsText, settingsPath);
       const who = describeIdentity(identity);
       if (wizard) io.stderr(done(io, `Anypoint accepted the credentials${who ? ` of ${who}` : ""}.`));
       return identity;

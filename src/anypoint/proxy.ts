@@ -1,6 +1,9 @@
 /**
  * Which proxy a request to Anypoint goes through: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case) when
  * any is set, else the active <proxy> of the settings.xml being edited, where Maven users declared theirs.
+ * Not undici's EnvHttpProxyAgent, which (measured) ignores ALL_PROXY, sends https through HTTP_PROXY, lets an
+ * empty https_proxy hide HTTPS_PROXY, honours "*" in NO_PROXY only alone, never says which variable it used,
+ * and knows no settings.xml; its ProxyAgent does the dispatching.
  */
 import { Exit, M2Error } from "../errors";
 import type { SettingsProxy } from "../settings/proxies";

@@ -6,8 +6,10 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { longestCheckMs } from "../src/anypoint/token";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
 import { CLI, cliEnv, homeWith, recorder, tempHome } from "./helpers/cli";
+import { echoesOf, leaked } from "./helpers/echoes";
 import { forwardingProxy } from "./helpers/proxy";
 
 const CLIENT_ID = "fedcba9876543210fedcba9876543210";
@@ -65,6 +67,17 @@ describe("setup checks first", () => {
     expect(r.code).toBe(4);
     expect(r.stderr).toContain("timed out after 1 s");
     expect(r.ms).toBeLessThan(3000);
+    expect(readFileSync(settings).equals(original)).toBe(true);
+  });
+
+  it("Retry-After: 99999 with --timeout 3: exit 4 at once, not after the 60 s two capped waits took", async () => {
+    anypoint.handle((_, res) => res.writeHead(429, { "retry-after": "99999" }).end());
+    const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
+    const r = await m2(["setup", "--yes", "--timeout", "3"], { home, env: env() });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("asked to wait 99999 s before trying again; this check waits at most 3 s");
+    // README's bound: 4 x timeout + 2 waits of at most the timeout.
+    expect(r.ms).toBeLessThan(longestCheckMs(3));
     expect(readFileSync(settings).equals(original)).toBe(true);
   });
 
@@ -143,6 +156,42 @@ describe("setup checks first", () => {
     const r = await m2(["setup", "--yes", "--client-id", CLIENT_ID, "--client-secret", SECRET], { home, env: { ANYPOINT_BASE_URL: anypoint.url } });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("process list");
+  });
+});
+
+describe("a server that echoes the secret", () => {
+  const ECHOED = 'Kq7"zü&<> 9fXv2Lm-41c';
+  it.each(echoesOf(CLIENT_ID, ECHOED))("$name: withheld from the text, the JSON and the debug output", async ({ body, forms }) => {
+    anypoint.handle((_, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(body));
+    const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
+    const env = { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: ECHOED, ANYPOINT_BASE_URL: anypoint.url };
+    const text = await m2(["setup", "--yes", "--verbose"], { home, env });
+    const json = await m2(["setup", "--yes", "--json", "--verbose"], { home, env });
+    for (const r of [text, json]) {
+      expect(r.code).toBe(4);
+      expect(leaked(r.stdout + r.stderr, [ECHOED, ...forms])).toEqual([]);
+    }
+    expect(text.stderr).toContain("body withheld: it echoes the credentials");
+    expect(text.stderr).toContain("debug: attempt 1: HTTP 200");
+    expect(JSON.parse(json.stdout).error.message).toContain("body withheld: it echoes the credentials");
+    expect(readFileSync(settings).equals(original)).toBe(true);
+  });
+
+  it("a proxy's password shows in no debug line or message", async () => {
+    accept();
+    const proxy = await forwardingProxy({ username: "corp", password: "Pr0xy-Pa55" });
+    try {
+      const env = { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET, ANYPOINT_BASE_URL: anypoint.url };
+      const right = await m2(["setup", "--yes", "--verbose"], { home: tempHome(), env: { ...env, http_proxy: proxy.url.replace("//", "//corp:Pr0xy-Pa55@") } });
+      const wrong = await m2(["setup", "--yes", "--verbose", "--json"], { home: tempHome(), env: { ...env, http_proxy: proxy.url.replace("//", "//corp:Pr0xy-Wrong@") } });
+      expect(right.code).toBe(0);
+      expect(right.stderr).toContain("with proxy credentials");
+      expect(wrong.code).toBe(4);
+      expect(wrong.stderr).toContain("the proxy answered HTTP 407");
+      for (const r of [right, wrong]) expect(r.stdout + r.stderr).not.toMatch(/Pr0xy-/);
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

@@ -165,8 +165,8 @@ describe("a server that echoes the secret", () => {
     anypoint.handle((_, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(body));
     const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
     const env = { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: ECHOED, ANYPOINT_BASE_URL: anypoint.url };
-    const text = await m2(["setup", "--yes", "--verbose"], { home, env });
-    const json = await m2(["setup", "--yes", "--json", "--verbose"], { home, env });
+    // Both fail before any lock or write, so they can run at once.
+    const [text, json] = await Promise.all([m2(["setup", "--yes", "--verbose"], { home, env }), m2(["setup", "--yes", "--json", "--verbose"], { home, env })]);
     for (const r of [text, json]) {
       expect(r.code).toBe(4);
       expect(leaked(r.stdout + r.stderr, [ECHOED, ...forms])).toEqual([]);
@@ -221,6 +221,16 @@ describe("bad network configuration: exit 2, naming it, before any request", () 
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${settings}:3: settings.xml <proxy> corp: port "31 28" is not a port number`);
     expect(readFileSync(settings, "utf8")).toBe(original);
+    expect(anypoint.requests).toHaveLength(0);
+  });
+
+  it("a --base-url with user:password@, even with --verbose, never shows the password", async () => {
+    accept();
+    const url = anypoint.url.replace("//", "//user:Base-Pa55@");
+    const r = await m2(["setup", "--yes", "--verbose", "--base-url", url], { home: tempHome(), env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--base-url holds a user name or password");
+    expect(r.stdout + r.stderr).not.toContain("Base-Pa55");
     expect(anypoint.requests).toHaveLength(0);
   });
 

@@ -1,6 +1,6 @@
 /** The credential check shared by setup and verify: where Anypoint is, which proxy, then the token request. */
 import { endpoint, resolveBaseUrl, type EndpointChoice } from "../anypoint/endpoint";
-import { chooseProxy } from "../anypoint/proxy";
+import { chooseProxy, type ProxyChoice } from "../anypoint/proxy";
 import type { Identity } from "../anypoint/token";
 import { Exit, M2Error } from "../errors";
 import { readProxies } from "../settings/proxies";
@@ -31,7 +31,7 @@ export function prepareCheck(args: ConnectionArgs, env: Record<string, string | 
     base,
     async run(clientId, clientSecret, settingsText, settingsPath) {
       const target = endpoint(base, "accounts/api/v2/oauth2/token");
-      let proxy;
+      let proxy: ProxyChoice | undefined;
       try {
         proxy = chooseProxy(target, env, settingsText === undefined ? [] : readProxies(settingsText, env));
       } catch (e) {

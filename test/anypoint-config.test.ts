@@ -47,6 +47,7 @@ describe("control plane", () => {
     [{ baseUrl: "not a url" }, {}, "is not a URL"],
     [{ baseUrl: "https://user:Base-Pa55@cp.example.com" }, {}, "user name or password"],
     [{}, { ANYPOINT_BASE_URL: "https://user:Base-Pa55@[bad" }, "ANYPOINT_BASE_URL"],
+    [{ baseUrl: "user:Base-Pa55@[bad" }, {}, "must use https"],
     [{ host: "user:Base-Pa55@cp.example.com" }, {}, "user name or password"],
   ])("refuses %j with env %j (%s)", (flags, env, message) => {
     const text = usage(() => resolveBaseUrl(flags, env));
@@ -148,6 +149,7 @@ describe("proxy choice", () => {
   it.each([
     ["HTTP_PROXY", "http://[bad"],
     ["https_proxy", "http://corp-user:Pr0xy-Pa55@[bad"],
+    ["https_proxy", "corp-user:Pr0xy-Pa55@[bad"],
     ["HTTPS_PROXY", "http://corp-user:Pr0xy-Pa55@proxy:99999"],
     ["ALL_PROXY", "http://corp-user:%zzPr0xy-Pa55@proxy:3128"],
     ["https_proxy", "ftp://proxy:21"],

@@ -20,11 +20,12 @@ export interface EndpointChoice {
 const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
 
 /**
- * A URL as it may be shown: any `user:password@` after `//` becomes `***@`. Works on text that does not
- * parse as a URL (that is when a message quotes it); a password may hold "/", so it hides up to the "@".
+ * A URL as it may be shown: any `user:password@` after `//`, or at the start of a value written without a
+ * scheme, becomes `***@`. Works on text that does not parse as a URL (that is when a message quotes it); a
+ * password may hold "/", so after `//` it hides up to the "@".
  */
 export function hideCredentials(text: string): string {
-  return text.replace(/\/\/[^@\s]*@/g, "//***@");
+  return text.replace(/\/\/[^@\s]*@/g, "//***@").replace(/^[^@\s/]*@/, "***@");
 }
 
 const NO_USERINFO_HINT = "Anypoint takes the connected app's credentials, not these: remove user:password@.";

@@ -45,8 +45,14 @@ describe("control plane", () => {
     [{ host: "https://eu1.anypoint.mulesoft.com" }, {}, "without scheme"],
     [{ region: "mars" }, {}, "unknown region"],
     [{ baseUrl: "not a url" }, {}, "is not a URL"],
+    [{ baseUrl: "https://user:Base-Pa55@cp.example.com" }, {}, "user name or password"],
+    [{}, { ANYPOINT_BASE_URL: "https://user:Base-Pa55@[bad" }, "ANYPOINT_BASE_URL"],
+    [{ baseUrl: "user:Base-Pa55@[bad" }, {}, "must use https"],
+    [{ host: "user:Base-Pa55@cp.example.com" }, {}, "user name or password"],
   ])("refuses %j with env %j (%s)", (flags, env, message) => {
-    expect(usage(() => resolveBaseUrl(flags, env))).toContain(message);
+    const text = usage(() => resolveBaseUrl(flags, env));
+    expect(text).toContain(message);
+    expect(text).not.toContain("Base-Pa55");
   });
 });
 
@@ -138,6 +144,44 @@ describe("proxy choice", () => {
   it("does not send a proxy password encrypted with Maven's master password", () => {
     const encrypted = `<settings><proxies><proxy><id>p</id><host>h</host><username>u</username><password>{COQLCE6DU6GtcS5P=}</password></proxy></proxies></settings>`;
     expect(chooseProxy(https, {}, readProxies(encrypted, {}))).toEqual({ url: new URL("http://h:8080"), auth: undefined, source: "settings.xml <proxy> p" });
+  });
+
+  it.each([
+    ["HTTP_PROXY", "http://[bad"],
+    ["https_proxy", "http://corp-user:Pr0xy-Pa55@[bad"],
+    ["https_proxy", "corp-user:Pr0xy-Pa55@[bad"],
+    ["HTTPS_PROXY", "http://corp-user:Pr0xy-Pa55@proxy:99999"],
+    ["ALL_PROXY", "http://corp-user:%zzPr0xy-Pa55@proxy:3128"],
+    ["https_proxy", "ftp://proxy:21"],
+  ])("a %s that is no usable proxy URL is a usage error naming it, without its password", (name, value) => {
+    const target = name === "HTTP_PROXY" ? new URL("http://127.0.0.1:8080/") : https;
+    const text = usage(() => chooseProxy(target, { [name]: value }, []));
+    expect(text).toContain(name);
+    expect(text).not.toContain("Pr0xy-Pa55");
+  });
+
+  it.each([
+    ["<port>abc</port>", 'port "abc"'],
+    ["<port>70000</port>", 'port "70000"'],
+    ["<port>${env.UNSET_PORT}</port>", 'port "${env.UNSET_PORT}"'],
+    ["<host>proxy host</host>", 'host "proxy host"'],
+    ["<host>proxy/path</host>", 'host "proxy/path"'],
+  ])("a settings.xml <proxy> with %s is a usage error naming the proxy and its line", (field, message) => {
+    const text = `<settings>\n<proxies>\n  <proxy>\n    <id>corp</id><host>proxy.example.com</host><port>3128</port>\n    <username>u</username><password>Pr0xy-Pa55</password>\n  </proxy>\n</proxies></settings>`;
+    const broken = text.replace(field.startsWith("<port>") ? "<port>3128</port>" : "<host>proxy.example.com</host>", field);
+    try {
+      chooseProxy(https, {}, readProxies(broken, {}));
+    } catch (e) {
+      expect(e).toBeInstanceOf(M2Error);
+      const error = e as M2Error;
+      expect(error.exitCode).toBe(Exit.usage);
+      expect(error.message).toContain("<proxy> corp");
+      expect(error.message).toContain(message);
+      expect(error.message).not.toContain("Pr0xy-Pa55");
+      expect(error.details.line).toBe(3);
+      return;
+    }
+    throw new Error("expected a usage error");
   });
 
   it("ignores settings.xml proxies when any proxy variable is set", () => {

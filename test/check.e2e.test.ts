@@ -6,8 +6,10 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { longestCheckMs } from "../src/anypoint/token";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
 import { CLI, cliEnv, homeWith, recorder, tempHome } from "./helpers/cli";
+import { echoesOf, leaked } from "./helpers/echoes";
 import { forwardingProxy } from "./helpers/proxy";
 
 const CLIENT_ID = "fedcba9876543210fedcba9876543210";
@@ -23,8 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await anypoint.close();
 });
-
-
 
 const accept = () =>
   anypoint.handle((req, res, n) => {
@@ -70,13 +70,25 @@ describe("setup checks first", () => {
     expect(readFileSync(settings).equals(original)).toBe(true);
   });
 
+  it("Retry-After: 99999 with --timeout 3: exit 4 at once, not after the 60 s two capped waits took", async () => {
+    anypoint.handle((_, res) => res.writeHead(429, { "retry-after": "99999" }).end());
+    const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
+    const r = await m2(["setup", "--yes", "--timeout", "3"], { home, env: env() });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain("asked to wait 99999 s before trying again; this check waits at most 3 s");
+    // README's bound: 4 x timeout + 2 waits of at most the timeout.
+    expect(r.ms).toBeLessThan(longestCheckMs(3));
+    expect(readFileSync(settings).equals(original)).toBe(true);
+  });
+
   it("Ctrl-C while waiting for Anypoint: exit 130, settings.xml untouched", async () => {
     anypoint.handle(() => undefined);
     const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
     const child = spawn(CLI, ["setup", "--yes"], { env: cliEnv(home, env()), stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    await new Promise((r) => setTimeout(r, 600));
+    // The request reaching Anypoint is the moment the run is waiting for it.
+    await anypoint.received();
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("exit", r));
     expect(code).toBe(130);
@@ -144,6 +156,90 @@ describe("setup checks first", () => {
     const r = await m2(["setup", "--yes", "--client-id", CLIENT_ID, "--client-secret", SECRET], { home, env: { ANYPOINT_BASE_URL: anypoint.url } });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("process list");
+  });
+});
+
+describe("a server that echoes the secret", () => {
+  const ECHOED = 'Kq7"zü&<> 9fXv2Lm-41c';
+  it.each(echoesOf(CLIENT_ID, ECHOED))("$name: withheld from the text, the JSON and the debug output", async ({ body, forms }) => {
+    anypoint.handle((_, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(body));
+    const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
+    const env = { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: ECHOED, ANYPOINT_BASE_URL: anypoint.url };
+    // Both fail before any lock or write, so they can run at once.
+    const [text, json] = await Promise.all([m2(["setup", "--yes", "--verbose"], { home, env }), m2(["setup", "--yes", "--json", "--verbose"], { home, env })]);
+    for (const r of [text, json]) {
+      expect(r.code).toBe(4);
+      expect(leaked(r.stdout + r.stderr, [ECHOED, ...forms])).toEqual([]);
+    }
+    expect(text.stderr).toContain("body withheld: it echoes the credentials");
+    expect(text.stderr).toContain("debug: attempt 1: HTTP 200");
+    expect(JSON.parse(json.stdout).error.message).toContain("body withheld: it echoes the credentials");
+    expect(readFileSync(settings).equals(original)).toBe(true);
+  });
+
+  it("a proxy's password shows in no debug line or message", async () => {
+    accept();
+    const proxy = await forwardingProxy({ username: "corp", password: "Pr0xy-Pa55" });
+    try {
+      const env = { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET, ANYPOINT_BASE_URL: anypoint.url };
+      const right = await m2(["setup", "--yes", "--verbose"], { home: tempHome(), env: { ...env, http_proxy: proxy.url.replace("//", "//corp:Pr0xy-Pa55@") } });
+      const wrong = await m2(["setup", "--yes", "--verbose", "--json"], { home: tempHome(), env: { ...env, http_proxy: proxy.url.replace("//", "//corp:Pr0xy-Wrong@") } });
+      expect(right.code).toBe(0);
+      expect(right.stderr).toContain("with proxy credentials");
+      expect(wrong.code).toBe(4);
+      expect(wrong.stderr).toContain("the proxy answered HTTP 407");
+      for (const r of [right, wrong]) expect(r.stdout + r.stderr).not.toMatch(/Pr0xy-/);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe("bad network configuration: exit 2, naming it, before any request", () => {
+  const env = () => ({ ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET, ANYPOINT_BASE_URL: anypoint.url });
+
+  it("an HTTP_PROXY that is not a URL", async () => {
+    accept();
+    const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
+    const r = await m2(["setup", "--yes", "--json"], { home, env: { ...env(), HTTP_PROXY: "http://proxy-user:Pr0xy-Pa55@[bad" } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("HTTP_PROXY is not a usable proxy URL");
+    expect(JSON.parse(r.stdout).error).toMatchObject({ exitCode: 2 });
+    expect(r.stdout + r.stderr).not.toContain("Pr0xy-Pa55");
+    expect(readFileSync(settings).equals(original)).toBe(true);
+    expect(anypoint.requests).toHaveLength(0);
+  });
+
+  it("a settings.xml <proxy> whose port is not a number, naming the proxy, the file and the line", async () => {
+    accept();
+    const home = tempHome();
+    mkdirSync(join(home, ".m2"));
+    const settings = join(home, ".m2", "settings.xml");
+    const original = `<settings>\n  <proxies>\n    <proxy>\n      <id>corp</id>\n      <host>127.0.0.1</host>\n      <port>31 28</port>\n    </proxy>\n  </proxies>\n</settings>\n`;
+    writeFileSync(settings, original);
+    const r = await m2(["setup", "--yes"], { home, env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${settings}:3: settings.xml <proxy> corp: port "31 28" is not a port number`);
+    expect(readFileSync(settings, "utf8")).toBe(original);
+    expect(anypoint.requests).toHaveLength(0);
+  });
+
+  it("a --base-url with user:password@, even with --verbose, never shows the password", async () => {
+    accept();
+    const url = anypoint.url.replace("//", "//user:Base-Pa55@");
+    const r = await m2(["setup", "--yes", "--verbose", "--base-url", url], { home: tempHome(), env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--base-url holds a user name or password");
+    expect(r.stdout + r.stderr).not.toContain("Base-Pa55");
+    expect(anypoint.requests).toHaveLength(0);
+  });
+
+  it("a --timeout that is not a positive number of seconds", async () => {
+    accept();
+    const r = await m2(["setup", "--yes", "--timeout", "0"], { home: tempHome(), env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--timeout takes seconds");
+    expect(anypoint.requests).toHaveLength(0);
   });
 });
 

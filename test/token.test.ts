@@ -4,10 +4,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chooseProxy } from "../src/anypoint/proxy";
-import { checkCredentials, type TokenRequest } from "../src/anypoint/token";
+import { BODY_LIMIT, checkCredentials, type TokenRequest } from "../src/anypoint/token";
 import { Exit, M2Error } from "../src/errors";
 import { readProxies } from "../src/settings/proxies";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
+import { echoesOf, leaked } from "./helpers/echoes";
 import { forwardingProxy } from "./helpers/proxy";
 
 const ID = "0123456789abcdef0123456789abcdef";
@@ -42,6 +43,29 @@ async function failure(promise: Promise<unknown>): Promise<M2Error> {
   // Secrets never reach a message, for any outcome.
   for (const secret of [SECRET, TOKEN]) expect(`${error.message} ${error.details.hint ?? ""}`).not.toContain(secret);
   return error;
+}
+
+/** A handler sending `total` bytes in 64 KiB writes as fast as the client reads; `closed` says how many went out. */
+function flood(total: number, path?: string) {
+  let sent = 0;
+  let closed!: (sent: number) => void;
+  const done = new Promise<number>((resolve) => (closed = resolve));
+  const handler = (req: { url: string }, res: import("node:http").ServerResponse, n: number) => {
+    if (path !== undefined && req.url !== path) return json(200, { access_token: TOKEN })(req, res);
+    res.writeHead(200, { "content-type": "application/json" });
+    const chunk = Buffer.alloc(64 * 1024, "a");
+    const pump = () => {
+      while (sent < total) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return void res.once("drain", pump);
+      }
+      res.end();
+    };
+    res.on("close", () => closed(sent));
+    pump();
+    return n;
+  };
+  return { handler, closed: done };
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -143,20 +167,86 @@ describe("token check", () => {
     expect(e.message).toContain("Corporate proxy login");
   });
 
-  it("an echo of the form: the secret is redacted however it was encoded", async () => {
-    anypoint.handle((req, res) => res.writeHead(200, { "content-type": "text/plain" }).end(`echo: ${req.body}`));
-    const e = await failure(checkCredentials(request()));
-    expect(e.message).toContain("echo: client_id=");
-    expect(e.message).not.toContain(encodeURIComponent(SECRET));
-    expect(e.message).not.toContain(new URLSearchParams({ s: SECRET }).toString().slice(2));
-  });
-
-  it("JSON without a token: exit 4, unexpected response, secrets redacted from the excerpt", async () => {
-    anypoint.handle(json(200, { token_type: "bearer", echo: SECRET }));
+  it("JSON without a token: exit 4, unexpected response, with an excerpt", async () => {
+    anypoint.handle(json(200, { token_type: "bearer", scope: "none" }));
     const e = await failure(checkCredentials(request()));
     expect(e.exitCode).toBe(Exit.unreachable);
-    expect(e.message).toContain("no access_token");
-    expect(e.message).toContain("***");
+    expect(e.message).toContain('(HTTP 200, no access_token): {"token_type":"bearer","scope":"none"}');
+  });
+
+  const ECHOED = 'Kq7"zü&<> 9fXv2Lm-41c';
+  it.each(echoesOf(ID, ECHOED).flatMap((echo) => [200, 404].map((status) => ({ ...echo, status }))))(
+    "a body echoing the secret $name (HTTP $status): withheld, not excerpted",
+    async ({ body, forms, status }) => {
+      anypoint.handle((_, res) => res.writeHead(status, { "content-type": "text/html; charset=utf-8" }).end(body));
+      const logged: string[] = [];
+      const e = await failure(checkCredentials(request({ clientSecret: ECHOED, log: (m) => logged.push(m) })));
+      expect(e.exitCode).toBe(Exit.unreachable);
+      expect(e.message).toContain(`unexpected response from ${anypoint.url} (HTTP ${status}`);
+      expect(e.message).toContain("body withheld: it echoes the credentials");
+      const shown = [e.message, e.details.hint ?? "", ...logged].join("\n");
+      expect(leaked(shown, [ECHOED, ...forms])).toEqual([]);
+    },
+  );
+
+  it.each([
+    ["a nested access_token", JSON.stringify({ data: { access_token: TOKEN } })],
+    ["a non-string access_token", JSON.stringify({ access_token: { value: TOKEN } })],
+    ["a JWT", `<p>session eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.${TOKEN}</p>`],
+  ])("a body with %s: withheld, not excerpted", async (_, body) => {
+    anypoint.handle((__, res) => res.writeHead(200, { "content-type": "application/json" }).end(body));
+    const e = await failure(checkCredentials(request()));
+    expect(e.message).toContain("body withheld: it holds a token");
+    expect(e.message).not.toContain(TOKEN.slice(0, 12));
+  });
+
+  it("an excerpt keeps no control characters (a terminal would obey them)", async () => {
+    anypoint.handle((_, res) => res.writeHead(200, { "content-type": "text/plain" }).end("Bad \x1b[2J\x1b]0;gateway\x07 gateway\r\n"));
+    const e = await failure(checkCredentials(request()));
+    expect(e.message).toContain("Bad [2J ]0;gateway gateway");
+    expect(e.message).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+  });
+
+  it("a body past 1 MiB: exit 4, response too large, and the rest is never read", async () => {
+    const total = 64 * BODY_LIMIT;
+    const { handler, closed } = flood(total);
+    anypoint.handle(handler);
+    const e = await failure(checkCredentials(request()));
+    expect(e.exitCode).toBe(Exit.unreachable);
+    expect(e.message).toContain(`response too large from ${anypoint.url} (HTTP 200): more than 1 MiB`);
+    expect(await closed).toBeLessThan(total);
+    expect(anypoint.requests).toHaveLength(1);
+  });
+
+  it("a Content-Length past 1 MiB: exit 4, response too large, without waiting for the body", async () => {
+    anypoint.handle((_, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": String(3 * 1024 ** 3) });
+      res.write("{");
+    });
+    const e = await failure(checkCredentials(request({ timeoutSeconds: 20 })));
+    expect(e.message).toContain("response too large");
+  });
+
+  it("an /accounts/api/me answer past 1 MiB: ignored, the check still succeeds, the rest is never read", async () => {
+    const total = 64 * BODY_LIMIT;
+    const { handler, closed } = flood(total, "/accounts/api/me");
+    anypoint.handle(handler);
+    await expect(checkCredentials(request())).resolves.toEqual({});
+    expect(await closed).toBeLessThan(total);
+  });
+
+  it("a Retry-After longer than the timeout is not waited for: exit 4 at once, naming it", async () => {
+    anypoint.handle(json(429, { message: "slow down" }, { "retry-after": "99999" }));
+    const e = await failure(checkCredentials(request({ timeoutSeconds: 1 })));
+    expect(e.exitCode).toBe(Exit.unreachable);
+    expect(e.message).toContain("answered HTTP 429 and asked to wait 99999 s before trying again; this check waits at most 1 s");
+    expect(anypoint.requests).toHaveLength(1);
+  });
+
+  it("a Retry-After date within the timeout is waited for", async () => {
+    anypoint.handle((req, res, n) => (n === 1 ? json(503, {}, { "retry-after": new Date(Date.now() + 1000).toUTCString() })(req, res) : json(200, { access_token: TOKEN })(req, res)));
+    await expect(checkCredentials(request())).resolves.toBeDefined();
+    expect(anypoint.requests).toHaveLength(3);
   });
 
   it("nothing listening: exit 4, connection refused, after 3 attempts", async () => {

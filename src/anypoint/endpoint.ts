@@ -19,7 +19,19 @@ export interface EndpointChoice {
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
 
+/**
+ * A URL as it may be shown: any `user:password@` after `//`, or at the start of a value written without a
+ * scheme, becomes `***@`. Works on text that does not parse as a URL (that is when a message quotes it); a
+ * password may hold "/", so after `//` it hides up to the "@".
+ */
+export function hideCredentials(text: string): string {
+  return text.replace(/\/\/[^@\s]*@/g, "//***@").replace(/^[^@\s/]*@/, "***@");
+}
+
+const NO_USERINFO_HINT = "Anypoint takes the connected app's credentials, not these: remove user:password@.";
+
 function fromHost(host: string, source: string): URL {
+  if (host.includes("@")) throw new M2Error(Exit.usage, `${source} holds a user name or password; give the host name alone`, { hint: NO_USERINFO_HINT });
   if (host.includes("://") || host.includes("/")) {
     throw new M2Error(Exit.usage, `${source} takes a host name without scheme or path, not "${host}"`, { hint: "Use --base-url (or ANYPOINT_BASE_URL) for a full URL." });
   }
@@ -35,7 +47,10 @@ function fromUrl(raw: string, source: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new M2Error(Exit.usage, `${source} "${raw}" is not a URL`, { hint: "Give a full URL such as https://anypoint.mulesoft.com." });
+    throw new M2Error(Exit.usage, `${source} "${hideCredentials(raw)}" is not a URL`, { hint: "Give a full URL such as https://anypoint.mulesoft.com." });
+  }
+  if (url.username || url.password) {
+    throw new M2Error(Exit.usage, `${source} holds a user name or password`, { hint: NO_USERINFO_HINT });
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.test(url.hostname))) {
     throw new M2Error(Exit.usage, `${source} must use https (plain http only for loopback addresses): ${url.origin}`);

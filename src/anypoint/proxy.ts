@@ -1,8 +1,13 @@
 /**
  * Which proxy a request to Anypoint goes through: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case) when
  * any is set, else the active <proxy> of the settings.xml being edited, where Maven users declared theirs.
+ * Not undici's EnvHttpProxyAgent, which (measured) ignores ALL_PROXY, sends https through HTTP_PROXY, lets an
+ * empty https_proxy hide HTTPS_PROXY, honours "*" in NO_PROXY only alone, never says which variable it used,
+ * and knows no settings.xml; its ProxyAgent does the dispatching.
  */
+import { Exit, M2Error } from "../errors";
 import type { SettingsProxy } from "../settings/proxies";
+import { hideCredentials } from "./endpoint";
 
 export interface ProxyChoice {
   url: URL;
@@ -46,12 +51,51 @@ export function bypassedByNonProxyHosts(target: URL, nonProxyHosts: string | und
     .some((pattern) => new RegExp(`^${pattern.replace(/[.+?^${}()[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(host));
 }
 
+/** The schemes undici's ProxyAgent speaks. */
+const PROXY_SCHEMES = ["http:", "https:", "socks:", "socks5:"];
+
+/** A proxy variable's value as a URL (scheme optional, as curl takes it); a usage error naming it otherwise. */
 function fromEnvValue(value: string, source: string): ProxyChoice {
-  const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-  const auth = url.username ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
+  const unusable = (why: string) =>
+    new M2Error(Exit.usage, `${source} is not a usable proxy URL (${why}): ${hideCredentials(value)}`, {
+      hint: `Set ${source} to http://host:port (with credentials: http://user:password@host:port), or unset it.`,
+    });
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+  } catch {
+    throw unusable("not a URL");
+  }
+  if (!PROXY_SCHEMES.includes(url.protocol)) throw unusable(`${url.protocol.slice(0, -1)} is not a proxy scheme`);
+  let auth: ProxyChoice["auth"];
+  try {
+    auth = url.username ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
+  } catch {
+    throw unusable("a malformed %-escape in its user name or password");
+  }
   url.username = "";
   url.password = "";
   return { url, auth, source };
+}
+
+/** A settings.xml proxy's URL; an unusable host or port is a usage error naming the proxy and its line. */
+function fromSettings(proxy: SettingsProxy, scheme: string): URL {
+  const unusable = (what: string) =>
+    new M2Error(Exit.usage, `settings.xml <proxy>${proxy.id ? ` ${proxy.id}` : ""}: ${what}`, {
+      line: proxy.line,
+      hint: "Fix that <proxy> (Maven needs it right too), or set HTTPS_PROXY, which takes precedence.",
+    });
+  const port = Number(proxy.port);
+  if (!/^\d+$/.test(proxy.port) || port < 1 || port > 65535) throw unusable(`port "${proxy.port}" is not a port number (1 to 65535)`);
+  let url: URL | undefined;
+  try {
+    url = new URL(`${scheme}://${proxy.host}:${port}`);
+  } catch {
+    url = undefined;
+  }
+  // A host with a path, user or query in it parses, but not as that host.
+  if (!url || /[/?#@\\]/.test(proxy.host!)) throw unusable(`host "${proxy.host}" is not a host name`);
+  return url;
 }
 
 export function chooseProxy(target: URL, env: Record<string, string | undefined>, settingsProxies: SettingsProxy[]): ProxyChoice | undefined {
@@ -68,9 +112,8 @@ export function chooseProxy(target: URL, env: Record<string, string | undefined>
   // The first active proxy for this protocol; else the first plain HTTP one, which tunnels HTTPS too.
   const proxy = active.find((p) => p.protocol === protocol) ?? active.find((p) => p.protocol === "http");
   if (!proxy || bypassedByNonProxyHosts(target, proxy.nonProxyHosts)) return undefined;
-  const scheme = proxy.protocol === "https" ? "https" : "http";
   return {
-    url: new URL(`${scheme}://${proxy.host}:${proxy.port}`),
+    url: fromSettings(proxy, proxy.protocol === "https" ? "https" : "http"),
     // An encrypted password cannot be used yet: the proxy is tried without credentials.
     auth: proxy.username && !proxy.encryptedPassword ? { username: proxy.username, password: proxy.password ?? "" } : undefined,
     source: `settings.xml <proxy>${proxy.id ? ` ${proxy.id}` : ""}`,

@@ -3,16 +3,17 @@
  * then, best effort, asks who that is. Bundled apart (dist/anypoint.cjs, with undici for proxies) and
  * loaded only by runs that check credentials. The secret and the token never reach a message.
  */
-import { Agent, fetch, ProxyAgent, type Dispatcher, type Response } from "undici";
+import { Agent, ProxyAgent, request as send, type Dispatcher } from "undici";
 import { Exit, M2Error } from "../errors";
-import { endpoint } from "./endpoint";
+import { endpoint, hideCredentials } from "./endpoint";
+import { bodyExcerpt, printable, revealsSecrets } from "./excerpt";
 import type { ProxyChoice } from "./proxy";
 
 export interface TokenRequest {
   base: URL;
   clientId: string;
   clientSecret: string;
-  /** Per attempt. */
+  /** Per attempt, reading the answer included; also the longest wait between attempts. */
   timeoutSeconds: number;
   proxy: ProxyChoice | undefined;
   /** Milliseconds before the second attempt (doubled for the third); Retry-After wins when given. */
@@ -29,6 +30,23 @@ export interface Identity {
 
 const ATTEMPTS = 3;
 const RETRY_AFTER_CAP_MS = 30_000;
+/** A token answer is a few hundred bytes; whatever is far larger did not come from Anypoint's token endpoint. */
+export const BODY_LIMIT = 1024 * 1024;
+
+/**
+ * The longest a check can take: each attempt and the identity lookup end within the timeout, and each of
+ * the waits between attempts is at most the timeout (and 30 s). README documents this bound.
+ */
+export function longestCheckMs(timeoutSeconds: number): number {
+  return (ATTEMPTS + 1) * timeoutSeconds * 1000 + (ATTEMPTS - 1) * Math.min(timeoutSeconds * 1000, RETRY_AFTER_CAP_MS);
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body as text; undefined when it is larger than BODY_LIMIT (reading stopped there). */
+  text: string | undefined;
+}
 
 function dispatcherFor(proxy: ProxyChoice | undefined): Dispatcher {
   if (!proxy) return new Agent();
@@ -36,19 +54,45 @@ function dispatcherFor(proxy: ProxyChoice | undefined): Dispatcher {
   return new ProxyAgent({ uri: proxy.url.href, token });
 }
 
-/** Removes the secret, the token and any access_token value from text shown to people. */
-function redact(text: string, secrets: string[]): string {
-  let out = text.replace(/("access_token"\s*:\s*")[^"]*/g, "$1***");
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("***");
-  return out;
+/** Reads a body up to BODY_LIMIT bytes; undefined past that (the rest is not read). */
+async function readLimited(body: Dispatcher.ResponseData["body"], declaredLength: string | string[] | undefined): Promise<string | undefined> {
+  if (Number(declaredLength) > BODY_LIMIT) {
+    // dump() closes the connection at once when the body is larger than it would read.
+    await body.dump({ limit: BODY_LIMIT });
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    // Leaving the loop destroys the stream: the connection is closed, nothing more is read.
+    if (size > BODY_LIMIT) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
-function retryAfterMs(response: Response): number | undefined {
-  const header = response.headers.get("retry-after");
-  if (!header) return undefined;
-  const seconds = Number(header);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS) : undefined;
+/** One request; the timeout covers the answer's body too. The body of a retried status is not kept. */
+async function exchange(url: URL, options: { method: "GET" | "POST"; headers: Record<string, string>; body?: string }, dispatcher: Dispatcher, timeoutMs: number): Promise<Answer> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const response = await send(url, { ...options, dispatcher, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const { statusCode: status, headers } = response;
+  if (retriedStatus(status)) {
+    await response.body.dump({ limit: 64 * 1024, signal });
+    return { status, headers, text: "" };
+  }
+  return { status, headers, text: await readLimited(response.body, headers["content-length"]) };
+}
+
+const retriedStatus = (status: number) => status === 429 || status >= 500;
+
+/** Milliseconds a Retry-After header asks for (seconds or an HTTP date), if it does. */
+function retryAfterMs(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const seconds = Number(value);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
+  return Number.isFinite(ms) ? Math.max(ms, 0) : undefined;
 }
 
 /** Why a request failed, in a few words: name not resolved, refused, TLS, timed out. */
@@ -56,9 +100,9 @@ function cause(e: unknown, timeoutSeconds: number): string {
   // undici nests the real error a few causes deep.
   const chain: (Error & { code?: unknown })[] = [];
   for (let c = e as (Error & { cause?: unknown }) | undefined; c && chain.length < 6; c = c.cause as typeof c) chain.push(c);
-  if (chain.some((c) => c.name === "TimeoutError")) return `timed out after ${timeoutSeconds} s`;
   const code = chain.map((c) => c.code).find((c): c is string => typeof c === "string");
-  const message = chain[chain.length - 1]?.message ?? String(e);
+  if (chain.some((c) => c.name === "TimeoutError") || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") return `timed out after ${timeoutSeconds} s`;
+  const message = hideCredentials(chain[chain.length - 1]?.message ?? String(e));
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "name not resolved";
   if (code === "ECONNREFUSED") return "connection refused";
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "connection reset";
@@ -69,102 +113,121 @@ function cause(e: unknown, timeoutSeconds: number): string {
   return code ? `${code}: ${message}` : message;
 }
 
+/** A timeout gets no second wait (nothing ever hangs), and a proxy that refused will refuse again. */
+const worthRetrying = (why: string) => !why.includes("timed out") && !why.startsWith("the proxy answered");
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Requests a token; resolves with who was authenticated, throws M2Error (exit 3 or 4) otherwise. */
+/**
+ * Requests a token; resolves with who was authenticated, throws M2Error (exit 3 or 4) otherwise.
+ * The attempts are our loop rather than undici's RetryAgent, which (measured) cannot resend fetch's POST
+ * body, logs no attempt for --verbose, and meets a Retry-After beyond its cap by waiting the cap and
+ * retrying, where this check stops at once and says what Anypoint asked.
+ */
 export async function checkCredentials(request: TokenRequest): Promise<Identity> {
   const url = endpoint(request.base, "accounts/api/v2/oauth2/token");
   const where = `${url.origin}${request.proxy ? ` through the proxy from ${request.proxy.source}` : ""}`;
+  const timeoutMs = request.timeoutSeconds * 1000;
+  const waitCapMs = Math.min(timeoutMs, RETRY_AFTER_CAP_MS);
+  const backoff = (attempt: number) => Math.min((request.backoffMs ?? 500) * 2 ** (attempt - 1), waitCapMs);
   const dispatcher = dispatcherFor(request.proxy);
-  // The secret as sent (form-encoded) and as a server might echo it back.
-  const secrets = [request.clientSecret, encodeURIComponent(request.clientSecret), new URLSearchParams({ s: request.clientSecret }).toString().slice(2)];
   const log = request.log ?? (() => undefined);
-  log(`token request: POST ${url.href}${request.proxy ? ` via ${request.proxy.url.origin} (${request.proxy.source}${request.proxy.auth ? ", with proxy credentials" : ""})` : " (no proxy)"}`);
+  log(`token request: POST ${hideCredentials(url.href)}${request.proxy ? ` via ${request.proxy.url.origin} (${request.proxy.source}${request.proxy.auth ? ", with proxy credentials" : ""})` : " (no proxy)"}`);
+  const form = new URLSearchParams({ client_id: request.clientId, client_secret: request.clientSecret, grant_type: "client_credentials" }).toString();
   try {
-    let lastProblem = "";
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      let response: Response;
-      let text: string;
-      const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      let answer: Answer;
       try {
-        response = await fetch(url, {
-          method: "POST",
-          headers: { accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({ client_id: request.clientId, client_secret: request.clientSecret, grant_type: "client_credentials" }).toString(),
-          redirect: "manual",
-          dispatcher,
-          signal: AbortSignal.timeout(request.timeoutSeconds * 1000),
-        });
-        text = await response.text();
-        log(`attempt ${attempt}: HTTP ${response.status} in ${Date.now() - started} ms`);
+        answer = await exchange(url, { method: "POST", headers: { accept: "application/json", "content-type": "application/x-www-form-urlencoded" }, body: form }, dispatcher, timeoutMs);
       } catch (e) {
         const why = cause(e, request.timeoutSeconds);
-        log(`attempt ${attempt}: ${why} after ${Date.now() - started} ms`);
-        // A server that did not answer within the timeout gets no second wait (nothing ever hangs), and a
-        // proxy that refused will refuse again.
-        if (why.startsWith("timed out") || why.startsWith("the proxy answered") || attempt === ATTEMPTS) {
+        log(`attempt ${attempt}: ${why} after ${Math.round(performance.now() - started)} ms`);
+        if (!worthRetrying(why) || attempt === ATTEMPTS) {
           throw new M2Error(Exit.unreachable, `could not reach Anypoint at ${where}: ${why}${attempt > 1 ? ` (attempt ${attempt} of ${ATTEMPTS})` : ""}`, {
             hint: "Check the network, the proxy settings and --region/--host, or pass --no-verify to write without checking.",
           });
         }
-        lastProblem = why;
-        await sleep((request.backoffMs ?? 500) * 2 ** (attempt - 1));
+        await sleep(backoff(attempt));
         continue;
       }
-      if (response.status === 429 || response.status >= 500) {
-        lastProblem = `HTTP ${response.status}`;
-        if (attempt === ATTEMPTS) break;
-        await sleep(retryAfterMs(response) ?? (request.backoffMs ?? 500) * 2 ** (attempt - 1));
-        continue;
-      }
-      if (response.status === 400 || response.status === 401) {
-        throw new M2Error(Exit.rejected, `Anypoint rejected the credentials (HTTP ${response.status})`, {
-          hint: "Check the client ID and the secret; the connected app must act on its own behalf (client credentials grant).",
+      log(`attempt ${attempt}: HTTP ${answer.status} in ${Math.round(performance.now() - started)} ms`);
+      if (!retriedStatus(answer.status)) return await outcome(request, answer, where, dispatcher);
+      if (attempt === ATTEMPTS) {
+        throw new M2Error(Exit.unreachable, `Anypoint at ${where} kept failing (HTTP ${answer.status}, ${ATTEMPTS} attempts)`, {
+          hint: "Try again later, or pass --no-verify to write without checking.",
         });
       }
-      if (response.status === 403) {
-        throw new M2Error(Exit.rejected, "Anypoint refused the connected app (HTTP 403)", {
-          hint: "Give the connected app the Exchange scopes it needs: Exchange Viewer to download, Exchange Contributor to publish.",
+      const asked = retryAfterMs(answer.headers["retry-after"]);
+      if (asked !== undefined && asked > waitCapMs) {
+        throw new M2Error(Exit.unreachable, `Anypoint at ${where} answered HTTP ${answer.status} and asked to wait ${Math.ceil(asked / 1000)} s before trying again; this check waits at most ${waitCapMs / 1000} s`, {
+          hint: "Try again later (a longer --timeout waits longer, up to 30 s), or pass --no-verify to write without checking.",
         });
       }
-      let token: unknown;
-      try {
-        token = (JSON.parse(text) as { access_token?: unknown } | null)?.access_token;
-      } catch {
-        token = undefined;
-      }
-      if (response.ok && typeof token === "string" && token !== "") {
-        return await identify(request, dispatcher, token);
-      }
-      const excerpt = redact(text.replace(/\s+/g, " ").trim(), secrets).slice(0, 120);
-      throw new M2Error(
-        Exit.unreachable,
-        `unexpected response from ${where} (HTTP ${response.status}${response.ok ? ", no access_token" : ""}): ${excerpt || "empty body"}`,
-        { hint: "A proxy or a wrong --host/--base-url may have answered instead of Anypoint." },
-      );
+      await sleep(asked ?? backoff(attempt));
     }
-    throw new M2Error(Exit.unreachable, `Anypoint at ${where} kept failing (${lastProblem}, ${ATTEMPTS} attempts)`, {
-      hint: "Try again later, or pass --no-verify to write without checking.",
-    });
   } finally {
     await dispatcher.close().catch(() => undefined);
   }
 }
 
+/** What a token endpoint's answer (not one that is retried) means. */
+async function outcome(request: TokenRequest, answer: Answer, where: string, dispatcher: Dispatcher): Promise<Identity> {
+  const { status, text } = answer;
+  if (status === 400 || status === 401) {
+    throw new M2Error(Exit.rejected, `Anypoint rejected the credentials (HTTP ${status})`, {
+      hint: "Check the client ID and the secret; the connected app must act on its own behalf (client credentials grant).",
+    });
+  }
+  if (status === 403) {
+    throw new M2Error(Exit.rejected, "Anypoint refused the connected app (HTTP 403)", {
+      hint: "Give the connected app the Exchange scopes it needs: Exchange Viewer to download, Exchange Contributor to publish.",
+    });
+  }
+  const hint = "A proxy or a wrong --host/--base-url may have answered instead of Anypoint.";
+  if (text === undefined) {
+    throw new M2Error(Exit.unreachable, `response too large from ${where} (HTTP ${status}): more than ${BODY_LIMIT / 1024 / 1024} MiB, where a token answer is a few hundred bytes`, { hint });
+  }
+  const token = accessToken(text);
+  if (status >= 200 && status < 300 && token) return await identify(request, dispatcher, token);
+  throw new M2Error(
+    Exit.unreachable,
+    `unexpected response from ${where} (HTTP ${status}${status >= 200 && status < 300 ? ", no access_token" : ""}): ${bodyExcerpt(text, [request.clientSecret])}`,
+    { hint },
+  );
+}
+
+/** JSON text parsed, or undefined. (JSON.parse's error quotes the text: it must never reach a message.) */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function accessToken(text: string): string | undefined {
+  const token = (parseJson(text) as { access_token?: unknown } | null | undefined)?.access_token;
+  return typeof token === "string" && token !== "" ? token : undefined;
+}
+
 /** Best effort: which app and organisation the token belongs to. Never fails the check. */
 async function identify(request: TokenRequest, dispatcher: Dispatcher, token: string): Promise<Identity> {
+  const log = request.log ?? (() => undefined);
+  let answer: Answer;
   try {
-    const response = await fetch(endpoint(request.base, "accounts/api/me"), {
-      headers: { accept: "application/json", authorization: `Bearer ${token}` },
-      dispatcher,
-      signal: AbortSignal.timeout(request.timeoutSeconds * 1000),
-    });
-    if (!response.ok) return {};
-    const me = (await response.json()) as { client?: { name?: unknown; org_id?: unknown } } | null;
-    const app = typeof me?.client?.name === "string" ? me.client.name : undefined;
-    const orgId = typeof me?.client?.org_id === "string" ? me.client.org_id : undefined;
-    return { app, orgId };
-  } catch {
+    const url = endpoint(request.base, "accounts/api/me");
+    answer = await exchange(url, { method: "GET", headers: { accept: "application/json", authorization: `Bearer ${token}` } }, dispatcher, request.timeoutSeconds * 1000);
+  } catch (e) {
+    log(`app lookup: ${cause(e, request.timeoutSeconds)}`);
     return {};
   }
+  log(`app lookup: HTTP ${answer.status}${answer.text === undefined ? ", more than 1 MiB: ignored" : ""}`);
+  if (answer.status !== 200 || answer.text === undefined) return {};
+  const me = parseJson(answer.text) as { client?: { name?: unknown; org_id?: unknown } } | null | undefined;
+  // Shown to people: a value that holds the secret or the token, or that would steer the terminal, is not.
+  const shown = (value: unknown) => (typeof value === "string" && !revealsSecrets(value, [request.clientSecret, token]) ? printable(value) || undefined : undefined);
+  const app = shown(me?.client?.name);
+  const orgId = shown(me?.client?.org_id);
+  return { ...(app ? { app } : {}), ...(orgId ? { orgId } : {}) };
 }

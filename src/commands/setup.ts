@@ -66,7 +66,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   let plan = planEdit(io.fs, path, operation(inputs), true);
   let identity: Identity | undefined;
   if (inputs.check) {
-    const checked = await checkCredentials(io, inputs, plan.result.text);
+    const checked = await checkCredentials(io, inputs, plan);
     identity = checked.identity;
     if (checked.clientId !== inputs.clientId || checked.clientSecret !== inputs.clientSecret) {
       Object.assign(inputs, { clientId: checked.clientId, clientSecret: checked.clientSecret });
@@ -135,13 +135,13 @@ async function readSecretFromStdin(io: Io): Promise<string> {
  * The token request. In the wizard a progress line shows, and a rejection offers to correct the client ID
  * and asks the secret again (three tries in all); anywhere else a rejection ends the run with exit 3.
  */
-async function checkCredentials(io: Io, inputs: Inputs, settingsText: string): Promise<{ identity: Identity; clientId: string; clientSecret: string }> {
+async function checkCredentials(io: Io, inputs: Inputs, plan: Plan): Promise<{ identity: Identity; clientId: string; clientSecret: string }> {
   const { check, wizard } = inputs;
   let { clientId, clientSecret } = inputs;
   for (let attempt = 1; ; attempt++) {
     if (wizard) io.stderr(`Checking the credentials with ${check!.base.host}…`);
     try {
-      const identity = await check!.run(clientId, clientSecret, settingsText);
+      const identity = await check!.run(clientId, clientSecret, plan.result.text, plan.path);
       const who = describeIdentity(identity);
       if (wizard) io.stderr(done(io, `Anypoint accepted the credentials${who ? ` of ${who}` : ""}.`));
       return { identity, clientId, clientSecret };

@@ -26,7 +26,7 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
   const { exists, value } = readSettingsText(io.fs, path, (text) => ({ text, stored: storedCredentials(text, serverId, io.env) }));
   if (!value) throw new M2Error(Exit.usage, `${path} ${exists ? "is empty" : "does not exist"}`, { hint: "Run anypoint-m2 setup first." });
   const { text, stored } = value;
-  const identity = await check.run(stored.clientId, stored.clientSecret, text);
+  const identity = await check.run(stored.clientId, stored.clientSecret, text, path);
   const who = describeIdentity(identity);
   report(
     io,

@@ -1,4 +1,5 @@
 /** The <proxy> entries of a settings file, as Maven reads them (values trimmed, ${env.X} resolved). */
+import { lineColumn } from "../errors";
 import { fieldValue, readSettings } from "./model";
 import { interpolate, isEncrypted } from "./interpolate";
 
@@ -7,12 +8,15 @@ export interface SettingsProxy {
   active: boolean;
   protocol: string;
   host: string | undefined;
-  port: number;
+  /** As written (Maven's default 8080 when missing); checked when the proxy is used. */
+  port: string;
   username: string | undefined;
   /** undefined when missing, or encrypted with Maven's master password (not supported yet). */
   password: string | undefined;
   encryptedPassword: boolean;
   nonProxyHosts: string | undefined;
+  /** 1-based line of the <proxy>, for messages. */
+  line: number;
 }
 
 export function readProxies(text: string, env: Record<string, string | undefined>): SettingsProxy[] {
@@ -33,11 +37,12 @@ export function readProxies(text: string, env: Record<string, string | undefined
         active: (value("active") ?? "true").toLowerCase() === "true",
         protocol: (value("protocol") ?? "http").toLowerCase(),
         host: value("host"),
-        port: Number.parseInt(value("port") ?? "8080", 10) || 8080,
+        port: value("port") ?? "8080",
         username: value("username"),
         password: encryptedPassword ? undefined : password,
         encryptedPassword,
         nonProxyHosts: value("nonProxyHosts"),
+        line: lineColumn(text, p.start).line,
       };
     });
 }

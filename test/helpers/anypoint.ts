@@ -15,18 +15,23 @@ export interface ControlPlane {
   url: string;
   requests: Received[];
   handle(handler: Handler): void;
+  /** Resolves with the first request since the last handle(): at once if it has already come. */
+  received(): Promise<Received>;
   close(): Promise<void>;
 }
 
 export async function controlPlane(): Promise<ControlPlane> {
   let handler: Handler = (_, res) => res.writeHead(500).end();
   const requests: Received[] = [];
+  let waiting: ((r: Received) => void)[] = [];
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (d: Buffer) => (body += d.toString("utf8")));
     req.on("end", () => {
       const received = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body };
       requests.push(received);
+      for (const resolve of waiting) resolve(received);
+      waiting = [];
       handler(received, res, requests.length);
     });
   });
@@ -39,6 +44,7 @@ export async function controlPlane(): Promise<ControlPlane> {
       handler = h;
       requests.length = 0;
     },
+    received: () => (requests[0] ? Promise.resolve(requests[0]) : new Promise((resolve) => waiting.push(resolve))),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -1,9 +1,9 @@
 #!/usr/bin/env -S node --
 // "node --": Node 20 reads a script's own --env-file argument as its option and exits when the file is
 // missing (nodejs/node#54232); it stops looking at "--".
-import { homedir } from "node:os";
 import * as fs from "node:fs";
 import { main } from "./cli/main";
+import { accountHome } from "./io/paths";
 
 // Ctrl-C or a TERM outside a prompt: exit 130 (143). Handlers run between event-loop turns, so never in the
 // middle of the synchronous read-change-write under the lock; the file is the old or the new content.
@@ -33,7 +33,8 @@ function write(fd: number, data: string | Uint8Array): void {
 
 const io = {
   env: process.env,
-  home: homedir(),
+  // Java, and so Maven, takes the home folder from the account, not from $HOME.
+  home: accountHome(),
   cwd: process.cwd(),
   fs,
   stdout: (text: string) => write(1, `${text}\n`),

@@ -5,7 +5,7 @@ import type { Io } from "./io";
 import { report, type OutputArgs } from "./output";
 
 export function list(args: { settings?: string } & OutputArgs, io: Io): void {
-  const path = settingsPath(args.settings, io.home);
+  const path = settingsPath(args, io);
   const { exists, value } = readSettingsText(io.fs, path, listServers);
   const servers: ServerSummary[] = value ?? [];
   const idWidth = Math.min(40, Math.max(2, ...servers.map((s) => (s.id ?? "(no id)").length)));

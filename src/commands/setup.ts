@@ -37,7 +37,7 @@ function canPrompt(io: Io, args: SetupArgs): boolean {
 export async function setup(args: SetupArgs, io: Io): Promise<void> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
   const { env, file: envFile } = await loadEnvironment(io.fs, io.env, args.envFile, io.cwd);
-  const path = settingsPath(args.settings, io.home);
+  const path = settingsPath(args, io);
   const found = gatherCredentials({
     clientId: args.clientId,
     clientSecret: args.clientSecret,

@@ -18,7 +18,7 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
   const { env } = await loadEnvironment(io.fs, io.env, args.envFile, io.cwd);
   const check = prepareCheck(args, env, (m) => debug(io, m));
   const serverId = args.serverId ?? DEFAULT_SERVER_ID;
-  const path = settingsPath(args.settings, io.home);
+  const path = settingsPath(args, io);
   debug(io, `settings: ${path}; control plane: ${check.base.origin}`);
   // ${env.X} as Maven resolves it: from the environment only, not from an env file.
   const { exists, value } = readSettingsText(io.fs, path, (text) => ({ text, stored: storedCredentials(text, serverId, io.env) }));

@@ -6,11 +6,15 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSy
 import { userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { launcherDialect } from "../src/maven/user-settings";
 import { cliEnv, run, tempHome } from "./helpers/cli";
 
 const accountSettings = join(userInfo().homedir, ".m2", "settings.xml");
 const accountBefore = existsSync(accountSettings) ? readFileSync(accountSettings) : undefined;
 const repo = tempHome();
+const mavenHome = dirname(dirname(realpathSync(execFileSync("which", ["mvn"], { encoding: "utf8" }).trim())));
+/** The installed Maven's launcher rules: the cases hold for 3.8 and 3.9 alike, MAVEN_ARGS aside. */
+const installed = launcherDialect(readFileSync(join(mavenHome, "bin", "mvn"), "utf8"));
 
 afterAll(() => {
   // No run here, of mvn or of anypoint-m2, created or changed the account's real settings file.
@@ -39,9 +43,9 @@ function layout(files: Record<string, string> = {}): { root: string; home: strin
   return { root, home: join(root, "home"), other: join(root, "other"), spaced: join(root, "spaced dir"), sub: join(root, "proj/sub") };
 }
 
-/** A launcher that reads MAVEN_ARGS, as Maven 3.9's does, made from the installed one (3.8) and its jars. */
+/** A launcher that reads MAVEN_ARGS, as Maven 3.9's does: the installed one, or one made from the installed 3.8's. */
 function launcher39(): string {
-  const mavenHome = dirname(dirname(realpathSync(execFileSync("which", ["mvn"], { encoding: "utf8" }).trim())));
+  if (installed === "3.9") return join(mavenHome, "bin");
   const home = join(realpathSync(tempHome()), "maven39");
   mkdirSync(join(home, "bin"), { recursive: true });
   for (const dir of ["boot", "lib", "conf"]) symlinkSync(join(mavenHome, dir), join(home, dir));
@@ -61,7 +65,7 @@ interface Case {
   /** Built from the layout's folders; MAVEN_OPTS "" unless the case sets it (cliEnv would pin user.home). */
   env: (l: ReturnType<typeof layout>) => Record<string, string>;
   /** What Maven reads, from the layout's folders (checked as well as compared). */
-  expected: (l: ReturnType<typeof layout>) => string;
+  expected: (l: ReturnType<typeof layout>, dialect: "3.8" | "3.9") => string;
   maven39?: boolean;
 }
 
@@ -72,11 +76,11 @@ const cases: Case[] = [
   { name: "-Duser.home in MAVEN_OPTS (the last one)", env: (l) => ({ MAVEN_OPTS: `-Duser.home=${l.root} -Xmx256m -Duser.home=${l.home}/../other` }), expected: (l) => settingsUnder(l.other) },
   { name: ".mvn/jvm.config, found from a subfolder of the project", files: { "proj/.mvn/jvm.config": "-Xmx256m\n-Duser.home=ROOT/other\n" }, env: () => ({}), expected: (l) => settingsUnder(l.other) },
   { name: "MAVEN_OPTS wins over .mvn/jvm.config", files: { "proj/.mvn/jvm.config": "-Duser.home=ROOT" }, env: (l) => ({ MAVEN_OPTS: `-Duser.home=${l.other}` }), expected: (l) => settingsUnder(l.other) },
-  { name: "-D in .mvn/maven.config wins over MAVEN_OPTS", files: { "proj/.mvn/maven.config": "-B -Duser.home=ROOT/other" }, env: (l) => ({ MAVEN_OPTS: `-Duser.home=${l.root}` }), expected: (l) => settingsUnder(l.other) },
-  { name: "--settings= in .mvn/maven.config, relative to the current folder, wins over user.home", files: { "proj/.mvn/maven.config": "-B --settings=conf/x.xml\n-Duser.home=ROOT/other\n" }, env: () => ({}), expected: (l) => join(l.sub, "conf/x.xml") },
+  { name: "-D in .mvn/maven.config wins over MAVEN_OPTS", files: { "proj/.mvn/maven.config": "-B\n-Duser.home=ROOT/other\n" }, env: (l) => ({ MAVEN_OPTS: `-Duser.home=${l.root}` }), expected: (l) => settingsUnder(l.other) },
+  { name: "--settings= in .mvn/maven.config, relative to the current folder, wins over user.home", files: { "proj/.mvn/maven.config": "-B\n--settings=conf/x.xml\n-Duser.home=ROOT/other\n" }, env: () => ({}), expected: (l) => join(l.sub, "conf/x.xml") },
   { name: "JDK_JAVA_OPTIONS, quoted, wins over JAVA_TOOL_OPTIONS", env: (l) => ({ JAVA_TOOL_OPTIONS: `-Duser.home=${l.root}`, JDK_JAVA_OPTIONS: `'-Duser.home=${l.spaced}'` }), expected: (l) => settingsUnder(l.spaced) },
   { name: "_JAVA_OPTIONS wins over MAVEN_OPTS", env: (l) => ({ _JAVA_OPTIONS: `-Duser.home=${l.other}`, MAVEN_OPTS: `-Duser.home=${l.root}` }), expected: (l) => settingsUnder(l.other) },
-  { name: "MAVEN_ARGS: ignored by Maven 3.8's launcher", env: (l) => ({ MAVEN_ARGS: `-Duser.home=${l.other}` }), expected: () => accountSettings },
+  { name: "MAVEN_ARGS: read by Maven 3.9's launcher only", env: (l) => ({ MAVEN_ARGS: `-Duser.home=${l.other}` }), expected: (l, dialect) => (dialect === "3.8" ? accountSettings : settingsUnder(l.other)) },
   {
     name: "MAVEN_ARGS with a 3.9 launcher: -s (first one) wins over -D",
     env: (l) => ({ MAVEN_ARGS: `-Duser.home=${l.other} -sconf/x.xml -s conf/none.xml` }),
@@ -93,7 +97,7 @@ describe("the settings file is the one mvn reads", () => {
     const extra = { MAVEN_OPTS: "", ...c.env(l) };
     const env = cliEnv(l.home, extra);
     if (c.maven39) env.PATH = `${(bin39 ??= launcher39())}:${env.PATH}`;
-    const expected = c.expected(l);
+    const expected = c.expected(l, c.maven39 ? "3.9" : installed);
     expect(await mvnReads(env, l.sub)).toBe(expected);
     const r = await run(["list", "--json"], { home: l.home, env: { ...extra, PATH: env.PATH! }, cwd: l.sub });
     expect(r.code).toBe(0);

@@ -1,11 +1,11 @@
 #!/usr/bin/env -S node --
 // "node --": Node 20 reads a script's own --env-file argument as its option and exits when the file is
 // missing (nodejs/node#54232); it stops looking at "--".
-import { homedir } from "node:os";
 import * as fs from "node:fs";
 import { isatty } from "node:tty";
 import { main } from "./cli/main";
 import { releaseHeldLocks } from "./io/lock";
+import { accountHome } from "./io/paths";
 
 // Ctrl-C, a TERM (docker stop, timeout) or a closed terminal, outside a prompt: the run is cancelled, exit
 // 130 for each, as scripts test for one "cancelled" code. Handlers run between event-loop turns, so never in
@@ -43,7 +43,8 @@ function write(fd: number, data: string | Uint8Array): void {
 
 const io = {
   env: process.env,
-  home: homedir(),
+  // Java, and so Maven, takes the home folder from the account, not from $HOME.
+  home: accountHome(),
   cwd: process.cwd(),
   fs,
   stdout: (text: string) => write(1, `${text}\n`),

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
-import { homeWith, run, tempHome, type Run } from "./helpers/cli";
+import { cliEnv, homeWith, run, tempHome, type Run } from "./helpers/cli";
 import { terminal } from "./helpers/tmux";
 
 const CLIENT_ID = "abcdefabcdefabcdefabcdefabcdef01";
@@ -75,7 +75,7 @@ describe("previews", () => {
   it("setup --stdout prints the resulting file, byte for byte what setup would write, and writes nothing", async () => {
     const { home, settings, original } = homeWith("13-bighnesh021-parent-ci-cd.xml");
     const printed = execFileSync(join(import.meta.dirname, "..", "dist", "cli.cjs"), ["setup", "--no-verify", "--stdout"], {
-      env: { PATH: process.env.PATH, HOME: home, ...env },
+      env: cliEnv(home, env),
     });
     expect(readFileSync(settings).equals(original)).toBe(true);
     expect(readdirSync(join(home, ".m2"))).toEqual(["settings.xml"]);

@@ -46,7 +46,7 @@ export interface CommandSpec {
   examples: [string, string][];
 }
 
-const settings: OptionSpec = { type: "string", describe: "Maven settings file", defaultDescription: "~/.m2/settings.xml" };
+const settings: OptionSpec = { type: "string", describe: "Maven settings file", defaultDescription: "the one Maven reads: ~/.m2/settings.xml of the account, or as MAVEN_OPTS, MAVEN_ARGS or .mvn/ say" };
 const serverId: OptionSpec = { type: "string", describe: "<server> id; must match the repository id in your pom.xml", defaultDescription: "anypoint-exchange-v3" };
 
 /** How results are printed; every command has these. */

@@ -3,6 +3,7 @@ import type { Fs } from "../io/files";
 
 export interface Io {
   env: Record<string, string | undefined>;
+  /** The account's home directory (the password database, as Java reads it for user.home); $HOME is env.HOME. */
   home: string;
   cwd: string;
   fs: Fs;

@@ -1,5 +1,5 @@
 import { readSettingsText } from "../io/edit";
-import { settingsPath } from "../io/paths";
+import { mavenProperties, settingsPath } from "../io/paths";
 import { listServers, type ServerSummary } from "../settings/list";
 import type { Io } from "./io";
 import { report, type OutputArgs } from "./output";
@@ -19,8 +19,8 @@ function notes(s: ServerSummary): string {
 }
 
 export function list(args: { settings?: string } & OutputArgs, io: Io): void {
-  const path = settingsPath(args.settings, io.home);
-  const { exists, value } = readSettingsText(io.fs, path, listServers);
+  const path = settingsPath(args, io);
+  const { exists, value } = readSettingsText(io.fs, path, (text) => listServers(text, io.env, mavenProperties(io)));
   const servers: ServerSummary[] = value ?? [];
   const human =
     !exists ? [`${path} does not exist yet.`]

@@ -1,6 +1,6 @@
 import { Exit, M2Error } from "../errors";
 import { editSettings } from "../io/edit";
-import { settingsPath } from "../io/paths";
+import { mavenProperties, settingsPath } from "../io/paths";
 import { removeServer } from "../settings/servers";
 import type { Io } from "./io";
 import { debug, done, report, type OutputArgs } from "./output";
@@ -16,10 +16,10 @@ export interface RemoveArgs extends OutputArgs {
 
 export async function remove(args: RemoveArgs, io: Io): Promise<void> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
-  const path = settingsPath(args.settings, io.home);
+  const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path);
   debug(io, `settings: ${path}`);
-  const outcome = await editSettings(io.fs, path, (text) => removeServer(text, args.id), { create: false, dryRun: args.dryRun || args.stdout, lockWaitMs: (args.lockTimeout ?? 10) * 1000 });
+  const outcome = await editSettings(io.fs, path, (text) => removeServer(text, args.id, io.env, mavenProperties(io)), { create: false, dryRun: args.dryRun || args.stdout, lockWaitMs: (args.lockTimeout ?? 10) * 1000 });
   if (args.stdout) {
     io.writeStdout(outcome.bytes);
     return;

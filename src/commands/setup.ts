@@ -8,7 +8,7 @@ import type { Identity } from "../anypoint/token";
 import { Exit, M2Error } from "../errors";
 import { outcomeOf, planEdit, readSettingsText, writePlan, type EditOutcome, type Plan } from "../io/edit";
 import { loadEnvironment } from "../io/envfile";
-import { settingsPath } from "../io/paths";
+import { mavenProperties, settingsPath } from "../io/paths";
 import { CONNECTED_APP_USERNAME, listServers } from "../settings/list";
 import { upsertServer, type OnExisting, type SettingsChange } from "../settings/servers";
 import { describeIdentity, prepareCheck, type Check, type ConnectionArgs } from "./check";
@@ -56,32 +56,36 @@ function canPrompt(io: Io, args: SetupArgs): boolean {
 
 export async function setup(args: SetupArgs, io: Io): Promise<void> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
-  const path = settingsPath(args.settings, io.home);
+  const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path);
   const inputs = await settleInputs(args, io, path);
   debug(io, `settings: ${path}; server id: ${inputs.serverId}; control plane: ${inputs.check ? inputs.check.base.origin : "not checked (--no-verify)"}`);
 
   // The file's problems come before the network: plan first, then check, then plan again if the wizard
   // corrected the credentials meanwhile.
-  let plan = planEdit(io.fs, path, operation(inputs), true);
+  let plan = planEdit(io.fs, path, operation(inputs, io), true);
   let identity: Identity | undefined;
   if (inputs.check) {
     const checked = await checkCredentials(io, inputs, plan);
     identity = checked.identity;
     if (checked.clientId !== inputs.clientId || checked.clientSecret !== inputs.clientSecret) {
       Object.assign(inputs, { clientId: checked.clientId, clientSecret: checked.clientSecret });
-      plan = planEdit(io.fs, path, operation(inputs), true);
+      plan = planEdit(io.fs, path, operation(inputs, io), true);
     }
   }
   if (inputs.wizard) await confirm(io, inputs, plan, Boolean(args.dryRun));
-  const outcome = args.dryRun || args.stdout ? outcomeOf(plan) : await writePlan(io.fs, plan, operation(inputs), (args.lockTimeout ?? 10) * 1000);
+  const outcome = args.dryRun || args.stdout ? outcomeOf(plan) : await writePlan(io.fs, plan, operation(inputs, io), (args.lockTimeout ?? 10) * 1000);
   await print(args, io, inputs, outcome, identity);
 }
 
-/** The change to the file, as a pure function of its text. */
-function operation(inputs: Inputs): (text: string) => SettingsChange {
+/**
+ * The change to the file, as a pure function of its text. Ids are matched as Maven will resolve them: from
+ * the environment Maven runs in (not the env file) and its properties.
+ */
+function operation(inputs: Inputs, io: Io): (text: string) => SettingsChange {
   const server = { id: inputs.serverId, username: CONNECTED_APP_USERNAME, password: `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}` };
-  return (text) => upsertServer(text, server, inputs.onExisting ?? "update", { onlyConnectedApp: inputs.onExisting === undefined });
+  const properties = mavenProperties(io);
+  return (text) => upsertServer(text, server, inputs.onExisting ?? "update", io.env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
 }
 
 /** Flags, stdin, environment and env file first; the wizard asks only for what is still missing. */
@@ -102,7 +106,7 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
   const wizard = canPrompt(io, args) ? await import("../wizard/wizard") : undefined;
 
   if (wizard) {
-    const servers = readSettingsText(io.fs, path, listServers).value ?? [];
+    const servers = readSettingsText(io.fs, path, (text) => listServers(text, io.env, mavenProperties(io))).value ?? [];
     const endpointKnown = endpoint.region !== undefined || endpoint.host !== undefined || endpoint.baseUrl !== undefined || env.ANYPOINT_HOST || env.ANYPOINT_BASE_URL;
     if (args.verify && !endpointKnown) endpoint.region = await wizard.askRegion();
     found.clientId ??= await wizard.askClientId();

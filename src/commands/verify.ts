@@ -1,7 +1,7 @@
 import { Exit, M2Error } from "../errors";
 import { loadEnvironment } from "../io/envfile";
 import { readSettingsText } from "../io/edit";
-import { settingsPath } from "../io/paths";
+import { mavenProperties, settingsPath } from "../io/paths";
 import { storedCredentials } from "../settings/stored";
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
@@ -20,10 +20,10 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
   announceEnvFile(io, args, loaded);
   const check = prepareCheck(args, env, (m) => debug(io, m));
   const serverId = args.serverId ?? DEFAULT_SERVER_ID;
-  const path = settingsPath(args.settings, io.home);
+  const path = settingsPath(args, io);
   debug(io, `settings: ${path}; control plane: ${check.base.origin}`);
   // ${env.X} as Maven resolves it: from the environment only, not from an env file.
-  const { exists, value } = readSettingsText(io.fs, path, (text) => ({ text, stored: storedCredentials(text, serverId, io.env) }));
+  const { exists, value } = readSettingsText(io.fs, path, (text) => ({ text, stored: storedCredentials(text, serverId, io.env, mavenProperties(io)) }));
   if (!value) throw new M2Error(Exit.usage, `${path} ${exists ? "is empty" : "does not exist"}`, { hint: "Run anypoint-m2 setup first." });
   const { text, stored } = value;
   const identity = await check.run(stored.clientId, stored.clientSecret, text, path);

@@ -10,25 +10,50 @@ export interface Environment {
   env: Record<string, string | undefined>;
   /** The env file that was read, if any. */
   file: string | undefined;
-  /** The names of the variables the env file supplied (those the environment did not already have). */
-  supplied?: string[];
-  warnings?: string[];
+  /** The variables the file supplied (those the environment did not already set), in the file's order. */
+  supplied: string[];
+  /** Values the file's syntax cut short, by name and line; never a value. */
+  warnings: string[];
 }
 
 export async function loadEnvironment(fs: Fs, env: Record<string, string | undefined>, option: string | false | undefined, cwd: string): Promise<Environment> {
-  if (option === false) return { env, file: undefined };
+  const none = { env, file: undefined, supplied: [], warnings: [] };
+  if (option === false) return none;
   const path = option ?? join(cwd, ".env");
   let content: string;
   try {
     content = fs.readFileSync(path, "utf8") as string;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (option === undefined && code === "ENOENT") return { env, file: undefined };
+    if (option === undefined && code === "ENOENT") return none;
     throw new M2Error(Exit.usage, `could not read the env file ${path}: ${code === "ENOENT" ? "it does not exist" : (code ?? String(e))}`, {
       hint: option === undefined ? "Pass --no-env-file to ignore ./.env." : undefined,
     });
   }
   const { parse } = await import("dotenv");
-  const fromFile = parse(content);
-  return { env: { ...fromFile, ...env }, file: path, supplied: Object.keys(fromFile).filter((name) => env[name] === undefined) };
+  const parsed = parse(content);
+  const supplied = Object.keys(parsed).filter((name) => env[name] === undefined);
+  const merged = { ...env };
+  for (const name of supplied) merged[name] = parsed[name];
+  return { env: merged, file: path, supplied, warnings: cutAtHash(content, new Set(supplied), path) };
+}
+
+/**
+ * dotenv ends an unquoted value at the first `#` (`SECRET=abc#def` is "abc"). A `#` after a space reads as the
+ * comment it looks like; one right after the `=` or inside the value is most likely part of a secret.
+ */
+function cutAtHash(content: string, names: Set<string>, path: string): string[] {
+  const last = new Map<string, number>();
+  content.split(/\r\n?|\n/).forEach((line, i) => {
+    const m = /^\s*(?:export\s+)?([\w.-]+)\s*=\s*(.*)$/.exec(line);
+    if (!m || !names.has(m[1]!)) return;
+    const value = m[2]!;
+    const hash = value.indexOf("#");
+    const quoted = /^['"`]/.test(value);
+    if (!quoted && hash !== -1 && (hash === 0 || !/\s/.test(value[hash - 1]!))) last.set(m[1]!, i + 1);
+    else last.delete(m[1]!);
+  });
+  return [...last].map(
+    ([name, line]) => `${name} in ${path} (line ${line}) ends at "#": dotenv reads the rest of the line as a comment; put the value in quotes (${name}="…") to keep the "#"`,
+  );
 }

@@ -1,8 +1,122 @@
-import { join, resolve } from "node:path";
+/**
+ * Where the settings file is: --settings, else the file Maven itself reads (src/maven/user-settings.ts), found
+ * from the environment, the account, the project's `.mvn` folder and the `mvn` launcher on the PATH.
+ */
+import { homedir, userInfo } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import type { Io } from "../commands/io";
+import { launcherDialect, userSettings, type UserSettings } from "../maven/user-settings";
+import type { MavenDialect } from "../maven/arguments";
+import type { Fs } from "./files";
 
-/** The settings file a command works on: --settings (with ~ expanded), else ~/.m2/settings.xml. */
-export function settingsPath(option: string | undefined, home: string): string {
-  if (!option) return join(home, ".m2", "settings.xml");
-  if (option === "~" || option.startsWith("~/")) return join(home, option.slice(1));
-  return resolve(option);
+/**
+ * The account's home directory, as Java reads it for user.home (the password database, not $HOME). An
+ * account without an entry falls back to $HOME, as Java does since 19.
+ */
+export function accountHome(): string {
+  try {
+    const home = userInfo().homedir;
+    if (home) return home;
+  } catch {
+    /* no entry for this uid */
+  }
+  return homedir();
+}
+
+type PathIo = Pick<Io, "env" | "cwd" | "home" | "fs" | "stderr">;
+
+const isFile = (fs: Fs, path: string): boolean => fs.statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+const isDirectory = (fs: Fs, path: string): boolean => fs.statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+
+/** The text of the first executable `mvn` on the PATH, as a shell would pick it (a small script, or nothing). */
+function launcherScript(fs: Fs, pathVariable: string | undefined, cwd: string): string | undefined {
+  for (const dir of (pathVariable ?? "").split(":")) {
+    const candidate = resolve(cwd, dir || ".", "mvn");
+    const stat = fs.statSync(candidate, { throwIfNoEntry: false });
+    if (!stat?.isFile() || (stat.mode & 0o111) === 0) continue;
+    if (stat.size > 1 << 20) return undefined;
+    try {
+      return fs.readFileSync(candidate, "utf8") as string;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The launcher's project base directory: MAVEN_BASEDIR, else the nearest folder from the current one up
+ * that holds a `.mvn` folder (the root itself only from Maven 3.9 on), else the current folder.
+ */
+function projectBaseDir(fs: Fs, env: Io["env"], cwd: string, dialect: () => MavenDialect): string {
+  if (env.MAVEN_BASEDIR) return resolve(cwd, env.MAVEN_BASEDIR);
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    if (isDirectory(fs, join(dir, ".mvn")) && (dir !== "/" || dialect() === "3.9")) return dir;
+    if (dir === dirname(dir)) return cwd;
+  }
+}
+
+function readOptional(fs: Fs, path: string): { path: string; text: string } | undefined {
+  if (!isFile(fs, path)) return undefined;
+  try {
+    return { path, text: fs.readFileSync(path, "utf8") as string };
+  } catch {
+    return undefined;
+  }
+}
+
+const found = new WeakMap<object, UserSettings>();
+
+/** The user settings file Maven reads, and the properties it will resolve `${…}` in settings.xml from. */
+export function mavenUserSettings(io: PathIo): UserSettings {
+  const cached = found.get(io);
+  if (cached) return cached;
+  let dialect: MavenDialect | undefined;
+  const getDialect = (): MavenDialect => (dialect ??= launcherDialect(launcherScript(io.fs, io.env.PATH, io.cwd)));
+  const base = projectBaseDir(io.fs, io.env, io.cwd, getDialect);
+  const jvmConfig = readOptional(io.fs, join(base, ".mvn", "jvm.config"));
+  const mavenConfig = readOptional(io.fs, join(base, ".mvn", "maven.config"));
+  // Which Maven only matters for maven.config and MAVEN_ARGS; the PATH is searched only then.
+  const result = userSettings({
+    env: io.env,
+    cwd: io.cwd,
+    accountHome: io.home,
+    dialect: mavenConfig || io.env.MAVEN_ARGS ? getDialect() : "3.9",
+    jvmConfig,
+    mavenConfig,
+  });
+  found.set(io, result);
+  return result;
+}
+
+/** Maven's properties that `${name}` in settings.xml resolves to (user.home, user.dir, every known -D). */
+export function mavenProperties(io: PathIo): Record<string, string> {
+  return mavenUserSettings(io).properties;
+}
+
+function why({ path, reason }: UserSettings, home: string): string {
+  const instead = `not ${join(home, ".m2", "settings.xml")} under HOME`;
+  switch (reason.kind) {
+    case "option":
+      return `using ${path}, the file Maven reads (-s ${reason.value} in ${reason.source}${reason.value.startsWith("/") ? "" : ", relative to the current folder"}), ${instead}`;
+    case "user.home":
+      return `using ${path}, the file Maven reads (-Duser.home=${reason.value} in ${reason.source}), ${instead}`;
+    case "account":
+      return `using ${path}, the file Maven reads: Java takes the home folder from the user account (${reason.value}), not from HOME (${home})`;
+  }
+}
+
+/**
+ * The settings file a command works on: --settings (a leading ~ is HOME, as the shell would expand it), else
+ * the file Maven reads; when that is not the one under $HOME, a note on stderr says so, naming both.
+ */
+export function settingsPath(args: { settings?: string; quiet?: boolean }, io: PathIo): string {
+  const option = args.settings;
+  const home = io.env.HOME || io.home;
+  if (option) return option === "~" || option.startsWith("~/") ? join(home, option.slice(1)) : resolve(io.cwd, option);
+  const maven = mavenUserSettings(io);
+  if (io.env.HOME && maven.path !== join(resolve(io.env.HOME), ".m2", "settings.xml") && !args.quiet) {
+    io.stderr(`note: ${why(maven, io.env.HOME)}; pass --settings to choose the file`);
+  }
+  return maven.path;
 }

@@ -1,12 +1,15 @@
 /** What `list` shows of each server: never a password, only how it is stored (and a connected app's client ID). */
 import { SEPARATOR } from "../anypoint/credentials";
-import { isEncrypted } from "./interpolate";
+import { isEncrypted, type Env, type Properties } from "./interpolate";
 import { fieldValue, readSettings, serverEntries } from "./model";
 
 export type PasswordForm = "none" | "empty" | "literal" | "env" | "encrypted";
 
 export interface ServerSummary {
+  /** The id as Maven resolves it (`${…}` from its properties and the environment). */
   id: string | null;
+  /** The id as written, when it holds `${…}`. */
+  idAsWritten?: string;
   username: string | null;
   password: PasswordForm;
   /** Username `~~~Client~~~`: an Anypoint connected app. */
@@ -37,7 +40,7 @@ function clientIdOf(password: string | undefined): string | null {
   return at > 0 ? password!.slice(0, at) : null;
 }
 
-export function listServers(text: string): ServerSummary[] {
+export function listServers(text: string, env: Env = {}, properties: Properties = {}): ServerSummary[] {
   const model = readSettings(text);
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) {
@@ -55,13 +58,14 @@ export function listServers(text: string): ServerSummary[] {
     return lo + 1;
   };
   const seen = new Set<string>();
-  return serverEntries(model).map((entry) => {
+  return serverEntries(model, env, properties).map((entry) => {
     const username = fieldValue(model, entry.username) ?? null;
     const password = fieldValue(model, entry.password);
     const shadowed = entry.id !== undefined && seen.has(entry.id);
     if (entry.id !== undefined) seen.add(entry.id);
     return {
       id: entry.id ?? null,
+      ...(entry.written !== undefined ? { idAsWritten: entry.written } : {}),
       username,
       password: passwordForm(password),
       connectedApp: username === CONNECTED_APP_USERNAME,

@@ -1,11 +1,16 @@
 /** Finds what Maven reads in a settings.xml: the `<settings>` root, its one `<servers>`, each `<server>`. */
 import { unsafeAt } from "../errors";
 import { javaTrim, scanXml, textContent, type XmlDocument, type XmlElement } from "../xml/scan";
+import { interpolate, mavenMayResolve, type Env, type Properties } from "./interpolate";
 
 export interface ServerEntry {
   element: XmlElement;
-  /** The id as Maven reads it (trimmed), or undefined when the server has no <id>. */
+  /** The id as Maven reads it (trimmed, `${…}` resolved), or undefined when the server has no <id>. */
   id: string | undefined;
+  /** The id as written (trimmed), when it holds `${…}`. */
+  written?: string;
+  /** Expressions in the id that Maven may resolve from what is not visible here (system properties, -D). */
+  unknown?: string[];
   idElement: XmlElement | undefined;
   username: XmlElement | undefined;
   password: XmlElement | undefined;
@@ -44,45 +49,72 @@ export function readSettings(text: string): SettingsModel {
   return { doc, text, settings, servers };
 }
 
+/**
+ * An id as Maven reads it: trimmed, `${…}` resolved from Maven's properties and the environment (an
+ * expression nothing defines stays as written, as Maven leaves it), trimmed again as Maven reads it back.
+ */
+export function resolveId(written: string, env: Env = {}, properties: Properties = {}): { id: string; unknown: string[] } {
+  if (!written.includes("${")) return { id: javaTrim(written), unknown: [] };
+  const { value, unresolved } = interpolate(javaTrim(written), env, properties);
+  return { id: javaTrim(value), unknown: unresolved.filter(mavenMayResolve) };
+}
+
 /** A server's fields; one with a repeated <id>, <username> or <password> is refused, as Maven does. */
-function entry(text: string, element: XmlElement): ServerEntry {
+function entry(text: string, element: XmlElement, env: Env, properties: Properties): ServerEntry {
   const { found, repeated } = element.fields(SERVER_FIELDS);
   if (repeated) {
     throw unsafeAt(text, repeated.start, `a <server> has more than one <${repeated.name}>, which Maven rejects`, `Keep one <${repeated.name}> in that server and run again.`);
   }
   const [idElement, username, password] = found;
-  return { element, id: idElement ? javaTrim(textContent(text, idElement)) : undefined, idElement, username, password };
+  const written = idElement ? javaTrim(textContent(text, idElement)) : undefined;
+  if (written === undefined || !written.includes("${")) return { element, id: written, idElement, username, password };
+  const { id, unknown } = resolveId(written, env, properties);
+  return { element, id, written, unknown, idElement, username, password };
 }
 
-/** Every <server> of the settings' own <servers>, in order. */
-export function serverEntries(model: SettingsModel): ServerEntry[] {
+/** Every <server> of the settings' own <servers>, in order, ids as Maven resolves them. */
+export function serverEntries(model: SettingsModel, env: Env = {}, properties: Properties = {}): ServerEntry[] {
   const entries: ServerEntry[] = [];
   model.servers?.forEachChild("server", (element) => {
-    entries.push(entry(model.text, element));
+    entries.push(entry(model.text, element, env, properties));
   });
   return entries;
 }
 
-/** Whether an <id> holds `id` as Maven reads it; compares the text as written first, decodes only when needed. */
-function idIs(text: string, element: XmlElement, id: string): boolean {
+/**
+ * Whether an <id> holds `id` as Maven reads it: 1 yes, 0 no, -1 no but it holds an expression Maven may resolve
+ * from what is not visible here. Compares the text as written when it has no reference (`&`, `<`) and no `$`,
+ * else decodes and resolves it. An `id` that itself holds `${` is compared as written.
+ */
+function compareId(text: string, element: XmlElement, id: string, env: Env, properties: Properties): 1 | 0 | -1 {
   let a = element.openEnd;
   let b = element.closeStart;
   while (a < b && text.charCodeAt(a) <= 0x20) a++;
   while (b > a && text.charCodeAt(b - 1) <= 0x20) b--;
-  if (b - a === id.length && text.startsWith(id, a)) return true;
-  for (let i = a; i < b; i++) {
+  let plain = true;
+  for (let i = a; i < b && plain; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x26 /* & */ || c === 0x3c /* < */) return javaTrim(textContent(text, element)) === id;
+    plain = c !== 0x26 /* & */ && c !== 0x3c /* < */ && c !== 0x24 /* $ */;
   }
-  return false;
+  if (plain) return b - a === id.length && text.startsWith(id, a) ? 1 : 0;
+  const written = javaTrim(textContent(text, element));
+  if (id.includes("${")) return written === id ? 1 : 0;
+  const resolved = resolveId(written, env, properties);
+  return resolved.id === id ? 1 : resolved.unknown.length > 0 ? -1 : 0;
 }
 
-/** The servers with this id, in order (Maven uses the first); fast on files with many servers. */
-export function serversWithId(model: SettingsModel, id: string): ServerEntry[] {
+/**
+ * The servers with this id as Maven resolves ids, in order (Maven uses the first); fast on files with many
+ * servers. `doubtful`, when given, collects the servers whose id Maven may still resolve to `id` from a system
+ * property or a -D option not visible here.
+ */
+export function serversWithId(model: SettingsModel, id: string, env: Env = {}, properties: Properties = {}, doubtful?: ServerEntry[]): ServerEntry[] {
   const matches: ServerEntry[] = [];
   model.servers?.forEachChild("server", (element) => {
     const idElement = element.child("id");
-    if (idElement && idIs(model.text, idElement, id)) matches.push(entry(model.text, element));
+    const found = idElement ? compareId(model.text, idElement, id, env, properties) : 0;
+    if (found === 1) matches.push(entry(model.text, element, env, properties));
+    else if (found === -1) doubtful?.push(entry(model.text, element, env, properties));
   });
   return matches;
 }

@@ -7,6 +7,7 @@ import { Exit, M2Error, lineColumn } from "../errors";
 import type { Edit } from "../xml/edit";
 import { detectEol, detectIndentUnit, indentAt, lineIndent } from "../xml/layout";
 import type { XmlElement } from "../xml/scan";
+import type { Env, Properties } from "./interpolate";
 import { fieldValue, readSettings, serversWithId, type ServerEntry, type SettingsModel } from "./model";
 import { checkValue, escapeText } from "./value";
 import { CONNECTED_APP_USERNAME } from "./list";
@@ -40,8 +41,24 @@ export interface UpsertOptions {
   onlyConnectedApp?: boolean;
 }
 
-/** Adds the server, or updates the first server with its id as `onExisting` says. */
-export function upsertServer(text: string, server: ServerInput, onExisting: OnExisting = "update", options: UpsertOptions = {}): SettingsChange {
+/**
+ * Adds the server, or updates the first server with its id as `onExisting` says. Ids are matched as Maven
+ * resolves them: `<id>${env.X}</id>` is the server "anypoint-exchange-v3" when X says so (`env` is the
+ * environment Maven will run in, `properties` its -D and system properties known here).
+ */
+export function upsertServer(
+  text: string,
+  server: ServerInput,
+  onExisting: OnExisting = "update",
+  env: Env = {},
+  properties: Properties = {},
+  options: UpsertOptions = {},
+): SettingsChange {
+  if (server.id.includes("${")) {
+    throw new M2Error(Exit.usage, `the server id "${server.id}" contains "\${": Maven would replace it with a property's value when it reads settings.xml`, {
+      hint: "Give the id your pom.xml uses for the repository, e.g. --server-id anypoint-exchange-v3; a server written as <id>${env.X}</id> is found through the environment.",
+    });
+  }
   checkValue("server id", server.id);
   checkValue("username", server.username);
   checkValue("password", server.password);
@@ -50,11 +67,14 @@ export function upsertServer(text: string, server: ServerInput, onExisting: OnEx
   if (server.password.includes("${")) {
     warnings.push("the password contains '${', which Maven reads as the start of a property reference");
   }
-  const matches = serversWithId(model, server.id);
+  const doubtful: ServerEntry[] = [];
+  const matches = serversWithId(model, server.id, env, properties, doubtful);
   const first = matches[0];
+  warnings.push(...doubtWarnings(model, server.id, first, doubtful));
   if (!first) return { edits: [insertServer(model, server)], change: "added", warnings };
 
   const firstLine = lineOf(text, first.element.start);
+  if (first.written !== undefined) warnings.push(`the server at line ${firstLine} has the id ${first.written}, which Maven reads as "${server.id}" in this environment`);
   if (matches.length > 1) {
     const lines = matches.slice(1).map((m) => lineOf(text, m.element.start));
     warnings.push(
@@ -79,19 +99,41 @@ export function upsertServer(text: string, server: ServerInput, onExisting: OnEx
   return { edits, change: edits.length > 0 ? "updated" : "unchanged", warnings };
 }
 
-/** Removes every server with the id (Maven would fall back to a later duplicate if only the first went). */
-export function removeServer(text: string, id: string): SettingsChange {
+/**
+ * Removes every server with the id as Maven resolves ids (Maven would fall back to a later duplicate if only
+ * the first went); an id given with `${` removes the servers written so.
+ */
+export function removeServer(text: string, id: string, env: Env = {}, properties: Properties = {}): SettingsChange {
   const model = readSettings(text);
-  const matches = serversWithId(model, id);
+  const doubtful: ServerEntry[] = [];
+  const matches = serversWithId(model, id, env, properties, doubtful);
   const warnings =
     matches.length > 1
       ? [`server id "${id}" appeared ${matches.length} times (lines ${matches.map((m) => lineOf(text, m.element.start)).join(", ")}); all were removed`]
       : [];
+  for (const m of matches) {
+    if (m.written !== undefined && m.written !== id) warnings.push(`the server at line ${lineOf(text, m.element.start)} has the id ${m.written}, which Maven reads as "${id}" in this environment`);
+  }
+  if (matches.length === 0) warnings.push(...doubtWarnings(model, id, undefined, doubtful));
   return {
     edits: matches.map((m) => removal(text, m.element)),
     change: matches.length > 0 ? "removed" : "unchanged",
     warnings,
   };
+}
+
+/**
+ * Servers before the one Maven will use (all of them when there is none) whose id holds an expression that
+ * Maven may resolve to `id` from a system property or a -D option not visible here.
+ */
+function doubtWarnings(model: SettingsModel, id: string, first: ServerEntry | undefined, doubtful: ServerEntry[]): string[] {
+  return doubtful
+    .filter((e) => !first || e.element.start < first.element.start)
+    .map(
+      (e) =>
+        `the server at line ${lineOf(model.text, e.element.start)} has the id ${e.written}: Maven replaces ${e.unknown!.map((n) => `\${${n}}`).join(", ")} when it runs ` +
+        `(a Java system property or a -D option), which anypoint-m2 cannot see; if that makes it "${id}", Maven uses that server instead`,
+    );
 }
 
 /**

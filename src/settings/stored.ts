@@ -1,9 +1,10 @@
-/** A connected app's credentials as Maven would read them from a server: first with the id, ${env.X} resolved. */
+/** A connected app's credentials as Maven would read them from a server: first with the id, `${…}` resolved. */
 import { Exit, lineColumn, M2Error } from "../errors";
 import { CONNECTED_APP_USERNAME } from "./list";
 import { fieldValue, readSettings, serverEntries, serversWithId } from "./model";
-import { interpolate, isEncrypted } from "./interpolate";
+import { interpolate, isEncrypted, type Env, type Properties } from "./interpolate";
 import { SEPARATOR } from "../anypoint/credentials";
+import { javaTrim } from "../xml/scan";
 
 export interface StoredCredentials {
   clientId: string;
@@ -11,11 +12,12 @@ export interface StoredCredentials {
   line: number;
 }
 
-export function storedCredentials(text: string, id: string, env: Record<string, string | undefined>): StoredCredentials {
+/** `env` and `properties`: what Maven resolves `${…}` in ids, usernames and passwords from (see interpolate.ts). */
+export function storedCredentials(text: string, id: string, env: Env = {}, properties: Properties = {}): StoredCredentials {
   const model = readSettings(text);
-  const entry = serversWithId(model, id)[0];
+  const entry = serversWithId(model, id, env, properties)[0];
   if (!entry) {
-    const ids = serverEntries(model).map((e) => e.id).filter((x): x is string => x !== undefined);
+    const ids = serverEntries(model, env, properties).map((e) => e.id).filter((x): x is string => x !== undefined);
     throw new M2Error(Exit.usage, `there is no server "${id}"`, {
       hint: ids.length ? `Servers in the file: ${ids.join(", ")}. Pass --server-id.` : "Run anypoint-m2 setup first.",
     });
@@ -25,9 +27,11 @@ export function storedCredentials(text: string, id: string, env: Record<string, 
   const resolve = (field: "username" | "password"): string => {
     const raw = fieldValue(model, entry[field]);
     if (raw === undefined || raw === "") throw problem(`it has no ${field}`, "Run anypoint-m2 setup to write the connected app's credentials.");
-    const { value, unresolved } = interpolate(raw, env);
+    // Maven reads the interpolated file back, trimming values again.
+    const { value: interpolated, unresolved } = interpolate(raw, env, properties);
+    const value = javaTrim(interpolated);
     if (unresolved.length > 0) {
-      throw problem(`its ${field} refers to ${unresolved.map((n) => `\${env.${n}}`).join(", ")}, not set in this environment`, "Set the variable, as Maven would need it too.");
+      throw problem(`its ${field} refers to ${unresolved.map((n) => `\${${n}}`).join(", ")}, not set in this environment`, "Set the variable, as Maven would need it too.");
     }
     if (isEncrypted(value)) {
       throw problem(`its ${field} is encrypted with Maven's master password, which verify does not support yet`);

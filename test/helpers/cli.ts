@@ -18,9 +18,13 @@ export function tempHome(): string {
   return mkdtempSync(join(tmpdir(), "anypoint-m2-home-"));
 }
 
-/** The only environment a run of the CLI gets: node on the PATH, HOME, and what the test gives. */
+/**
+ * The only environment a run of the CLI gets: node on the PATH, HOME, and what the test gives. Maven (and so
+ * anypoint-m2) takes the home folder from the account, not from HOME: MAVEN_OPTS pins user.home to the same
+ * folder, so that no run reaches the real ~/.m2.
+ */
 export function cliEnv(home: string, env: Record<string, string> = {}): Record<string, string> {
-  return { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`, HOME: home, ...env };
+  return { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`, HOME: home, MAVEN_OPTS: `-Duser.home=${home}`, ...env };
 }
 
 /** Runs `anypoint-m2 args` with only the environment given (plus PATH), stdin closed unless given. */

@@ -13,8 +13,8 @@ function mavenLib(): string {
 }
 
 export interface Probe {
-  /** Sends request lines, returns one answer line each. */
-  ask(lines: string[]): string[];
+  /** Sends request lines, returns one answer line each; `env`, when given, is the probe's whole environment. */
+  ask(lines: string[], env?: Record<string, string>): string[];
 }
 
 export function compileProbe(): Probe {
@@ -23,8 +23,8 @@ export function compileProbe(): Probe {
   execFileSync("javac", ["-d", out, "-cp", `${lib}/*`, join(import.meta.dirname, "..", "maven", "SettingsProbe.java")], { stdio: "inherit" });
   const classpath = `${out}:${lib}/*`;
   return {
-    ask(lines) {
-      const r = spawnSync("java", ["-cp", classpath, "SettingsProbe"], { input: lines.map((l) => `${l}\n`).join(""), encoding: "utf8", maxBuffer: 64 << 20 });
+    ask(lines, env) {
+      const r = spawnSync("java", ["-cp", classpath, "SettingsProbe"], { input: lines.map((l) => `${l}\n`).join(""), encoding: "utf8", maxBuffer: 64 << 20, ...(env ? { env } : {}) });
       if (r.status !== 0) throw new Error(`SettingsProbe failed: ${r.stderr}`);
       const answers = r.stdout.split("\n").slice(0, -1);
       if (answers.length !== lines.length) throw new Error(`SettingsProbe answered ${answers.length} of ${lines.length}: ${r.stderr}`);

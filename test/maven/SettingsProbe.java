@@ -25,6 +25,9 @@ import org.apache.maven.settings.io.xpp3.SettingsXpp3Writer;
  *
  *   compare BEFORE AFTER ID USERNAME_B64 PASSWORD_B64   -> "ok" or "fail: reason"
  *   server FILE ID                                     -> "ok USERNAME_B64 PASSWORD_B64" or "fail: reason"
+ *   ids FILE                                           -> "ok" and " ID_B64" for each server, as Maven resolves its id
+ *   cli ARG_B64...                                     -> "ok SETTINGS_B64" and " DEFINE_B64" for each -D, as MavenCli parses
+ *                                                         the arguments ("-" for no -s), or "fail: reason"
  *
  * "compare" checks that the effective settings of AFTER equal those of BEFORE plus exactly the server
  * ID (new, or with only its username and password changed), whose credentials Maven resolves to the given
@@ -110,6 +113,14 @@ public class SettingsProbe {
                 } else if (f[0].equals("server")) {
                     List<Server> found = withId(effective(new File(f[1])), f[2]);
                     answer = found.isEmpty() ? "fail: no server" : "ok " + b64(found.get(0).getUsername()) + " " + b64(found.get(0).getPassword());
+                } else if (f[0].equals("cli")) {
+                    String[] cliArgs = java.util.Arrays.stream(f).skip(1).map(SettingsProbe::unb64).toArray(String[]::new);
+                    org.apache.commons.cli.CommandLine parsed = new org.apache.maven.cli.CLIManager().parse(cliArgs);
+                    String settings = parsed.getOptionValue("s");
+                    String[] defines = parsed.getOptionValues("D");
+                    answer = "ok " + (settings == null ? "-" : b64(settings)) + (defines == null ? "" : java.util.Arrays.stream(defines).map(d -> " " + b64(d)).collect(Collectors.joining()));
+                } else if (f[0].equals("ids")) {
+                    answer = "ok" + effective(new File(f[1])).getServers().stream().map(x -> " " + b64(x.getId())).collect(Collectors.joining());
                 } else {
                     answer = "fail: unknown request " + f[0];
                 }

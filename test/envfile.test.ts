@@ -1,0 +1,52 @@
+// The env file: which variables it supplied (names only), and values dotenv cuts at "#".
+import * as fs from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadEnvironment } from "../src/io/envfile";
+
+function folderWith(content: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "anypoint-m2-envfile-"));
+  writeFileSync(join(dir, ".env"), content);
+  return dir;
+}
+
+describe("env file", () => {
+  it("says which variables it supplied: not those the environment already set", async () => {
+    const dir = folderWith("ANYPOINT_CLIENT_ID=file-id\nANYPOINT_CLIENT_SECRET=file-secret\nexport ANYPOINT_HOST=eu1.anypoint.mulesoft.com\n");
+    const loaded = await loadEnvironment(fs, { ANYPOINT_CLIENT_SECRET: "env-secret", EMPTY: "" }, undefined, dir);
+    expect(loaded.file).toBe(join(dir, ".env"));
+    expect(loaded.supplied).toEqual(["ANYPOINT_CLIENT_ID", "ANYPOINT_HOST"]);
+    expect(loaded.env).toMatchObject({ ANYPOINT_CLIENT_ID: "file-id", ANYPOINT_CLIENT_SECRET: "env-secret", ANYPOINT_HOST: "eu1.anypoint.mulesoft.com", EMPTY: "" });
+    expect(loaded.warnings).toEqual([]);
+  });
+
+  it("no file, or --no-env-file: nothing supplied", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "anypoint-m2-envfile-"));
+    expect(await loadEnvironment(fs, { A: "1" }, undefined, dir)).toEqual({ env: { A: "1" }, file: undefined, supplied: [], warnings: [] });
+    expect(await loadEnvironment(fs, { A: "1" }, false, folderWith("B=2\n"))).toEqual({ env: { A: "1" }, file: undefined, supplied: [], warnings: [] });
+  });
+
+  it("warns, by name and line and without the value, when an unquoted value is cut at '#'", async () => {
+    const dir = folderWith(
+      [
+        "ANYPOINT_CLIENT_ID=plain # a comment after a space is a comment",
+        "ANYPOINT_CLIENT_SECRET=abc#def",
+        'QUOTED="a#b"',
+        "EMPTY_NOW=#xyz",
+        "SET_IN_ENV=q#r",
+        "REDEFINED=s#t",
+        "REDEFINED=fine",
+      ].join("\n"),
+    );
+    const loaded = await loadEnvironment(fs, { SET_IN_ENV: "from-env" }, undefined, dir);
+    // What dotenv makes of them: the warnings are about this.
+    expect(loaded.env).toMatchObject({ ANYPOINT_CLIENT_ID: "plain", ANYPOINT_CLIENT_SECRET: "abc", QUOTED: "a#b", EMPTY_NOW: "", REDEFINED: "fine" });
+    expect(loaded.warnings).toEqual([
+      `ANYPOINT_CLIENT_SECRET in ${join(dir, ".env")} (line 2) ends at "#": dotenv reads the rest of the line as a comment; put the value in quotes (ANYPOINT_CLIENT_SECRET="…") to keep the "#"`,
+      `EMPTY_NOW in ${join(dir, ".env")} (line 4) ends at "#": dotenv reads the rest of the line as a comment; put the value in quotes (EMPTY_NOW="…") to keep the "#"`,
+    ]);
+    expect(loaded.warnings.join()).not.toMatch(/abc|def|xyz/);
+  });
+});

@@ -38,6 +38,8 @@ import org.codehaus.plexus.util.ReaderFactory;
  *   charset NAME                                       -> "ok CANONICAL ALIASES MAP" or "fail: unsupported":
  *                                                         MAP is 256 comma-separated code points in hex, what
  *                                                         Java decodes each byte 0x00-0xFF to ("-" for none)
+ *   units NAME HEX,HEX,...                             -> "ok R,R,...": for each byte sequence, the code points
+ *                                                         Java decodes it to (hex, joined by "+"), "-" for none
  *
  * "compare" checks that the effective settings of AFTER equal those of BEFORE plus exactly the server
  * ID (new, or with only its username and password changed), whose credentials Maven resolves to the given
@@ -142,6 +144,28 @@ public class SettingsProbe {
         return "ok " + cs.name() + " " + String.join(",", cs.aliases()) + " " + map;
     }
 
+    static String units(String name, String list) {
+        if (!Charset.isSupported(name)) return "fail: unsupported";
+        CharsetDecoder decoder = Charset.forName(name).newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+        StringBuilder out = new StringBuilder("ok ");
+        String[] units = list.split(",");
+        for (int u = 0; u < units.length; u++) {
+            byte[] bytes = new byte[units[u].length() / 2];
+            for (int i = 0; i < bytes.length; i++) bytes[i] = (byte) Integer.parseInt(units[u].substring(2 * i, 2 * i + 2), 16);
+            if (u > 0) out.append(',');
+            try {
+                decoder.reset();
+                String text = decoder.decode(ByteBuffer.wrap(bytes)).toString();
+                out.append(text.codePoints().mapToObj(Integer::toHexString).collect(Collectors.joining("+")));
+            } catch (CharacterCodingException e) {
+                out.append('-');
+            }
+        }
+        return out.toString();
+    }
+
     public static void main(String[] args) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
@@ -158,6 +182,8 @@ public class SettingsProbe {
                     answer = read(new File(f[1]));
                 } else if (f[0].equals("charset")) {
                     answer = charset(f[1]);
+                } else if (f[0].equals("units")) {
+                    answer = units(f[1], f[2]);
                 } else {
                     answer = "fail: unknown request " + f[0];
                 }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { M2Error } from "../src/errors";
 import { decodeXml, encodingNames } from "../src/xml/encoding";
+import { decodeMultiByte, JAVA_READS_OTHERWISE, NODE_DECODERS } from "../src/xml/multibyte";
 import { upsertBytes } from "./helpers/engine";
 import { compileProbe, type Probe } from "./helpers/maven";
 
@@ -121,6 +122,57 @@ function write(name: string, password: string): void {
   written.set(name, { password, bytes, path: saved(bytes) });
 }
 
+const hexOf = (sequence: number[]) => sequence.map((b) => b.toString(16).padStart(2, "0")).join("");
+const multiByte = Object.keys(NODE_DECODERS);
+
+/**
+ * Every byte sequence that anypoint-m2's multi-byte decoding (Node's decoder, ASCII put right) reads as one
+ * character: all of 1 and 2 bytes, EUC-JP's 3, and GB18030's 4 with leads 81-84 (the BMP, where it and
+ * Java differ) and 90-93. In order, as the table JAVA_READS_OTHERWISE lists them.
+ */
+function nodeSequences(name: string): Sequence[] {
+  const decoder = NODE_DECODERS[name]!;
+  const candidates: number[][] = [];
+  for (let a = 0; a < 0x100; a++) candidates.push([a]);
+  for (let a = 0x80; a < 0x100; a++) for (let b = 0; b < 0x100; b++) candidates.push([a, b]);
+  if (decoder === "euc-jp") for (let b = 0xa1; b < 0xff; b++) for (let c = 0xa1; c < 0xff; c++) candidates.push([0x8f, b, c]);
+  if (decoder.startsWith("gb")) {
+    for (const a of [0x81, 0x82, 0x83, 0x84, 0x90, 0x91, 0x92, 0x93]) {
+      for (let b = 0x30; b <= 0x39; b++) for (let c = 0x81; c < 0xff; c++) for (let d = 0x30; d <= 0x39; d++) candidates.push([a, b, c, d]);
+    }
+  }
+  // Decoded leniently (throwing for each invalid one is slow): no valid sequence reads as U+FFFD.
+  return candidates.flatMap((sequence) => {
+    const text = decodeMultiByte(name, Uint8Array.from(sequence), false);
+    return [...text].length === 1 && text !== "\uFFFD" ? [{ sequence, text, java: "" }] : [];
+  });
+}
+
+/** JAVA_READS_OTHERWISE's format: runs of sequences Java reads otherwise, as "first-last" or one sequence. */
+function otherwiseTable(list: Sequence[]): string {
+  const tokens: string[] = [];
+  for (const length of [1, 2, 3, 4]) {
+    let run: [string, string] | undefined;
+    for (const s of [...list.filter((x) => x.sequence.length === length), undefined]) {
+      if (s && s.java !== s.text) {
+        run = [run?.[0] ?? hexOf(s.sequence), hexOf(s.sequence)];
+      } else if (run) {
+        tokens.push(run[0] === run[1] ? run[0] : `${run[0]}-${run[1]}`);
+        run = undefined;
+      }
+    }
+  }
+  return tokens.join(" ");
+}
+
+interface Sequence {
+  sequence: number[];
+  /** What anypoint-m2 reads, and what Java reads (U+FFFD for nothing). */
+  text: string;
+  java: string;
+}
+const sequences = new Map<string, Sequence[]>();
+
 beforeAll(() => {
   probe = compileProbe();
   ask([...canonicals, ...UNKNOWN].map((n) => `charset\t${n}`));
@@ -131,10 +183,20 @@ beforeAll(() => {
     const held = singleByte.includes(name) ? javaTable(name).slice(0x21).filter((c) => c !== undefined).join("") : `${printable}éü`;
     write(name, `cid~?~${held}${EXTRA}`);
   }
+  for (const name of multiByte) sequences.set(name, nodeSequences(name));
+  const units = (name: string) => `units\t${name}\t${sequences.get(name)!.map((s) => hexOf(s.sequence)).join(",")}`;
   ask([
+    ...multiByte.map(units),
     ...layoutPaths.flatMap((path) => [`read\t${path}`, `server\t${path}\ts`]),
     ...[...written.values()].map(({ path }) => `server\t${path}\ts`),
   ]);
+  for (const name of multiByte) {
+    const [ok, decoded] = answer(units(name)).split(" ");
+    if (ok !== "ok") throw new Error(`Java cannot decode ${name}`);
+    decoded!.split(",").forEach((cps, i) => {
+      sequences.get(name)![i]!.java = cps === "-" ? "\uFFFD" : String.fromCodePoint(...cps.split("+").map((h) => parseInt(h, 16)));
+    });
+  }
 });
 
 describe("encoding names", () => {
@@ -231,5 +293,25 @@ describe("characters written by anypoint-m2 are read back by Maven", () => {
     expect(written.has(name), `${name} is refused`).toBe(true);
     const { password, path } = written.get(name)!;
     expect(mavenPassword(path, "s")).toBe(password);
+  });
+});
+
+describe("multi-byte charsets: anypoint-m2 reads what Java reads, or refuses the file", () => {
+  it.each(multiByte)("%s: the sequences Java reads otherwise are exactly those listed", (name) => {
+    const list = sequences.get(name)!;
+    expect(list.length).toBeGreaterThan(5000);
+    expect(otherwiseTable(list), `JAVA_READS_OTHERWISE["${name}"] should be`).toBe(JAVA_READS_OTHERWISE[name]);
+  });
+
+  it.each(multiByte)("%s: a file of every sequence Java reads alike reads as Java reads it; each other sequence is refused", (name) => {
+    const list = sequences.get(name)!;
+    const alike = list.filter((s) => s.java === s.text);
+    const otherwise = list.filter((s) => s.java !== s.text);
+    expect(alike.length).toBeGreaterThan(5000);
+    const declaration = `<?xml version="1.0" encoding="${name}"?>`;
+    const file = Buffer.from([...ascii(declaration), ...alike.flatMap((s) => s.sequence)]);
+    expect(decodeXml(file).text === declaration + alike.map((s) => s.java).join("")).toBe(true);
+    const accepted = otherwise.filter((s) => !refusal(() => decodeXml(Buffer.from([...ascii(declaration), ...s.sequence]))));
+    expect(accepted.map((s) => hexOf(s.sequence))).toEqual([]);
   });
 });

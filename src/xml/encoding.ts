@@ -5,6 +5,7 @@
 import { isUtf8 } from "node:buffer";
 import { Exit, M2Error } from "../errors";
 import { sortEdits, type Edit } from "./edit";
+import { decodeMultiByte, firstJavaDifference, NODE_DECODERS } from "./multibyte";
 
 type Kind = "utf-8" | "utf-16le" | "utf-16be" | "latin1" | "ascii" | "table" | "multibyte";
 
@@ -149,18 +150,6 @@ function buildTable(name: string): XmlEncoding {
   return { name, kind: "table", bomLength: 0, chars: codes.join(""), table };
 }
 
-/** ASCII-compatible multi-byte charsets: the WHATWG decoder of each. */
-const MULTI_BYTE: Record<string, string> = {
-  GBK: "gbk",
-  GB2312: "gbk",
-  GB18030: "gb18030",
-  Big5: "big5",
-  Shift_JIS: "shift_jis",
-  "windows-31j": "shift_jis",
-  "EUC-JP": "euc-jp",
-  "EUC-KR": "euc-kr",
-};
-
 /** The encoding Java reads for a name in an XML declaration. */
 function byName(label: string, bomLength = 0): XmlEncoding {
   const name = javaCharset(label);
@@ -262,7 +251,7 @@ function decodeWith(encoding: XmlEncoding, body: Uint8Array, fatal: boolean): st
     case "utf-16be":
       return new TextDecoder(encoding.kind, { fatal, ignoreBOM: true }).decode(body);
     case "multibyte":
-      return new TextDecoder(MULTI_BYTE[encoding.name], { fatal }).decode(body);
+      return decodeMultiByte(encoding.name, body, fatal);
     case "latin1":
     case "ascii":
       return Buffer.from(body.buffer, body.byteOffset, body.length).toString("latin1");
@@ -293,11 +282,17 @@ export function decodeXml(bytes: Uint8Array): DecodedXml {
     const high = body.findIndex((b) => b > 0x7f);
     if (high >= 0) throw invalidByte(bytes, encoding, high + encoding.bomLength);
   }
+  let text: string;
   try {
-    return { text: decodeWith(encoding, body, true), encoding };
+    text = decodeWith(encoding, body, true);
   } catch {
     throw invalidByte(bytes, encoding, firstInvalidOffset(body, encoding) + encoding.bomLength);
   }
+  if (encoding.kind === "multibyte") {
+    const at = firstJavaDifference(encoding.name, body, text);
+    if (at >= 0) throw readOtherwise(bytes, encoding, at);
+  }
+  return { text, encoding };
 }
 
 function firstInvalidOffset(body: Uint8Array, encoding: XmlEncoding): number {
@@ -305,7 +300,7 @@ function firstInvalidOffset(body: Uint8Array, encoding: XmlEncoding): number {
   // Binary search for the longest prefix that decodes; only used to report an error.
   let lo = 0;
   let hi = body.length;
-  const decoder = new TextDecoder(encoding.kind === "multibyte" ? MULTI_BYTE[encoding.name] : encoding.kind, { fatal: true, ignoreBOM: true });
+  const decoder = new TextDecoder(encoding.kind === "multibyte" ? NODE_DECODERS[encoding.name]! : encoding.kind, { fatal: true, ignoreBOM: true });
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
     try {
@@ -319,13 +314,26 @@ function firstInvalidOffset(body: Uint8Array, encoding: XmlEncoding): number {
   return lo;
 }
 
-function invalidByte(bytes: Uint8Array, encoding: XmlEncoding, offset: number): M2Error {
+function lineOf(bytes: Uint8Array, offset: number): number {
   const before = Buffer.from(bytes.buffer, bytes.byteOffset, offset).toString("latin1");
-  const line = (before.match(/\r\n|\r|\n/g)?.length ?? 0) + 1;
-  const byte = `0x${(bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0")}`;
-  return new M2Error(Exit.unsafe, `byte ${offset} (line ${line}, ${byte}) is not valid ${encoding.name}`, {
+  return (before.match(/\r\n|\r|\n/g)?.length ?? 0) + 1;
+}
+
+const hexByte = (byte: number | undefined): string => `0x${(byte ?? 0).toString(16).toUpperCase().padStart(2, "0")}`;
+
+function invalidByte(bytes: Uint8Array, encoding: XmlEncoding, offset: number): M2Error {
+  const line = lineOf(bytes, offset);
+  return new M2Error(Exit.unsafe, `byte ${offset} (line ${line}, ${hexByte(bytes[offset])}) is not valid ${encoding.name}`, {
     line,
     hint: `Maven reads the file as ${encoding.name}, and would read U+FFFD there. Declare the file's real encoding in <?xml ... encoding="..."?> or convert the file.`,
+  });
+}
+
+function readOtherwise(bytes: Uint8Array, encoding: XmlEncoding, offset: number): M2Error {
+  const line = lineOf(bytes, offset);
+  return new M2Error(Exit.unsafe, `byte ${offset} (line ${line}, ${hexByte(bytes[offset])}) starts a character that Java, which Maven runs on, reads otherwise in ${encoding.name} than anypoint-m2 can`, {
+    line,
+    hint: "Convert the file to UTF-8 (Maven reads it the same) and run again.",
   });
 }
 

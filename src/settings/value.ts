@@ -2,7 +2,14 @@
 import { Exit, M2Error } from "../errors";
 import { findInvalidChar, javaTrim } from "../xml/scan";
 
-/** Throws a usage error (exit 2) when Maven could not read `value` back unchanged. */
+/**
+ * Maven's settings builder replaces `${expression}` (plexus RegexBasedInterpolator: `\$\{(.+?)\}`, where
+ * `.` stops at line terminators) with a system or user property or an environment variable; which ones
+ * exist is only known when Maven runs, so any such expression may change.
+ */
+const mavenExpression = /\$\{[^\n\r\u0085\u2028\u2029]+?\}/;
+
+/** Throws a usage error (exit 2) when Maven could not read `value` back unchanged. Never quotes the value. */
 export function checkValue(label: string, value: string): void {
   if (value === "") throw new M2Error(Exit.usage, `the ${label} is empty`);
   const bad = findInvalidChar(value);
@@ -10,12 +17,19 @@ export function checkValue(label: string, value: string): void {
     const cp = value.codePointAt(bad)!.toString(16).toUpperCase().padStart(4, "0");
     throw new M2Error(Exit.usage, `the ${label} holds character U+${cp}, which an XML file cannot hold`);
   }
+  // Maven reads a carriage return back as a line feed, whether written as is or as &#13;.
+  if (value.includes("\r")) {
+    throw new M2Error(Exit.usage, `the ${label} holds a carriage return (U+000D), which Maven reads back as a line feed`);
+  }
   if (javaTrim(value) !== value) {
     throw new M2Error(Exit.usage, `the ${label} starts or ends with whitespace, which Maven strips when it reads settings.xml`);
   }
+  if (mavenExpression.test(value)) {
+    throw new M2Error(Exit.usage, `the ${label} holds a \${...} expression, which Maven replaces with a property or environment variable when it reads settings.xml`);
+  }
 }
 
-/** Escapes character data: & < > always, CR as a reference so that it survives line-end normalisation. */
+/** Escapes character data: & < > (the only characters that need it once the value has passed checkValue). */
 export function escapeText(value: string): string {
-  return value.replace(/[&<>\r]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&#13;"));
+  return value.replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
 }

@@ -1,7 +1,14 @@
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collections;
@@ -18,6 +25,7 @@ import org.apache.maven.settings.building.SettingsBuildingResult;
 import org.apache.maven.settings.io.DefaultSettingsReader;
 import org.apache.maven.settings.io.SettingsReader;
 import org.apache.maven.settings.io.xpp3.SettingsXpp3Writer;
+import org.codehaus.plexus.util.ReaderFactory;
 
 /**
  * Asks Maven's own code what it reads from settings files, so that tests compare against Maven and not
@@ -28,6 +36,13 @@ import org.apache.maven.settings.io.xpp3.SettingsXpp3Writer;
  *   ids FILE                                           -> "ok" and " ID_B64" for each server, as Maven resolves its id
  *   cli ARG_B64...                                     -> "ok SETTINGS_B64" and " DEFINE_B64" for each -D, as MavenCli parses
  *                                                         the arguments ("-" for no -s), or "fail: reason"
+ *   read FILE                                          -> "ok ENCODING TEXT_B64": the encoding Maven's reader
+ *                                                         picks for FILE and the text it reads, or "fail: reason"
+ *   charset NAME                                       -> "ok CANONICAL ALIASES MAP" or "fail: unsupported":
+ *                                                         MAP is 256 comma-separated code points in hex, what
+ *                                                         Java decodes each byte 0x00-0xFF to ("-" for none)
+ *   units NAME HEX,HEX,...                             -> "ok R,R,...": for each byte sequence, the code points
+ *                                                         Java decodes it to (hex, joined by "+"), "-" for none
  *
  * "compare" checks that the effective settings of AFTER equal those of BEFORE plus exactly the server
  * ID (new, or with only its username and password changed), whose credentials Maven resolves to the given
@@ -101,6 +116,59 @@ public class SettingsProbe {
         return "ok";
     }
 
+    /** The reader Maven's settings reader uses (plexus XmlStreamReader): how it picks the encoding. */
+    static String read(File file) throws Exception {
+        try (Reader reader = ReaderFactory.newXmlReader(file)) {
+            StringBuilder text = new StringBuilder();
+            char[] buf = new char[8192];
+            for (int n; (n = reader.read(buf)) > 0; ) text.append(buf, 0, n);
+            String encoding = ((org.codehaus.plexus.util.xml.XmlStreamReader) reader).getEncoding();
+            return "ok " + encoding + " " + b64(text.toString());
+        }
+    }
+
+    static String charset(String name) {
+        if (!Charset.isSupported(name)) return "fail: unsupported";
+        Charset cs = Charset.forName(name);
+        StringBuilder map = new StringBuilder();
+        for (int b = 0; b < 256; b++) {
+            CharsetDecoder decoder = cs.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+            String decoded;
+            try {
+                CharBuffer chars = decoder.decode(ByteBuffer.wrap(new byte[] { (byte) b }));
+                decoded = chars.length() == 1 ? Integer.toHexString(chars.charAt(0)) : "-";
+            } catch (CharacterCodingException e) {
+                decoded = "-";
+            }
+            map.append(b == 0 ? "" : ",").append(decoded);
+        }
+        return "ok " + cs.name() + " " + String.join(",", cs.aliases()) + " " + map;
+    }
+
+    static String units(String name, String list) {
+        if (!Charset.isSupported(name)) return "fail: unsupported";
+        CharsetDecoder decoder = Charset.forName(name).newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+        StringBuilder out = new StringBuilder("ok ");
+        String[] units = list.split(",");
+        for (int u = 0; u < units.length; u++) {
+            byte[] bytes = new byte[units[u].length() / 2];
+            for (int i = 0; i < bytes.length; i++) bytes[i] = (byte) Integer.parseInt(units[u].substring(2 * i, 2 * i + 2), 16);
+            if (u > 0) out.append(',');
+            try {
+                decoder.reset();
+                String text = decoder.decode(ByteBuffer.wrap(bytes)).toString();
+                out.append(text.codePoints().mapToObj(Integer::toHexString).collect(Collectors.joining("+")));
+            } catch (CharacterCodingException e) {
+                out.append('-');
+            }
+        }
+        return out.toString();
+    }
+
     public static void main(String[] args) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
@@ -121,6 +189,12 @@ public class SettingsProbe {
                     answer = "ok " + (settings == null ? "-" : b64(settings)) + (defines == null ? "" : java.util.Arrays.stream(defines).map(d -> " " + b64(d)).collect(Collectors.joining()));
                 } else if (f[0].equals("ids")) {
                     answer = "ok" + effective(new File(f[1])).getServers().stream().map(x -> " " + b64(x.getId())).collect(Collectors.joining());
+                } else if (f[0].equals("read")) {
+                    answer = read(new File(f[1]));
+                } else if (f[0].equals("charset")) {
+                    answer = charset(f[1]);
+                } else if (f[0].equals("units")) {
+                    answer = units(f[1], f[2]);
                 } else {
                     answer = "fail: unknown request " + f[0];
                 }

@@ -34,6 +34,7 @@ export function removalRestores(input: Uint8Array, output: Uint8Array, id: strin
   if (listServers(original).length > 0) return false;
   const result = decodeXml(removed.bytes).text;
   const created = result.replace(/(\r\n|\r|\n)[ \t]*<servers>\s*<\/servers>/, "");
-  const normal = (t: string) => t.replace(/\s+/g, "").replace(/<servers(\/>|><\/servers>)/, "");
+  // <settings/> is opened up to hold <servers>: compare it as <settings></settings>.
+  const normal = (t: string) => t.replace(/\s+/g, "").replace(/<servers(\/>|><\/servers>)/, "").replace(/<settings((?:[^>"']|"[^"]*"|'[^']*')*?)\/>/, "<settings$1></settings>");
   return created === original || normal(result) === normal(original);
 }

@@ -1,9 +1,9 @@
 // Runs the built CLI (dist/cli.js) as a user would, in a temporary HOME.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { corpusDir } from "./corpus";
+import { corpusFile } from "./corpus";
 
 export const CLI = join(import.meta.dirname, "..", "..", "dist", "cli.cjs");
 
@@ -61,12 +61,12 @@ export function recorder(): { m2: typeof run; outputs: Run[] } {
   };
 }
 
-/** A temporary HOME whose ~/.m2/settings.xml is a copy of a corpus file. */
-export function homeWith(corpusFile: string): { home: string; settings: string; original: Buffer } {
+/** A temporary HOME whose ~/.m2/settings.xml is a copy of a corpus file (the test is skipped without the corpus). */
+export function homeWith(name: string): { home: string; settings: string; original: Buffer } {
+  const original = corpusFile(name);
   const home = tempHome();
   mkdirSync(join(home, ".m2"));
   const settings = join(home, ".m2", "settings.xml");
-  const original = readFileSync(join(corpusDir, corpusFile));
   writeFileSync(settings, original);
   return { home, settings, original };
 }

@@ -1,7 +1,38 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+// The only place that knows where the shared corpus is. The corpus (real public settings files, poms) is
+// an external conformance suite, not part of the project: its folder is ANYPOINT_M2_CORPUS, else
+// ../shared/corpus beside the clone when that exists. Without either, the tests that need it are skipped
+// and the summary reporter prints `corpusMissingLine`; everything else runs on the project's fixtures.
+// A location that is given (or present) but does not hold the corpus is an error, never a silent skip.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { TestRunner } from "vitest";
 
-export const corpusDir = join(import.meta.dirname, "..", "..", "..", "shared", "corpus", "real");
+export const CORPUS_VARIABLE = "ANYPOINT_M2_CORPUS";
+const beside = resolve(import.meta.dirname, "..", "..", "..", "shared", "corpus");
+
+function locate(): string | undefined {
+  const given = process.env[CORPUS_VARIABLE];
+  const root = given ? resolve(given) : existsSync(beside) ? beside : undefined;
+  if (root === undefined) return undefined;
+  const from = given ? `${CORPUS_VARIABLE}=${given}` : root;
+  const real = join(root, "real");
+  if (!existsSync(real) || !statSync(real).isDirectory() || !readdirSync(real).some((f) => f.endsWith(".xml"))) {
+    throw new Error(`corpus at ${from}: no real/*.xml there. ${CORPUS_VARIABLE} names the corpus folder itself, the one that holds real/ and poms/.`);
+  }
+  return root;
+}
+
+/** The corpus folder (holding real/ and poms/), or undefined when there is none. */
+export const corpusRoot = locate();
+export const hasCorpus = corpusRoot !== undefined;
+const realDir = corpusRoot && join(corpusRoot, "real");
+
+const SKIP_NOTE = `needs the corpus: set ${CORPUS_VARIABLE}`;
+
+/** The one line the run prints when the corpus is absent: what was skipped and how to run it. */
+export const corpusMissingLine = hasCorpus
+  ? undefined
+  : `corpus: not found, so the corpus, Maven-corpus and corpus-file tests were skipped; to run them: ${CORPUS_VARIABLE}=/path/to/corpus npm test (the folder holding real/*.xml), or put it at ${beside}`;
 
 export interface CorpusFile {
   name: string;
@@ -11,9 +42,30 @@ export interface CorpusFile {
   malformed: boolean;
 }
 
+/** Every real/*.xml file, sorted by name; none when the corpus is absent. */
 export function corpus(): CorpusFile[] {
-  return readdirSync(corpusDir)
+  if (!realDir) return [];
+  return readdirSync(realDir)
     .filter((f) => f.endsWith(".xml"))
     .sort()
-    .map((name) => ({ name, path: join(corpusDir, name), bytes: readFileSync(join(corpusDir, name)), malformed: Number.parseInt(name, 10) >= 56 }));
+    .map((name) => ({ name, path: join(realDir, name), bytes: readFileSync(join(realDir, name)), malformed: Number.parseInt(name, 10) >= 56 }));
+}
+
+/**
+ * The bytes of one named corpus file, for a test that runs on it. Without the corpus, the running test is
+ * reported as skipped (its note says how to run it) instead of failing.
+ */
+export function corpusFile(name: string): Buffer {
+  if (!realDir) {
+    const test = TestRunner.getCurrentTest();
+    if (!test) throw new Error(`${name}: ${corpusMissingLine}`);
+    test.context.skip(`${SKIP_NOTE} (${name})`);
+  }
+  return readFileSync(join(realDir!, name));
+}
+
+/** real/SOURCES.md, which lists the corpus's traits and the upstream parser error of each malformed file. */
+export function corpusSources(): string {
+  if (!realDir) throw new Error(corpusMissingLine);
+  return readFileSync(join(realDir, "SOURCES.md"), "utf8");
 }

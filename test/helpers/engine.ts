@@ -34,6 +34,12 @@ export function removalRestores(input: Uint8Array, output: Uint8Array, id: strin
   if (listServers(original).length > 0) return false;
   const result = decodeXml(removed.bytes).text;
   const created = result.replace(/(\r\n|\r|\n)[ \t]*<servers>\s*<\/servers>/, "");
-  const normal = (t: string) => t.replace(/\s+/g, "").replace(/<servers(\/>|><\/servers>)/, "");
+  // Without whitespace and empty <servers> (a look-alike in a comment or PI may come first), and with
+  // <settings/>, which is opened up to hold <servers>, as <settings></settings>.
+  const normal = (t: string) =>
+    t
+      .replace(/\s+/g, "")
+      .replace(/<servers(\/>|><\/servers>)/g, "")
+      .replace(/<settings((?:[^>"']|"[^"]*"|'[^']*')*?)\/>/, "<settings$1></settings>");
   return created === original || normal(result) === normal(original);
 }

@@ -73,7 +73,6 @@ describe("no secret already in the file shows in a preview", () => {
 /** Secrets setup is given, of every shape, and their pieces. */
 const GIVEN: [string, string, string[]][] = [
   ["a line break", "kS1line\nkS1next", ["kS1line", "kS1next"]],
-  ["a CR", "kS2a\rkS2b", ["kS2a", "kS2b"]],
   ["non-ASCII", "kS3ünïcödé€ß", ["kS3"]],
   ["]]>", "kS4a]]>kS4b", ["kS4a", "kS4b"]],
   ["an entity-escaped &amp;", "kS5a&amp;kS5b", ["kS5a", "kS5b"]],
@@ -100,6 +99,19 @@ describe("no secret setup is given shows in its preview", () => {
     expect(updated.stdout).toContain(`\n-      <password>${CLIENT_ID}~?~${MASK}</password>\n`);
     expect(updated.stdout).toContain(`\n+      <password>${CLIENT_ID}~?~${MASK}`);
     expectNone(updated, [...pieces, "kOldSecret1"]);
+  });
+});
+
+describe("a secret Maven could not give back", () => {
+  it("a CR (Maven reads a line feed) is refused before any preview, and not printed", async () => {
+    const env = { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: "kS2a\rkS2b" };
+    const { home } = homeWithServers("    <server>\n      <id>other</id>\n    </server>");
+    for (const json of [[], ["--json"]]) {
+      const r = await run(["setup", "--dry-run", "--no-verify", ...json], { home, env });
+      expect(r.code).toBe(2);
+      expect(r.stdout).not.toContain("@@");
+      expectNone(r, ["kS2a", "kS2b"]);
+    }
   });
 });
 

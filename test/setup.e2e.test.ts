@@ -1,6 +1,6 @@
 // setup's footguns, end to end: output redirected onto the file it edits, someone else's server, a
 // secret typed where it shows, values that are not what the user meant, and what the env file supplied.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -190,5 +190,16 @@ describe("--dry-run on an empty settings.xml", () => {
     expect(body.filter((l) => l.startsWith(" "))).toEqual([]);
     expect(body.some((l) => l.startsWith("+<settings"))).toBe(true);
     expect(readFileSync(settings, "utf8")).toBe("\n");
+  });
+});
+
+describe("./.env that is not a regular file", () => {
+  it("a FIFO named .env is not read unasked: exit 2 at once, not a run that blocks", async () => {
+    const home = tempHome();
+    execFileSync("mkfifo", [join(home, ".env")]);
+    const r = await run(["setup", "--no-verify", "--yes", "--settings", join(home, "s.xml")], { home, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(home, ".env")} is not a regular file`);
+    expect(existsSync(join(home, "s.xml"))).toBe(false);
   });
 });

@@ -20,6 +20,15 @@ export async function loadEnvironment(fs: Fs, env: Record<string, string | undef
   const none = { env, file: undefined, supplied: [], warnings: [] };
   if (option === false) return none;
   const path = option ?? join(cwd, ".env");
+  // ./.env is read unasked: a FIFO or device there would block the run or be drained. A file named with
+  // --env-file may be a pipe on purpose (--env-file <(vault read ...)).
+  if (option === undefined) {
+    const stat = fs.statSync(path, { throwIfNoEntry: false });
+    if (stat === undefined) return none;
+    if (!stat.isFile()) {
+      throw new M2Error(Exit.usage, `${path} is not a regular file, so it is not read as an env file`, { hint: "Pass --no-env-file to ignore it, or --env-file PATH to read it anyway." });
+    }
+  }
   let content: string;
   try {
     content = fs.readFileSync(path, "utf8") as string;

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { completions } from "../src/cli/completion";
 import { CLI, cliEnv, run, tempHome } from "./helpers/cli";
+import { tmuxOn } from "./helpers/tmux";
 
 /** A HOME whose bin/ holds `anypoint-m2` (the built CLI), as an installed package would. */
 function installed(): { home: string; env: Record<string, string> } {
@@ -137,7 +138,13 @@ describe("zsh", () => {
 describe("a Tab pressed in an interactive shell", () => {
   let session: string | undefined;
   afterEach(() => {
-    if (session) spawnSync("tmux", ["kill-session", "-t", session]);
+    if (session) {
+      try {
+        tmuxOn(session)("kill-server");
+      } catch {
+        /* already gone */
+      }
+    }
     session = undefined;
   });
 
@@ -149,12 +156,13 @@ describe("a Tab pressed in an interactive shell", () => {
     session = `anypoint-m2-completion-${process.pid}-${program}`;
     const vars = Object.entries({ ...env, TERM: "xterm-256color", ZDOTDIR: home }).map(([k, v]) => `${k}=${v}`);
     const args = program === "zsh" ? ["zsh", "-i"] : ["bash", "--rcfile", join(home, ".bashrc"), "-i"];
-    execFileSync("tmux", ["new-session", "-d", "-s", session, "-x", "120", "-y", "20", "-c", home, "env", "-i", ...vars, ...args]);
+    const tmux = tmuxOn(session);
+    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "20", "-c", home, "env", "-i", ...vars, ...args);
     const name = session;
-    const screen = () => execFileSync("tmux", ["capture-pane", "-p", "-t", name], { encoding: "utf8" });
+    const screen = () => tmux("capture-pane", "-p", "-t", name);
     return {
-      type: (text: string) => execFileSync("tmux", ["send-keys", "-t", name, "-l", text]),
-      tab: () => execFileSync("tmux", ["send-keys", "-t", name, "Tab"]),
+      type: (text: string) => tmux("send-keys", "-t", name, "-l", text),
+      tab: () => tmux("send-keys", "-t", name, "Tab"),
       waitFor: async (text: string) => {
         const deadline = Date.now() + 10_000;
         while (!screen().includes(text)) {

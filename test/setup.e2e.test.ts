@@ -51,7 +51,7 @@ describe("setup refuses to write onto its own standard output", () => {
     const r = await runInto(settings, "a", ["setup", "--no-verify", "--yes", "--server-id", "x"], home);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("would be mixed into it");
-    expect(r.stderr).toContain("No backup of it exists");
+    expect(r.stderr).toContain("The file is as it was.");
     expect(readFileSync(settings, "utf8")).toBe(NEXUS);
   });
 
@@ -70,7 +70,7 @@ describe("setup without a terminal and a server that is not a connected app", ()
     const { home, settings } = homeWithSettings(NEXUS);
     const r = await run(["setup", "--no-verify", "--yes"], { home, env });
     expect(r.code).toBe(5);
-    expect(r.stderr).toContain('server "anypoint-exchange-v3" (line 3) is not an Anypoint connected app: its username is "deployer"');
+    expect(r.stderr).toContain(`${settings}:3: server "anypoint-exchange-v3" is not an Anypoint connected app: its username is "deployer"`);
     expect(r.stderr).toContain("--on-existing update");
     expect(readFileSync(settings, "utf8")).toBe(NEXUS);
     expect(existsSync(`${settings}.bak`)).toBe(false);
@@ -167,6 +167,27 @@ describe("in a terminal", () => {
     expect(open.screen()).toContain("leave the flag out to be asked for it hidden");
     expect(existsSync(join(home, "s.xml"))).toBe(false);
   });
+
+  it("options without a command start the wizard with them", async () => {
+    const home = tempHome();
+    open = terminal(["--no-verify", "--settings", join(home, "s.xml")], { cwd: home, env: { HOME: home, ...env } });
+    await open.waitFor("Server id");
+    expect(open.screen()).not.toContain("Name a command");
+  });
+
+  it("asks before replacing a server that is not a connected app, defaulting to no", async () => {
+    const { home, settings } = homeWithSettings(NEXUS);
+    open = terminal(["setup", "--no-verify"], { cwd: home, env: { HOME: home, ...env } });
+    await open.waitFor("Server id");
+    open.key("Enter");
+    const asked = await open.waitFor("Replace its credentials?");
+    expect(asked).toContain('username deployer, not a connected app, a password written in the file');
+    expect(asked).toMatch(/\(y\/N\)/);
+    open.key("Enter");
+    expect(await open.exited()).toBe(0);
+    expect(open.screen()).toContain("the connected app's credentials were not stored");
+    expect(readFileSync(settings, "utf8")).toBe(NEXUS);
+  });
 });
 
 describe("remove refuses to write onto its own standard output", () => {
@@ -201,5 +222,46 @@ describe("./.env that is not a regular file", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${join(home, ".env")} is not a regular file`);
     expect(existsSync(join(home, "s.xml"))).toBe(false);
+  });
+});
+
+describe("read-only commands redirected onto the settings file", () => {
+  it.each([["list"], ["verify"]])("%s > settings.xml: exit 2, naming the command", async (command) => {
+    const { home, settings } = homeWithSettings(NEXUS);
+    const r = await runInto(settings, "w", [command], home);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`standard output is ${settings} itself`);
+    expect(r.stderr).toContain(`Run ${command} without redirecting`);
+    expect(r.stderr).not.toContain("Nothing was written");
+  });
+});
+
+describe("an empty settings.xml", () => {
+  it("--stdout refuses it (exit 5): a pipe back into the file (| tee) empties it first", async () => {
+    const { home, settings } = homeWithSettings("");
+    const r = await run(["setup", "--no-verify", "--yes", "--stdout"], { home, env });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain("is empty, so --stdout would print a new file from the template");
+    expect(r.stdout).toBe("");
+    expect(readFileSync(settings, "utf8")).toBe("");
+  });
+
+  it("is filled from the template with a warning that says so", async () => {
+    const { home, settings } = homeWithSettings("");
+    const r = await run(["setup", "--no-verify", "--yes"], { home, env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`warning: ${settings} was empty`);
+    expect(readFileSync(settings, "utf8")).toContain("<id>anypoint-exchange-v3</id>");
+  });
+});
+
+describe("--on-existing keep over an existing server", () => {
+  it("says the credentials were not stored, checks nothing, and suggests no pom id", async () => {
+    const { home, settings } = homeWithSettings(NEXUS);
+    const r = await run(["setup", "--yes", "--on-existing", "keep", "--base-url", "http://127.0.0.1:9"], { home, env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("the connected app's credentials were not stored");
+    expect(r.stdout).not.toContain("Next:");
+    expect(readFileSync(settings, "utf8")).toBe(NEXUS);
   });
 });

@@ -72,7 +72,7 @@ describe("wizard", () => {
     expect(asked).not.toContain("Connected app client ID");
     t.key("Enter");
     const exists = await t.waitFor("Replace its credentials?");
-    expect(exists).toContain("username ~~~Client~~~");
+    expect(exists).toContain("(an Anypoint connected app, a password written in the file)");
     expect(exists).not.toContain("Old-Secret-1234");
     t.key("Enter");
     const diff = await t.waitFor("Write this to");

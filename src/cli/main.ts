@@ -48,9 +48,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       for (const candidate of completions(argv.slice(1))) io.stdout(candidate);
       return Exit.ok;
     }
-    // No command in a terminal: the setup wizard.
-    const wizard = argv.length === 0 && io.terminal && !io.env.CI;
-    invocation = fastParse(wizard ? ["setup"] : argv) ?? (await (await import("./yargs")).yargsParse(argv, process.stdout.columns));
+    // No command in a terminal (nothing, or only options such as --base-url): the setup wizard.
+    const noCommand = argv.length === 0 || (argv[0]!.startsWith("-") && !["-h", "--help", "--version"].some((a) => argv.includes(a)));
+    const wizard = noCommand && io.terminal && !io.env.CI;
+    const words = wizard ? ["setup", ...argv] : argv;
+    invocation = fastParse(words) ?? (await (await import("./yargs")).yargsParse(words, process.stdout.columns));
     if (invocation) await run(invocation, io);
     return io.exitCode ?? Exit.ok;
   } catch (caught) {

@@ -7,7 +7,7 @@ import yargs, { type Argv } from "yargs";
 import { version } from "../../package.json";
 import { Exit, M2Error } from "../errors";
 import type { Invocation } from "./fast";
-import { COMMANDS, EXIT_CODES, usageOf, type OptionSpec } from "./spec";
+import { COMMANDS, EXIT_CODES, usageOf, type CommandSpec, type OptionSpec } from "./spec";
 import { checkSpelling, validate, type RawArgs } from "./validate";
 
 /** Read as node:util reads: no camelCase or dotted names, numbers and positionals left as text. */
@@ -63,7 +63,7 @@ export async function yargsParse(argv: string[], columns: number | undefined): P
     .wrap(Math.min(100, columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new M2Error(Exit.usage, message, { hint: `See anypoint-m2 ${named ? `${named.name} ` : ""}--help.` });
+      throw error ?? unknownOptions(message, named) ?? new M2Error(Exit.usage, message, { hint: `See anypoint-m2 ${named ? `${named.name} ` : ""}--help.` });
     })
     .parseAsync();
   return invocation;
@@ -89,6 +89,27 @@ const withChoices = (describe: string, choices: readonly string[] | undefined) =
 /** yargs gives a value, or an array when the option was repeated. */
 const occurrences = (value: unknown): (string | boolean)[] =>
   value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((v) => (typeof v === "boolean" ? v : String(v)));
+
+/**
+ * yargs' "Unknown arguments: dryrun, x" as our message: each option with a dash, the nearest option of the
+ * command suggested, an option of another command named as such, and `--` for a value that starts with "-".
+ */
+function unknownOptions(message: string, spec: CommandSpec | undefined): M2Error | undefined {
+  const m = /^Unknown arguments?: (.+)$/.exec(message);
+  if (!m) return undefined;
+  const words = m[1]!.split(", ");
+  const names = spec ? Object.keys(spec.options) : [];
+  const notes = words.map((w) => {
+    const dashed = `${w.length === 1 ? "-" : "--"}${w}`;
+    const near = w.length > 1 ? nearest(w, names) : undefined;
+    const other = COMMANDS.find((c) => c !== spec && Object.hasOwn(c.options, w));
+    return near ? `${dashed} (did you mean --${near}?)` : other ? `${dashed} (an option of ${other.name})` : dashed;
+  });
+  const singleLetters = words.every((w) => w.length === 1);
+  return new M2Error(Exit.usage, `unknown option${words.length > 1 ? "s" : ""}${spec ? ` for ${spec.name}` : ""}: ${notes.join(", ")}`, {
+    hint: `${singleLetters ? `A value that starts with "-" is written --option=-value${spec?.positional ? `; an ${spec.positional.name} that does goes after --: anypoint-m2 ${spec.name} -- -ID` : ""}. ` : ""}See anypoint-m2 ${spec ? `${spec.name} ` : ""}--help.`,
+  });
+}
 
 function unknownCommand(word: string): M2Error {
   const names = COMMANDS.map((c) => c.name);

@@ -2,6 +2,7 @@ import { readSettingsText } from "../io/edit";
 import { mavenProperties, settingsPath } from "../io/paths";
 import { listServers, type ServerSummary } from "../settings/list";
 import type { Io } from "./io";
+import { refuseStdoutOntoSettings } from "./stdout";
 import { report, type OutputArgs } from "./output";
 
 /** A control character (a line break inside an id, say) would break the table: shown as "?". */
@@ -20,6 +21,7 @@ function notes(s: ServerSummary): string {
 
 export function list(args: { settings?: string } & OutputArgs, io: Io): void {
   const path = settingsPath(args, io);
+  refuseStdoutOntoSettings(io, path, "list");
   const { exists, value } = readSettingsText(io.fs, path, (text) => listServers(text, io.env, mavenProperties(io)));
   const servers: ServerSummary[] = value ?? [];
   const human =

@@ -17,7 +17,7 @@ export interface RemoveArgs extends OutputArgs {
 export async function remove(args: RemoveArgs, io: Io): Promise<void> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
   const path = settingsPath(args, io);
-  refuseStdoutOntoSettings(io, path);
+  refuseStdoutOntoSettings(io, path, "remove");
   debug(io, `settings: ${path}`);
   const outcome = await editSettings(io.fs, path, (text) => removeServer(text, args.id, io.env, mavenProperties(io)), { create: false, dryRun: args.dryRun || args.stdout, lockWaitMs: (args.lockTimeout ?? 10) * 1000 });
   if (args.stdout) {

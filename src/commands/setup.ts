@@ -57,15 +57,25 @@ function canPrompt(io: Io, args: SetupArgs): boolean {
 export async function setup(args: SetupArgs, io: Io): Promise<void> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
   const path = settingsPath(args, io);
-  refuseStdoutOntoSettings(io, path);
+  refuseStdoutOntoSettings(io, path, "setup");
   const inputs = await settleInputs(args, io, path);
   debug(io, `settings: ${path}; server id: ${inputs.serverId}; control plane: ${inputs.check ? inputs.check.base.origin : "not checked (--no-verify)"}`);
 
   // The file's problems come before the network: plan first, then check, then plan again if the wizard
   // corrected the credentials meanwhile.
   let plan = planEdit(io.fs, path, operation(inputs, io), true);
+  const empty = plan.file.bytes !== undefined && outcomeOf(plan).before.trim() === "";
+  if (empty && args.stdout) {
+    // `--stdout | tee settings.xml` empties the file before it is read: the result would drop everything.
+    throw new M2Error(Exit.unsafe, `${path} is empty, so --stdout would print a new file from the template`, {
+      hint: "If its content was piped back into it (| tee, or a redirect in another command), that emptied it first: restore it (perhaps from its .bak) and print to another file.",
+    });
+  }
+  if (empty) inputs.warnings.push(`${path} was empty (Maven cannot read such a file); it is filled from the template, and the empty file kept as the backup`);
   let identity: Identity | undefined;
-  if (inputs.check) {
+  // A server kept as it was (--on-existing keep, or "no" in the wizard) gets nothing written: nothing to prove.
+  const kept = inputs.onExisting === "keep" && plan.result.change === "unchanged" && plan.file.bytes !== undefined;
+  if (inputs.check && !kept) {
     const checked = await checkCredentials(io, inputs, plan);
     identity = checked.identity;
     if (checked.clientId !== inputs.clientId || checked.clientSecret !== inputs.clientSecret) {
@@ -75,7 +85,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   }
   if (inputs.wizard) await confirm(io, inputs, plan, Boolean(args.dryRun));
   const outcome = args.dryRun || args.stdout ? outcomeOf(plan) : await writePlan(io.fs, plan, operation(inputs, io), (args.lockTimeout ?? 10) * 1000);
-  await print(args, io, inputs, outcome, identity);
+  await print(args, io, inputs, outcome, identity, kept);
 }
 
 /**
@@ -168,7 +178,7 @@ async function confirm(io: Io, inputs: Inputs, plan: Plan, dryRun: boolean): Pro
   if (!(await inputs.wizard!.askConfirm(question))) throw new M2Error(Exit.cancelled, "not confirmed; nothing was written");
 }
 
-async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutcome, identity: Identity | undefined): Promise<void> {
+async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutcome, identity: Identity | undefined, kept: boolean): Promise<void> {
   const { serverId, check, wizard } = inputs;
   const path = outcome.settings;
   const warnings = [...inputs.warnings, ...outcome.warnings];
@@ -186,10 +196,12 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
   const verb = (args.dryRun ? { added: "Would add", updated: "Would update", unchanged: "Would keep", removed: "" } : { added: "Added", updated: "Updated", unchanged: "Kept", removed: "" })[outcome.change];
   const lines = [
     ...(check && !wizard ? [done(io, `Anypoint (${check.base.host}) accepted the credentials${who ? ` of ${who}` : ""}.`)] : []),
-    done(io, `${verb} server "${serverId}" ${outcome.change === "added" ? "to" : "in"} ${path}${outcome.created || (args.dryRun && outcome.newFile) ? " (new file)" : ""}${outcome.change === "unchanged" ? ": nothing to change" : ""}.`),
+    kept
+      ? `Kept server "${serverId}" in ${path} as it was: the connected app's credentials were not stored (choose another --server-id to store them).`
+      : done(io, `${verb} server "${serverId}" ${outcome.change === "added" ? "to" : "in"} ${path}${outcome.created || (args.dryRun && outcome.newFile) ? " (new file)" : ""}${outcome.change === "unchanged" ? ": nothing to change" : ""}.`),
     ...(args.dryRun ? ["Dry run: nothing written."] : []),
     ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : []),
-    ...(args.dryRun ? [] : [`Next: use <id>${serverId}</id> for the Exchange repository in your pom.xml.`]),
+    ...(args.dryRun || kept ? [] : [`Next: use <id>${serverId}</id> for the Exchange repository in your pom.xml.`]),
   ];
   const result = {
     settings: path,

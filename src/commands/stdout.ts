@@ -5,7 +5,7 @@
 import { Exit, M2Error } from "../errors";
 import type { Io } from "./io";
 
-export function refuseStdoutOntoSettings(io: Io, path: string): void {
+export function refuseStdoutOntoSettings(io: Io, path: string, command: string): void {
   const out = io.stdoutFile();
   if (!out) return;
   let target;
@@ -23,6 +23,6 @@ export function refuseStdoutOntoSettings(io: Io, path: string): void {
   }
   const what = target.size === 0 ? "the shell emptied it before anypoint-m2 started" : "what anypoint-m2 prints would be mixed into it";
   throw new M2Error(Exit.usage, `standard output is ${path} itself: ${what}`, {
-    hint: `${backup ? `Its previous version may be in ${backup} (from the last change anypoint-m2 made); check it before restoring it.` : "No backup of it exists."} Run setup without redirecting onto the file it edits; --stdout is for writing a new file elsewhere.`,
+    hint: `${target.size > 0 ? "The file is as it was." : backup ? `Its previous version may be in ${backup} (from the last change anypoint-m2 made); check it before restoring it.` : "No backup of it exists."} Run ${command} without redirecting its output onto the settings file${command === "setup" || command === "remove" ? "; --stdout is for writing a new file elsewhere" : ""}.`,
   });
 }

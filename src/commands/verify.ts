@@ -5,6 +5,7 @@ import { mavenProperties, settingsPath } from "../io/paths";
 import { storedCredentials } from "../settings/stored";
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
+import { refuseStdoutOntoSettings } from "./stdout";
 import { announceEnvFile, debug, report, type OutputArgs } from "./output";
 import { DEFAULT_SERVER_ID } from "./setup";
 
@@ -21,6 +22,7 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
   const check = prepareCheck(args, env, (m) => debug(io, m));
   const serverId = args.serverId ?? DEFAULT_SERVER_ID;
   const path = settingsPath(args, io);
+  refuseStdoutOntoSettings(io, path, "verify");
   debug(io, `settings: ${path}; control plane: ${check.base.origin}`);
   // ${env.X} as Maven resolves it: from the environment only, not from an env file.
   const { exists, value } = readSettingsText(io.fs, path, (text) => ({ text, stored: storedCredentials(text, serverId, io.env, mavenProperties(io)) }));

@@ -1,6 +1,6 @@
 /** Read, change, write: the one path every command that edits settings.xml goes through. */
 import { dirname } from "node:path";
-import { M2Error } from "../errors";
+import { Exit, M2Error } from "../errors";
 import { applyEdits } from "../xml/edit";
 import { decodeXml } from "../xml/encoding";
 import { changeBytes, type ByteChange } from "../settings/bytes";
@@ -61,7 +61,8 @@ export function planEdit(fs: Fs, path: string, operation: (text: string) => Sett
     const start = file.bytes === undefined || blank(file.bytes) ? Buffer.from(template, "utf8") : file.bytes;
     return { path, file, result: changeBytes(start, operation), create };
   } catch (e) {
-    throw e instanceof M2Error ? e.inFile(path) : e;
+    // A usage error is about the values given, not about the file.
+    throw e instanceof M2Error && e.exitCode !== Exit.usage ? e.inFile(path) : e;
   }
 }
 

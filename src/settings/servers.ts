@@ -82,7 +82,7 @@ export function upsertServer(
     );
   }
   if (onExisting === "fail") {
-    throw new M2Error(Exit.unsafe, `a server with id "${server.id}" already exists (line ${firstLine})`, {
+    throw new M2Error(Exit.unsafe, `a server with id "${server.id}" already exists`, {
       line: firstLine,
       hint: "Use --on-existing update to replace its credentials, or choose another --server-id.",
     });
@@ -90,7 +90,7 @@ export function upsertServer(
   if (onExisting === "keep") return { edits: [], change: "unchanged", warnings };
   const username = fieldValue(model, first.username);
   if (options.onlyConnectedApp && username !== CONNECTED_APP_USERNAME) {
-    throw new M2Error(Exit.unsafe, `server "${server.id}" (line ${firstLine}) is not an Anypoint connected app: its username is ${username === undefined ? "missing" : `"${username}"`}`, {
+    throw new M2Error(Exit.unsafe, `server "${server.id}" is not an Anypoint connected app: its username is ${username === undefined ? "missing" : `"${username}"`}`, {
       line: firstLine,
       hint: "Pass --on-existing update to replace its credentials with the connected app's, or choose another --server-id.",
     });

@@ -65,9 +65,19 @@ export async function askServerId(servers: ServerSummary[], fallback: string): P
   ).then((v) => v.trim());
 }
 
+const PASSWORD_WORDS: Record<ServerSummary["password"], string> = {
+  none: "no password",
+  empty: "an empty password",
+  literal: "a password written in the file",
+  env: "a password from environment variables",
+  encrypted: "a password encrypted with Maven's master password",
+};
+
+/** Replacing a connected app's entry is the usual case (yes); anyone else's credentials, the exception (no). */
 export async function askUpdate(server: ServerSummary): Promise<boolean> {
+  const owner = server.connectedApp ? "an Anypoint connected app" : `username ${server.username ?? "(none)"}, not a connected app`;
   return ask((context) =>
-    confirm({ message: `Server "${server.id}" exists (username ${server.username ?? "none"}, password ${server.password}). Replace its credentials?`, default: true }, context),
+    confirm({ message: `Server "${server.id}" exists (${owner}, ${PASSWORD_WORDS[server.password]}). Replace its credentials?`, default: server.connectedApp }, context),
   );
 }
 

@@ -14,8 +14,9 @@ export interface Run {
   ms: number;
 }
 
+/** A fresh scratch home, under the run's scratch folder (removed when the run ends) when there is one. */
 export function tempHome(): string {
-  return mkdtempSync(join(tmpdir(), "anypoint-m2-home-"));
+  return mkdtempSync(join(process.env.ANYPOINT_M2_TEST_SCRATCH ?? tmpdir(), "anypoint-m2-home-"));
 }
 
 /**

@@ -17,10 +17,15 @@ export interface Terminal {
   close(): void;
 }
 
-const tmux = (...args: string[]) => execFileSync("tmux", args, { encoding: "utf8" });
+/**
+ * tmux on a server of the session's own (-L NAME): on a shared server, one session's kill-session can end
+ * the server while another is starting ("server exited unexpectedly"), and runs in parallel share it.
+ */
+export const tmuxOn = (server: string) => (...args: string[]): string => execFileSync("tmux", ["-L", server, ...args], { encoding: "utf8" });
 
 export function terminal(args: string[], { env, cwd }: { env: Record<string, string>; cwd: string }): Terminal {
   const name = `anypoint-m2-test-${process.pid}-${sessions++}`;
+  const tmux = tmuxOn(name);
   const vars = Object.entries({ ...cliEnv(env.HOME ?? cwd), TERM: "xterm-256color", ...env }).map(([k, v]) => `${k}=${v}`);
   // A shell runs the program and prints its exit code; the pane stays after that (remain-on-exit).
   tmux("new-session", "-d", "-s", name, "-x", "160", "-y", "50", "-c", cwd);
@@ -52,7 +57,7 @@ export function terminal(args: string[], { env, cwd }: { env: Record<string, str
       }, timeoutMs, "the program to end"),
     close: () => {
       try {
-        tmux("kill-session", "-t", name);
+        tmux("kill-server");
       } catch {
         /* already gone */
       }

@@ -8,7 +8,8 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { longestCheckMs } from "../src/anypoint/token";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
-import { CLI, cliEnv, homeWith, recorder, tempHome } from "./helpers/cli";
+import { CLI, cliEnv, recorder, tempHome } from "./helpers/cli";
+import { homeWithFixture } from "./helpers/e2e-fixtures";
 import { echoesOf, leaked } from "./helpers/echoes";
 import { forwardingProxy } from "./helpers/proxy";
 
@@ -40,7 +41,7 @@ describe("setup checks first", () => {
 
   it("writes after Anypoint accepts, and says which app", async () => {
     accept();
-    const { home, settings } = homeWith("12-aanyabajetha-dtworld-order-sync-app-v1.xml");
+    const { home, settings } = homeWithFixture("two-servers-no-final-newline.xml");
     const r = await m2(["setup", "--yes", "--json", "--server-id", "exchange-from-ci"], { home, env: env() });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ change: "added", verified: true, app: "ci-publisher", orgId: "org-42" });
@@ -53,7 +54,7 @@ describe("setup checks first", () => {
     ["JSON without a token", (res: import("node:http").ServerResponse) => res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'), 4],
   ])("leaves settings.xml byte for byte on %s (exit %s)", async (_, reply, code) => {
     anypoint.handle((__, res) => reply(res));
-    const { home, settings, original } = homeWith("44-4science-glam.xml");
+    const { home, settings, original } = homeWithFixture("leading-space-self-closing.xml");
     const r = await m2(["setup", "--yes"], { home, env: env() });
     expect(r.code).toBe(code);
     expect(readFileSync(settings).equals(original)).toBe(true);
@@ -62,7 +63,7 @@ describe("setup checks first", () => {
 
   it("ends within the timeout plus a small margin when Anypoint never answers (exit 4)", async () => {
     anypoint.handle(() => undefined);
-    const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
+    const { home, settings, original } = homeWithFixture("flush-left-standalone.xml");
     const r = await m2(["setup", "--yes", "--timeout", "1"], { home, env: env() });
     expect(r.code).toBe(4);
     expect(r.stderr).toContain("timed out after 1 s");
@@ -72,7 +73,7 @@ describe("setup checks first", () => {
 
   it("Retry-After: 99999 with --timeout 3: exit 4 at once, not after the 60 s two capped waits took", async () => {
     anypoint.handle((_, res) => res.writeHead(429, { "retry-after": "99999" }).end());
-    const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
+    const { home, settings, original } = homeWithFixture("flush-left-standalone.xml");
     const r = await m2(["setup", "--yes", "--timeout", "3"], { home, env: env() });
     expect(r.code).toBe(4);
     expect(r.stderr).toContain("asked to wait 99999 s before trying again; this check waits at most 3 s");
@@ -83,7 +84,7 @@ describe("setup checks first", () => {
 
   it("Ctrl-C while waiting for Anypoint: exit 130, settings.xml untouched", async () => {
     anypoint.handle(() => undefined);
-    const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
+    const { home, settings, original } = homeWithFixture("flush-left-standalone.xml");
     const child = spawn(CLI, ["setup", "--yes"], { env: cliEnv(home, env()), stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -98,7 +99,7 @@ describe("setup checks first", () => {
   });
 
   it("exits 4 naming the cause when nothing listens", async () => {
-    const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
+    const { home, settings, original } = homeWithFixture("flush-left-standalone.xml");
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const { port } = closed.address() as AddressInfo;
@@ -163,7 +164,7 @@ describe("a server that echoes the secret", () => {
   const ECHOED = 'Kq7"zü&<> 9fXv2Lm-41c';
   it.each(echoesOf(CLIENT_ID, ECHOED))("$name: withheld from the text, the JSON and the debug output", async ({ body, forms }) => {
     anypoint.handle((_, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(body));
-    const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
+    const { home, settings, original } = homeWithFixture("flush-left-standalone.xml");
     const env = { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: ECHOED, ANYPOINT_BASE_URL: anypoint.url };
     // Both fail before any lock or write, so they can run at once.
     const [text, json] = await Promise.all([m2(["setup", "--yes", "--verbose"], { home, env }), m2(["setup", "--yes", "--json", "--verbose"], { home, env })]);
@@ -200,7 +201,7 @@ describe("bad network configuration: exit 2, naming it, before any request", () 
 
   it("an HTTP_PROXY that is not a URL", async () => {
     accept();
-    const { home, settings, original } = homeWith("05-MuleCraft-github-actions-demo.xml");
+    const { home, settings, original } = homeWithFixture("flush-left-standalone.xml");
     const r = await m2(["setup", "--yes", "--json"], { home, env: { ...env(), HTTP_PROXY: "http://proxy-user:Pr0xy-Pa55@[bad" } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("HTTP_PROXY is not a usable proxy URL");
@@ -319,7 +320,7 @@ describe("verify", () => {
 
 describe("secrets", () => {
   it("never appear in stdout or stderr of any scenario above", () => {
-    expect(outputs.length).toBeGreaterThan(10); // 14 without the corpus, whose scenarios are skipped there
+    expect(outputs.length).toBeGreaterThan(50); // 59 runs (measured)
     for (const r of outputs) {
       for (const secret of [SECRET, FILE_SECRET, TOKEN, "Env-Secret-4f9a&amp;x"]) {
         expect(r.stdout).not.toContain(secret);

@@ -4,8 +4,8 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
-import { homeWith, recorder, tempHome } from "./helpers/cli";
-import { corpusFile } from "./helpers/corpus";
+import { recorder, tempHome } from "./helpers/cli";
+import { e2eFixture, homeWithFixture } from "./helpers/e2e-fixtures";
 
 const CLIENT_ID = "0123456789abcdef0123456789abcdef";
 const SECRET = "Sup3r&Secret<Value>";
@@ -60,7 +60,7 @@ describe("setup", () => {
   it("writes nothing when Anypoint rejects the credentials (exit 3)", async () => {
     const home = tempHome();
     mkdirSync(join(home, ".m2"));
-    const original = corpusFile("20-SundharML07-sapi-salesforce-implementation.xml");
+    const original = e2eFixture("ci-env-servers.xml");
     writeFileSync(settingsOf(home), original);
     anypoint.handle(tokenEndpoint(CLIENT_ID, "another secret", TOKEN));
     const r = await m2(["setup", "--yes", "--base-url", anypoint.url], { home, env });
@@ -73,7 +73,7 @@ describe("setup", () => {
   it("keeps the mode of an existing file, backs it up (0600), and writes nothing when run again", async () => {
     const home = tempHome();
     mkdirSync(join(home, ".m2"));
-    const original = corpusFile("37-AlbanAndrieu-nabla.xml");
+    const original = e2eFixture("commented-template.xml");
     writeFileSync(settingsOf(home), original);
     chmodSync(settingsOf(home), 0o640);
     const first = await m2(["setup", "--no-verify", "--yes"], { home, env });
@@ -113,7 +113,7 @@ describe("setup", () => {
   it("refuses a malformed file with exit 5, its position, and leaves it byte for byte", async () => {
     const home = tempHome();
     mkdirSync(join(home, ".m2"));
-    const original = corpusFile("59-Jyoti0201-hig-poc-api-repo.xml");
+    const original = e2eFixture("extra-end-tag.xml");
     writeFileSync(settingsOf(home), original);
     const r = await m2(["setup", "--no-verify", "--yes"], { home, env });
     expect(r.code).toBe(5);
@@ -178,7 +178,7 @@ describe("arguments", () => {
   });
 
   it("a bad --lock-timeout ends at once with exit 2, even when the file is locked", async () => {
-    const { home, settings, original } = homeWith("20-SundharML07-sapi-salesforce-implementation.xml");
+    const { home, settings, original } = homeWithFixture("ci-env-servers.xml");
     // Held by this test process, which is alive: without the check, the run would wait for ever.
     writeFileSync(`${settings}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now() }));
     const r = await m2(["setup", "--no-verify", "--yes", "--lock-timeout", "abc"], { home, env });
@@ -223,7 +223,7 @@ describe("arguments", () => {
   });
 
   it("a read-only command on a malformed file does not say that nothing was written", async () => {
-    const { home, settings } = homeWith("59-Jyoti0201-hig-poc-api-repo.xml");
+    const { home, settings } = homeWithFixture("extra-end-tag.xml");
     const listed = await m2(["list"], { home });
     expect(listed.code).toBe(5);
     expect(listed.stderr).toContain(`${settings}:9:3:`);
@@ -241,19 +241,21 @@ describe("list and remove", () => {
   it("lists servers without password values, then removes one", async () => {
     const home = tempHome();
     mkdirSync(join(home, ".m2"));
-    writeFileSync(settingsOf(home), corpusFile("24-AnkitDusad-mule-githubactions-cicd.xml"));
+    writeFileSync(settingsOf(home), e2eFixture("ids-last-many-servers.xml"));
     await m2(["setup", "--no-verify", "--yes", "--server-id", "my-exchange"], { home, env });
     const listed = await m2(["list", "--json"], { home });
     expect(listed.code).toBe(0);
     const { servers } = JSON.parse(listed.stdout) as { servers: { id: string; password: string; connectedApp: boolean }[] };
     expect(servers).toHaveLength(9);
     expect(servers.find((s) => s.id === "my-exchange")).toMatchObject({ password: "literal", connectedApp: true });
-    expect(listed.stdout).not.toMatch(/REDACTED(?!_ID)/); // client IDs are shown, passwords never
+    // Client IDs are shown, passwords never.
+    expect(listed.stdout).toContain("a1b2c3d4e5f60718293a4b5c6d7e8f90");
+    expect(listed.stdout).not.toMatch(/Ids-Last-(Secret|Password)/);
 
     const removed = await m2(["remove", "my-exchange", "--json"], { home });
     expect(removed.code).toBe(0);
     expect(JSON.parse(removed.stdout)).toMatchObject({ change: "removed", serverId: "my-exchange" });
-    expect(readFileSync(settingsOf(home)).equals(corpusFile("24-AnkitDusad-mule-githubactions-cicd.xml"))).toBe(true);
+    expect(readFileSync(settingsOf(home)).equals(e2eFixture("ids-last-many-servers.xml"))).toBe(true);
     const again = await m2(["remove", "my-exchange"], { home });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("nothing changed");
@@ -269,7 +271,7 @@ describe("list and remove", () => {
 
 describe("secrets", () => {
   it("never appear in any output of any scenario above", () => {
-    expect(outputs.length).toBeGreaterThan(10); // 12 without the corpus, whose scenarios are skipped there
+    expect(outputs.length).toBeGreaterThan(30); // 34 runs (measured)
     for (const r of outputs) {
       for (const secret of [SECRET, "Sup3r&amp;Secret", TOKEN]) {
         expect(r.stdout).not.toContain(secret);

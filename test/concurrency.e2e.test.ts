@@ -7,7 +7,8 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { listServers } from "../src/settings/list";
 import { start } from "./helpers/child";
-import { CLI, cliEnv, homeWith, run } from "./helpers/cli";
+import { CLI, cliEnv, run } from "./helpers/cli";
+import { homeWithFixture } from "./helpers/e2e-fixtures";
 import { removeBytes, upsertBytes } from "./helpers/engine";
 import { validates } from "./helpers/oracle";
 
@@ -15,7 +16,7 @@ const env = { ANYPOINT_CLIENT_ID: "0123456789abcdef0123456789abcdef", ANYPOINT_C
 
 describe("concurrent runs", () => {
   it("20 setups adding different ids to one file lose nothing", async () => {
-    const { home, settings, original } = homeWith("37-AlbanAndrieu-nabla.xml");
+    const { home, settings, original } = homeWithFixture("commented-template.xml");
     const ids = Array.from({ length: 20 }, (_, i) => `concurrent-${i}`);
     const runs = await Promise.all(ids.map((id) => run(["setup", "--no-verify", "--yes", "--server-id", id, "--settings", settings], { home, env })));
     expect(runs.map((r) => r.code)).toEqual(ids.map(() => 0));
@@ -54,7 +55,7 @@ function killedRun(args: string[], home: string, afterMs: number): Promise<void>
 
 describe("a live lock", () => {
   it("is waited for up to --lock-timeout, then exit 6 with the file untouched", async () => {
-    const { home, settings, original } = homeWith("20-SundharML07-sapi-salesforce-implementation.xml");
+    const { home, settings, original } = homeWithFixture("ci-env-servers.xml");
     // Held by this test process, which is alive.
     writeFileSync(`${settings}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now() }));
     const r = await run(["setup", "--no-verify", "--yes", "--server-id", "waits", "--settings", settings, "--lock-timeout", "0.5"], { home, env });
@@ -65,7 +66,7 @@ describe("a live lock", () => {
   });
 
   it.each(["SIGINT", "SIGTERM", "SIGHUP"] as const)("can be given up with %s: exit 130, nothing of the run left, the other's lock kept", async (signal) => {
-    const { home, settings, original } = homeWith("20-SundharML07-sapi-salesforce-implementation.xml");
+    const { home, settings, original } = homeWithFixture("ci-env-servers.xml");
     const held = JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now() });
     writeFileSync(`${settings}.lock`, held);
     // The run is waiting once it has tried to put its own lock in place (its temp lock file appears).
@@ -95,7 +96,7 @@ describe("a lock that is not a file", () => {
     ["a named pipe (FIFO)", (p: string) => spawnSync("mkfifo", [p]).status === 0 || expect.fail("mkfifo failed")],
     ["a folder", (p: string) => mkdirSync(p)],
   ])("(%s) stops the run at once with exit 6 naming it, and is left where it is", async (kind, create) => {
-    const { home, settings, original } = homeWith("20-SundharML07-sapi-salesforce-implementation.xml");
+    const { home, settings, original } = homeWithFixture("ci-env-servers.xml");
     create(`${settings}.lock`);
     const ino = lstatSync(`${settings}.lock`).ino;
     const { code, hung, stderr } = await start(["setup", "--no-verify", "--yes", "--settings", settings, "--lock-timeout", "60"], { home, env }).ended;

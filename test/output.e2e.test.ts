@@ -4,7 +4,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
-import { cliEnv, homeWith, run, tempHome, type Run } from "./helpers/cli";
+import { cliEnv, run, tempHome, type Run } from "./helpers/cli";
+import { homeWithFixture } from "./helpers/e2e-fixtures";
 import { terminal } from "./helpers/tmux";
 
 const CLIENT_ID = "abcdefabcdefabcdefabcdefabcdef01";
@@ -41,7 +42,7 @@ afterAll(async () => {
 
 describe("previews", () => {
   it("setup --dry-run prints the change as a diff with the secret masked and writes nothing", async () => {
-    const { home, settings, original } = homeWith("19-IzinCompany-company-sapi.xml");
+    const { home, settings, original } = homeWithFixture("namespace-1.2-mirror-empty-proxies.xml");
     const r = await m2(["setup", "--dry-run", "--no-verify", "--server-id", "preview"], { home, env });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\+\+\+ \S*\.m2\/settings\.xml$/m);
@@ -53,7 +54,7 @@ describe("previews", () => {
   });
 
   it("setup --dry-run --json carries the diff", async () => {
-    const { home, settings, original } = homeWith("19-IzinCompany-company-sapi.xml");
+    const { home, settings, original } = homeWithFixture("namespace-1.2-mirror-empty-proxies.xml");
     const r = await m2(["setup", "--dry-run", "--json", "--base-url", anypoint.url], { home, env });
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as { dryRun: boolean; diff: string; change: string; verified: boolean };
@@ -63,17 +64,17 @@ describe("previews", () => {
   });
 
   it("remove --dry-run shows the lines that would go, passwords masked", async () => {
-    const { home, settings, original } = homeWith("24-AnkitDusad-mule-githubactions-cicd.xml");
+    const { home, settings, original } = homeWithFixture("ids-last-many-servers.xml");
     const r = await m2(["remove", "anypoint-exchange-v3", "--dry-run"], { home });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("-      <password>REDACTED_ID~?~********</password>");
+    expect(r.stdout).toContain("-      <password>a1b2c3d4e5f60718293a4b5c6d7e8f90~?~********</password>");
     expect(r.stderr).toContain("Dry run: would remove");
-    expect(r.stdout).not.toContain("REDACTED_SECRET");
+    expect(r.stdout).not.toContain("Ids-Last-Secret");
     expect(readFileSync(settings).equals(original)).toBe(true);
   });
 
   it("setup --stdout prints the resulting file, byte for byte what setup would write, and writes nothing", async () => {
-    const { home, settings, original } = homeWith("13-bighnesh021-parent-ci-cd.xml");
+    const { home, settings, original } = homeWithFixture("crlf-tabs.xml");
     const printed = execFileSync(join(import.meta.dirname, "..", "dist", "cli.cjs"), ["setup", "--no-verify", "--stdout"], {
       env: cliEnv(home, env),
     });

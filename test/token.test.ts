@@ -289,14 +289,14 @@ describe("through a real forwarding proxy", () => {
       <id>corp</id>
       <protocol>http</protocol>
       <host>127.0.0.1</host>
-      <port>\${env.PROXY_PORT}</port>
-      <username>corp-user</username>
+      <port>${port}</port>
+      <username>\${env.PROXY_USER}</username>
       <password>corp&amp;pass</password>
       <nonProxyHosts>*.internal|build-cache</nonProxyHosts>
     </proxy>
   </proxies>
 </settings>`;
-      const choice = chooseProxy(new URL(anypoint.url), {}, readProxies(settings, { PROXY_PORT: port }));
+      const choice = chooseProxy(new URL(anypoint.url), {}, readProxies(settings, { PROXY_USER: " corp-user " }));
       expect(choice?.source).toBe("settings.xml <proxy> corp");
       await checkCredentials(request({ proxy: choice }));
       expect(proxy.seen.length).toBeGreaterThan(0);

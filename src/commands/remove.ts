@@ -11,7 +11,7 @@ export interface RemoveArgs extends OutputArgs {
   settings?: string;
   dryRun?: boolean;
   stdout?: boolean;
-  lockTimeout?: number;
+  lockTimeout: number;
 }
 
 export async function remove(args: RemoveArgs, io: Io): Promise<void> {
@@ -19,7 +19,7 @@ export async function remove(args: RemoveArgs, io: Io): Promise<void> {
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "remove");
   debug(io, `settings: ${path}`);
-  const outcome = await editSettings(io.fs, path, (text) => removeServer(text, args.id, io.env, mavenProperties(io)), { create: false, dryRun: args.dryRun || args.stdout, lockWaitMs: (args.lockTimeout ?? 10) * 1000 });
+  const outcome = await editSettings(io.fs, path, (text) => removeServer(text, args.id, io.env, mavenProperties(io)), { create: false, dryRun: args.dryRun || args.stdout, lockWaitMs: args.lockTimeout * 1000 });
   if (args.stdout) {
     io.writeStdout(outcome.bytes);
     return;

@@ -29,7 +29,7 @@ export interface SetupArgs extends ConnectionArgs, OutputArgs {
   envFile?: string | false;
   dryRun?: boolean;
   stdout?: boolean;
-  lockTimeout?: number;
+  lockTimeout: number;
   yes?: boolean;
   nonInteractive?: boolean;
 }
@@ -84,7 +84,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
     }
   }
   if (inputs.wizard) await confirm(io, inputs, plan, Boolean(args.dryRun));
-  const outcome = args.dryRun || args.stdout ? outcomeOf(plan) : await writePlan(io.fs, plan, operation(inputs, io), (args.lockTimeout ?? 10) * 1000);
+  const outcome = args.dryRun || args.stdout ? outcomeOf(plan) : await writePlan(io.fs, plan, operation(inputs, io), args.lockTimeout * 1000);
   await print(args, io, inputs, outcome, identity, kept);
 }
 

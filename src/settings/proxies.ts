@@ -1,5 +1,11 @@
-/** The <proxy> entries of a settings file, as Maven reads them (values trimmed, ${env.X} resolved). */
+/**
+ * The <proxy> entries of a settings file, as Maven reads them (checked with the probe in test/proxies.test.ts):
+ * Maven parses the file (values trimmed), then resolves ${env.X} in it and parses it again, so a resolved value
+ * is trimmed too; <active> and <port> are parsed into a boolean and a number before anything is resolved, so an
+ * expression there is never resolved (Maven reads it as false, and as port 0).
+ */
 import { lineColumn } from "../errors";
+import { javaTrim } from "../xml/scan";
 import { fieldValue, readSettings } from "./model";
 import { interpolate, isEncrypted } from "./interpolate";
 
@@ -8,7 +14,7 @@ export interface SettingsProxy {
   active: boolean;
   protocol: string;
   host: string | undefined;
-  /** As written (Maven's default 8080 when missing); checked when the proxy is used. */
+  /** As written, never resolved (Maven's default 8080 when missing); checked when the proxy is used. */
   port: string;
   username: string | undefined;
   /** undefined when missing, or encrypted with Maven's master password (not supported yet). */
@@ -26,18 +32,20 @@ export function readProxies(text: string, env: Record<string, string | undefined
   return proxies.children
     .filter((p) => p.name === "proxy")
     .map((p) => {
+      const written = (name: string) => fieldValue(model, p.child(name));
       const value = (name: string) => {
-        const raw = fieldValue(model, p.child(name));
-        return raw === undefined ? undefined : interpolate(raw, env).value;
+        const raw = written(name);
+        return raw === undefined ? undefined : javaTrim(interpolate(raw, env).value);
       };
       const password = value("password");
       const encryptedPassword = password !== undefined && isEncrypted(password);
       return {
         id: value("id"),
-        active: (value("active") ?? "true").toLowerCase() === "true",
+        // Java's Boolean.valueOf: "true" in any case is true, anything else false.
+        active: (written("active") ?? "true").toLowerCase() === "true",
         protocol: (value("protocol") ?? "http").toLowerCase(),
         host: value("host"),
-        port: value("port") ?? "8080",
+        port: written("port") ?? "8080",
         username: value("username"),
         password: encryptedPassword ? undefined : password,
         encryptedPassword,

@@ -5,7 +5,7 @@
 import { isUtf8 } from "node:buffer";
 import { Exit, M2Error } from "../errors";
 import { sortEdits, type Edit } from "./edit";
-import { decodeMultiByte, firstJavaDifference, NODE_DECODERS } from "./multibyte";
+import { decodeMultiByte, firstJavaDifference, multiByteOffsets, NODE_DECODERS } from "./multibyte";
 
 type Kind = "utf-8" | "utf-16le" | "utf-16be" | "latin1" | "ascii" | "table" | "multibyte";
 
@@ -380,55 +380,11 @@ function byteOffsets(bytes: Uint8Array, { text, encoding }: DecodedXml): (offset
         return lastByte;
       };
     }
-    case "multibyte":
-      return multiByteOffsets(bytes, text);
+    case "multibyte": {
+      const toBody = multiByteOffsets(encoding.name, bytes.subarray(bom), text);
+      return (o) => bom + toBody(o);
+    }
   }
-}
-
-/**
- * For multi-byte encodings: the n-th '<', '>' or line feed of the text is the n-th such byte of the file,
- * and edits start and end next to one of them, with at most ASCII (indentation) in between.
- */
-function multiByteOffsets(bytes: Uint8Array, text: string): (offset: number) => number {
-  const positions = new Map<number, { chars: number[]; bytes: number[] }>();
-  const anchor = (code: number) => {
-    let p = positions.get(code);
-    if (!p) {
-      p = { chars: [], bytes: [] };
-      for (let i = text.indexOf(String.fromCharCode(code)); i >= 0; i = text.indexOf(String.fromCharCode(code), i + 1)) p.chars.push(i);
-      for (let i = bytes.indexOf(code); i >= 0; i = bytes.indexOf(code, i + 1)) p.bytes.push(i);
-      if (p.chars.length !== p.bytes.length) throw new M2Error(Exit.unsafe, "the file's bytes and its text disagree in this encoding", { hint: "Convert the file to UTF-8 and run again." });
-      positions.set(code, p);
-    }
-    return p;
-  };
-  const byteOf = (code: number, at: number): number => {
-    const p = anchor(code);
-    let lo = 0;
-    let hi = p.chars.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (p.chars[mid]! < at) lo = mid + 1;
-      else hi = mid;
-    }
-    return p.bytes[lo]!;
-  };
-  return (o) => {
-    if (o >= text.length) return bytes.length;
-    if (text.charCodeAt(o) === 0x3c) return byteOf(0x3c, o);
-    let p = o;
-    while (p > 0) {
-      const c = text.charCodeAt(p - 1);
-      if (c === 0x3c || c === 0x3e || c === 0x0a) return byteOf(c, p - 1) + 1 + (o - p);
-      if (c >= 0x80) {
-        throw new M2Error(Exit.unsafe, "the change would sit right next to a multi-byte character, which anypoint-m2 cannot place safely in this encoding", {
-          hint: "Convert the file to UTF-8 and run again.",
-        });
-      }
-      p--;
-    }
-    return o;
-  };
 }
 
 /**

@@ -154,3 +154,23 @@ export function firstJavaDifference(name: string, body: Uint8Array, text: string
   // Characters left over: the walk went wrong somewhere; refuse rather than guess.
   return t === text.length ? -1 : 0;
 }
+
+/**
+ * Maps text offsets (ascending) to byte offsets in `body`, walking the bytes character by character as
+ * firstJavaDifference does: decodeXml has already refused any file where that walk does not line up with
+ * the text, so every character boundary of the text has its byte offset, next to a multi-byte character
+ * or not.
+ */
+export function multiByteOffsets(name: string, body: Uint8Array, text: string): (offset: number) => number {
+  const decoder = NODE_DECODERS[name]!;
+  let t = 0;
+  let i = 0;
+  return (o) => {
+    while (t < o) {
+      i += sequenceLength(decoder, body[i]!, body[i + 1]);
+      t += text.codePointAt(t)! > 0xffff ? 2 : 1;
+    }
+    if (t !== o) throw new Error(`text offset ${o} is inside a character`);
+    return i;
+  };
+}

@@ -34,6 +34,8 @@ import org.codehaus.plexus.util.ReaderFactory;
  *   compare BEFORE AFTER ID USERNAME_B64 PASSWORD_B64   -> "ok" or "fail: reason"
  *   server FILE ID                                     -> "ok USERNAME_B64 PASSWORD_B64" or "fail: reason"
  *   ids FILE                                           -> "ok" and " ID_B64" for each server, as Maven resolves its id
+ *   proxies FILE                                       -> "ok" and, for each proxy, " " and its id, active, protocol, host,
+ *                                                         port, username, password and nonProxyHosts, each B64, joined by ","
  *   cli ARG_B64...                                     -> "ok SETTINGS_B64" and " DEFINE_B64" for each -D, as MavenCli parses
  *                                                         the arguments ("-" for no -s), or "fail: reason"
  *   read FILE                                          -> "ok ENCODING TEXT_B64": the encoding Maven's reader
@@ -189,6 +191,11 @@ public class SettingsProbe {
                     answer = "ok " + (settings == null ? "-" : b64(settings)) + (defines == null ? "" : java.util.Arrays.stream(defines).map(d -> " " + b64(d)).collect(Collectors.joining()));
                 } else if (f[0].equals("ids")) {
                     answer = "ok" + effective(new File(f[1])).getServers().stream().map(x -> " " + b64(x.getId())).collect(Collectors.joining());
+                } else if (f[0].equals("proxies")) {
+                    answer = "ok" + effective(new File(f[1])).getProxies().stream()
+                        .map(p -> " " + java.util.stream.Stream.of(p.getId(), String.valueOf(p.isActive()), p.getProtocol(), p.getHost(), String.valueOf(p.getPort()), p.getUsername(), p.getPassword(), p.getNonProxyHosts())
+                            .map(SettingsProbe::b64).collect(Collectors.joining(",")))
+                        .collect(Collectors.joining());
                 } else if (f[0].equals("read")) {
                     answer = read(new File(f[1]));
                 } else if (f[0].equals("charset")) {

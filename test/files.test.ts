@@ -46,12 +46,15 @@ describe("editSettings", () => {
     expect(raw.readdirSync("/m2").sort()).toEqual(["settings.xml", "settings.xml.bak"]);
   });
 
-  it("fills an empty settings.xml from the template, keeping the empty one as backup", async () => {
-    const { fs, raw } = volume({ "/m2/settings.xml": "\n" });
+  it("fills an empty settings.xml from the template, leaving an existing backup as it is", async () => {
+    const { fs, raw } = volume({ "/m2/settings.xml": "\n", "/m2/settings.xml.bak": EXISTING });
+    raw.chmodSync("/m2/settings.xml", 0o640);
     const out = await editSettings(fs, "/m2/settings.xml", add, { create: true });
-    expect(out).toMatchObject({ change: "added", backup: "/m2/settings.xml.bak" });
+    expect(out).toMatchObject({ change: "added", backup: undefined, created: false });
     expect(raw.readFileSync("/m2/settings.xml", "utf8")).toContain('xmlns="http://maven.apache.org/SETTINGS/1.2.0"');
-    expect(raw.readFileSync("/m2/settings.xml.bak", "utf8")).toBe("\n");
+    expect(mode(raw, "/m2/settings.xml")).toBe(0o640);
+    // The backup may be the only copy of what the file held before a redirect emptied it.
+    expect(raw.readFileSync("/m2/settings.xml.bak", "utf8")).toBe(EXISTING);
   });
 
   it("writes nothing, not even a backup, when nothing changes", async () => {

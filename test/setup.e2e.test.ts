@@ -44,6 +44,10 @@ describe("setup refuses to write onto its own standard output", () => {
     // Left as the shell left it: not filled from the template.
     expect(readFileSync(settings, "utf8")).toBe("");
     expect(readFileSync(`${settings}.bak`, "utf8")).toBe(NEXUS);
+    // Running setup again, as the message says, fills the empty file and keeps the backup: the only copy.
+    const again = await run(["setup", "--no-verify", "--yes", "--server-id", "x"], { home, env });
+    expect(again.code).toBe(0);
+    expect(readFileSync(`${settings}.bak`, "utf8")).toBe(NEXUS);
   });
 
   it(">> settings.xml, without --stdout: exit 2 and the file unchanged", async () => {

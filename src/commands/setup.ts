@@ -71,7 +71,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
       hint: "If its content was piped back into it (| tee, or a redirect in another command), that emptied it first: restore it (perhaps from its .bak) and print to another file.",
     });
   }
-  if (empty) inputs.warnings.push(`${path} was empty (Maven cannot read such a file); it is filled from the template, and the empty file kept as the backup`);
+  if (empty) inputs.warnings.push(`${path} was empty (Maven cannot read such a file); it is filled from the template (an existing .bak is left as it is)`);
   let identity: Identity | undefined;
   // A server kept as it was (--on-existing keep, or "no" in the wizard) gets nothing written: nothing to prove.
   const kept = inputs.onExisting === "keep" && plan.result.change === "unchanged" && plan.file.bytes !== undefined;

@@ -104,7 +104,9 @@ export async function writePlan(fs: Fs, first: Plan, operation: (text: string) =
     const same = current.bytes === undefined ? first.file.bytes === undefined : first.file.bytes !== undefined && Buffer.compare(current.bytes, first.file.bytes) === 0;
     const fresh = same ? { ...first, file: current } : planEdit(fs, first.path, operation, first.create);
     if (fresh.result.change === "unchanged" || (fresh.file.bytes === undefined && !fresh.create)) return outcomeOf(fresh);
-    return outcomeOf(fresh, writeSettingsFile(fs, fresh.file, fresh.result.bytes));
+    // An empty file holds nothing to keep: it does not replace a backup that may hold the user's settings
+    // (`setup --stdout > settings.xml` empties the file; its .bak is then the only copy left).
+    return outcomeOf(fresh, writeSettingsFile(fs, fresh.file, fresh.result.bytes, { backup: !blank(fresh.file.bytes ?? new Uint8Array()) }));
   } finally {
     lock.release();
   }

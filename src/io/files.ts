@@ -203,15 +203,15 @@ export interface WriteResult {
  * content goes to `<path>.bak` (0600) first; a new file is 0600 in a folder created 0700. An error names
  * the path that failed; when it is the backup's, the settings file was not touched.
  */
-export function writeSettingsFile(fs: Fs, file: SettingsFile, bytes: Uint8Array): WriteResult {
-  if (file.bytes === undefined) {
+export function writeSettingsFile(fs: Fs, file: SettingsFile, bytes: Uint8Array, { backup: wanted = true }: { backup?: boolean } = {}): WriteResult {
+  if (file.bytes === undefined || !wanted) {
     try {
       fs.mkdirSync(dirname(file.target), { recursive: true, mode: 0o700 });
-      writeAtomic(fs, file.target, bytes, { mode: 0o600 });
+      writeAtomic(fs, file.target, bytes, file.bytes === undefined ? { mode: 0o600 } : { mode: file.mode ?? 0o600, uid: file.uid, gid: file.gid });
     } catch (e) {
       throw fileError("write", file.path, e);
     }
-    return { backup: undefined, created: true, warnings: [] };
+    return { backup: undefined, created: file.bytes === undefined, warnings: [] };
   }
   const mode = file.mode ?? 0o600;
   const { backup, linked } = keepPrevious(fs, file, file.bytes);

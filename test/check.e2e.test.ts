@@ -245,14 +245,39 @@ describe("bad network configuration: exit 2, naming it, before any request", () 
 });
 
 describe("env files", () => {
-  it("reads ./.env by default, never over variables already set", async () => {
+  it("reads the env file, never over variables already set", async () => {
     anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
     const home = tempHome();
     writeFileSync(join(home, ".env"), `ANYPOINT_CLIENT_ID=${CLIENT_ID}\nANYPOINT_CLIENT_SECRET=${FILE_SECRET}\nANYPOINT_BASE_URL=${anypoint.url}\n`);
-    const overridden = await m2(["setup", "--yes"], { home, env: { ANYPOINT_CLIENT_SECRET: SECRET } });
+    const overridden = await m2(["setup", "--yes", "--env-file", join(home, ".env")], { home, env: { ANYPOINT_CLIENT_SECRET: SECRET } });
     expect(overridden.code).toBe(0);
-    const fromFile = await m2(["setup", "--yes"], { home });
+    const fromFile = await m2(["setup", "--yes", "--env-file", join(home, ".env")], { home });
     expect(fromFile.code).toBe(3);
+  });
+
+  it("a project's ./.env does not choose where credentials are sent: its base URL and proxies are ignored", async () => {
+    anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
+    const home = tempHome();
+    // Stored credentials, and a cloned project whose .env points Anypoint at someone else's server.
+    const stored = await m2(["setup", "--yes", "--no-verify"], { home, env: { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET } });
+    expect(stored.code).toBe(0);
+    const project = join(home, "project");
+    mkdirSync(project);
+    writeFileSync(join(project, ".env"), `ANYPOINT_BASE_URL=${anypoint.url}
+HTTPS_PROXY=http://127.0.0.1:9
+`);
+    // The user's own environment says where Anypoint is (a closed loopback port): with the project's
+    // base URL taken as well, the two would conflict (exit 2); ignored, the run goes where the user said.
+    const own = { ANYPOINT_HOST: "127.0.0.3:9" };
+    const r = await m2(["verify", "--timeout", "2"], { home, cwd: project, env: own });
+    expect(r.code).toBe(4);
+    expect(anypoint.requests).toHaveLength(0);
+    expect(r.stderr).toContain(`ignored ANYPOINT_BASE_URL, HTTPS_PROXY from ${join(project, ".env")}`);
+    expect(r.stderr).toContain(`pass --env-file ${join(project, ".env")} to use it`);
+    // Named with --env-file, the same file is trusted: now both say where Anypoint is.
+    const trusted = await m2(["verify", "--env-file", join(project, ".env"), "--timeout", "2"], { home, cwd: project, env: own });
+    expect(trusted.code).toBe(2);
+    expect(trusted.stderr).toContain("ANYPOINT_HOST and ANYPOINT_BASE_URL are both set");
   });
 
   it("reads --env-file PATH, and nothing with --no-env-file", async () => {

@@ -49,4 +49,26 @@ describe("env file", () => {
     ]);
     expect(loaded.warnings.join()).not.toMatch(/abc|def|xyz/);
   });
+
+  it("./.env gives credentials and region hosts, never a base URL, another host or a proxy; --env-file may", async () => {
+    const content = "ANYPOINT_CLIENT_ID=id\nANYPOINT_BASE_URL=https://evil.example\nHTTPS_PROXY=http://evil:1\nno_proxy=*\n";
+    const implicit = await loadEnvironment(fs, {}, undefined, folderWith(content));
+    expect(implicit.supplied).toEqual(["ANYPOINT_CLIENT_ID"]);
+    expect(implicit.env).toEqual({ ANYPOINT_CLIENT_ID: "id" });
+    expect(implicit.warnings).toEqual([expect.stringContaining("ignored ANYPOINT_BASE_URL, HTTPS_PROXY, no_proxy from")]);
+    const hosts = await loadEnvironment(fs, {}, undefined, folderWith("ANYPOINT_HOST=eu1.anypoint.mulesoft.com\n"));
+    expect(hosts.env).toEqual({ ANYPOINT_HOST: "eu1.anypoint.mulesoft.com" });
+    const other = await loadEnvironment(fs, {}, undefined, folderWith("ANYPOINT_HOST=anypoint.evil.example\n"));
+    expect(other.env).toEqual({});
+    const dir = folderWith(content);
+    const named = await loadEnvironment(fs, {}, join(dir, ".env"), dir);
+    expect(named.supplied).toEqual(["ANYPOINT_CLIENT_ID", "ANYPOINT_BASE_URL", "HTTPS_PROXY", "no_proxy"]);
+    expect(named.warnings).toEqual([]);
+  });
+
+  it("refuses an env file that is not UTF-8 text (UTF-16, as some editors save it)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "anypoint-m2-envfile-"));
+    writeFileSync(join(dir, ".env"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("ANYPOINT_CLIENT_ID=x\n", "utf16le")]));
+    await expect(loadEnvironment(fs, {}, undefined, dir)).rejects.toThrow("is not UTF-8 text (it looks like UTF-16)");
+  });
 });

@@ -3,6 +3,8 @@
  * under the environment's: a variable already set is never overridden.
  */
 import { join } from "node:path";
+import { isUtf8 } from "node:buffer";
+import { REGIONS } from "../anypoint/endpoint";
 import { Exit, M2Error } from "../errors";
 import type { Fs } from "./files";
 
@@ -31,8 +33,16 @@ export async function loadEnvironment(fs: Fs, env: Record<string, string | undef
   }
   let content: string;
   try {
-    content = fs.readFileSync(path, "utf8") as string;
+    const bytes = fs.readFileSync(path) as Uint8Array;
+    // dotenv reads UTF-8 text; a UTF-16 file (as some editors save it) would silently give nothing.
+    if (bytes.includes(0) || !isUtf8(bytes)) {
+      throw new M2Error(Exit.usage, `the env file ${path} is not UTF-8 text${bytes[0] === 0xff || bytes[0] === 0xfe ? " (it looks like UTF-16)" : ""}`, {
+        hint: "Save it as UTF-8.",
+      });
+    }
+    content = Buffer.from(bytes).toString("utf8").replace(/^\uFEFF/, "");
   } catch (e) {
+    if (e instanceof M2Error) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (option === undefined && code === "ENOENT") return none;
     throw new M2Error(Exit.usage, `could not read the env file ${path}: ${code === "ENOENT" ? "it does not exist" : (code ?? String(e))}`, {
@@ -41,10 +51,27 @@ export async function loadEnvironment(fs: Fs, env: Record<string, string | undef
   }
   const { parse } = await import("dotenv");
   const parsed = parse(content);
-  const supplied = Object.keys(parsed).filter((name) => env[name] === undefined);
+  const unset = Object.keys(parsed).filter((name) => env[name] === undefined);
+  // A ./.env comes with the project, not from the user: it may give credentials, but not say where they
+  // are sent (a base URL, a host that is not an Anypoint region, a proxy). --env-file names a trusted file.
+  const untrusted = option === undefined ? unset.filter((name) => redirects(name, parsed[name]!)) : [];
+  const supplied = unset.filter((name) => !untrusted.includes(name));
   const merged = { ...env };
   for (const name of supplied) merged[name] = parsed[name];
-  return { env: merged, file: path, supplied, warnings: cutAtHash(content, new Set(supplied), path) };
+  const warnings = cutAtHash(content, new Set(supplied), path);
+  if (untrusted.length > 0) {
+    warnings.push(`ignored ${untrusted.join(", ")} from ${path}: a project's .env does not choose where credentials are sent; pass --env-file ${path} to use it`);
+  }
+  return { env: merged, file: path, supplied, warnings };
+}
+
+const REGION_HOSTS = new Set<string>(Object.values(REGIONS));
+
+/** Variables that send requests (and so credentials) elsewhere: endpoints other than the regions, proxies. */
+function redirects(name: string, value: string): boolean {
+  const n = name.toUpperCase();
+  if (n === "ANYPOINT_HOST") return !REGION_HOSTS.has(value.trim().toLowerCase());
+  return n === "ANYPOINT_BASE_URL" || n.endsWith("_PROXY");
 }
 
 /**

@@ -2,7 +2,7 @@
 // "Reading user settings from …" before it stops for want of a goal) and the built CLI in the same
 // environment and folder, and compares. HOME always points at a scratch folder that Maven ignores.
 import { execFile, execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -135,5 +135,27 @@ describe("the settings file is the one mvn reads", () => {
     expect(r).toMatchObject({ code: 0, stderr: "" });
     expect(JSON.parse(r.stdout).settings).toBe(settingsUnder(l.home));
     expect(await mvnReads(cliEnv(l.home), l.sub)).toBe(settingsUnder(l.home));
+  });
+});
+
+describe("a settings file chosen by the project's .mvn/", () => {
+  it.each([
+    ["-s in .mvn/maven.config", { "proj/.mvn/maven.config": "-s conf/x.xml\n" }],
+    ["-Duser.home in .mvn/jvm.config", { "proj/.mvn/jvm.config": "-Duser.home=ROOT/other\n" }],
+  ])("%s: setup writes no secret there unless --settings names it", async (_, files) => {
+    const l = layout(files);
+    // MAVEN_OPTS cleared: the test helpers pin -Duser.home there, which would win over jvm.config.
+    const env = { MAVEN_OPTS: "", ANYPOINT_CLIENT_ID: "id", ANYPOINT_CLIENT_SECRET: "secret-from-the-user" };
+    const before = readdirSync(l.root, { recursive: true }).sort();
+    const r = await run(["setup", "--no-verify", "--yes"], { home: l.home, env, cwd: l.sub });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(".mvn/");
+    expect(r.stderr).toContain("does not choose where the secret is written");
+    expect(readdirSync(l.root, { recursive: true }).sort()).toEqual(before);
+    const target = JSON.parse((await run(["list", "--json"], { home: l.home, env, cwd: l.sub })).stdout).settings as string;
+    expect(target.startsWith(l.root)).toBe(true);
+    const named = await run(["setup", "--no-verify", "--yes", "--settings", target], { home: l.home, env, cwd: l.sub });
+    expect(named.code).toBe(0);
+    expect(readFileSync(target, "utf8")).toContain("id~?~secret-from-the-user");
   });
 });

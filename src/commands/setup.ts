@@ -8,7 +8,7 @@ import type { Identity } from "../anypoint/token";
 import { Exit, M2Error } from "../errors";
 import { outcomeOf, planEdit, readSettingsText, writePlan, type EditOutcome, type Plan } from "../io/edit";
 import { loadEnvironment } from "../io/envfile";
-import { mavenProperties, settingsPath } from "../io/paths";
+import { chosenByProject, mavenProperties, settingsPath } from "../io/paths";
 import { CONNECTED_APP_USERNAME, listServers } from "../settings/list";
 import { upsertServer, type OnExisting, type SettingsChange } from "../settings/servers";
 import { describeIdentity, prepareCheck, type Check, type ConnectionArgs } from "./check";
@@ -58,6 +58,12 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "setup");
+  const chooser = args.dryRun || args.stdout ? undefined : chosenByProject(args, io);
+  if (chooser) {
+    throw new M2Error(Exit.usage, `${chooser} makes Maven read ${path}: a file that comes with the project does not choose where the secret is written`, {
+      hint: `Pass --settings ${path} to write it there, or --settings with another file.`,
+    });
+  }
   const inputs = await settleInputs(args, io, path);
   debug(io, `settings: ${path}; server id: ${inputs.serverId}; control plane: ${inputs.check ? inputs.check.base.origin : "not checked (--no-verify)"}`);
 

@@ -120,3 +120,14 @@ export function settingsPath(args: { settings?: string; quiet?: boolean }, io: P
   }
   return maven.path;
 }
+
+/**
+ * The project file (a `.mvn/maven.config` or `.mvn/jvm.config`, in the current folder or any above it) that
+ * chose the settings file Maven reads, when one did and --settings did not. Such a file comes with a
+ * project, so it does not get to choose where a secret is written.
+ */
+export function chosenByProject(args: { settings?: string }, io: PathIo): string | undefined {
+  if (args.settings) return undefined;
+  const { reason } = mavenUserSettings(io);
+  return reason.kind !== "account" && /(^|\/)\.mvn\/[^/]+$/.test(reason.source) ? reason.source : undefined;
+}

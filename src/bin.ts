@@ -36,7 +36,17 @@ function write(fd: number, data: string | Uint8Array): void {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "EPIPE") process.exit(process.exitCode ?? 0);
-      if (code !== "EAGAIN") throw e;
+      if (code === "EAGAIN") continue;
+      // Output that cannot be written (a full disk behind `> file`): said on stderr, exit 1, no stack trace.
+      if (fd === 1) {
+        try {
+          fs.writeSync(2, `anypoint-m2: could not write to standard output (${code ?? String(e)}); the command may have changed settings.xml all the same: check with anypoint-m2 list\n`);
+        } catch {
+          /* nowhere to say it */
+        }
+        process.exit(1);
+      }
+      throw e;
     }
   }
 }
@@ -68,9 +78,17 @@ const io = {
       return undefined;
     }
   },
-  readStdin: async () => {
+  readStdin: async (maxBytes: number) => {
     const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    let size = 0;
+    for await (const chunk of process.stdin) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) {
+        process.stdin.destroy();
+        return undefined;
+      }
+      chunks.push(chunk as Buffer);
+    }
     return Buffer.concat(chunks);
   },
 };

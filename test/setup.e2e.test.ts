@@ -269,3 +269,27 @@ describe("--on-existing keep over an existing server", () => {
     expect(readFileSync(settings, "utf8")).toBe(NEXUS);
   });
 });
+
+describe("--client-secret-stdin with far too much input", () => {
+  it("stops reading past 64 KiB: exit 2, nothing written", async () => {
+    const home = tempHome();
+    const r = await run(["setup", "--no-verify", "--yes", "--client-id", CLIENT_ID, "--client-secret-stdin", "--settings", join(home, "s.xml")], {
+      home,
+      input: Buffer.alloc(65 * 1024, 0x61),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("more than 64 KiB came on stdin");
+    expect(existsSync(join(home, "s.xml"))).toBe(false);
+  });
+});
+
+describe("standard output that cannot be written", () => {
+  it("> /dev/full: exit 1 with a line on stderr, no stack trace", async () => {
+    const home = tempHome();
+    const r = await runInto("/dev/full", "w", ["setup", "--no-verify", "--yes", "--json", "--settings", join(home, "s.xml")], home);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("could not write to standard output (ENOSPC)");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync(join(home, "s.xml"), "utf8")).toContain("<id>anypoint-exchange-v3</id>");
+  });
+});

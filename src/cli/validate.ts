@@ -90,6 +90,14 @@ function positionalValue(spec: CommandSpec, given: readonly string[]): string | 
  * node:util as an argument) and a one-letter alias written long (`--y`, which only yargs accepts).
  * Words after `--` are arguments, not options.
  */
+/** Whether `word` names one of the command's options (long, negated, or a short alias cluster). */
+function isOption(spec: CommandSpec, word: string): boolean {
+  const long = /^--(?:no-)?([^=]+)/.exec(word);
+  if (long) return Object.hasOwn(spec.options, long[1]!) || ["help", "version"].includes(long[1]!);
+  const aliases = new Set(Object.values(spec.options).flatMap((o) => (o.alias ? [o.alias] : [])));
+  return /^-[a-zA-Z]+$/.test(word) && [...word.slice(1)].every((c) => aliases.has(c) || c === "h");
+}
+
 export function checkSpelling(spec: CommandSpec, words: readonly string[]): void {
   const longOf = new Map(Object.entries(spec.options).flatMap(([name, o]) => (o.alias ? [[o.alias, name] as const] : [])));
   const isSwitch = (name: string | undefined) => name !== undefined && spec.options[name]?.type === "boolean";
@@ -103,6 +111,12 @@ export function checkSpelling(spec: CommandSpec, words: readonly string[]): void
     }
     const switchName = long ? (!no && !equals ? name : undefined) : /^-[a-zA-Z]+$/.test(word) ? longOf.get(word.slice(-1)) : undefined;
     const next = words[i + 1];
+    // A value option followed by a word that starts with "-" and is no option: the parsers would read the
+    // word as options (and quote its letters back), and it may be a secret. Never quoted.
+    const takesValue = long && !no && !equals && spec.options[name]?.type === "string";
+    if (takesValue && next !== undefined && next.length > 1 && next.startsWith("-") && !isOption(spec, next)) {
+      throw usage(spec, `--${name} needs a value; the word after it starts with "-" and is not shown`, `A value that starts with "-" is written --${name}=-… (with "=").`);
+    }
     if (isSwitch(switchName) && (next === "true" || next === "false")) {
       throw usage(spec, `${word} takes no value (found "${next}" after it)`, `Write ${word} alone to turn it on, or --no-${switchName} to turn it off.`);
     }

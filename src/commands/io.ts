@@ -11,8 +11,8 @@ export interface Io {
   stderr(text: string): void;
   /** Raw bytes on stdout (--stdout prints a settings file in its own encoding). */
   writeStdout(bytes: Uint8Array): void;
-  /** All of stdin, as bytes. */
-  readStdin(): Promise<Uint8Array>;
+  /** All of stdin, as bytes; undefined when it holds more than `maxBytes`. */
+  readStdin(maxBytes: number): Promise<Uint8Array | undefined>;
   /** stdin and stdout are both terminals. */
   terminal: boolean;
   /** stdin is a terminal (what is typed there shows). */

@@ -137,6 +137,9 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
   return { env, clientId, clientSecret, serverId: serverId ?? DEFAULT_SERVER_ID, onExisting, check, wizard, warnings };
 }
 
+/** Far above any client secret; what a runaway pipe (`yes |`) sends is refused, not kept in memory. */
+const MAX_STDIN_SECRET = 64 * 1024;
+
 /** The secret piped in: refused from a terminal (it would echo as typed) and when it is not valid UTF-8. */
 async function readSecretFromStdin(io: Io): Promise<string> {
   if (io.stdinTerminal) {
@@ -144,7 +147,12 @@ async function readSecretFromStdin(io: Io): Promise<string> {
       hint: "Pipe the secret in (printf %s \"$SECRET\" | anypoint-m2 setup ... --client-secret-stdin), or leave the flag out to be asked for it hidden.",
     });
   }
-  const bytes = await io.readStdin();
+  const bytes = await io.readStdin(MAX_STDIN_SECRET);
+  if (bytes === undefined) {
+    throw new M2Error(Exit.usage, `more than ${MAX_STDIN_SECRET / 1024} KiB came on stdin for --client-secret-stdin; a client secret is a short line`, {
+      hint: "Pipe only the secret.",
+    });
+  }
   if (!isUtf8(bytes)) {
     throw new M2Error(Exit.usage, "the client secret read from stdin is not valid UTF-8", { hint: "Pipe the secret as UTF-8 text." });
   }

@@ -49,6 +49,8 @@ export interface PomProblem {
 export interface PomReport {
   repositories: PomRepository[];
   problems: PomProblem[];
+  /** The profiles Maven activates when no -P says otherwise (activeByDefault). */
+  defaultProfiles: string[];
 }
 
 export interface PomContext {
@@ -119,7 +121,7 @@ export function readPom(text: string, context: PomContext = {}): PomReport {
     ...Object.assign({}, ...byDefault.map((p) => propertiesOf(text, p))),
     ...coordinates(text, project, context.basedir),
   };
-  const report: PomReport = { repositories: [], problems: [] };
+  const report: PomReport = { repositories: [], problems: [], defaultProfiles: byDefault.map((p) => field(text, p, "id") ?? "default") };
   read(text, project, base, undefined, report);
   for (const profile of profiles) {
     const id = field(text, profile, "id") ?? "default";

@@ -4,7 +4,7 @@
  * the run with exit 130 and nothing written.
  */
 import { emitKeypressEvents } from "node:readline";
-import { confirm, input, password, select } from "@inquirer/prompts";
+import { checkbox, confirm, input, password, select } from "@inquirer/prompts";
 import { REGIONS, type Region } from "../anypoint/endpoint";
 import { Exit, M2Error } from "../errors";
 import type { ServerSummary } from "../settings/list";
@@ -65,10 +65,26 @@ export async function askServerId(servers: ServerSummary[], fallback: string): P
   ).then((v) => v.trim());
 }
 
-export async function askUpdate(server: ServerSummary): Promise<boolean> {
+/** The Exchange repositories of the pom, each offered as a server id and checked; none checked: the caller asks for one. */
+export async function askServerIds(repositories: { id: string; where: string }[], pom: string): Promise<string[]> {
   return ask((context) =>
-    confirm({ message: `Server "${server.id}" exists (username ${server.username ?? "none"}, password ${server.password}). Replace its credentials?`, default: true }, context),
+    checkbox(
+      {
+        message: `Server ids: the Exchange repositories of ${pom} (Space toggles, Enter accepts)`,
+        choices: repositories.map((r) => ({ value: r.id, name: `${r.id}  (${r.where})`, checked: true })),
+      },
+      context,
+    ),
   );
+}
+
+export async function askUpdate(servers: ServerSummary | ServerSummary[]): Promise<boolean> {
+  const list = Array.isArray(servers) ? servers : [servers];
+  const message =
+    list.length === 1
+      ? `Server "${list[0]!.id}" exists (username ${list[0]!.username ?? "none"}, password ${list[0]!.password}). Replace its credentials?`
+      : `Servers ${list.map((s) => `"${s.id}"`).join(", ")} exist. Replace their credentials?`;
+  return ask((context) => confirm({ message, default: true }, context));
 }
 
 export async function askConfirm(message: string): Promise<boolean> {

@@ -8,7 +8,7 @@ import { facadeRegion, hostOf } from "../src/project/exchange";
 import { exchangeIds, readPom, type PomReport } from "../src/project/pom";
 import { decodeXml } from "../src/xml/encoding";
 import { corpusRoot, hasCorpus } from "./helpers/corpus";
-import { b64, compileProbe, type Probe } from "./helpers/maven";
+import { compileProbe, type Probe } from "./helpers/maven";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures", "poms");
 const pomsDir = corpusRoot && join(corpusRoot, "poms");

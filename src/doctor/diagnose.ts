@@ -322,7 +322,7 @@ class Doctor {
         severity: "warning",
         code: "expression-in-password",
         line,
-        message: `${name}: its password holds ${others.map((n) => `\${${n}}`).join(", ")}; Maven replaces it with the property of that name when one is set as it runs, and sends it as written otherwise`,
+        message: `${name}: its password holds ${others.map((n) => `\${${n}}`).join(", ")}; Maven replaces it with the property of that name when one is set as it runs, and otherwise sends it as written, braces and all, which it takes for an encrypted value`,
         fix: "If it is part of the secret, store the password encrypted (mvn --encrypt-password), which Maven does not interpolate.",
       });
     }
@@ -350,7 +350,7 @@ class Doctor {
         return;
       }
       clear = decrypted.clear;
-    } else if (encryptedPart(clear) !== undefined) {
+    } else if (encryptedPart(clear) !== undefined && others.length === 0) {
       this.add({
         severity: "warning",
         code: "brace-in-password",
@@ -400,6 +400,8 @@ export function checkFinding(check: CredentialCheck, error: M2Error, settingsPat
       : `the credentials of server ${ids} could not be checked: ${error.message}`,
     fix: rejectedCredentials
       ? `Check the connected app in Access Management, then anypoint-m2 setup --server-id ${check.servers[0]!.id} with its current secret.`
-      : (error.details.hint ?? "Run again when Anypoint can be reached, or pass --offline."),
+      : error.exitCode === Exit.unreachable
+        ? "Check the network and the proxy settings (and --region, --host), or pass --offline to skip the check."
+        : (error.details.hint ?? "Correct what the message names, or pass --offline to skip the check."),
   };
 }

@@ -199,7 +199,7 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
     if (serverIds.length === 0 && pomIds.length > 0) serverIds = await wizard.askServerIds(pomIds.map((id) => ({ id, where: sectionsOf(project!.repositories, id) })), project!.path!);
     if (serverIds.length === 0) serverIds = [await wizard.askServerId(servers, DEFAULT_SERVER_ID)];
     const existing = servers.filter((s) => s.id !== null && serverIds.includes(s.id) && !s.shadowed);
-    if (existing.length > 0 && onExisting === undefined) onExisting = (await wizard.askUpdate(existing)) ? "update" : "keep";
+    if (existing.length > 0 && onExisting === undefined) onExisting = (await (existing.length === 1 ? wizard.askUpdate(existing[0]!) : wizard.askUpdateAll(existing))) ? "update" : "keep";
   }
   if (serverIds.length === 0) serverIds = [DEFAULT_SERVER_ID];
   if (project?.path && (fromPom || wizard)) applyImpliedRegion(project, serverIds, endpoint, env, args.verify, notes);

@@ -65,6 +65,16 @@ export async function askServerId(servers: ServerSummary[], fallback: string): P
   ).then((v) => v.trim());
 }
 
+export async function askUpdate(server: ServerSummary): Promise<boolean> {
+  return ask((context) =>
+    confirm({ message: `Server "${server.id}" exists (username ${server.username ?? "none"}, password ${server.password}). Replace its credentials?`, default: true }, context),
+  );
+}
+
+export async function askConfirm(message: string): Promise<boolean> {
+  return ask((context) => confirm({ message, default: true }, context));
+}
+
 /** The Exchange repositories of the pom, each offered as a server id and checked; none checked: the caller asks for one. */
 export async function askServerIds(repositories: { id: string; where: string }[], pom: string): Promise<string[]> {
   return ask((context) =>
@@ -78,15 +88,7 @@ export async function askServerIds(repositories: { id: string; where: string }[]
   );
 }
 
-export async function askUpdate(servers: ServerSummary | ServerSummary[]): Promise<boolean> {
-  const list = Array.isArray(servers) ? servers : [servers];
-  const message =
-    list.length === 1
-      ? `Server "${list[0]!.id}" exists (username ${list[0]!.username ?? "none"}, password ${list[0]!.password}). Replace its credentials?`
-      : `Servers ${list.map((s) => `"${s.id}"`).join(", ")} exist. Replace their credentials?`;
-  return ask((context) => confirm({ message, default: true }, context));
-}
-
-export async function askConfirm(message: string): Promise<boolean> {
-  return ask((context) => confirm({ message, default: true }, context));
+/** Several of the chosen ids exist: one question for them all (the change applies to each alike). */
+export async function askUpdateAll(servers: ServerSummary[]): Promise<boolean> {
+  return ask((context) => confirm({ message: `Servers ${servers.map((s) => `"${s.id}"`).join(", ")} exist. Replace their credentials?`, default: servers.every((s) => s.connectedApp) }, context));
 }

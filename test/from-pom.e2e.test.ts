@@ -175,6 +175,24 @@ describe("the wizard with a pom", () => {
     }
   });
 
+  it("an EU pom: no question about the control plane, and the check goes to eu1", async () => {
+    const proxy = await forwardingProxy({ username: "corp", password: "pw" });
+    const { home, settings } = project("profiles.xml");
+    try {
+      open = terminal(["setup"], { cwd: home, env: { HOME: home, HTTPS_PROXY: proxy.url, ...credentials } });
+      const screen = await open.waitFor("Server ids: the Exchange repositories of");
+      expect(screen).toContain("Control plane: eu, as the pom's Exchange repositories are on maven.eu1.anypoint.mulesoft.com.");
+      expect(screen).not.toContain("Anypoint control plane");
+      open.key("Enter");
+      expect(await open.exited()).toBe(4);
+      expect(proxy.seen).toContain("CONNECT eu1.anypoint.mulesoft.com:443");
+      expect(existsSync(settings)).toBe(false);
+    } finally {
+      open?.close();
+      await proxy.close();
+    }
+  });
+
   it("with every id unchecked, asks for one as before", async () => {
     const { home, settings } = project("properties.xml");
     try {

@@ -193,7 +193,10 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
     } catch {
       implied = undefined;
     }
-    if (args.verify && !endpointKnown && !implied) endpoint.region = await wizard.askRegion();
+    if (args.verify && !endpointKnown && implied) {
+      endpoint.region = implied;
+      io.stderr(`Control plane: ${implied}, as the pom's Exchange repositories are on ${facadeHost(implied)}.`);
+    } else if (args.verify && !endpointKnown) endpoint.region = await wizard.askRegion();
     found.clientId ??= await wizard.askClientId();
     found.clientSecret ??= await wizard.askSecret();
     if (serverIds.length === 0 && pomIds.length > 0) serverIds = await wizard.askServerIds(pomIds.map((id) => ({ id, where: sectionsOf(project!.repositories, id) })), project!.path!);

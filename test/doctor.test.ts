@@ -105,8 +105,11 @@ describe("doctor: each finding, once, at its line", () => {
       { settings: settingsOf([app("anypoint-exchange-v3", "0123~?~Sup3r?Secret")]), pom: exchangePom, mode: 0o644 },
       { settings: settingsOf([server("anypoint-exchange-v3", "~~~client~~~", "0123~?~Sup3rSecret")]), pom: exchangePom },
     ];
+    pairs.push({ settings: settingsOf([app("anypoint-exchange-v3")], mirrorsOf(mirror("corp", "*", "https://deployer:Sup3rMirror@nexus.corp.example/all"))), pom: exchangePom });
+    pairs.push({ settings: settingsOf([app("anypoint-exchange-v3")]), pom: pomOf2([["anypoint-exchange-v3", US], ["p", "https://u:Sup3rPom@${host}/x"]]) });
     const findings = pairs.flatMap((p) => doctor(p).findings);
-    expect(findings.length).toBeGreaterThanOrEqual(3);
+    expect(findings.length).toBeGreaterThanOrEqual(5);
+    expect(findings.map((f) => f.code)).toEqual(expect.arrayContaining(["mirror-intercepts", "pom-unresolved"]));
     for (const f of findings) expect(JSON.stringify(f)).not.toMatch(/Sup3r/);
   });
 });

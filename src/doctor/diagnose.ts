@@ -8,7 +8,7 @@
  * every connected-app server Maven would use (the first with each id).
  */
 import { SEPARATOR } from "../anypoint/credentials";
-import type { Region } from "../anypoint/endpoint";
+import { hideCredentials, type Region } from "../anypoint/endpoint";
 import { Exit, lineColumn, M2Error } from "../errors";
 import { encryptedPart } from "../maven/cipher";
 import { facadeHost, facadeRegion } from "../project/exchange";
@@ -281,7 +281,7 @@ class Doctor {
       line: mirror.line,
       message:
         `mirror "${mirror.id}" (mirrorOf ${pattern}) takes the downloads of ${severity === "warning" ? "the Exchange repository your pom may name " : "Exchange repository "}${quote(ids)}: ` +
-        `Maven fetches them from ${mirror.url} with the credentials of server "${mirror.id}", not those of ${quote(ids)}`,
+        `Maven fetches them from ${hideCredentials(mirror.url!)} with the credentials of server "${mirror.id}", not those of ${quote(ids)}`,
       fix,
     });
   }

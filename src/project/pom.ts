@@ -12,7 +12,7 @@
  * and a URL whose host it hides is reported, never guessed.
  */
 import { lineColumn, unsafeAt } from "../errors";
-import type { Region } from "../anypoint/endpoint";
+import { hideCredentials, type Region } from "../anypoint/endpoint";
 import { interpolate, type Env, type Properties } from "../settings/interpolate";
 import { javaTrim, scanXml, textContent, type XmlElement } from "../xml/scan";
 import { facadeRegion, hostOf } from "./exchange";
@@ -159,7 +159,7 @@ function repository(text: string, element: XmlElement, section: PomSection, prop
   if (url && hostOf(javaTrim(url.value)) === undefined && url.unresolved.length > 0) {
     report.problems.push({
       line,
-      message: `the URL of repository ${shownId} (${where}) is ${urlWritten}: ${url.unresolved.map((n) => `\${${n}}`).join(", ")} is not defined in this pom, so whether it is Exchange cannot be told`,
+      message: `the URL of repository ${shownId} (${where}) is ${hideCredentials(urlWritten!)}: ${url.unresolved.map((n) => `\${${n}}`).join(", ")} is not defined in this pom, so whether it is Exchange cannot be told`,
       hint: "It may come from a parent pom or a -D option. If it is Exchange, give its id with --server-id.",
     });
   }

@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/: dist/cli.cjs holds everything an ordinary run needs, in one CommonJS file
 // (Node starts a CommonJS entry faster than an ES module). What only some runs need is bundled apart and
 // loaded on demand: dist/yargs.cjs (help, usage errors, completion), dist/anypoint.cjs (the credential
-// check, with undici), dist/wizard.cjs (the prompts), dist/preview.cjs (diffs, with jsdiff).
+// check, with undici), dist/wizard.cjs (the prompts), dist/preview.cjs (diffs, with jsdiff), dist/doctor.cjs (the doctor command).
 import { readFile, rm } from "node:fs/promises";
 import { build } from "esbuild";
 
@@ -15,7 +15,7 @@ const raw = {
 };
 
 /** Modules imported with `await import(...)` that become bundles of their own: source -> output. */
-const LAZY = { "src/cli/yargs.ts": "yargs", "src/anypoint/token.ts": "anypoint", "src/wizard/wizard.ts": "wizard", "src/commands/preview.ts": "preview" };
+const LAZY = { "src/cli/yargs.ts": "yargs", "src/anypoint/token.ts": "anypoint", "src/wizard/wizard.ts": "wizard", "src/commands/preview.ts": "preview", "src/commands/doctor.ts": "doctor" };
 
 const lazy = {
   name: "lazy",

@@ -7,6 +7,8 @@ export const Exit = {
   unreachable: 4,
   unsafe: 5,
   writeFailed: 6,
+  /** doctor found at least one error. */
+  problems: 7,
   cancelled: 130,
 } as const;
 

@@ -34,6 +34,7 @@ describe("setup", () => {
       settings: settingsOf(home),
       serverId: "anypoint-exchange-v3",
       change: "added",
+      servers: [{ serverId: "anypoint-exchange-v3", change: "added" }],
       created: true,
       backup: null,
       verified: false,

@@ -156,7 +156,7 @@ describe("never stuck", () => {
     const home = tempHome();
     const r = await m2([], { home });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("setup, verify, list or remove");
+    expect(r.stderr).toContain("setup, verify, list, remove or doctor");
     expect(existsSync(join(home, ".m2"))).toBe(false);
   });
 

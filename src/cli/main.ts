@@ -35,6 +35,9 @@ async function run({ command, args }: Invocation, io: Io): Promise<void> {
       return list(args as never, io);
     case "remove":
       return remove(args as never, io);
+    case "doctor":
+      // Rarely run, and it reads more than the others (poms, mirrors, encrypted passwords): a bundle of its own.
+      return (await import("../commands/doctor")).doctor(args as never, io);
     case "completion":
       // Without a name, the shell the user logs in with.
       return io.stdout(completionScript((args.shell as "bash" | "zsh" | undefined) ?? (io.env.SHELL?.endsWith("/zsh") ? "zsh" : "bash")));

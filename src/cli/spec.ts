@@ -3,8 +3,8 @@
  * validation step (validate.ts) turns what either read into a command's arguments, yargs builds help and
  * usage errors from it, and completion.ts offers its names.
  *
- * String and number options take one value: an option given twice is a usage error, never a silent pick
- * (the table has no list-valued option).
+ * String and number options take one value: an option given twice is a usage error, never a silent pick,
+ * unless the table says it takes several (`multiple`: each occurrence adds one, e.g. --server-id a --server-id b).
  */
 export type OptionSpec = {
   describe: string;
@@ -16,6 +16,8 @@ export type OptionSpec = {
   alias?: string;
   /** A string option that `--no-<name>` turns off (its value is then false). */
   negatable?: boolean;
+  /** A string option that may be given several times: its value is the list of values given, each once. */
+  multiple?: boolean;
 } & ({ type: "string" | "boolean" } | { type: "number"; range: NumberRange });
 
 /** What a number option accepts, in plain decimal notation. */
@@ -37,7 +39,7 @@ export interface PositionalSpec {
 }
 
 export interface CommandSpec {
-  name: "setup" | "verify" | "list" | "remove" | "completion";
+  name: "setup" | "verify" | "list" | "remove" | "doctor" | "completion";
   describe: string;
   positional?: PositionalSpec;
   options: Record<string, OptionSpec>;
@@ -48,6 +50,7 @@ export interface CommandSpec {
 
 const settings: OptionSpec = { type: "string", describe: "Maven settings file", defaultDescription: "the one Maven reads: ~/.m2/settings.xml of the account, or as MAVEN_OPTS, MAVEN_ARGS or .mvn/ say" };
 const serverId: OptionSpec = { type: "string", describe: "<server> id; must match the repository id in your pom.xml", defaultDescription: "anypoint-exchange-v3" };
+const pom: OptionSpec = { type: "string", describe: "the project's pom.xml (or its folder)", defaultDescription: "./pom.xml when there is one" };
 
 /** How results are printed; every command has these. */
 const output: Record<string, OptionSpec> = {
@@ -82,7 +85,9 @@ export const COMMANDS: CommandSpec[] = [
       "client-id": { type: "string", describe: "connected app client ID [env: ANYPOINT_CLIENT_ID]" },
       "client-secret-stdin": { type: "boolean", describe: "read the client secret from stdin [else env: ANYPOINT_CLIENT_SECRET]" },
       "client-secret": { type: "string", describe: "the client secret (visible to other users: prefer the environment or stdin)" },
-      "server-id": serverId,
+      "server-id": { ...serverId, multiple: true, describe: "<server> id; must match the repository id in your pom.xml (repeat for several ids: each gets the same credentials)" },
+      "from-pom": { type: "boolean", default: false, describe: "take the server ids of the Exchange repositories in the pom (--pom, else ./pom.xml)" },
+      pom,
       settings,
       "on-existing": { type: "string", choices: ["update", "keep", "fail"], describe: "what to do when the server id already exists", defaultDescription: "update" },
       verify: { type: "boolean", default: true, describe: "request a token before writing (--no-verify to skip)" },
@@ -96,6 +101,7 @@ export const COMMANDS: CommandSpec[] = [
       ["ANYPOINT_CLIENT_SECRET=... $0 setup --client-id 0123abcd", "check the credentials, then write the server"],
       ["$0 setup --region eu --env-file ci.env", "credentials from ci.env, control plane in the EU"],
       ["$0 setup --dry-run", "show the change as a diff, write nothing"],
+      ["$0 setup --from-pom", "one server for each Exchange repository id of ./pom.xml, in one write"],
       ["$0 setup --no-verify --yes --settings base.xml --stdout > ci-settings.xml", "print the result to a new file (never onto the file it reads)"],
       ['printf %s "$SECRET" | $0 setup --client-id 0123abcd --client-secret-stdin --no-verify --yes', "offline image build: secret from stdin, no check"],
     ],
@@ -126,6 +132,22 @@ export const COMMANDS: CommandSpec[] = [
     ],
   },
   {
+    name: "doctor",
+    describe: "explain why a build may still get a 401: settings.xml, the pom's Exchange repositories, mirrors, stored passwords, and a token check",
+    edits: false,
+    options: {
+      pom,
+      settings,
+      offline: { type: "boolean", default: false, describe: "make no request to Anypoint (skip the token check)" },
+      ...connection,
+      ...output,
+    },
+    examples: [
+      ["$0 doctor", "check the project in the current folder against the settings file Maven reads"],
+      ["$0 doctor --offline --json", "no network; one JSON object with every finding"],
+    ],
+  },
+  {
     name: "completion",
     describe: "print a bash or zsh completion script (add it to your shell's rc file)",
     edits: false,
@@ -152,6 +174,7 @@ export const EXIT_CODES = `Exit codes:
   4    Anypoint unreachable or answered unexpectedly
   5    settings file cannot be edited safely (nothing written)
   6    file could not be written (permissions, lock)
+  7    doctor found at least one error
   130  cancelled by the user`;
 
 /** "client-id" -> "clientId", the key commands read. */

@@ -35,6 +35,7 @@ function optionValue(spec: CommandSpec, name: string, option: OptionSpec, given:
     if (typeof last !== "boolean") throw usage(spec, `${flag} takes no value`, `Write ${flag} alone, or --no-${name}.`);
     return last;
   }
+  if (option.multiple) return multipleValues(spec, flag, option, given);
   if (given.length > 1) {
     const either = option.negatable ? `${flag} (or --no-${name})` : flag;
     throw usage(spec, `${either} was given ${given.length} times; it takes one value`, `Give ${flag} once.`);
@@ -51,6 +52,16 @@ function optionValue(spec: CommandSpec, name: string, option: OptionSpec, given:
     throw usage(spec, `${flag} needs a value`, `Write ${flag} VALUE${otherwise === undefined ? ", or leave it out" : `, or leave it out for the default (${otherwise})`}.`);
   }
   return option.choices ? choice(spec, flag, option.choices, text) : text;
+}
+
+/** Every value of an option that takes several, each once, in the order given; none empty. */
+function multipleValues(spec: CommandSpec, flag: string, option: OptionSpec, given: readonly (string | boolean)[]): string[] {
+  const values = given.map((value) => {
+    if (value === false) throw usage(spec, `unknown option --no-${flag.slice(2)}`);
+    if (value === true || value === "") throw usage(spec, `${flag} needs a value`, `Write ${flag} VALUE, or leave it out${option.defaultDescription ? ` for the default (${option.defaultDescription})` : ""}.`);
+    return option.choices ? choice(spec, flag, option.choices, value) : value;
+  });
+  return [...new Set(values)];
 }
 
 /** Plain decimal notation only: "1e9", "0x10", "Infinity" and "-1" are not seconds anyone means. */

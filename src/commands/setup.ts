@@ -4,13 +4,17 @@
  */
 import { isUtf8 } from "node:buffer";
 import { gatherCredentials, requireCredentials, SEPARATOR } from "../anypoint/credentials";
+import { resolveBaseUrl, type EndpointChoice, type Region } from "../anypoint/endpoint";
 import type { Identity } from "../anypoint/token";
 import { Exit, M2Error } from "../errors";
 import { outcomeOf, planEdit, readSettingsText, writePlan, type EditOutcome, type Plan } from "../io/edit";
 import { loadEnvironment } from "../io/envfile";
 import { chosenByProject, mavenProperties, settingsPath } from "../io/paths";
 import { CONNECTED_APP_USERNAME, listServers } from "../settings/list";
-import { upsertServer, type OnExisting, type SettingsChange } from "../settings/servers";
+import { upsertServers, type ChangeKind, type OnExisting, type SettingsChange } from "../settings/servers";
+import { facadeHost, regionOfHost } from "../project/exchange";
+import { findPom, impliedRegion, loadPom, pomExchange } from "../project/load";
+import type { PomRepository } from "../project/pom";
 import { describeIdentity, prepareCheck, type Check, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
 import { announceEnvFile, debug, done, report, type OutputArgs } from "./output";
@@ -22,7 +26,11 @@ export interface SetupArgs extends ConnectionArgs, OutputArgs {
   clientId?: string;
   clientSecret?: string;
   clientSecretStdin?: boolean;
-  serverId?: string;
+  /** Every --server-id given, each once. */
+  serverId?: string[];
+  /** Take the server ids of the pom's Exchange repositories. */
+  fromPom?: boolean;
+  pom?: string;
   settings?: string;
   onExisting?: OnExisting;
   verify: boolean;
@@ -41,7 +49,10 @@ interface Inputs {
   env: Record<string, string | undefined>;
   clientId: string;
   clientSecret: string;
-  serverId: string;
+  /** The servers to write, each with the same credentials, in one change. */
+  serverIds: string[];
+  /** The ids came from the pom (so the pom already names them). */
+  fromPom: boolean;
   /** undefined: update a connected-app entry, refuse to replace anyone else's credentials. */
   onExisting: OnExisting | undefined;
   check: Check | undefined;
@@ -65,7 +76,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
     });
   }
   const inputs = await settleInputs(args, io, path);
-  debug(io, `settings: ${path}; server id: ${inputs.serverId}; control plane: ${inputs.check ? inputs.check.base.origin : "not checked (--no-verify)"}`);
+  debug(io, `settings: ${path}; server ids: ${inputs.serverIds.join(", ")}; control plane: ${inputs.check ? inputs.check.base.origin : "not checked (--no-verify)"}`);
 
   // The file's problems come before the network: plan first, then check, then plan again if the wizard
   // corrected the credentials meanwhile.
@@ -99,9 +110,65 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
  * the environment Maven runs in (not the env file) and its properties.
  */
 function operation(inputs: Inputs, io: Io): (text: string) => SettingsChange {
-  const server = { id: inputs.serverId, username: CONNECTED_APP_USERNAME, password: `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}` };
+  const password = `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}`;
+  const servers = inputs.serverIds.map((id) => ({ id, username: CONNECTED_APP_USERNAME, password }));
   const properties = mavenProperties(io);
-  return (text) => upsertServer(text, server, inputs.onExisting ?? "update", io.env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
+  return (text) => upsertServers(text, servers, inputs.onExisting ?? "update", io.env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
+}
+
+/** The project's pom, when setup is to take ids from it: its Exchange repositories and what to tell the user. */
+interface Project {
+  path: string | undefined;
+  repositories: PomRepository[];
+  warnings: string[];
+}
+
+/**
+ * Reads the pom for --from-pom (which needs one) or to offer its ids in the wizard. A pom that cannot be read,
+ * or an Exchange repository it cannot resolve, is reported, not fatal.
+ */
+function readProject(args: SetupArgs, io: Io, required: boolean): Project {
+  const path = findPom(io, args.pom);
+  if (!path) {
+    if (!required) return { path, repositories: [], warnings: [] };
+    throw new M2Error(Exit.usage, `--from-pom: there is no pom.xml in ${io.cwd}`, { hint: "Run it in the project's folder, or pass --pom PATH." });
+  }
+  const pom = loadPom(io, path);
+  const warnings = pom.error
+    ? [`${path}${pom.error.details.line ? `:${pom.error.details.line}` : ""}: the pom cannot be read (${pom.error.message}); its repository ids are not used`]
+    : pom.report!.problems.map((p) => `${path}:${p.line}: ${p.message}`);
+  const repositories = pomExchange(pom);
+  if (!pom.error && repositories.length === 0) warnings.push(`${path} declares no Exchange repository (a parent pom may)`);
+  return { path, repositories, warnings };
+}
+
+/** Where a pom uses the id: "repositories, distributionManagement". */
+function sectionsOf(repositories: PomRepository[], id: string): string {
+  const sections = repositories.filter((r) => r.id === id).map((r) => r.section.replace(/^distributionManagement\..*/, "distributionManagement"));
+  return [...new Set(sections)].join(", ");
+}
+
+/**
+ * The control plane the chosen pom ids imply, used when nothing else says where Anypoint is; a region
+ * given that differs is a usage error. A host or URL that is no region's (a private endpoint) is not compared.
+ */
+function applyImpliedRegion(project: Project, ids: string[], endpoint: EndpointChoice, env: Record<string, string | undefined>, verify: boolean, notes: string[]): void {
+  const used = project.repositories.filter((r) => ids.includes(r.id!));
+  const implied = impliedRegion(used, project.path!);
+  if (!implied) return;
+  const given = endpoint.region !== undefined || endpoint.host !== undefined || endpoint.baseUrl !== undefined || env.ANYPOINT_HOST || env.ANYPOINT_BASE_URL;
+  if (!given) {
+    endpoint.region = implied;
+    if (verify) notes.push(`Control plane: ${implied}, as the pom's Exchange repositories are on ${facadeHost(implied)}.`);
+    return;
+  }
+  const chosen = regionOfHost(resolveBaseUrl(endpoint, env).host);
+  if (chosen !== undefined && chosen !== implied) {
+    throw new M2Error(Exit.usage, `the pom's Exchange repositories (${[...new Set(used.map((r) => r.id))].join(", ")}) are on ${facadeHost(implied)}, the ${implied} control plane, but ${endpoint.region !== undefined ? "--region" : "the control plane given"} says ${chosen}`, {
+      file: project.path,
+      hint: `Leave out --region to use ${implied}, or give the --server-id values of the ${chosen} control plane.`,
+    });
+  }
 }
 
 /** Flags, stdin, environment and env file first; the wizard asks only for what is still missing. */
@@ -116,25 +183,50 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
     env,
     envFile,
   });
-  const endpoint = { region: args.region, host: args.host, baseUrl: args.baseUrl };
-  let serverId = args.serverId;
+  const endpoint: EndpointChoice = { region: args.region, host: args.host, baseUrl: args.baseUrl };
+  let serverIds = [...(args.serverId ?? [])];
   let onExisting = args.onExisting;
   const wizard = canPrompt(io, args) ? await import("../wizard/wizard") : undefined;
+  const notes: string[] = [];
+  // --pom names the pom to take ids from: outside the wizard it means --from-pom.
+  const fromPom = Boolean(args.fromPom) || (args.pom !== undefined && !wizard);
+  const project = fromPom || wizard ? readProject(args, io, fromPom) : undefined;
+  const projectWarnings = project?.warnings ?? [];
+  const pomIds = [...new Set(project?.repositories.map((r) => r.id!) ?? [])];
+  if (fromPom) {
+    serverIds = [...new Set([...serverIds, ...pomIds])];
+    if (pomIds.length === 0) projectWarnings.push(`no server id from the pom: ${serverIds.length > 0 ? "using the --server-id given" : `using the default, ${DEFAULT_SERVER_ID}`}`);
+  }
 
   if (wizard) {
     const servers = readSettingsText(io.fs, path, (text) => listServers(text, io.env, mavenProperties(io))).value ?? [];
+    for (const w of projectWarnings.splice(0)) io.stderr(`warning: ${w}`);
     const endpointKnown = endpoint.region !== undefined || endpoint.host !== undefined || endpoint.baseUrl !== undefined || env.ANYPOINT_HOST || env.ANYPOINT_BASE_URL;
-    if (args.verify && !endpointKnown) endpoint.region = await wizard.askRegion();
+    // The pom's repositories say which control plane, unless they disagree (then the question decides).
+    let implied: Region | undefined;
+    try {
+      implied = impliedRegion(project!.repositories, project!.path ?? "");
+    } catch {
+      implied = undefined;
+    }
+    if (args.verify && !endpointKnown && implied) {
+      endpoint.region = implied;
+      io.stderr(`Control plane: ${implied}, as the pom's Exchange repositories are on ${facadeHost(implied)}.`);
+    } else if (args.verify && !endpointKnown) endpoint.region = await wizard.askRegion();
     found.clientId ??= await wizard.askClientId();
     found.clientSecret ??= await wizard.askSecret();
-    serverId ??= await wizard.askServerId(servers, DEFAULT_SERVER_ID);
-    const existing = servers.find((s) => s.id === serverId && !s.shadowed);
-    if (existing && onExisting === undefined) onExisting = (await wizard.askUpdate(existing)) ? "update" : "keep";
+    if (serverIds.length === 0 && pomIds.length > 0) serverIds = await wizard.askServerIds(pomIds.map((id) => ({ id, where: sectionsOf(project!.repositories, id) })), project!.path!);
+    if (serverIds.length === 0) serverIds = [await wizard.askServerId(servers, DEFAULT_SERVER_ID)];
+    const existing = servers.filter((s) => s.id !== null && serverIds.includes(s.id) && !s.shadowed);
+    if (existing.length > 0 && onExisting === undefined) onExisting = (await (existing.length === 1 ? wizard.askUpdate(existing[0]!) : wizard.askUpdateAll(existing))) ? "update" : "keep";
   }
+  if (serverIds.length === 0) serverIds = [DEFAULT_SERVER_ID];
+  if (project?.path && (fromPom || wizard)) applyImpliedRegion(project, serverIds, endpoint, env, args.verify, notes);
+  if (!args.quiet) for (const note of notes) io.stderr(note);
 
   const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout }, env, (m) => debug(io, m)) : undefined;
   const { clientId, clientSecret, warnings } = requireCredentials(found);
-  return { env, clientId, clientSecret, serverId: serverId ?? DEFAULT_SERVER_ID, onExisting, check, wizard, warnings };
+  return { env, clientId, clientSecret, serverIds, fromPom: serverIds.every((id) => pomIds.includes(id)), onExisting, check, wizard, warnings: [...projectWarnings, ...warnings] };
 }
 
 /** Far above any client secret; what a runaway pipe (`yes |`) sends is refused, not kept in memory. */
@@ -193,7 +285,7 @@ async function confirm(io: Io, inputs: Inputs, plan: Plan, dryRun: boolean): Pro
 }
 
 async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutcome, identity: Identity | undefined, kept: boolean): Promise<void> {
-  const { serverId, check, wizard } = inputs;
+  const { serverIds, check, wizard } = inputs;
   const path = outcome.settings;
   const warnings = [...inputs.warnings, ...outcome.warnings];
   if (args.stdout) {
@@ -207,20 +299,31 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
   const diff =
     args.dryRun && !wizard ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [inputs.clientSecret], { color: io.color && !args.json, cwd: io.cwd }) : "";
   const who = identity ? describeIdentity(identity) : "";
-  const verb = (args.dryRun ? { added: "Would add", updated: "Would update", unchanged: "Would keep", removed: "" } : { added: "Added", updated: "Updated", unchanged: "Kept", removed: "" })[outcome.change];
+  const servers = outcome.servers ?? serverIds.map((id) => ({ id, change: outcome.change }));
+  const newFile = outcome.created || (args.dryRun && outcome.newFile);
+  const verbs: Record<ChangeKind, string> = args.dryRun
+    ? { added: "Would add", updated: "Would update", unchanged: "Would keep", removed: "" }
+    : { added: "Added", updated: "Updated", unchanged: "Kept", removed: "" };
+  const serverLine = ({ id, change }: { id: string; change: ChangeKind }, i: number) =>
+    inputs.onExisting === "keep" && change === "unchanged" && !outcome.newFile
+      ? `Kept server "${id}" in ${path} as it was: the connected app's credentials were not stored there (choose another --server-id to store them).`
+      : done(io, `${verbs[change]} server "${id}" ${change === "added" ? "to" : "in"} ${path}${i === 0 && newFile ? " (new file)" : ""}${change === "unchanged" ? ": nothing to change" : ""}.`);
+  const next =
+    inputs.fromPom ? []
+    : serverIds.length === 1 ? [`Next: use <id>${serverIds[0]}</id> for the Exchange repository in your pom.xml.`]
+    : [`Next: use these ids (${serverIds.map((id) => `<id>${id}</id>`).join(", ")}) for the Exchange repositories in your pom.xml.`];
   const lines = [
     ...(check && !wizard ? [done(io, `Anypoint (${check.base.host}) accepted the credentials${who ? ` of ${who}` : ""}.`)] : []),
-    kept
-      ? `Kept server "${serverId}" in ${path} as it was: the connected app's credentials were not stored (choose another --server-id to store them).`
-      : done(io, `${verb} server "${serverId}" ${outcome.change === "added" ? "to" : "in"} ${path}${outcome.created || (args.dryRun && outcome.newFile) ? " (new file)" : ""}${outcome.change === "unchanged" ? ": nothing to change" : ""}.`),
+    ...servers.map(serverLine),
     ...(args.dryRun ? ["Dry run: nothing written."] : []),
     ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : []),
-    ...(args.dryRun || kept ? [] : [`Next: use <id>${serverId}</id> for the Exchange repository in your pom.xml.`]),
+    ...(args.dryRun || kept ? [] : next),
   ];
   const result = {
     settings: path,
-    serverId,
+    serverId: serverIds[0],
     change: outcome.change,
+    servers: servers.map(({ id, change }) => ({ serverId: id, change })),
     created: outcome.created,
     backup: outcome.backup ?? null,
     verified: identity !== undefined,

@@ -4,7 +4,7 @@ import { Exit, M2Error } from "../errors";
 import { applyEdits } from "../xml/edit";
 import { decodeXml } from "../xml/encoding";
 import { changeBytes, type ByteChange } from "../settings/bytes";
-import type { ChangeKind, SettingsChange } from "../settings/servers";
+import type { ChangeKind, ServerChange, SettingsChange } from "../settings/servers";
 import template from "../../templates/settings.xml?raw";
 import { fileError, readSettingsFile, writeSettingsFile, type Fs, type SettingsFile } from "./files";
 import { acquireLock } from "./lock";
@@ -12,6 +12,8 @@ import { acquireLock } from "./lock";
 export interface EditOutcome {
   settings: string;
   change: ChangeKind;
+  /** For an upsert: what happens to each server (all "unchanged" when the file does not change). */
+  servers?: ServerChange[];
   warnings: string[];
   backup: string | undefined;
   created: boolean;
@@ -74,6 +76,7 @@ export function outcomeOf(p: Plan, written?: { backup: string | undefined; creat
   return {
     settings: p.path,
     change: absent ? "unchanged" : p.result.change,
+    ...(p.result.servers ? { servers: p.result.servers.map((s) => (p.result.change === "unchanged" ? { ...s, change: "unchanged" as const } : s)) } : {}),
     warnings: [...p.result.warnings, ...(written?.warnings ?? [])],
     backup: written?.backup,
     created: written?.created ?? false,

@@ -25,6 +25,8 @@ export interface SettingsChange {
   edits: Edit[];
   change: ChangeKind;
   warnings: string[];
+  /** For an upsert: what happens to each server, in the order given. */
+  servers?: ServerChange[];
 }
 
 /** Elements that Maven's reference order puts before <servers>; a new <servers> goes after the last of them. */
@@ -54,6 +56,50 @@ export function upsertServer(
   properties: Properties = {},
   options: UpsertOptions = {},
 ): SettingsChange {
+  return upsertServers(text, [server], onExisting, env, properties, options);
+}
+
+/** What happened to one server of an upsert. */
+export interface ServerChange {
+  id: string;
+  change: ChangeKind;
+}
+
+/**
+ * Adds or updates several servers in one change (each as upsertServer does it for one): one set of edits,
+ * so one write, one backup and one lock for them all. The new ones go in together, in the order given,
+ * so that a file without <servers> gets one <servers> holding them all. The same id given twice counts once.
+ */
+export function upsertServers(
+  text: string,
+  servers: readonly ServerInput[],
+  onExisting: OnExisting = "update",
+  env: Env = {},
+  properties: Properties = {},
+  options: UpsertOptions = {},
+): SettingsChange & { servers: ServerChange[] } {
+  const unique = servers.filter((s, i) => servers.findIndex((t) => t.id === s.id) === i);
+  for (const server of unique) checkServer(server);
+  const model = readSettings(text);
+  const warnings: string[] = [];
+  const edits: Edit[] = [];
+  const added: ServerInput[] = [];
+  const results: ServerChange[] = [];
+  for (const server of unique) {
+    const planned = planServer(model, server, onExisting, env, properties, options);
+    warnings.push(...planned.warnings);
+    if (planned.change === "added") added.push(server);
+    edits.push(...planned.edits);
+    results.push({ id: server.id, change: planned.change });
+  }
+  if (added.length > 0) edits.push(insertServers(model, added));
+  const changed = results.filter((r) => r.change !== "unchanged");
+  const change: ChangeKind = changed.length === 0 ? "unchanged" : changed.some((r) => r.change === "updated") ? "updated" : "added";
+  return { edits, change, warnings, servers: results };
+}
+
+/** The checks on what is to be written, before the file is looked at. */
+function checkServer(server: ServerInput): void {
   if (server.id.includes("${")) {
     throw new M2Error(Exit.usage, `the server id "${server.id}" contains "\${": Maven would replace it with a property's value when it reads settings.xml`, {
       hint: "Give the id your pom.xml uses for the repository, e.g. --server-id anypoint-exchange-v3; a server written as <id>${env.X}</id> is found through the environment.",
@@ -62,7 +108,18 @@ export function upsertServer(
   checkValue("server id", server.id);
   checkValue("username", server.username);
   checkValue("password", server.password);
-  const model = readSettings(text);
+}
+
+/** One server of an upsert: its edits when it exists ("added" means it is to be inserted with the others). */
+function planServer(
+  model: SettingsModel,
+  server: ServerInput,
+  onExisting: OnExisting,
+  env: Env,
+  properties: Properties,
+  options: UpsertOptions,
+): SettingsChange {
+  const { text } = model;
   const warnings: string[] = [];
   if (server.password.includes("${")) {
     warnings.push("the password contains '${', which Maven reads as the start of a property reference");
@@ -71,7 +128,7 @@ export function upsertServer(
   const matches = serversWithId(model, server.id, env, properties, doubtful);
   const first = matches[0];
   warnings.push(...doubtWarnings(model, server.id, first, doubtful));
-  if (!first) return { edits: [insertServer(model, server)], change: "added", warnings };
+  if (!first) return { edits: [], change: "added", warnings };
 
   const firstLine = lineOf(text, first.element.start);
   if (first.written !== undefined) warnings.push(`the server at line ${firstLine} has the id ${first.written}, which Maven reads as "${server.id}" in this environment`);
@@ -173,6 +230,11 @@ function serverXml(server: ServerInput, indent: string, inner: string, { eol }: 
   );
 }
 
+/** Servers one after the other, each on lines of its own at `indent` (the first line's indent is the caller's). */
+function serversXml(servers: readonly ServerInput[], indent: string, inner: string, layout: Layout): string {
+  return servers.map((server) => serverXml(server, indent, inner, layout)).join(`${layout.eol}${indent}`);
+}
+
 /** The step between a <server>'s indentation and its children's in this file, if any server shows one. */
 function serverInnerUnit(model: SettingsModel, fallback: string): string {
   let unit = fallback;
@@ -190,7 +252,7 @@ function serverInnerUnit(model: SettingsModel, fallback: string): string {
   return unit;
 }
 
-function insertServer(model: SettingsModel, server: ServerInput): Edit {
+function insertServers(model: SettingsModel, added: readonly ServerInput[]): Edit {
   const { text, settings, servers } = model;
   const layout: Layout = { eol: detectEol(text), unit: detectIndentUnit(text, settings) };
   const { eol, unit } = layout;
@@ -200,7 +262,7 @@ function insertServer(model: SettingsModel, server: ServerInput): Edit {
     const serversIndent = lineIndent(text, servers.start);
     const last = servers.lastChild("server");
     const indent = (last && indentAt(text, last.start)) ?? serversIndent + unit;
-    const xml = serverXml(server, indent, inner, layout);
+    const xml = serversXml(added, indent, inner, layout);
     // New lines go right after the line that holds the last thing in <servers> (element or comment), so
     // that line keeps its trailing spaces and line ending, and the lines that close <servers> stay as they are.
     let p = servers.closeStart;
@@ -218,7 +280,7 @@ function insertServer(model: SettingsModel, server: ServerInput): Edit {
     // <servers/>: open it up, keeping its start tag as written.
     const serversIndent = lineIndent(text, servers.start);
     const indent = serversIndent + unit;
-    const content = `>${eol}${indent}${serverXml(server, indent, inner, layout)}${eol}${serversIndent}</servers>`;
+    const content = `>${eol}${indent}${serversXml(added, indent, inner, layout)}${eol}${serversIndent}</servers>`;
     return { offset: servers.openEnd - 2, length: 2, content };
   }
 
@@ -228,7 +290,7 @@ function insertServer(model: SettingsModel, server: ServerInput): Edit {
   const firstChild = settings.children[0];
   const indent = (anchor ? indentAt(text, anchor.start) : firstChild && indentAt(text, firstChild.start)) ?? rootIndent + unit;
   const block =
-    `<servers>${eol}${indent}${unit}${serverXml(server, indent + unit, inner, layout)}` + `${eol}${indent}</servers>`;
+    `<servers>${eol}${indent}${unit}${serversXml(added, indent + unit, inner, layout)}` + `${eol}${indent}</servers>`;
   if (settings.selfClosing) {
     return { offset: settings.openEnd - 2, length: 2, content: `>${eol}${indent}${block}${eol}${rootIndent}</settings>` };
   }

@@ -4,7 +4,7 @@
  * the run with exit 130 and nothing written.
  */
 import { emitKeypressEvents } from "node:readline";
-import { confirm, input, password, select } from "@inquirer/prompts";
+import { checkbox, confirm, input, password, select } from "@inquirer/prompts";
 import { REGIONS, type Region } from "../anypoint/endpoint";
 import { Exit, M2Error } from "../errors";
 import type { ServerSummary } from "../settings/list";
@@ -83,4 +83,24 @@ export async function askUpdate(server: ServerSummary): Promise<boolean> {
 
 export async function askConfirm(message: string): Promise<boolean> {
   return ask((context) => confirm({ message, default: true }, context));
+}
+
+/** The Exchange repositories of the pom, each offered as a server id and checked; none checked: the caller asks for one. */
+export async function askServerIds(repositories: { id: string; where: string }[], pom: string): Promise<string[]> {
+  return ask((context) =>
+    checkbox(
+      {
+        message: `Server ids: the Exchange repositories of ${pom} (Space toggles, Enter accepts)`,
+        choices: repositories.map((r) => ({ value: r.id, name: `${r.id}  (${r.where})`, checked: true })),
+      },
+      context,
+    ),
+  );
+}
+
+/** Several of the chosen ids exist: one question for them all (the change applies to each alike). */
+export async function askUpdateAll(servers: ServerSummary[]): Promise<boolean> {
+  const others = servers.filter((s) => !s.connectedApp).map((s) => `"${s.id}" (username ${s.username ?? "(none)"})`);
+  const note = others.length > 0 ? ` (not connected apps: ${others.join(", ")})` : " (Anypoint connected apps)";
+  return ask((context) => confirm({ message: `Servers ${servers.map((s) => `"${s.id}"`).join(", ")} exist${note}. Replace their credentials?`, default: others.length === 0 }, context));
 }

@@ -1,0 +1,134 @@
+/**
+ * `anypoint-m2 doctor`: why a build may still get a 401. Reads the settings file Maven reads and the project's
+ * pom, lists findings (src/doctor/diagnose.ts), then asks Anypoint for a token with each connected app Maven
+ * would send (unless --offline). Exit 0 when no finding is an error, 7 otherwise. Bundled apart
+ * (dist/doctor.cjs) and loaded only for this command.
+ */
+import type { Region } from "../anypoint/endpoint";
+import { checkFinding, diagnose, type CredentialCheck, type SettingsInput } from "../doctor/diagnose";
+import { count, describeFinding, sortFindings, tally, type Finding } from "../doctor/findings";
+import { securityFilePasswords, securityFilePath } from "../doctor/passwords";
+import { Exit, M2Error } from "../errors";
+import { loadEnvironment } from "../io/envfile";
+import { readSettingsFile } from "../io/files";
+import { mavenProperties, settingsPath } from "../io/paths";
+import { findPom, loadPom } from "../project/load";
+import { decodeXml } from "../xml/encoding";
+import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
+import type { Io } from "./io";
+import { announceEnvFile, debug, type OutputArgs } from "./output";
+
+export interface DoctorArgs extends ConnectionArgs, OutputArgs {
+  pom?: string;
+  settings?: string;
+  offline: boolean;
+  envFile?: string | false;
+}
+
+/** What was asked of Anypoint, for the report: never a secret. */
+interface Checked {
+  servers: string[];
+  clientId: string;
+  controlPlane: string;
+  result: "accepted" | "rejected" | "failed";
+  app?: string;
+  orgId?: string;
+}
+
+export async function doctor(args: DoctorArgs, io: Io): Promise<void> {
+  const loaded = await loadEnvironment(io.fs, io.env, args.envFile, io.cwd);
+  announceEnvFile(io, args, loaded);
+  const path = settingsPath(args, io);
+  const pomPath = findPom(io, args.pom);
+  debug(io, `settings: ${path}; pom: ${pomPath ?? "none"}`);
+  const properties = mavenProperties(io);
+  const settings = readSettings(io, path);
+  const pom = pomPath ? loadPom(io, pomPath) : undefined;
+  // ${env.X} in settings.xml as Maven resolves it: from the environment Maven runs in, not the env file.
+  const diagnosis = diagnose(settings, pom, {
+    env: io.env,
+    properties,
+    passwords: securityFilePasswords(io.fs, securityFilePath(properties, io.cwd)),
+  });
+  const findings = [...diagnosis.findings];
+  const checked: Checked[] = [];
+  if (!args.offline) {
+    for (const check of diagnosis.checks) {
+      const outcome = await tokenCheck(args, io, loaded.env, check, settings);
+      checked.push(outcome.checked);
+      if (outcome.finding) findings.push(outcome.finding);
+    }
+  }
+  print(args, io, { settings: path, pom: pomPath ?? null, findings: sortFindings(findings), checked, offline: args.offline, toCheck: diagnosis.checks.length });
+  io.exitCode = count(findings, "error") > 0 ? Exit.problems : Exit.ok;
+}
+
+/** The settings file as doctor sees it: a file Maven would refuse is a finding, not a failure. */
+function readSettings(io: Io, path: string): SettingsInput {
+  try {
+    const file = readSettingsFile(io.fs, path);
+    if (file.bytes === undefined) return { path, text: undefined, exists: false };
+    // A blank file is one Maven cannot read.
+    if (file.bytes.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d)) {
+      return { path, text: undefined, exists: true, mode: file.mode, error: new M2Error(Exit.unsafe, "the file is empty", { hint: "Run anypoint-m2 setup to fill it." }) };
+    }
+    return { path, text: decodeXml(file.bytes).text, exists: true, mode: file.mode };
+  } catch (e) {
+    if (!(e instanceof M2Error)) throw e;
+    return { path, text: undefined, exists: true, error: e };
+  }
+}
+
+/**
+ * The token request for one connected app, to the control plane the flags or environment name, else the one
+ * whose Exchange the pom's repositories use, else the default. Its failure is a finding.
+ */
+async function tokenCheck(args: DoctorArgs, io: Io, env: Record<string, string | undefined>, check: CredentialCheck, settings: SettingsInput): Promise<{ checked: Checked; finding?: Finding }> {
+  const chosen = args.region !== undefined || args.host !== undefined || args.baseUrl !== undefined || env.ANYPOINT_HOST || env.ANYPOINT_BASE_URL;
+  const region: Region | undefined = chosen ? (args.region as Region | undefined) : check.region;
+  const prepared = prepareCheck({ ...args, region }, env, (m) => debug(io, m));
+  const base: Omit<Checked, "result"> = { servers: check.servers.map((s) => s.id), clientId: check.clientId, controlPlane: prepared.base.host };
+  try {
+    const identity = await prepared.run(check.clientId, check.clientSecret, settings.text, settings.path);
+    return { checked: { ...base, result: "accepted", ...(identity.app ? { app: identity.app } : {}), ...(identity.orgId ? { orgId: identity.orgId } : {}) } };
+  } catch (e) {
+    if (!(e instanceof M2Error)) throw e;
+    return { checked: { ...base, result: e.exitCode === Exit.rejected ? "rejected" : "failed" }, finding: checkFinding(check, e, settings.path) };
+  }
+}
+
+interface Report {
+  settings: string;
+  pom: string | null;
+  findings: Finding[];
+  checked: Checked[];
+  offline: boolean;
+  toCheck: number;
+}
+
+function print(args: DoctorArgs, io: Io, report: Report): void {
+  const { findings, checked } = report;
+  const errors = count(findings, "error");
+  const warnings = count(findings, "warning");
+  if (args.json) {
+    const { toCheck: _, ...rest } = report;
+    io.stdout(JSON.stringify({ ...rest, errors, warnings }));
+    return;
+  }
+  if (args.quiet) {
+    for (const f of findings.filter((x) => x.severity === "error")) for (const line of describeFinding(f, false)) io.stderr(line);
+    return;
+  }
+  const color = io.color;
+  io.stdout(`Settings: ${report.settings}`);
+  io.stdout(`Project:  ${report.pom ?? "no pom.xml here (pass --pom to name one); looked at every connected app in the settings"}`);
+  io.stdout("");
+  for (const f of findings) for (const line of describeFinding(f, color)) io.stdout(line);
+  for (const c of checked.filter((x) => x.result === "accepted")) {
+    const who = describeIdentity({ app: c.app, orgId: c.orgId });
+    io.stdout(`ok: Anypoint (${c.controlPlane}) accepted the credentials of server ${c.servers.map((s) => `"${s}"`).join(", ")}${who ? `: ${who}` : ""}.`);
+  }
+  if (report.offline && report.toCheck > 0) io.stdout(`Not checked with Anypoint (--offline): ${report.toCheck} connected app${report.toCheck === 1 ? "" : "s"}.`);
+  if (findings.length > 0 || checked.length > 0) io.stdout("");
+  io.stdout(findings.length === 0 ? "No problems found." : `${tally(findings)}.${errors === 0 && warnings > 0 ? " No errors." : ""}`);
+}

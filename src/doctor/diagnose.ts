@@ -1,0 +1,407 @@
+/**
+ * Why a Mule build still gets a 401, as far as the files tell: the settings file Maven reads, the project's
+ * pom and the environment, in; findings and the credential checks to make, out. Pure: the command
+ * (src/commands/doctor.ts) reads the files and makes the requests.
+ *
+ * The servers looked at are those Maven would send to Exchange: for each Exchange repository of the pom,
+ * the first server with its id, or with the id of the mirror Maven puts in front of it; without a pom,
+ * every connected-app server Maven would use (the first with each id).
+ */
+import { SEPARATOR } from "../anypoint/credentials";
+import { hideCredentials, type Region } from "../anypoint/endpoint";
+import { Exit, lineColumn, M2Error } from "../errors";
+import { encryptedPart } from "../maven/cipher";
+import { facadeHost, facadeRegion } from "../project/exchange";
+import type { ProjectPom } from "../project/load";
+import { exchangeRepositories, type PomRepository } from "../project/pom";
+import { interpolate, type Env, type Properties } from "../settings/interpolate";
+import { CONNECTED_APP_USERNAME } from "../settings/list";
+import { readMirrors, selectMirror, type SettingsMirror } from "../settings/mirrors";
+import { fieldValue, readSettings, serverEntries, type ServerEntry, type SettingsModel } from "../settings/model";
+import { javaTrim } from "../xml/scan";
+import type { Finding } from "./findings";
+import type { PasswordReader } from "./passwords";
+
+export interface SettingsInput {
+  path: string;
+  /** The decoded text; undefined when the file does not exist (or is blank) or could not be read. */
+  text: string | undefined;
+  exists: boolean;
+  /** Why it could not be read or decoded. */
+  error?: M2Error;
+  /** Its permission bits. */
+  mode?: number;
+}
+
+export interface DiagnoseContext {
+  /** The environment Maven runs in, and its properties (for `${…}` in settings.xml). */
+  env: Env;
+  properties: Properties;
+  passwords: PasswordReader;
+}
+
+/** A token request to make: a connected app's credentials and the servers that hold them. */
+export interface CredentialCheck {
+  servers: { id: string; line: number }[];
+  clientId: string;
+  clientSecret: string;
+  /** The control plane of the Exchange repositories they serve, when the pom says. */
+  region?: Region;
+}
+
+export interface Diagnosis {
+  findings: Finding[];
+  checks: CredentialCheck[];
+}
+
+const DOWNLOADS = new Set(["repositories", "pluginRepositories"]);
+/** A value exactly as Maven's password encryption writes it. */
+const ENCRYPTED = /^\{[A-Za-z0-9+/=]+\}$/;
+const quote = (ids: readonly string[]) => ids.map((id) => `"${id}"`).join(", ");
+
+export function diagnose(settings: SettingsInput, pom: ProjectPom | undefined, context: DiagnoseContext): Diagnosis {
+  const findings: Finding[] = [];
+  const repositories = pomFindings(pom, findings);
+  if (settings.error) {
+    findings.push(rejected(settings.path, settings.error));
+    return { findings, checks: [] };
+  }
+  let read: { model: SettingsModel; entries: ServerEntry[]; mirrors: SettingsMirror[] } | undefined;
+  if (settings.text !== undefined) {
+    try {
+      const model = readSettings(settings.text);
+      read = { model, entries: serverEntries(model, context.env, context.properties), mirrors: readMirrors(model, context.env, context.properties) };
+    } catch (e) {
+      if (!(e instanceof M2Error)) throw e;
+      findings.push(rejected(settings.path, e));
+      return { findings, checks: [] };
+    }
+  }
+  const doctor = new Doctor(settings, read?.model, read?.entries ?? [], read?.mirrors ?? [], context, findings, pom?.path);
+  doctor.fileFindings();
+  // A pom without Exchange repositories (a parent may declare them) tells nothing: every connected app is looked at.
+  if (repositories.length > 0) doctor.forRepositories(repositories);
+  else doctor.forConnectedApps();
+  return { findings, checks: doctor.checks };
+}
+
+function rejected(path: string, error: M2Error): Finding {
+  return {
+    severity: "error",
+    code: "settings-rejected",
+    message: `Maven cannot use this settings file: ${error.message}`,
+    file: error.details.file ?? path,
+    line: error.details.line,
+    fix: error.details.hint ?? "Correct the file; Maven stops at it before any download.",
+  };
+}
+
+/** Findings about the pom itself; its Exchange repositories. */
+function pomFindings(pom: ProjectPom | undefined, findings: Finding[]): PomRepository[] {
+  if (!pom) return [];
+  if (pom.error) {
+    findings.push({
+      severity: "error",
+      code: "pom-unreadable",
+      message: `the pom cannot be read: ${pom.error.message}`,
+      file: pom.path,
+      line: pom.error.details.line,
+      fix: pom.error.details.hint ?? "Correct the pom; Maven cannot build the project either.",
+    });
+    return [];
+  }
+  const report = pom.report!;
+  for (const p of report.problems) findings.push({ severity: "warning", code: "pom-unresolved", message: p.message, file: pom.path, line: p.line, fix: p.hint });
+  const repositories = exchangeRepositories(report);
+  if (repositories.length === 0 && report.problems.length === 0) {
+    findings.push({
+      severity: "info",
+      code: "pom-no-exchange",
+      message: "the pom declares no Exchange repository (a parent pom may)",
+      file: pom.path,
+      fix: "If a parent pom declares them, run anypoint-m2 doctor --pom with that pom.",
+    });
+  }
+  return repositories;
+}
+
+class Doctor {
+  readonly checks: CredentialCheck[] = [];
+  /** The server Maven uses for each id: the first with it. */
+  private readonly used = new Map<string, ServerEntry>();
+
+  constructor(
+    private readonly settings: SettingsInput,
+    private readonly model: SettingsModel | undefined,
+    private readonly entries: ServerEntry[],
+    private readonly mirrors: SettingsMirror[],
+    private readonly context: DiagnoseContext,
+    private readonly findings: Finding[],
+    private readonly pomFile: string | undefined,
+  ) {
+    for (const e of entries) if (e.id !== undefined && !this.used.has(e.id)) this.used.set(e.id, e);
+  }
+
+  private line(offset: number): number {
+    return lineColumn(this.model!.text, offset).line;
+  }
+
+  private add(finding: Omit<Finding, "file"> & { file?: string }): void {
+    this.findings.push({ file: this.settings.path, ...finding });
+  }
+
+  private value(entry: ServerEntry, field: "username" | "password"): string | undefined {
+    return this.model ? fieldValue(this.model, entry[field]) : undefined;
+  }
+
+  /** The file as a whole: duplicate ids, usernames in the wrong case, incomplete mirrors, who can read it. */
+  fileFindings(): void {
+    const { path, exists } = this.settings;
+    if (!exists) return;
+    const seen = new Map<string, ServerEntry[]>();
+    for (const e of this.entries) if (e.id !== undefined) seen.set(e.id, [...(seen.get(e.id) ?? []), e]);
+    for (const [id, list] of seen) {
+      if (list.length < 2) continue;
+      const [first, ...others] = list.map((e) => this.line(e.element.start));
+      this.add({
+        severity: "warning",
+        code: "duplicate-server",
+        line: others[0],
+        message: `server id "${id}" appears ${list.length} times (lines ${[first, ...others].join(", ")}); Maven uses the first, at line ${first}, and ignores the others`,
+        fix: `Keep one <server> with id "${id}": the one whose credentials you mean.`,
+      });
+    }
+    for (const [id, entry] of this.used) {
+      const username = this.value(entry, "username");
+      if (username !== undefined && username !== CONNECTED_APP_USERNAME && username.toLowerCase() === CONNECTED_APP_USERNAME.toLowerCase()) {
+        this.add({
+          severity: "error",
+          code: "username-case",
+          line: this.line(entry.username!.start),
+          message: `server "${id}" has the username ${username}; Exchange takes a connected app's credentials only with exactly ${CONNECTED_APP_USERNAME}`,
+          fix: `Write <username>${CONNECTED_APP_USERNAME}</username>.`,
+        });
+      }
+    }
+    for (const m of this.mirrors) {
+      const missing = (["id", "url", "mirrorOf"] as const).filter((k) => !m[k]);
+      if (missing.length === 0) continue;
+      this.add({
+        severity: "error",
+        code: "mirror-incomplete",
+        line: m.line,
+        message: `a <mirror> has no ${missing.map((k) => `<${k}>`).join(" or ")}, and Maven refuses the whole settings file for it`,
+        fix: `Give the mirror its ${missing.join(" and ")}, or remove it.`,
+      });
+    }
+    const mode = this.settings.mode;
+    if (mode !== undefined && (mode & 0o044) !== 0 && this.holdsLiteralSecret()) {
+      this.add({
+        severity: "warning",
+        code: "settings-readable",
+        message: `the file can be read by other users (mode ${(mode & 0o777).toString(8)}) and holds passwords as written`,
+        fix: `chmod 600 ${path}`,
+      });
+    }
+  }
+
+  /** A password or passphrase written as such: neither encrypted nor a `${…}` reference. */
+  private holdsLiteralSecret(): boolean {
+    return this.entries.some((e) => {
+      const passphrase = e.element.child("passphrase");
+      return [this.value(e, "password"), passphrase && fieldValue(this.model!, passphrase)].some(
+        (v) => v !== undefined && v !== "" && !ENCRYPTED.test(v) && !/^(\$\{[^}]+\}|~\?~)+$/.test(v),
+      );
+    });
+  }
+
+  /** The pom's Exchange repositories: mirrors in front of them, and the server each needs. */
+  forRepositories(repositories: PomRepository[]): void {
+    const complete = this.mirrors.filter((m) => m.id && m.url && m.mirrorOf);
+    const intercepted = new Map<SettingsMirror, PomRepository[]>();
+    const needed = new Map<string, PomRepository[]>();
+    const need = (id: string, r: PomRepository) => needed.set(id, [...(needed.get(id) ?? []), r]);
+    for (const r of repositories) {
+      const mirror = DOWNLOADS.has(r.section) && r.url ? selectMirror({ id: r.id!, url: r.url, layout: r.layout }, complete) : undefined;
+      if (!mirror) need(r.id!, r);
+      // A mirror that is itself Exchange needs the connected app under its own id.
+      else if (facadeRegion(mirror.url!)) need(mirror.id!, r);
+      else intercepted.set(mirror, [...(intercepted.get(mirror) ?? []), r]);
+    }
+    for (const [mirror, list] of intercepted) this.intercepts(mirror, [...new Set(list.map((r) => r.id!))], "error");
+    for (const [id, list] of needed) {
+      const entry = this.used.get(id);
+      const region = list.find((r) => r.region)?.region;
+      const sections = [...new Set(list.map((r) => r.section.replace(/^distributionManagement\..*/, "distributionManagement")))].join(", ");
+      if (!entry) {
+        this.findings.push({
+          severity: "error",
+          code: "no-server",
+          file: this.pomFile,
+          line: list[0]!.line,
+          message: `Exchange repository "${id}" (${sections}) has no <server> with that id in ${this.settings.path}${this.settings.exists ? "" : " (the file does not exist)"}: Maven sends no credentials, and Exchange answers 401`,
+          fix: `anypoint-m2 setup --server-id ${id} (or anypoint-m2 setup --from-pom for every Exchange id of the pom)`,
+        });
+      } else this.server(id, entry, region);
+    }
+  }
+
+  /** Without a pom: every connected-app server Maven would use. */
+  forConnectedApps(): void {
+    const apps = [...this.used].filter(([, e]) => this.value(e, "username")?.toLowerCase() === CONNECTED_APP_USERNAME.toLowerCase());
+    if (apps.length === 0) {
+      this.add({
+        severity: this.settings.exists ? "warning" : "error",
+        code: this.settings.exists ? "no-connected-app" : "settings-missing",
+        message: this.settings.exists ? "no server holds an Anypoint connected app (username ~~~Client~~~)" : "the settings file does not exist: Maven has no credentials to send",
+        fix: "anypoint-m2 setup (in the project folder, anypoint-m2 setup --from-pom)",
+      });
+      return;
+    }
+    // Without the pom the repositories' ids and URLs are not known: each app's id is taken for an Exchange repository.
+    const complete = this.mirrors.filter((m) => m.id && m.url && m.mirrorOf);
+    const intercepted = new Map<SettingsMirror, string[]>();
+    for (const [id] of apps) {
+      const mirror = selectMirror({ id, url: `https://${facadeHost("us")}/api/v3/maven` }, complete);
+      if (mirror && !facadeRegion(mirror.url!)) intercepted.set(mirror, [...(intercepted.get(mirror) ?? []), id]);
+    }
+    for (const [mirror, ids] of intercepted) this.intercepts(mirror, ids, "warning");
+    for (const [id, entry] of apps) this.server(id, entry, undefined);
+  }
+
+  private intercepts(mirror: SettingsMirror, ids: string[], severity: "error" | "warning"): void {
+    const pattern = mirror.mirrorOf!;
+    const listed = ids.filter((id) => pattern !== "*" && (pattern === id || pattern.split(",").includes(id)));
+    const fix = listed.length > 0
+      ? `Take ${quote(listed)} out of its <mirrorOf>${ids.length > listed.length ? `, and add ${ids.filter((id) => !listed.includes(id)).map((id) => `!${id}`).join(",")}` : ""}.`
+      : `Exclude them from it: <mirrorOf>${pattern},${ids.map((id) => `!${id}`).join(",")}</mirrorOf> (unless that mirror proxies Exchange with its own credentials).`;
+    this.add({
+      severity,
+      code: "mirror-intercepts",
+      line: mirror.line,
+      message:
+        `mirror "${mirror.id}" (mirrorOf ${pattern}) takes the downloads of ${severity === "warning" ? "the Exchange repository your pom may name " : "Exchange repository "}${quote(ids)}: ` +
+        `Maven fetches them from ${hideCredentials(mirror.url!)} with the credentials of server "${mirror.id}", not those of ${quote(ids)}`,
+      fix,
+    });
+  }
+
+  /** One server Maven sends to Exchange: its form, its password's store, then the token check to make. */
+  private server(id: string, entry: ServerEntry, region: Region | undefined): void {
+    const line = this.line(entry.element.start);
+    const name = `server "${id}"`;
+    const username = this.value(entry, "username");
+    const { env, properties } = this.context;
+    const fix = `anypoint-m2 setup --server-id ${id} --on-existing update`;
+    if (username === undefined || username === "") {
+      this.add({ severity: "error", code: "not-connected-app", line, message: `${name} has no username, so Maven sends no credentials`, fix });
+      return;
+    }
+    const resolvedUsername = javaTrim(interpolate(username, env, properties).value);
+    const connectedApp = resolvedUsername === CONNECTED_APP_USERNAME;
+    if (!connectedApp && resolvedUsername.toLowerCase() !== CONNECTED_APP_USERNAME.toLowerCase()) {
+      this.add({
+        severity: "warning",
+        code: "not-connected-app",
+        line,
+        message: `${name} is not a connected app: its username is not ${CONNECTED_APP_USERNAME}, so anypoint-m2 cannot check it (a platform user's password fails with multi-factor authentication)`,
+        fix,
+      });
+      return;
+    }
+    const raw = this.value(entry, "password");
+    if (raw === undefined || raw === "") {
+      this.add({ severity: "error", code: "password-form", line, message: `${name} has no password`, fix });
+      return;
+    }
+    const { value, unresolved } = interpolate(raw, env, properties);
+    const unset = unresolved.filter((n) => n.startsWith("env.")).map((n) => n.slice(4));
+    const others = unresolved.filter((n) => !n.startsWith("env."));
+    if (others.length > 0) {
+      this.add({
+        severity: "warning",
+        code: "expression-in-password",
+        line,
+        message: `${name}: its password holds ${others.map((n) => `\${${n}}`).join(", ")}; Maven replaces it with the property of that name when one is set as it runs, and otherwise sends it as written, braces and all, which it takes for an encrypted value`,
+        fix: "If it is part of the secret, store the password encrypted (mvn --encrypt-password), which Maven does not interpolate.",
+      });
+    }
+    if (unset.length > 0) {
+      this.add({
+        severity: "error",
+        code: "env-unset",
+        line,
+        message: `${name}: its password needs ${unset.join(" and ")}, not set in this environment; Maven would send the text \${env.${unset[0]}} as written`,
+        fix: `Set ${unset.join(" and ")} where Maven runs (export ${unset[0]}=...).`,
+      });
+      return;
+    }
+    let clear = javaTrim(value);
+    if (ENCRYPTED.test(clear)) {
+      const decrypted = this.context.passwords.decrypt(clear);
+      if ("problem" in decrypted) {
+        this.add({
+          severity: "error",
+          code: "encrypted-undecryptable",
+          line,
+          message: `${name}: its password is encrypted, but ${decrypted.problem}; Maven would send the encrypted text`,
+          fix: decrypted.fix,
+        });
+        return;
+      }
+      clear = decrypted.clear;
+    } else if (encryptedPart(clear) !== undefined && others.length === 0) {
+      this.add({
+        severity: "warning",
+        code: "brace-in-password",
+        line,
+        message: `${name}: its password holds {…}, which Maven takes for an encrypted value; Maven 3 fails to decrypt it and sends the text as written (saying so only with -X); Maven 4 stops the build`,
+        fix: "Store the password encrypted (mvn --encrypt-password), the one form that keeps braces.",
+      });
+    }
+    const at = clear.indexOf(SEPARATOR);
+    if (at <= 0 || at + SEPARATOR.length === clear.length) {
+      this.add({ severity: "error", code: "password-form", line, message: `${name}: its password is not in the form clientID${SEPARATOR}clientSecret`, fix });
+      return;
+    }
+    const clientId = clear.slice(0, at);
+    const clientSecret = clear.slice(at + SEPARATOR.length);
+    const split = [
+      ...[..."~?"].filter((c) => clientId.includes(c)).map((c) => `the client ID holds '${c}'`),
+      ...[..."~?"].filter((c) => clientSecret.includes(c)).map((c) => `the client secret holds '${c}'`),
+    ];
+    if (split.length > 0) {
+      this.add({
+        severity: "warning",
+        code: "split-character",
+        line,
+        message: `${name}: ${split.join(" and ")}; the Mule Maven plugin's deployer splits the password at each ~ and ?, so deployments would get a wrong ID or secret (downloads from Exchange are not affected)`,
+        fix: "Deploy with the credentials given another way (the plugin's connectedAppClientId/Secret), or use an app whose ID and secret hold neither.",
+      });
+    }
+    if (!connectedApp) return;
+    const same = this.checks.find((c) => c.clientId === clientId && c.clientSecret === clientSecret && c.region === region);
+    if (same) same.servers.push({ id, line });
+    else this.checks.push({ servers: [{ id, line }], clientId, clientSecret, ...(region ? { region } : {}) });
+  }
+}
+
+/** A server check's failure, as a finding. */
+export function checkFinding(check: CredentialCheck, error: M2Error, settingsPath: string): Finding {
+  const ids = quote(check.servers.map((s) => s.id));
+  const rejectedCredentials = error.exitCode === Exit.rejected;
+  return {
+    severity: "error",
+    code: rejectedCredentials ? "credentials-rejected" : "check-failed",
+    file: settingsPath,
+    line: check.servers[0]!.line,
+    message: rejectedCredentials
+      ? `Anypoint rejected the credentials of server ${ids} (client ID ${check.clientId}): ${error.message}`
+      : `the credentials of server ${ids} could not be checked: ${error.message}`,
+    fix: rejectedCredentials
+      ? `Check the connected app in Access Management, then anypoint-m2 setup --server-id ${check.servers[0]!.id} with its current secret.`
+      : error.exitCode === Exit.unreachable
+        ? "Check the network and the proxy settings (and --region, --host), or pass --offline to skip the check."
+        : (error.details.hint ?? "Correct what the message names, or pass --offline to skip the check."),
+  };
+}

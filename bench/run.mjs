@@ -13,7 +13,7 @@
 // Usage: npm run bench [-- --runs N]
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -157,6 +157,9 @@ const goal = (ok, what) => {
 };
 
 for (const { name, label } of ENVS) console.log(`${name}: ${label}`);
+// Other processes skew every figure: the load is printed so that a reader can tell a quiet run from a busy one.
+const load = () => `load ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`;
+console.log(`node ${process.version}, ${load()}`);
 
 // 1. Cold start.
 const small = join(work, "small-settings.xml");
@@ -192,4 +195,5 @@ console.log(
 goal(growth <= 12, "50 MB");
 
 rmSync(work, { recursive: true, force: true });
+console.log(`at the end: ${load()}`);
 console.log(missed.length ? `bench: target missed (stripped): ${missed.join(", ")}` : "bench: all targets met (stripped)");

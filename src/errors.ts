@@ -39,7 +39,7 @@ export class M2Error extends Error {
     this.name = "M2Error";
   }
 
-  /** `instanceof` by brand: the lazily loaded bundles (yargs, network) carry their own copy of this class. */
+  /** `instanceof` by brand: each lazy bundle (yargs, network, prompts, previews) has its own copy of this class; build.mjs says why. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === "object" && value !== null && (value as { [BRAND]?: boolean })[BRAND] === true;
   }

@@ -372,6 +372,9 @@ function byteOffsets(bytes: Uint8Array, { text, encoding }: DecodedXml): (offset
     case "table":
       return (o) => bom + o;
     case "utf-8": {
+      // As many characters as bytes: all ASCII, offsets are the same. Measuring the UTF-8 length of a
+      // prefix reads every character before the edit (~5 ms at the end of a 5 MB file).
+      if (text.length === bytes.length - bom) return (o) => bom + o;
       let lastText = 0;
       let lastByte = bom;
       return (o) => {

@@ -62,9 +62,11 @@ export function publishUrl(exchangeUrl: string, orgId: string): string | undefin
 }
 
 /** Anypoint organisation (and business group) ids are UUIDs. */
+export const isOrgId = (value: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
 export function checkOrgId(orgId: string): string {
   const trimmed = orgId.trim();
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(trimmed)) {
+  if (!isOrgId(trimmed)) {
     throw new M2Error(Exit.usage, "--org-id takes an organization ID, a UUID such as 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", {
       hint: "It is the organization (or business group) ID that Anypoint Access Management shows.",
     });

@@ -4,21 +4,25 @@
  */
 import { isUtf8 } from "node:buffer";
 import { gatherCredentials, requireCredentials, SEPARATOR } from "../anypoint/credentials";
+import { resolveBaseUrl } from "../anypoint/endpoint";
+import { checkOrgId, isOrgId, type ExchangeMaven } from "../anypoint/exchange";
 import type { Identity } from "../anypoint/token";
 import { Exit, M2Error } from "../errors";
 import { outcomeOf, planEdit, readSettingsText, writePlan, type EditOutcome, type Plan } from "../io/edit";
 import { loadEnvironment } from "../io/envfile";
 import { mavenProperties, settingsPath } from "../io/paths";
 import { CONNECTED_APP_USERNAME, listServers } from "../settings/list";
-import { upsertServer, type OnExisting, type SettingsChange } from "../settings/servers";
+import { andRepositories, mergeRepositories, PROFILE_ID } from "../settings/repositories";
+import { upsertServer, type ChangeKind, type OnExisting, type SettingsChange } from "../settings/servers";
 import { describeIdentity, prepareCheck, type Check, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
 import { announceEnvFile, debug, done, report, type OutputArgs } from "./output";
+import { derivedWarning, exchangeFor, publishing, repositoriesByDefault, repositoryLines, type RepositoryArgs } from "./repositories";
 import { refuseStdoutOntoSettings } from "./stdout";
 
 export const DEFAULT_SERVER_ID = "anypoint-exchange-v3";
 
-export interface SetupArgs extends ConnectionArgs, OutputArgs {
+export interface SetupArgs extends ConnectionArgs, OutputArgs, RepositoryArgs {
   clientId?: string;
   clientSecret?: string;
   clientSecretStdin?: boolean;
@@ -47,6 +51,14 @@ interface Inputs {
   check: Check | undefined;
   wizard: Wizard | undefined;
   warnings: string[];
+  /** Add the Exchange and MuleSoft repositories too (--with-repositories, or the wizard's answer). */
+  withRepositories: boolean;
+  /** --org-id, checked. */
+  orgId: string | undefined;
+  /** The Exchange Maven facade, when the repositories or a publish URL need it. */
+  exchange: ExchangeMaven | undefined;
+  /** What the last planning did to the server and to the repositories (the file's change covers both). */
+  parts: { server?: ChangeKind; repositories?: ChangeKind };
 }
 
 /** Prompts only in a terminal, outside CI, and when not told otherwise. */
@@ -78,6 +90,22 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   await print(args, io, inputs, outcome, identity);
 }
 
+/** The organisation's publish URL and pom block: for --org-id, else the organisation the check reported. */
+function publishTarget(args: SetupArgs, io: Io, inputs: Inputs, identity: Identity | undefined) {
+  // What Anypoint reported is used only when it is an organization ID.
+  const orgId = inputs.orgId ?? (identity?.orgId && isOrgId(identity.orgId) ? identity.orgId : undefined);
+  if (orgId === undefined) return undefined;
+  let exchange = inputs.exchange;
+  try {
+    exchange ??= exchangeFor(inputs.check?.base ?? resolveBaseUrl(args, inputs.env), args, inputs.env);
+  } catch (e) {
+    // Only for an organisation nobody asked about: a control plane whose facade is not known prints no URL.
+    debug(io, `no publish URL: ${(e as Error).message}`);
+    return undefined;
+  }
+  return publishing(exchange, inputs.serverId, orgId);
+}
+
 /**
  * The change to the file, as a pure function of its text. Ids are matched as Maven will resolve them: from
  * the environment Maven runs in (not the env file) and its properties.
@@ -85,7 +113,15 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
 function operation(inputs: Inputs, io: Io): (text: string) => SettingsChange {
   const server = { id: inputs.serverId, username: CONNECTED_APP_USERNAME, password: `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}` };
   const properties = mavenProperties(io);
-  return (text) => upsertServer(text, server, inputs.onExisting ?? "update", io.env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
+  return (text) => {
+    const change = upsertServer(text, server, inputs.onExisting ?? "update", io.env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
+    inputs.parts.server = change.change;
+    if (!inputs.withRepositories) return change;
+    const repositories = { serverIds: [inputs.serverId], exchangeUrl: inputs.exchange!.url };
+    const both = andRepositories(text, change, (middle) => mergeRepositories(middle, repositories, io.env, properties));
+    inputs.parts.repositories = both.repositories;
+    return both;
+  };
 }
 
 /** Flags, stdin, environment and env file first; the wizard asks only for what is still missing. */
@@ -103,6 +139,7 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
   const endpoint = { region: args.region, host: args.host, baseUrl: args.baseUrl };
   let serverId = args.serverId;
   let onExisting = args.onExisting;
+  let withRepositories = args.withRepositories;
   const wizard = canPrompt(io, args) ? await import("../wizard/wizard") : undefined;
 
   if (wizard) {
@@ -114,11 +151,16 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
     serverId ??= await wizard.askServerId(servers, DEFAULT_SERVER_ID);
     const existing = servers.find((s) => s.id === serverId && !s.shadowed);
     if (existing && onExisting === undefined) onExisting = (await wizard.askUpdate(existing)) ? "update" : "keep";
+    withRepositories ??= await wizard.askRepositories(repositoriesByDefault(io, path, serverId));
   }
 
   const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout }, env, (m) => debug(io, m)) : undefined;
   const { clientId, clientSecret, warnings } = requireCredentials(found);
-  return { env, clientId, clientSecret, serverId: serverId ?? DEFAULT_SERVER_ID, onExisting, check, wizard, warnings };
+  const orgId = args.orgId === undefined ? undefined : checkOrgId(args.orgId);
+  // Resolved before any work when asked for, so that an unknown facade is a usage error at once.
+  const exchange = withRepositories || orgId !== undefined ? exchangeFor(check?.base ?? resolveBaseUrl(endpoint, env), args, env) : undefined;
+  if (exchange && withRepositories) warnings.push(...derivedWarning(exchange));
+  return { env, clientId, clientSecret, serverId: serverId ?? DEFAULT_SERVER_ID, onExisting, check, wizard, warnings, withRepositories: withRepositories ?? false, orgId, exchange, parts: {} };
 }
 
 /** The secret piped in: refused from a terminal (it would echo as typed) and when it is not valid UTF-8. */
@@ -183,23 +225,31 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
   const diff =
     args.dryRun && !wizard ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [inputs.clientSecret], { color: io.color && !args.json, cwd: io.cwd }) : "";
   const who = identity ? describeIdentity(identity) : "";
-  const verb = (args.dryRun ? { added: "Would add", updated: "Would update", unchanged: "Would keep", removed: "" } : { added: "Added", updated: "Updated", unchanged: "Kept", removed: "" })[outcome.change];
+  // The file's change covers the repositories too; the server line says what happened to the server.
+  const change = inputs.parts.server ?? outcome.change;
+  const verb = (args.dryRun ? { added: "Would add", updated: "Would update", unchanged: "Would keep", removed: "" } : { added: "Added", updated: "Updated", unchanged: "Kept", removed: "" })[change];
+  const repositories = inputs.withRepositories ? inputs.parts.repositories ?? "unchanged" : undefined;
+  const publish = publishTarget(args, io, inputs, identity);
   const lines = [
     ...(check && !wizard ? [done(io, `Anypoint (${check.base.host}) accepted the credentials${who ? ` of ${who}` : ""}.`)] : []),
-    done(io, `${verb} server "${serverId}" ${outcome.change === "added" ? "to" : "in"} ${path}${outcome.created || (args.dryRun && outcome.newFile) ? " (new file)" : ""}${outcome.change === "unchanged" ? ": nothing to change" : ""}.`),
+    done(io, `${verb} server "${serverId}" ${change === "added" ? "to" : "in"} ${path}${outcome.created || (args.dryRun && outcome.newFile) ? " (new file)" : ""}${change === "unchanged" ? ": nothing to change" : ""}.`),
+    ...(repositories ? repositoryLines(repositories, inputs.exchange!, Boolean(args.dryRun)) : []),
     ...(args.dryRun ? ["Dry run: nothing written."] : []),
     ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : []),
-    ...(args.dryRun ? [] : [`Next: use <id>${serverId}</id> for the Exchange repository in your pom.xml.`]),
+    ...(args.dryRun || repositories ? [] : [`Next: use <id>${serverId}</id> for the Exchange repository in your pom.xml.`]),
+    ...(publish ? [`To publish to Exchange, put this in your pom.xml (its groupId is the organization ID):`, publish.distributionManagement] : []),
   ];
   const result = {
     settings: path,
     serverId,
-    change: outcome.change,
+    change,
     created: outcome.created,
     backup: outcome.backup ?? null,
     verified: identity !== undefined,
     ...(identity?.app ? { app: identity.app } : {}),
     ...(identity?.orgId ? { orgId: identity.orgId } : {}),
+    ...(repositories ? { repositories: { profile: PROFILE_ID, change: repositories, url: inputs.exchange!.url } } : {}),
+    ...(publish ? { publishUrl: publish.url, distributionManagement: publish.distributionManagement } : {}),
     ...(args.dryRun ? { dryRun: true, diff } : {}),
     warnings,
   };

@@ -34,12 +34,12 @@ let bin: string;
 let unreachable: string | undefined;
 
 beforeAll(async () => {
-  const out = mkdtempSync(join(tmpdir(), "anypoint-m2-pack-"));
+  const out = mkdtempSync(join(process.env.ANYPOINT_M2_TEST_SCRATCH ?? tmpdir(), "anypoint-m2-pack-"));
   // The global setup has built dist/; scripts are not run again (a rebuild would pull dist/ from under other tests).
   const pack = await exec("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", out], { cwd: repository });
   expect(pack.code, pack.stderr).toBe(0);
   packed = (JSON.parse(pack.stdout) as Packed[])[0]!;
-  const prefix = mkdtempSync(join(tmpdir(), "anypoint-m2-install-"));
+  const prefix = mkdtempSync(join(process.env.ANYPOINT_M2_TEST_SCRATCH ?? tmpdir(), "anypoint-m2-install-"));
   const install = await exec("npm", ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--prefer-offline", join(out, packed.filename)], { cwd: prefix });
   if (install.code !== 0) {
     if (!NETWORK_FAILURE.test(install.stderr)) throw new Error(`npm install failed:\n${install.stderr}`);

@@ -68,7 +68,7 @@ beforeAll(async () => {
   anypoint = await controlPlane();
   probe = compileProbe();
   // `npx --yes [--package=…] anypoint-m2 …` runs anypoint-m2 from the PATH: the built CLI.
-  shims = mkdtempSync(join(tmpdir(), "anypoint-m2-shims-"));
+  shims = mkdtempSync(join(process.env.ANYPOINT_M2_TEST_SCRATCH ?? tmpdir(), "anypoint-m2-shims-"));
   symlinkSync(CLI, join(shims, "anypoint-m2"));
   writeFileSync(join(shims, "npx"), '#!/bin/sh\nwhile [ $# -gt 0 ]; do case "$1" in --yes|-y|--package=*) shift ;; *) break ;; esac; done\nexec "$@"\n', { mode: 0o755 });
 });

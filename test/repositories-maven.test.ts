@@ -14,7 +14,7 @@ import { mergeBytes, opensUpEmptySection, seenProfiles, unmergeRestores, type Se
 
 const SERVER_ID = "anypoint-exchange-v3";
 const RELEASES = "https://repository.mulesoft.org/releases/";
-const work = mkdtempSync(join(tmpdir(), "anypoint-m2-repositories-"));
+const work = mkdtempSync(join(process.env.ANYPOINT_M2_TEST_SCRATCH ?? tmpdir(), "anypoint-m2-repositories-"));
 
 interface Subject {
   label: string;

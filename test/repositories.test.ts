@@ -13,6 +13,7 @@ import { andRepositories, declaresRepository, MARKER, mergeRepositories, removeR
 import { upsertServer } from "../src/settings/servers";
 import { composeEdits } from "../src/xml/compose";
 import { applyEdits, type Edit } from "../src/xml/edit";
+import { corpus, hasCorpus } from "./helpers/corpus";
 import { mergeBytes, opensUpEmptySection, unmergeBytes, unmergeRestores, US } from "./helpers/repositories";
 
 interface Case {
@@ -111,6 +112,17 @@ describe("after the server, in one change", () => {
     expect(first.change).toBe("unchanged");
     const both = changeBytes(Buffer.from(text), (t) => andRepositories(t, upsertServer(t, server), (middle) => mergeRepositories(middle, input)));
     expect(both.change).toBe("updated");
+  });
+});
+
+describe.skipIf(!hasCorpus)("after the server, on every corpus file", () => {
+  const server = { id: "anypoint-m2-corpus-test", username: "~~~Client~~~", password: "id~?~s&<>" };
+  const input = { serverIds: [server.id], exchangeUrl: US };
+  it.each(corpus().filter((f) => !f.malformed).map((f) => [f.name, f.bytes] as const))("%s: one change, the same bytes as the two in a row", (_, bytes) => {
+    const both = changeBytes(bytes, (t) => andRepositories(t, upsertServer(t, server), (middle) => mergeRepositories(middle, input)));
+    const sequential = mergeBytes(changeBytes(bytes, (t) => upsertServer(t, server)).bytes, input);
+    expect(both.change).toBe("added");
+    expect(Buffer.compare(both.bytes, sequential.bytes)).toBe(0);
   });
 });
 

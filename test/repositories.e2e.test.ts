@@ -166,21 +166,36 @@ describe("the wizard asks", () => {
 
   const POM = "<project>\n  <repositories>\n    <repository>\n      <id>anypoint-exchange-v3</id>\n      <url>https://maven.anypoint.mulesoft.com/api/v3/maven</url>\n    </repository>\n  </repositories>\n</project>\n";
 
-  it.each([
-    ["no pom.xml: default yes, and Enter adds them", undefined, "(Y/n)", true],
-    ["a pom.xml that declares the server's repository: default no", POM, "(y/N)", false],
-  ])("%s", async (_, pom, shown, added) => {
+  it("no pom.xml: default yes; then, as --no-verify did not ask it, the region, whose Exchange is written", async () => {
     const home = tempHome();
-    if (pom) writeFileSync(join(home, "pom.xml"), pom);
     open = terminal(["setup", "--no-verify"], { cwd: home, env: { HOME: home, ...credentials } });
     await open.waitFor("Server id");
     open.key("Enter");
-    const screen = await open.waitFor("Also add the Exchange and MuleSoft repositories");
-    expect(screen).toContain(shown);
+    expect(await open.waitFor("Also add the Exchange and MuleSoft repositories")).toContain("(Y/n)");
+    open.key("Enter");
+    await open.waitFor("Anypoint control plane");
+    open.key("Down");
     open.key("Enter");
     await open.waitFor("with this content?");
     open.key("Enter");
     expect(await open.exited()).toBe(0);
-    expect(readFileSync(join(home, ".m2", "settings.xml"), "utf8").includes("<id>anypoint-exchange</id>")).toBe(added);
+    expect(readFileSync(join(home, ".m2", "settings.xml"), "utf8")).toContain(`<url>${EU}</url>`);
+  });
+
+  it("a pom.xml that declares the server's repository: default no, and Enter adds none", async () => {
+    const home = tempHome();
+    writeFileSync(join(home, "pom.xml"), POM);
+    open = terminal(["setup", "--no-verify"], { cwd: home, env: { HOME: home, ...credentials } });
+    await open.waitFor("Server id");
+    open.key("Enter");
+    expect(await open.waitFor("Also add the Exchange and MuleSoft repositories")).toContain("(y/N)");
+    open.key("Enter");
+    const screen = await open.waitFor("with this content?");
+    expect(screen).not.toContain("Anypoint control plane");
+    open.key("Enter");
+    expect(await open.exited()).toBe(0);
+    const written = readFileSync(join(home, ".m2", "settings.xml"), "utf8");
+    expect(written).toContain("<id>anypoint-exchange-v3</id>");
+    expect(written).not.toContain("<activeProfile>");
   });
 });

@@ -152,6 +152,8 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
     const existing = servers.find((s) => s.id === serverId && !s.shadowed);
     if (existing && onExisting === undefined) onExisting = (await wizard.askUpdate(existing)) ? "update" : "keep";
     withRepositories ??= await wizard.askRepositories(repositoriesByDefault(io, path, serverId));
+    // The Exchange repository is the region's: asked now when the credential check did not ask it.
+    if (withRepositories && !endpointKnown && endpoint.region === undefined) endpoint.region = await wizard.askRegion();
   }
 
   const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout }, env, (m) => debug(io, m)) : undefined;

@@ -65,6 +65,11 @@ function single(text: string, parent: XmlElement, name: string): XmlElement | un
   return found;
 }
 
+/** The settings' sections this engine adds to. */
+function sectionsOf(text: string, settings: XmlElement): Record<Section, XmlElement | undefined> {
+  return { pluginGroups: single(text, settings, "pluginGroups"), profiles: single(text, settings, "profiles"), activeProfiles: single(text, settings, "activeProfiles") };
+}
+
 /** An element's text as Maven reads it: trimmed, `${…}` resolved. */
 function valueOf(c: Context, element: XmlElement | undefined): string | undefined {
   return element ? resolveId(javaTrim(textContent(c.text, element)), c.env, c.properties).id : undefined;
@@ -180,7 +185,7 @@ export function mergeRepositories(text: string, input: RepositoriesInput, env: E
   const c: Context = { text, env, properties };
   const layout: Layout = { eol: detectEol(text), unit: detectIndentUnit(text, settings) };
   const blocks = new Blocks(input, layout);
-  const sections = { pluginGroups: single(text, settings, "pluginGroups"), profiles: single(text, settings, "profiles"), activeProfiles: single(text, settings, "activeProfiles") };
+  const sections = sectionsOf(text, settings);
   const profile = profileIn(c, sections.profiles);
   const edits: Edit[] = [];
   const missing: Section[] = [];
@@ -298,7 +303,7 @@ function elsewhere(c: Context, profiles: XmlElement | undefined, ours: XmlElemen
 export function removeRepositories(text: string, serverIds: readonly string[], env: Env = {}, properties: Properties = {}): RepositoriesChange {
   const { settings } = readSettings(text);
   const c: Context = { text, env, properties };
-  const sections = { pluginGroups: single(text, settings, "pluginGroups"), profiles: single(text, settings, "profiles"), activeProfiles: single(text, settings, "activeProfiles") };
+  const sections = sectionsOf(text, settings);
   const marked = (e: XmlElement): boolean => markerBefore(text, e) !== undefined;
   const taken: XmlElement[] = [];
   const profile = profileIn(c, sections.profiles);

@@ -152,6 +152,13 @@ describe("setup --from-pom", () => {
   });
 });
 
+/** The repositories question (repositories.e2e.test.ts covers it): answered no. */
+async function declineRepositories(t: Terminal): Promise<void> {
+  await t.waitFor("Also add the Exchange and MuleSoft repositories");
+  t.type("n");
+  t.key("Enter");
+}
+
 describe("the wizard with a pom", () => {
   let open: Terminal | undefined;
 
@@ -165,6 +172,7 @@ describe("the wizard with a pom", () => {
       expect(screen).toContain("private-exchange  (distributionManagement)");
       expect(screen.match(/◉/g)).toHaveLength(2);
       open.key("Enter");
+      await declineRepositories(open);
       const diff = await open.waitFor("with this content?");
       expect(diff).toContain("+      <id>private-exchange</id>");
       open.key("Enter");
@@ -184,6 +192,7 @@ describe("the wizard with a pom", () => {
       expect(screen).toContain("Control plane: eu, as the pom's Exchange repositories are on maven.eu1.anypoint.mulesoft.com.");
       expect(screen).not.toContain("Anypoint control plane");
       open.key("Enter");
+      await declineRepositories(open);
       expect(await open.exited()).toBe(4);
       expect(proxy.seen).toContain("CONNECT eu1.anypoint.mulesoft.com:443");
       expect(existsSync(settings)).toBe(false);
@@ -205,6 +214,7 @@ describe("the wizard with a pom", () => {
       await open.waitFor("Server id, the repository id in your pom.xml");
       open.type("typed-id");
       open.key("Enter");
+      await declineRepositories(open);
       await open.waitFor("with this content?");
       open.key("Enter");
       expect(await open.exited()).toBe(0);

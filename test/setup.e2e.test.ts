@@ -188,6 +188,9 @@ describe("in a terminal", () => {
     expect(asked).toContain('username deployer, not a connected app, a password written in the file');
     expect(asked).toMatch(/\(y\/N\)/);
     open.key("Enter");
+    await open.waitFor("Also add the Exchange and MuleSoft repositories");
+    open.type("n");
+    open.key("Enter");
     expect(await open.exited()).toBe(0);
     expect(open.screen()).toContain("the connected app's credentials were not stored");
     expect(readFileSync(settings, "utf8")).toBe(NEXUS);

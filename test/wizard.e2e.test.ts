@@ -30,6 +30,13 @@ function start(args: string[], home: string, env: Record<string, string> = {}): 
 
 const settingsOf = (home: string) => join(home, ".m2", "settings.xml");
 
+/** The repositories question (repositories.e2e.test.ts covers it): answered no, so the diff holds the server alone. */
+async function declineRepositories(t: Terminal): Promise<void> {
+  await t.waitFor("Also add the Exchange and MuleSoft repositories");
+  t.type("n");
+  t.key("Enter");
+}
+
 describe("wizard", () => {
   it("asks for everything, checks, shows the masked diff, and writes on confirmation", async () => {
     anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
@@ -45,6 +52,7 @@ describe("wizard", () => {
     // The default is shown once, as the prompt's answer.
     expect(asked.match(/anypoint-exchange-v3/g)).toHaveLength(1);
     t.key("Enter");
+    await declineRepositories(t);
     const screen = await t.waitFor("(new file) with this content?");
     expect(screen).not.toContain("Store the password as");
     expect(screen).toContain("Anypoint accepted the credentials");
@@ -75,6 +83,7 @@ describe("wizard", () => {
     expect(exists).toContain("(an Anypoint connected app, a password written in the file)");
     expect(exists).not.toContain("Old-Secret-1234");
     t.key("Enter");
+    await declineRepositories(t);
     const diff = await t.waitFor("Write this to");
     expect(diff).toContain("-      <password>old~?~********</password>");
     expect(diff).not.toContain("Old-Secret-1234");
@@ -90,6 +99,7 @@ describe("wizard", () => {
     await t.waitFor("Client secret");
     t.type("wrong-secret");
     t.key("Enter");
+    await declineRepositories(t);
     await t.waitFor("Connected app client ID (Enter keeps it)");
     // The wrong ID is offered as the default: clear it and type the right one.
     for (let i = 0; i < "0000-wrong-id".length; i++) t.key("BSpace");
@@ -127,6 +137,7 @@ describe("wizard", () => {
     const t = start(["setup", "--no-verify"], home, { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET });
     await t.waitFor("Server id");
     t.key("Enter");
+    await declineRepositories(t);
     await t.waitFor("Write this to");
     t.key("Enter");
     expect(await t.exited()).toBe(0);
@@ -137,6 +148,7 @@ describe("wizard", () => {
     anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
     const home = tempHome();
     const t = start(["setup", "--server-id", "x"], home, { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET });
+    await declineRepositories(t);
     await t.waitFor("with this content?");
     t.type("n");
     t.key("Enter");

@@ -1,7 +1,8 @@
 import { Exit, M2Error } from "../errors";
 import { editSettings } from "../io/edit";
 import { mavenProperties, settingsPath } from "../io/paths";
-import { removeServer } from "../settings/servers";
+import { andRepositories, removeRepositories } from "../settings/repositories";
+import { removeServer, type ChangeKind, type SettingsChange } from "../settings/servers";
 import type { Io } from "./io";
 import { debug, done, report, type OutputArgs } from "./output";
 import { refuseStdoutOntoSettings } from "./stdout";
@@ -12,6 +13,7 @@ export interface RemoveArgs extends OutputArgs {
   dryRun?: boolean;
   stdout?: boolean;
   lockTimeout: number;
+  withRepositories?: boolean;
 }
 
 export async function remove(args: RemoveArgs, io: Io): Promise<void> {
@@ -19,22 +21,35 @@ export async function remove(args: RemoveArgs, io: Io): Promise<void> {
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "remove");
   debug(io, `settings: ${path}`);
-  const outcome = await editSettings(io.fs, path, (text) => removeServer(text, args.id, io.env, mavenProperties(io)), { create: false, dryRun: args.dryRun || args.stdout, lockWaitMs: args.lockTimeout * 1000 });
+  // What the last planning did to the server and to the repositories (the file's change covers both).
+  const parts: { server?: ChangeKind; repositories?: ChangeKind } = {};
+  const operation = (text: string): SettingsChange => {
+    const server = removeServer(text, args.id, io.env, mavenProperties(io));
+    parts.server = server.change;
+    if (!args.withRepositories) return server;
+    const both = andRepositories(text, server, (middle) => removeRepositories(middle, [args.id], io.env, mavenProperties(io)));
+    parts.repositories = both.repositories;
+    return both;
+  };
+  const outcome = await editSettings(io.fs, path, operation, { create: false, dryRun: args.dryRun || args.stdout, lockWaitMs: args.lockTimeout * 1000 });
   if (args.stdout) {
     io.writeStdout(outcome.bytes);
     return;
   }
   const diff = args.dryRun ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [], { color: io.color && !args.json, cwd: io.cwd }) : "";
+  const server = outcome.change === "removed" ? parts.server : "unchanged";
+  const repositories = args.withRepositories ? (outcome.change === "removed" ? parts.repositories : "unchanged") : undefined;
+  const what = [server === "removed" ? `server "${args.id}"` : "", repositories === "removed" ? "the repositories anypoint-m2 had added" : ""].filter(Boolean).join(" and ");
   const prose =
     outcome.change !== "removed"
-      ? [`No server "${args.id}" in ${path}; nothing changed.`]
+      ? [`No server "${args.id}"${args.withRepositories ? " and no repositories anypoint-m2 added" : ""} in ${path}; nothing changed.`]
       : args.dryRun
-        ? [`Dry run: would remove server "${args.id}" from ${path}; nothing written.`]
-        : [done(io, `Removed server "${args.id}" from ${path}.`), ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : [])];
+        ? [`Dry run: would remove ${what} from ${path}; nothing written.`]
+        : [done(io, `Removed ${what} from ${path}.`), ...(server !== "removed" ? [`No server "${args.id}" was there.`] : []), ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : [])];
   report(
     io,
     args,
-    { settings: path, serverId: args.id, change: outcome.change, backup: outcome.backup ?? null, ...(args.dryRun ? { dryRun: true, diff } : {}), warnings: outcome.warnings },
+    { settings: path, serverId: args.id, change: server, ...(repositories ? { repositories } : {}), backup: outcome.backup ?? null, ...(args.dryRun ? { dryRun: true, diff } : {}), warnings: outcome.warnings },
     // A dry run's stdout is the patch alone, so that it can be saved and applied; what it means goes to stderr.
     args.dryRun ? (diff ? [diff] : []) : prose,
   );

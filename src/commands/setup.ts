@@ -5,12 +5,14 @@
 import { isUtf8 } from "node:buffer";
 import { gatherCredentials, requireCredentials, SEPARATOR } from "../anypoint/credentials";
 import { resolveBaseUrl, type EndpointChoice, type Region } from "../anypoint/endpoint";
+import { checkOrgId, isOrgId, type ExchangeMaven } from "../anypoint/exchange";
 import type { Identity } from "../anypoint/token";
 import { Exit, M2Error } from "../errors";
 import { outcomeOf, planEdit, readSettingsText, writePlan, type EditOutcome, type Plan } from "../io/edit";
 import { loadEnvironment } from "../io/envfile";
 import { chosenByProject, mavenProperties, settingsPath } from "../io/paths";
 import { CONNECTED_APP_USERNAME, listServers } from "../settings/list";
+import { andRepositories, mergeRepositories, PROFILE_ID } from "../settings/repositories";
 import { upsertServers, type ChangeKind, type OnExisting, type SettingsChange } from "../settings/servers";
 import { facadeHost, regionOfHost } from "../project/exchange";
 import { findPom, impliedRegion, loadPom, pomExchange } from "../project/load";
@@ -18,11 +20,12 @@ import type { PomRepository } from "../project/pom";
 import { describeIdentity, prepareCheck, type Check, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
 import { announceEnvFile, debug, done, report, type OutputArgs } from "./output";
+import { derivedWarning, exchangeFor, publishing, repositoriesByDefault, repositoryLines, type RepositoryArgs } from "./repositories";
 import { refuseStdoutOntoSettings } from "./stdout";
 
 export const DEFAULT_SERVER_ID = "anypoint-exchange-v3";
 
-export interface SetupArgs extends ConnectionArgs, OutputArgs {
+export interface SetupArgs extends ConnectionArgs, OutputArgs, RepositoryArgs {
   clientId?: string;
   clientSecret?: string;
   clientSecretStdin?: boolean;
@@ -58,6 +61,14 @@ interface Inputs {
   check: Check | undefined;
   wizard: Wizard | undefined;
   warnings: string[];
+  /** Add the Exchange and MuleSoft repositories too (--with-repositories, or the wizard's answer). */
+  withRepositories: boolean;
+  /** --org-id, checked. */
+  orgId: string | undefined;
+  /** The Exchange Maven facade, when the repositories or a publish URL need it. */
+  exchange: ExchangeMaven | undefined;
+  /** What the last planning did to the server and to the repositories (the file's change covers both). */
+  parts: { server?: ChangeKind; repositories?: ChangeKind };
 }
 
 /** Prompts only in a terminal, outside CI, and when not told otherwise. */
@@ -91,7 +102,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   if (empty) inputs.warnings.push(`${path} was empty (Maven cannot read such a file); it is filled from the template (an existing .bak is left as it is)`);
   let identity: Identity | undefined;
   // A server kept as it was (--on-existing keep, or "no" in the wizard) gets nothing written: nothing to prove.
-  const kept = inputs.onExisting === "keep" && plan.result.change === "unchanged" && plan.file.bytes !== undefined;
+  const kept = inputs.onExisting === "keep" && inputs.parts.server === "unchanged" && plan.file.bytes !== undefined;
   if (inputs.check && !kept) {
     const checked = await checkCredentials(io, inputs, plan);
     identity = checked.identity;
@@ -105,6 +116,22 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   await print(args, io, inputs, outcome, identity, kept);
 }
 
+/** The organisation's publish URL and pom block: for --org-id, else the organisation the check reported. */
+function publishTarget(args: SetupArgs, io: Io, inputs: Inputs, identity: Identity | undefined) {
+  // What Anypoint reported is used only when it is an organization ID.
+  const orgId = inputs.orgId ?? (identity?.orgId && isOrgId(identity.orgId) ? identity.orgId : undefined);
+  if (orgId === undefined) return undefined;
+  let exchange = inputs.exchange;
+  try {
+    exchange ??= exchangeFor(inputs.check?.base ?? resolveBaseUrl(args, inputs.env), args, inputs.env);
+  } catch (e) {
+    // Only for an organisation nobody asked about: a control plane whose facade is not known prints no URL.
+    debug(io, `no publish URL: ${(e as Error).message}`);
+    return undefined;
+  }
+  return publishing(exchange, inputs.serverIds[0]!, orgId);
+}
+
 /**
  * The change to the file, as a pure function of its text. Ids are matched as Maven will resolve them: from
  * the environment Maven runs in (not the env file) and its properties.
@@ -113,7 +140,15 @@ function operation(inputs: Inputs, io: Io): (text: string) => SettingsChange {
   const password = `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}`;
   const servers = inputs.serverIds.map((id) => ({ id, username: CONNECTED_APP_USERNAME, password }));
   const properties = mavenProperties(io);
-  return (text) => upsertServers(text, servers, inputs.onExisting ?? "update", io.env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
+  return (text) => {
+    const change = upsertServers(text, servers, inputs.onExisting ?? "update", io.env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
+    inputs.parts.server = change.change;
+    if (!inputs.withRepositories) return change;
+    const repositories = { serverIds: inputs.serverIds, exchangeUrl: inputs.exchange!.url };
+    const both = andRepositories(text, change, (middle) => mergeRepositories(middle, repositories, io.env, properties));
+    inputs.parts.repositories = both.repositories;
+    return both;
+  };
 }
 
 /** The project's pom, when setup is to take ids from it: its Exchange repositories and what to tell the user. */
@@ -186,6 +221,7 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
   const endpoint: EndpointChoice = { region: args.region, host: args.host, baseUrl: args.baseUrl };
   let serverIds = [...(args.serverId ?? [])];
   let onExisting = args.onExisting;
+  let withRepositories = args.withRepositories;
   const wizard = canPrompt(io, args) ? await import("../wizard/wizard") : undefined;
   const notes: string[] = [];
   // --pom names the pom to take ids from: outside the wizard it means --from-pom.
@@ -219,6 +255,9 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
     if (serverIds.length === 0) serverIds = [await wizard.askServerId(servers, DEFAULT_SERVER_ID)];
     const existing = servers.filter((s) => s.id !== null && serverIds.includes(s.id) && !s.shadowed);
     if (existing.length > 0 && onExisting === undefined) onExisting = (await (existing.length === 1 ? wizard.askUpdate(existing[0]!) : wizard.askUpdateAll(existing))) ? "update" : "keep";
+    withRepositories ??= await wizard.askRepositories(serverIds.some((id) => repositoriesByDefault(io, path, id)));
+    // The Exchange repository is the region's: asked now when the credential check did not ask it.
+    if (withRepositories && !endpointKnown && endpoint.region === undefined) endpoint.region = await wizard.askRegion();
   }
   if (serverIds.length === 0) serverIds = [DEFAULT_SERVER_ID];
   if (project?.path && (fromPom || wizard)) applyImpliedRegion(project, serverIds, endpoint, env, args.verify, notes);
@@ -226,7 +265,25 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
 
   const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout }, env, (m) => debug(io, m)) : undefined;
   const { clientId, clientSecret, warnings } = requireCredentials(found);
-  return { env, clientId, clientSecret, serverIds, fromPom: serverIds.every((id) => pomIds.includes(id)), onExisting, check, wizard, warnings: [...projectWarnings, ...warnings] };
+  const orgId = args.orgId === undefined ? undefined : checkOrgId(args.orgId);
+  // Resolved before any work when asked for, so that an unknown facade is a usage error at once.
+  const exchange = withRepositories || orgId !== undefined ? exchangeFor(check?.base ?? resolveBaseUrl(endpoint, env), args, env) : undefined;
+  if (exchange && withRepositories) warnings.push(...derivedWarning(exchange));
+  return {
+    env,
+    clientId,
+    clientSecret,
+    serverIds,
+    fromPom: serverIds.every((id) => pomIds.includes(id)),
+    onExisting,
+    check,
+    wizard,
+    warnings: [...projectWarnings, ...warnings],
+    withRepositories: withRepositories ?? false,
+    orgId,
+    exchange,
+    parts: {},
+  };
 }
 
 /** Far above any client secret; what a runaway pipe (`yes |`) sends is refused, not kept in memory. */
@@ -312,23 +369,29 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
     inputs.fromPom ? []
     : serverIds.length === 1 ? [`Next: use <id>${serverIds[0]}</id> for the Exchange repository in your pom.xml.`]
     : [`Next: use these ids (${serverIds.map((id) => `<id>${id}</id>`).join(", ")}) for the Exchange repositories in your pom.xml.`];
+  const repositories = inputs.withRepositories ? inputs.parts.repositories ?? "unchanged" : undefined;
+  const publish = publishTarget(args, io, inputs, identity);
   const lines = [
     ...(check && !wizard ? [done(io, `Anypoint (${check.base.host}) accepted the credentials${who ? ` of ${who}` : ""}.`)] : []),
     ...servers.map(serverLine),
+    ...(repositories ? repositoryLines(repositories, inputs.exchange!, Boolean(args.dryRun)) : []),
     ...(args.dryRun ? ["Dry run: nothing written."] : []),
     ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : []),
-    ...(args.dryRun || kept ? [] : next),
+    ...(args.dryRun || kept || repositories ? [] : next),
+    ...(publish ? [`To publish to Exchange, put this in your pom.xml (its groupId is the organization ID):`, publish.distributionManagement] : []),
   ];
   const result = {
     settings: path,
     serverId: serverIds[0],
-    change: outcome.change,
+    change: inputs.parts.server ?? outcome.change,
     servers: servers.map(({ id, change }) => ({ serverId: id, change })),
     created: outcome.created,
     backup: outcome.backup ?? null,
     verified: identity !== undefined,
     ...(identity?.app ? { app: identity.app } : {}),
     ...(identity?.orgId ? { orgId: identity.orgId } : {}),
+    ...(repositories ? { repositories: { profile: PROFILE_ID, change: repositories, url: inputs.exchange!.url } } : {}),
+    ...(publish ? { publishUrl: publish.url, distributionManagement: publish.distributionManagement } : {}),
     ...(args.dryRun ? { dryRun: true, diff } : {}),
     warnings,
   };

@@ -81,6 +81,13 @@ export async function askUpdate(server: ServerSummary): Promise<boolean> {
   );
 }
 
+/** Default yes when neither settings.xml nor ./pom.xml declares a repository with the server's id. */
+export async function askRepositories(byDefault: boolean): Promise<boolean> {
+  return ask((context) =>
+    confirm({ message: "Also add the Exchange and MuleSoft repositories (profile anypoint-exchange), so that a Mule build finds its dependencies?", default: byDefault }, context),
+  );
+}
+
 export async function askConfirm(message: string): Promise<boolean> {
   return ask((context) => confirm({ message, default: true }, context));
 }

@@ -10,6 +10,8 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
+const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|\[?::1\]?)$/;
+
 export async function forwardingProxy(credentials?: { username: string; password: string }): Promise<Proxy> {
   const seen: string[] = [];
   const expected = credentials ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}` : undefined;
@@ -22,6 +24,10 @@ export async function forwardingProxy(credentials?: { username: string; password
       return;
     }
     const target = new URL(req.url ?? "");
+    if (!LOOPBACK.test(target.hostname)) {
+      res.writeHead(502).end();
+      return;
+    }
     const upstream = request(target, { method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -40,6 +46,11 @@ export async function forwardingProxy(credentials?: { username: string; password
       return;
     }
     const [host, port] = (req.url ?? "").split(":");
+    // Tests reach nothing but this machine: a tunnel to anywhere else is recorded and refused, never dialled.
+    if (!LOOPBACK.test(host ?? "")) {
+      client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n");
+      return;
+    }
     const upstream = connect(Number(port), host, () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
       upstream.write(head);

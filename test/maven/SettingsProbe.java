@@ -45,6 +45,12 @@ import org.codehaus.plexus.util.ReaderFactory;
  *                                                         Java decodes each byte 0x00-0xFF to ("-" for none)
  *   units NAME HEX,HEX,...                             -> "ok R,R,...": for each byte sequence, the code points
  *                                                         Java decodes it to (hex, joined by "+"), "-" for none
+ *   profiles FILE                                      -> "ok TEXT_B64": the profiles Maven's own profile selector
+ *                                                         activates for a build, as lines "active ID",
+ *                                                         "repository PROFILE ID URL", "pluginRepository PROFILE ID URL",
+ *                                                         then "pluginGroup G", "strict ok|REASON" and "rest XML_B64": the effective
+ *                                                         settings without profile anypoint-exchange, its activeProfile
+ *                                                         and pluginGroup org.mule.tools
  *
  * "compare" checks that the effective settings of AFTER equal those of BEFORE plus exactly the server
  * ID (new, or with only its username and password changed), whose credentials Maven resolves to the given
@@ -171,6 +177,35 @@ public class SettingsProbe {
         return out.toString();
     }
 
+    /** Maven's profile selector with its activators, wired as Maven wires them. */
+    static class Profiles extends org.apache.maven.model.building.DefaultModelBuilderFactory {
+        org.apache.maven.model.profile.ProfileSelector selector() {
+            return newProfileSelector();
+        }
+    }
+
+    /** What a build sees of the settings' profiles: settings profiles are Maven's external profiles. */
+    static String profiles(File file) throws Exception {
+        Settings s = effective(file);
+        List<org.apache.maven.model.Profile> all = s.getProfiles().stream().map(org.apache.maven.settings.SettingsUtils::convertFromSettingsProfile).collect(Collectors.toList());
+        org.apache.maven.model.profile.DefaultProfileActivationContext context = new org.apache.maven.model.profile.DefaultProfileActivationContext()
+            .setActiveProfileIds(s.getActiveProfiles()).setSystemProperties(System.getProperties());
+        StringBuilder out = new StringBuilder();
+        for (org.apache.maven.model.Profile p : new Profiles().selector().getActiveProfiles(all, context, problem -> {})) {
+            out.append("active ").append(p.getId()).append('\n');
+            for (org.apache.maven.model.Repository r : p.getRepositories()) out.append("repository ").append(p.getId()).append(' ').append(r.getId()).append(' ').append(r.getUrl()).append('\n');
+            for (org.apache.maven.model.Repository r : p.getPluginRepositories()) out.append("pluginRepository ").append(p.getId()).append(' ').append(r.getId()).append(' ').append(r.getUrl()).append('\n');
+        }
+        for (String g : s.getPluginGroups()) out.append("pluginGroup ").append(g).append('\n');
+        out.append("strict ").append(strict(file).replace('\n', ' ')).append('\n');
+        Settings rest = s.clone();
+        rest.getProfiles().removeIf(p -> "anypoint-exchange".equals(p.getId()));
+        rest.getActiveProfiles().removeIf("anypoint-exchange"::equals);
+        rest.getPluginGroups().removeIf("org.mule.tools"::equals);
+        out.append("rest ").append(b64(xml(rest)));
+        return "ok " + b64(out.toString());
+    }
+
     public static void main(String[] args) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
@@ -202,6 +237,8 @@ public class SettingsProbe {
                     answer = charset(f[1]);
                 } else if (f[0].equals("units")) {
                     answer = units(f[1], f[2]);
+                } else if (f[0].equals("profiles")) {
+                    answer = profiles(new File(f[1]));
                 } else {
                     answer = "fail: unknown request " + f[0];
                 }

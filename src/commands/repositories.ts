@@ -1,0 +1,88 @@
+/**
+ * setup's steps beyond the server: which Exchange Maven facade, whether to add the repositories (the
+ * wizard's default), and what to put in a pom.xml to publish. The settings edit itself is
+ * src/settings/repositories.ts.
+ */
+import { join } from "node:path";
+import snippet from "../../templates/distribution-management.xml?raw";
+import { exchangeMaven, publishUrl, type ExchangeMaven } from "../anypoint/exchange";
+import { readSettingsText } from "../io/edit";
+import type { Fs } from "../io/files";
+import { mavenProperties } from "../io/paths";
+import { declaresRepository, PROFILE_ID, type RepositoriesChange } from "../settings/repositories";
+import { escapeText } from "../settings/value";
+import { decodeXml } from "../xml/encoding";
+import { javaTrim, scanXml, textContent, type XmlElement } from "../xml/scan";
+import type { Io } from "./io";
+
+export interface RepositoryArgs {
+  withRepositories?: boolean;
+  orgId?: string;
+  exchangeUrl?: string;
+}
+
+/** The facade for this control plane: --exchange-url, else ANYPOINT_EXCHANGE_URL, else the region's. */
+export function exchangeFor(controlPlane: URL, args: RepositoryArgs, env: Record<string, string | undefined>): ExchangeMaven {
+  const given =
+    args.exchangeUrl !== undefined ? { url: args.exchangeUrl, source: "--exchange-url" } : env.ANYPOINT_EXCHANGE_URL ? { url: env.ANYPOINT_EXCHANGE_URL, source: "ANYPOINT_EXCHANGE_URL" } : undefined;
+  return exchangeMaven(controlPlane, given);
+}
+
+/** A pom is far smaller than this; a larger file is not read for a default. */
+const POM_LIMIT = 16 * 1024 * 1024;
+
+/** The ids of <repositories> in a pom (the project's and its profiles'); none when it cannot be read. */
+export function pomRepositoryIds(fs: Fs, folder: string): string[] {
+  const path = join(folder, "pom.xml");
+  try {
+    const stat = fs.statSync(path);
+    if (!stat.isFile() || stat.size > POM_LIMIT) return [];
+    const { text } = decodeXml(fs.readFileSync(path));
+    const project = scanXml(text).root;
+    const ids: string[] = [];
+    const collect = (owner: XmlElement) =>
+      owner.child("repositories")?.forEachChild("repository", (r) => {
+        const id = r.child("id");
+        if (id) ids.push(javaTrim(textContent(text, id)));
+      });
+    collect(project);
+    project.child("profiles")?.forEachChild("profile", collect);
+    return ids;
+  } catch {
+    // A default for a question: a pom that is missing or cannot be read declares nothing.
+    return [];
+  }
+}
+
+/** The wizard's default: add the repositories unless settings.xml or ./pom.xml already declares one with the server's id. */
+export function repositoriesByDefault(io: Io, settingsPath: string, serverId: string): boolean {
+  const inSettings = readSettingsText(io.fs, settingsPath, (text) => declaresRepository(text, serverId, io.env, mavenProperties(io))).value ?? false;
+  return !inSettings && !pomRepositoryIds(io.fs, io.cwd).includes(serverId);
+}
+
+export interface Publishing {
+  url: string;
+  /** The <distributionManagement> for the pom, the server id filled in. */
+  distributionManagement: string;
+}
+
+/** Where the organisation publishes, and the pom block that says so; undefined for a facade URL of another shape. */
+export function publishing(exchange: ExchangeMaven, serverId: string, orgId: string): Publishing | undefined {
+  const url = publishUrl(exchange.url, orgId);
+  if (!url) return undefined;
+  return { url, distributionManagement: snippet.replace("SERVER_ID", escapeText(serverId)).replace("PUBLISH_URL", escapeText(url)).trimEnd() };
+}
+
+/** The summary's lines about the repositories. */
+export function repositoryLines(change: RepositoriesChange["change"], exchange: ExchangeMaven, dryRun: boolean): string[] {
+  const what = `profile "${PROFILE_ID}" (Exchange ${exchange.url} and MuleSoft releases, active in <activeProfiles>, plugin group org.mule.tools)`;
+  if (change === "unchanged") return [`Kept ${what}: nothing to change.`];
+  return [`${dryRun ? "Would add" : "Added"} ${change === "added" ? what : `what was missing to ${what}`}.`];
+}
+
+/** The warning for a facade URL MuleSoft does not document. */
+export function derivedWarning(exchange: ExchangeMaven): string[] {
+  return exchange.derived
+    ? [`the Exchange Maven URL ${exchange.url} is derived from the control plane's host; MuleSoft does not document it for this control plane, so check that it answers before relying on it`]
+    : [];
+}

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { maskedDiff, patchName } from "../src/commands/preview";
 import { MASK, maskSecrets } from "../src/settings/mask";
+import { looksLikeCredential } from "../src/xml/secret-names";
 
 const doc = (servers: string, eol = "\n"): string =>
   ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<settings>", "  <servers>", servers, "  </servers>", "</settings>", ""].join(eol);
@@ -74,6 +75,78 @@ describe("maskSecrets", () => {
   });
 });
 
+/** A settings file whose <settings> holds `body`. */
+const settingsWith = (body: string): string => ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<settings>", body, "</settings>", ""].join("\n");
+const profile = (properties: string): string => `  <profiles><profile><id>p</id><properties>${properties}</properties></profile></profiles>`;
+const header = (name: string, value: string): string =>
+  `  <servers><server><id>gitlab-maven</id><configuration><httpHeaders><property><name>${name}</name><value>${value}</value></property></httpHeaders></configuration></server></servers>`;
+
+/** Credentials other than a server's password, where settings files hold them; their secret pieces; what stays readable. */
+const CREDENTIALS: [string, string, string[], string[]][] = [
+  ["a GitLab Private-Token header", header("Private-Token", "glpat-kH1token"), ["kH1token"], ["<id>gitlab-maven</id>", "<name>Private-Token</name>"]],
+  [
+    "an Authorization header on lines of its own",
+    ["  <servers>", "    <server>", "      <id>h</id>", "      <configuration><httpHeaders><property>", "        <name>Authorization</name>", "        <value>", "          Bearer kH2bearer", "        </value>", "      </property></httpHeaders></configuration>", "    </server>", "  </servers>"].join("\n"),
+    ["kH2bearer"],
+    ["<name>Authorization</name>"],
+  ],
+  ["a header of any name", header("X-Trace-Context", "kH3any"), ["kH3any"], ["<name>X-Trace-Context</name>"]],
+  ["a server's privateKey", "  <servers><server><id>ssh</id><username>deployer</username><privateKey>kP1key</privateKey></server></servers>", ["kP1key"], ["<username>deployer</username>"]],
+  ["a property named X-Api-Key outside headers", "  <servers><server><id>x</id><configuration><property><name>X-Api-Key</name><value>kX1api</value></property></configuration></server></servers>", ["kX1api"], ["<name>X-Api-Key</name>"]],
+  ["a sonar.token property", profile("<sonar.token>kT1sonar</sonar.token>"), ["kT1sonar"], ["<id>p</id>"]],
+  ["a github.token property", profile("<github.token>ghp_kT2github</github.token>"), ["kT2github"], ["<id>p</id>"]],
+  ["a gpg.passphrase property", profile("<gpg.passphrase>kT3gpg</gpg.passphrase>"), ["kT3gpg"], ["<id>p</id>"]],
+  ["an npmAuthToken property", profile("<npmAuthToken>kT4npm</npmAuthToken>"), ["kT4npm"], ["<id>p</id>"]],
+  ["an apiKey property", profile("<apiKey>kT5api</apiKey>"), ["kT5api"], ["<id>p</id>"]],
+  ["Mule's keys and a client secret as properties", profile("<mule.key>kT6mule</mule.key><anypoint.platform.client_secret>kT6secret</anypoint.platform.client_secret>"), ["kT6mule", "kT6secret"], ["<id>p</id>"]],
+  ["a credentials block, its username kept", "  <servers><server><id>c</id><configuration><credentials><username>kept-user</username><token>kB1token</token></credentials></configuration></server></servers>", ["kB1token"], ["<username>kept-user</username>"]],
+  ["a header commented out", `  <!-- ${header("Private-Token", "kC1old")} -->`, ["kC1old"], ["<name>Private-Token</name>"]],
+  ["a privateKey commented out", "  <!-- <server><id>old</id><privateKey>kC2old</privateKey></server> -->", ["kC2old"], ["<id>old</id>"]],
+];
+
+describe("maskSecrets: credentials other than passwords", () => {
+  it.each(CREDENTIALS)("masks %s, keeping every line and what names it", (_, body, secrets, readable) => {
+    const text = settingsWith(body);
+    const masked = maskSecrets(text);
+    for (const secret of secrets) expect(masked).not.toContain(secret);
+    expect(masked).toContain(MASK);
+    expect(lines(masked)).toBe(lines(text));
+    for (const shown of readable) expect(masked).toContain(shown);
+  });
+
+  it("masks line by line in text that does not scan", () => {
+    const text = ["<settings>", "  <property><name>Private-Token</name>", "  <value>kL1broken</value>", "  <mule.key>", "    kL2broken", "  </mule.key>", "  <id>shown</id>", "</oops>", ""].join("\n");
+    const masked = maskSecrets(text);
+    for (const secret of ["kL1broken", "kL2broken"]) expect(masked).not.toContain(secret);
+    expect(lines(masked)).toBe(lines(text));
+    expect(masked).toContain("<id>shown</id>");
+  });
+
+  it("leaves ids, usernames, urls, credentials ids and ${env.X} values as they are", () => {
+    const text = settingsWith(
+      [
+        header("Private-Token", "${env.GITLAB_TOKEN}"),
+        "  <servers><server><id>token-repo</id><username>auth-bot</username><configuration><credentialsId>jenkins-secret</credentialsId><tokenUrl>https://auth.example.com/token</tokenUrl></configuration></server></servers>",
+        "  <mirrors><mirror><id>secrets</id><name>Token mirror</name><url>https://token.example.com/auth</url></mirror></mirrors>",
+        profile("<sonar.token>${env.SONAR_TOKEN}</sonar.token><sonar.host.url>https://sonar.example.com</sonar.host.url>"),
+      ].join("\n"),
+    );
+    expect(maskSecrets(text)).toBe(text);
+  });
+});
+
+describe("looksLikeCredential", () => {
+  it.each([
+    "password", "s:password", "keystorePassword", "passphrase", "gpg.passphrase", "privateKey", "apiKey", "api-key", "api_key", "X-Api-Key",
+    "sonar.token", "github.token", "npmAuthToken", "Private-Token", "Authorization", "auth", "clientSecret", "credentials", "storepass", "mule.key",
+  ])("%s looks like a credential", (name) => expect(looksLikeCredential(name)).toBe(true));
+
+  it.each(["id", "username", "url", "name", "key", "credentialsId", "tokenUrl", "authUser", "gpg.keyname", "sonar.host.url", "value", "configuration"])(
+    "%s does not",
+    (name) => expect(looksLikeCredential(name)).toBe(false),
+  );
+});
+
 describe("maskedDiff", () => {
   it("shows a changed password as a changed line, masked on both sides", () => {
     const before = doc("    <server><id>x</id><password>0123abcd~?~kOld1</password></server>");
@@ -84,6 +157,16 @@ describe("maskedDiff", () => {
       "+    <server><id>x</id><password>0123abcd~?~********</password></server>",
     ]));
     expect(diff).not.toMatch(/kOld1|kNew1/);
+  });
+
+  it.each(CREDENTIALS)("never shows %s as a context line", (_, body, secrets, readable) => {
+    // A comment after every line: every line of the file is a context line.
+    const before = settingsWith(body);
+    const after = before.replace(/\n/g, "\n<!-- x -->\n");
+    const diff = maskedDiff("/h/.m2/settings.xml", before, after, [], { color: false });
+    expect(diff).toContain("+<!-- x -->");
+    for (const shown of readable) expect(diff).toContain(shown);
+    for (const secret of secrets) expect(diff).not.toContain(secret);
   });
 
   it.each(SHAPES)("never shows a password %s as a context line", (_, password, secrets) => {

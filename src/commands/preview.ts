@@ -1,7 +1,7 @@
 /**
  * Previews of a change: a unified diff (computed by jsdiff) that `patch` and `git apply` accept, in which
- * every password is masked (src/settings/mask.ts): the client ID of a connected app stays readable, the
- * secret never shows, in removed, added or context lines.
+ * every credential is masked (src/settings/mask.ts: passwords, tokens, keys, header values): the client ID
+ * of a connected app stays readable, the secret never shows, in removed, added or context lines.
  */
 import { isAbsolute, relative } from "node:path";
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch, type StructuredPatchHunk } from "diff";
@@ -65,9 +65,9 @@ function paint(patch: string): string {
 }
 
 /**
- * A unified diff of `before` -> `after` for `path`, passwords masked; "" when they are equal. A file that
+ * A unified diff of `before` -> `after` for `path`, credentials masked; "" when they are equal. A file that
  * does not exist yet (`before` is "") is `--- /dev/null`. The patch applies to the file as the diff shows
- * it: lines that hold a password do not match the real file, on purpose. No final line feed.
+ * it: lines that hold a credential do not match the real file, on purpose. No final line feed.
  */
 export function maskedDiff(path: string, before: string, after: string, secrets: readonly string[], { color, cwd }: DiffStyle): string {
   if (before === after) return "";

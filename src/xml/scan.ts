@@ -9,6 +9,7 @@
  * It never expands entities and refuses any DOCTYPE.
  */
 import { unsafeAt } from "../errors";
+import { mayHoldCredential } from "./secret-names";
 
 /**
  * Where each element is, kept in typed arrays rather than one object per element: a 5 MB settings.xml
@@ -227,6 +228,37 @@ export function findInvalidChar(text: string): number {
 }
 
 /**
+ * Error messages quote a name only when it is short and plain: a name can be anything a broken file holds
+ * (a piece of a password whose '<' was never escaped, say), and a message may end up in a CI log.
+ */
+const QUOTABLE = /^[A-Za-z_][A-Za-z0-9_.:-]{0,39}$/;
+
+/** `<name>` (or `</name>`) for a message, or undefined when the name is not one to quote. */
+const tagOf = (name: string, end = false): string | undefined => (QUOTABLE.test(name) ? `<${end ? "/" : ""}${name}>` : undefined);
+
+/** " " and the quoted name, or "" for none. */
+const prefixed = (quoted: string | undefined): string => (quoted === undefined ? "" : ` ${quoted}`);
+
+/** " inside <password>": where a problem is, named by the credential element around it, never by its content. */
+const insideOf = (name: string): string => ` inside ${tagOf(name) ?? "an element that may hold a credential"}`;
+
+/**
+ * The credential element open at `offset`, read roughly (every tag counts, those in comments too, so that an
+ * example left open in a comment also hides what follows): only to word the error about a character XML does
+ * not allow, which is found before the document is scanned.
+ */
+function credentialAround(text: string, offset: number): string | undefined {
+  const open: string[] = [];
+  for (const [, end, name, empty] of text.slice(0, offset).matchAll(/<(\/?)([^\s<>/!?]+)[^<>]*?(\/?)>/g)) {
+    if (end === "/") {
+      const at = open.lastIndexOf(name!);
+      if (at >= 0) open.length = at;
+    } else if (empty !== "/") open.push(name!);
+  }
+  return open.find(mayHoldCredential);
+}
+
+/**
  * Refuses a processing instruction that XML allows but Maven 3's parser (plexus MXParser) cannot read, so that
  * a file Maven fails on is not edited as if it worked. Measured with the probe (test/scan-maven.test.ts):
  * - a target starting with "xml" in any case, followed by data (`<?xml-stylesheet href="a"?>`): MXParser takes
@@ -234,10 +266,11 @@ export function findInvalidChar(text: string): number {
  * - a '>' inside it: MXParser ends the instruction at a '>' after a '?' even when a '<' comes between, and fails
  *   on a '>' that does not close a '<' seen inside it.
  */
-function checkPiForMaven(text: string, target: string, after: number, close: number): void {
+function checkPiForMaven(text: string, target: string, after: number, close: number, inside: string): void {
   if (close !== after && /^xml/i.test(target)) {
     const lt = after - target.length - 2;
-    throw unsafeAt(text, lt, `Maven cannot read <?${target} ...?>: its parser takes any processing instruction whose name starts with "xml" for an XML declaration`, "Maven has no use for it: remove it and run again.");
+    const shown = inside === "" && QUOTABLE.test(target) ? `<?${target} ...?>` : `this processing instruction${inside}`;
+    throw unsafeAt(text, lt, `Maven cannot read ${shown}: its parser takes any processing instruction whose name starts with "xml" for an XML declaration`, "Maven has no use for it: remove it and run again.");
   }
   let question = false;
   let inner = false;
@@ -252,7 +285,7 @@ function checkPiForMaven(text: string, target: string, after: number, close: num
         inner = false;
         continue;
       }
-      throw unsafeAt(text, i, "Maven cannot read this processing instruction: its parser stops at this '>'", "Remove the '>' from the processing instruction (or the instruction itself) and run again.");
+      throw unsafeAt(text, i, `Maven cannot read this processing instruction${inside}: its parser stops at this '>'`, "Remove the '>' from the processing instruction (or the instruction itself) and run again.");
     } else question = false;
   }
 }
@@ -266,7 +299,8 @@ export function scanXml(text: string): XmlDocument {
   const bad = findInvalidChar(text);
   if (bad >= 0) {
     const cp = text.codePointAt(bad) ?? 0;
-    fail(bad, `character U+${cp.toString(16).toUpperCase().padStart(4, "0")} is not allowed in XML`);
+    const credential = credentialAround(text, bad);
+    fail(bad, credential ? `a character XML does not allow${insideOf(credential)}` : `character U+${cp.toString(16).toUpperCase().padStart(4, "0")} is not allowed in XML`);
   }
 
   const n = text.length;
@@ -280,6 +314,15 @@ export function scanXml(text: string): XmlDocument {
   const table = new ElementTable(text, Math.max(64, text.length >> 5));
   const stack: number[] = [];
   let root = -1;
+  const nameOf = (element: number): string => table.names[table.nameId[element]!]!;
+  // What an element that may hold a credential holds is never quoted: these say where a problem is instead.
+  /** " inside <password>" when one of the first `depth` open elements looks like a credential, else "". */
+  const inside = (depth = stack.length): string => {
+    for (let d = 0; d < depth; d++) if (mayHoldCredential(nameOf(stack[d]!))) return insideOf(nameOf(stack[d]!));
+    return "";
+  };
+  /** `<name>` for a message when it may be quoted there (not inside a credential, short and plain), else undefined. */
+  const quote = (name: string, depth = stack.length, end = false): string | undefined => (inside(depth) === "" ? tagOf(name, end) : undefined);
   // Next '&' and ']]>' not yet checked: found lazily so that each is searched for once per document.
   let nextAmp = text.indexOf("&", pos);
   let nextCdataEnd = text.indexOf("]]>", pos);
@@ -293,7 +336,10 @@ export function scanXml(text: string): XmlDocument {
     const digits = m![1] ?? m![2];
     if (digits !== undefined) {
       const cp = m![1] !== undefined ? Number.parseInt(digits, 10) : Number.parseInt(digits, 16);
-      if (!isXmlChar(cp)) fail(at, `character reference ${m![0]} names a character XML does not allow`);
+      if (!isXmlChar(cp)) {
+        const quoted = inside() === "" && m![0].length <= 12;
+        fail(at, `${quoted ? `character reference ${m![0]}` : `a character reference${inside()}`} names a character XML does not allow`);
+      }
     }
     return referenceRe.lastIndex;
   };
@@ -325,7 +371,8 @@ export function scanXml(text: string): XmlDocument {
     const next = text.charCodeAt(lt + 1);
 
     if (next === 0x2f /* / */) {
-      const open = stack.length > 0 ? stack.pop()! : -1;
+      // Popped once the end tag is read: until then, an error about it is inside the element it closes.
+      const open = stack.length > 0 ? stack[stack.length - 1]! : -1;
       const openName = open >= 0 ? table.names[table.nameId[open]!]! : "";
       // Fast path: the expected name, then '>' (the regular expression is for everything else).
       let end = open >= 0 && text.startsWith(openName, lt + 2) ? lt + 2 + openName.length : -1;
@@ -333,14 +380,17 @@ export function scanXml(text: string): XmlDocument {
       else {
         endTagRe.lastIndex = lt;
         const m = endTagRe.exec(text);
-        if (!m) fail(lt, "malformed end tag");
-        if (open < 0) fail(lt, `end tag </${m![1]}> has no matching start tag`);
+        if (!m) fail(lt, `malformed end tag${inside()}`);
+        if (open < 0) fail(lt, `end tag${prefixed(quote(m![1]!, 0, true))} has no matching start tag`);
         if (openName !== m![1]) {
           const at = unsafeAt(text, table.start[open]!, "");
-          fail(lt, `expected </${openName}> (opened at line ${at.details.line}, column ${at.details.column}) but found </${m![1]}>`);
+          const expected = quote(openName, stack.length - 1, true) ?? "the end tag of the element";
+          const found = quote(m![1]!, stack.length, true) ?? "another end tag";
+          fail(lt, `expected ${expected} (opened at line ${at.details.line}, column ${at.details.column})${inside(stack.length - 1)} but found ${found}`);
         }
         end = endTagRe.lastIndex;
       }
+      stack.pop();
       table.closeStart[open] = lt;
       table.end[open] = end;
       pos = end;
@@ -376,7 +426,7 @@ export function scanXml(text: string): XmlDocument {
       const close = text.indexOf("?>", after);
       if (close < 0) fail(lt, "processing instruction is never closed (missing ?>)");
       if (close !== after && !/[ \t\r\n]/.test(text.charAt(after))) fail(after, "malformed processing instruction");
-      checkPiForMaven(text, m![0], after, close);
+      checkPiForMaven(text, m![0], after, close, inside());
       pos = close + 2;
     } else {
       const nameEnd = scanName(text, lt + 1);
@@ -404,13 +454,16 @@ export function scanXml(text: string): XmlDocument {
           selfClosing = true;
           break;
         }
-        if (Number.isNaN(c)) fail(lt, `start tag <${name}> is never closed`);
-        if (q === p) fail(q, `malformed start tag <${name}>: expected whitespace, '>' or '/>'`);
+        if (Number.isNaN(c)) fail(lt, `start tag${prefixed(quote(name))}${inside()} is never closed`);
+        if (q === p) fail(q, `malformed start tag${prefixed(quote(name))}${inside()}: expected whitespace, '>' or '/>'`);
         attributeRe.lastIndex = q;
         const a = attributeRe.exec(text);
-        if (!a) fail(q, `malformed attribute in <${name}> (values need quotes and may not contain '<')`);
+        if (!a) fail(q, `malformed attribute in ${quote(name) ?? "a start tag"}${inside()} (values need quotes and may not contain '<')`);
         seen ??= new Set();
-        if (seen.has(a![1]!)) fail(q, `attribute '${a![1]}' appears twice in <${name}>`);
+        if (seen.has(a![1]!)) {
+          const attribute = quote(a![1]!) === undefined ? "an attribute" : `attribute '${a![1]}'`;
+          fail(q, `${attribute} appears twice in ${quote(name) ?? "a start tag"}${inside()}`);
+        }
         seen.add(a![1]!);
         const value = a![2] ?? a![3] ?? "";
         const valueStart = attributeRe.lastIndex - 1 - value.length;
@@ -420,7 +473,10 @@ export function scanXml(text: string): XmlDocument {
         p = attributeRe.lastIndex;
       }
       const parent = stack.length > 0 ? stack[stack.length - 1]! : -1;
-      if (parent < 0 && root >= 0) fail(lt, `a second root element <${name}> (a file has exactly one, here <${table.names[table.nameId[root]!]}>)`);
+      if (parent < 0 && root >= 0) {
+        const first = tagOf(nameOf(root));
+        fail(lt, `a second root element${prefixed(tagOf(name))} (a file has exactly one${first ? `, here ${first}` : ""})`);
+      }
       const element = table.add(nameId, lt, openEnd, parent);
       if (parent < 0) root = element;
       if (!selfClosing) stack.push(element);
@@ -429,7 +485,10 @@ export function scanXml(text: string): XmlDocument {
   }
 
   const unclosed = stack[stack.length - 1];
-  if (unclosed !== undefined) fail(table.start[unclosed]!, `<${table.names[table.nameId[unclosed]!]}> is never closed`);
+  if (unclosed !== undefined) {
+    const depth = stack.length - 1;
+    fail(table.start[unclosed]!, `${quote(nameOf(unclosed), depth) ?? `an element${inside(depth)}`} is never closed`);
+  }
   if (root < 0) fail(n, "no root element");
   return { text, root: new XmlElement(table, root) };
 }

@@ -174,4 +174,39 @@ describe("lock", () => {
     releaseHeldLocks();
     expect(raw.readdirSync("/m2")).toEqual(["settings.xml"]);
   });
+
+  it("breaking a dead holder's lock never drops a live lock that took its place meanwhile", async () => {
+    const { fs, raw } = volume({ "/m2/settings.xml": "x", "/m2/settings.xml.lock": owner(deadPid()) });
+    const live = owner(process.ppid); // run C: took the place once the dead lock was seen
+    const third = owner(process.pid); // run D: takes the place if it is ever left empty
+    let swapped = false;
+    // The moment this run starts breaking the dead lock, C's live lock has replaced it (the holder the
+    // content named released it and exited, and C locked); should the lock be moved aside, D takes the place.
+    const racing: Fs = {
+      ...fs,
+      openSync: ((path: string, flags: unknown, mode?: number) => {
+        if (!swapped && (String(path).endsWith(".lock.break") || String(path).includes(".lock.stale."))) {
+          swapped = true;
+          raw.unlinkSync("/m2/settings.xml.lock");
+          raw.writeFileSync("/m2/settings.xml.lock", live);
+        }
+        return fs.openSync(path, flags as never, mode);
+      }) as Fs["openSync"],
+      renameSync: ((from: string, to: string) => {
+        if (!swapped && String(from).endsWith("settings.xml.lock")) {
+          swapped = true;
+          raw.unlinkSync("/m2/settings.xml.lock");
+          raw.writeFileSync("/m2/settings.xml.lock", live);
+        }
+        fs.renameSync(from, to);
+        if (String(from).endsWith("settings.xml.lock") && !raw.existsSync("/m2/settings.xml.lock")) raw.writeFileSync("/m2/settings.xml.lock", third);
+      }) as Fs["renameSync"],
+    };
+    const error = await failure(acquireLock(racing, "/m2/settings.xml", { waitMs: 100 }));
+    expect(error.exitCode).toBe(Exit.writeFailed);
+    expect(swapped).toBe(true);
+    // C still holds its lock: nobody else does.
+    expect(raw.readFileSync("/m2/settings.xml.lock", "utf8")).toBe(live);
+    expect((raw.readdirSync("/m2") as string[]).sort()).toEqual(["settings.xml", "settings.xml.lock"]);
+  });
 });

@@ -93,21 +93,43 @@ function stale({ ageMs, owner }: Found): boolean {
   return owner !== undefined && owner.host === hostname() && owner.pid !== process.pid && !alive(owner.pid);
 }
 
-/** Removes a stale lock, unless someone replaced it meanwhile (then puts theirs back). False if it could not be moved. */
+/** How old a breaker's mark may be before it is taken for the leftover of a killed run. */
+const BREAK_MARK_STALE_MS = 5_000;
+
+/**
+ * Removes a stale lock. One run at a time breaks locks (`<lock>.break`, created exclusively), and it looks
+ * at the lock again under that mark: a lock whose holder is dead cannot change then, so what is removed is
+ * the stale lock and never a live one that took its place (renaming a lock aside and putting it back, as
+ * before, could drop a live holder's lock when a third run took the place in between). Returns whether to
+ * try to lock again at once.
+ */
 function breakLock(fs: Fs, path: string, ino: number): boolean {
-  const aside = tempBeside(path, "stale");
+  const mark = `${path}.break`;
+  let fd: number;
   try {
-    fs.renameSync(path, aside);
+    fd = fs.openSync(mark, "wx", 0o600);
   } catch (e) {
-    return code(e) === "ENOENT";
+    if (code(e) !== "EEXIST") return false;
+    // Another run is breaking it, or one was killed while it did: its mark goes after a few seconds.
+    try {
+      if (Date.now() - fs.lstatSync(mark).mtimeMs > BREAK_MARK_STALE_MS) fs.unlinkSync(mark);
+    } catch {
+      /* gone meanwhile */
+    }
+    return false;
   }
+  fs.closeSync(fd);
   try {
-    if (fs.statSync(aside).ino !== ino) fs.linkSync(aside, path);
-  } catch {
-    /* a new lock already took its place */
+    const now = inspect(fs, path);
+    if (now === undefined || now.ino !== ino || !stale(now)) return true;
+    fs.unlinkSync(path);
+    return true;
+  } catch (e) {
+    if (e instanceof M2Error) throw e;
+    return code(e) === "ENOENT";
+  } finally {
+    removeQuietly(fs, mark);
   }
-  removeQuietly(fs, aside);
-  return true;
 }
 
 /**

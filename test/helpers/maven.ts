@@ -17,17 +17,18 @@ export interface Probe {
   ask(lines: string[], env?: Record<string, string>): string[];
 }
 
-export function compileProbe(): Probe {
+/** Compiles test/maven/<name>.java against Maven's lib/ jars. */
+export function compileProbe(name = "SettingsProbe"): Probe {
   const lib = mavenLib();
   const out = mkdtempSync(join(tmpdir(), "anypoint-m2-probe-"));
-  execFileSync("javac", ["-d", out, "-cp", `${lib}/*`, join(import.meta.dirname, "..", "maven", "SettingsProbe.java")], { stdio: "inherit" });
+  execFileSync("javac", ["-d", out, "-cp", `${lib}/*`, join(import.meta.dirname, "..", "maven", `${name}.java`)], { stdio: "inherit" });
   const classpath = `${out}:${lib}/*`;
   return {
     ask(lines, env) {
-      const r = spawnSync("java", ["-cp", classpath, "SettingsProbe"], { input: lines.map((l) => `${l}\n`).join(""), encoding: "utf8", maxBuffer: 64 << 20, ...(env ? { env } : {}) });
-      if (r.status !== 0) throw new Error(`SettingsProbe failed: ${r.stderr}`);
+      const r = spawnSync("java", ["-cp", classpath, name], { input: lines.map((l) => `${l}\n`).join(""), encoding: "utf8", maxBuffer: 64 << 20, ...(env ? { env } : {}) });
+      if (r.status !== 0) throw new Error(`${name} failed: ${r.stderr}`);
       const answers = r.stdout.split("\n").slice(0, -1);
-      if (answers.length !== lines.length) throw new Error(`SettingsProbe answered ${answers.length} of ${lines.length}: ${r.stderr}`);
+      if (answers.length !== lines.length) throw new Error(`${name} answered ${answers.length} of ${lines.length}: ${r.stderr}`);
       return answers;
     },
   };

@@ -45,8 +45,10 @@ describe("wizard", () => {
     // The default is shown once, as the prompt's answer.
     expect(asked.match(/anypoint-exchange-v3/g)).toHaveLength(1);
     t.key("Enter");
+    await t.waitFor("Store the password as");
+    t.key("Enter");
     const screen = await t.waitFor("(new file) with this content?");
-    expect(screen).not.toContain("Store the password as");
+    expect(screen).toContain("Store the password as literal");
     expect(screen).toContain("Anypoint accepted the credentials");
     expect(screen).toContain(`+      <password>${CLIENT_ID}~?~********</password>`);
     t.key("Enter");
@@ -75,6 +77,8 @@ describe("wizard", () => {
     expect(exists).toContain("username ~~~Client~~~");
     expect(exists).not.toContain("Old-Secret-1234");
     t.key("Enter");
+    await t.waitFor("Store the password as");
+    t.key("Enter");
     const diff = await t.waitFor("Write this to");
     expect(diff).toContain("-      <password>old~?~********</password>");
     expect(diff).not.toContain("Old-Secret-1234");
@@ -89,6 +93,8 @@ describe("wizard", () => {
     const t = start(["setup", "--server-id", "exchange"], home, { ANYPOINT_CLIENT_ID: "0000-wrong-id" });
     await t.waitFor("Client secret");
     t.type("wrong-secret");
+    t.key("Enter");
+    await t.waitFor("Store the password as");
     t.key("Enter");
     await t.waitFor("Connected app client ID (Enter keeps it)");
     // The wrong ID is offered as the default: clear it and type the right one.
@@ -127,6 +133,8 @@ describe("wizard", () => {
     const t = start(["setup", "--no-verify"], home, { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET });
     await t.waitFor("Server id");
     t.key("Enter");
+    await t.waitFor("Store the password as");
+    t.key("Enter");
     await t.waitFor("Write this to");
     t.key("Enter");
     expect(await t.exited()).toBe(0);
@@ -136,7 +144,7 @@ describe("wizard", () => {
   it("declining the final confirmation writes nothing", async () => {
     anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
     const home = tempHome();
-    const t = start(["setup", "--server-id", "x"], home, { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET });
+    const t = start(["setup", "--server-id", "x", "--store", "literal"], home, { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET });
     await t.waitFor("with this content?");
     t.type("n");
     t.key("Enter");

@@ -9,8 +9,14 @@ import { Exit, M2Error } from "../errors";
 import { outcomeOf, planEdit, readSettingsText, writePlan, type EditOutcome, type Plan } from "../io/edit";
 import { loadEnvironment } from "../io/envfile";
 import { mavenProperties, settingsPath } from "../io/paths";
+import { createSecurityFile, readMaster, securityFileExists, securityLocation } from "../io/security";
+import { encrypt, encryptedPart } from "../maven/cipher";
+import { securityXml } from "../maven/security";
 import { CONNECTED_APP_USERNAME, listServers } from "../settings/list";
-import { upsertServer, type OnExisting, type SettingsChange } from "../settings/servers";
+import { fieldValue, readSettings, serversWithId } from "../settings/model";
+import { upsertServer, type OnExisting, type ServerInput, type SettingsChange } from "../settings/servers";
+import { decryptPassword, DEFAULT_ID_ENV, DEFAULT_SECRET_ENV, envPassword, passwordTraps, storeOf, type Store } from "../settings/stores";
+import { checkEnvName } from "../settings/value";
 import { describeIdentity, prepareCheck, type Check, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
 import { announceEnvFile, debug, done, report, type OutputArgs } from "./output";
@@ -32,6 +38,10 @@ export interface SetupArgs extends ConnectionArgs, OutputArgs {
   lockTimeout?: number;
   yes?: boolean;
   nonInteractive?: boolean;
+  store?: Store;
+  idEnv?: string;
+  secretEnv?: string;
+  securityFile?: string;
 }
 
 type Wizard = typeof import("../wizard/wizard");
@@ -47,6 +57,21 @@ interface Inputs {
   check: Check | undefined;
   wizard: Wizard | undefined;
   warnings: string[];
+  storage: Storage;
+}
+
+/** How the password is written (src/settings/stores.ts), settled with the other inputs. */
+interface Storage {
+  store: Store;
+  /** env: the variables Maven reads the credentials from when it runs. */
+  variables?: { id: string; secret: string };
+  /**
+   * encrypted: the master password and the security file it comes from (after relocations); `create`: the
+   * content of a new security file the wizard made, written once the change is confirmed.
+   */
+  security?: { path: string; file: string; master: string; create?: string };
+  /** Values encrypted so far, by clear text: every plan of one run writes the same bytes. */
+  encrypted: Map<string, string>;
 }
 
 /** Prompts only in a terminal, outside CI, and when not told otherwise. */
@@ -74,6 +99,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
     }
   }
   if (inputs.wizard) await confirm(io, inputs, plan, Boolean(args.dryRun));
+  if (!args.dryRun && !args.stdout) writeNewSecurityFile(io, inputs.storage);
   const outcome = args.dryRun || args.stdout ? outcomeOf(plan) : await writePlan(io.fs, plan, operation(inputs, io), (args.lockTimeout ?? 10) * 1000);
   await print(args, io, inputs, outcome, identity);
 }
@@ -83,9 +109,85 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
  * the environment Maven runs in (not the env file) and its properties.
  */
 function operation(inputs: Inputs, io: Io): (text: string) => SettingsChange {
-  const server = { id: inputs.serverId, username: CONNECTED_APP_USERNAME, password: `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}` };
   const properties = mavenProperties(io);
-  return (text) => upsertServer(text, server, inputs.onExisting ?? "update", io.env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
+  return (text) => {
+    const server = { id: inputs.serverId, username: CONNECTED_APP_USERNAME, ...storedPassword(inputs, io, text) };
+    return upsertServer(text, server, inputs.onExisting ?? "update", io.env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
+  };
+}
+
+/**
+ * The password as the chosen store writes it. Refuses what Maven would not read back as these credentials
+ * (checked again here, as the wizard may have corrected them). An encrypted value already in the file that
+ * decrypts to the same credentials is kept, so that running setup again changes nothing.
+ */
+function storedPassword(inputs: Inputs, io: Io, text: string): Pick<ServerInput, "password" | "envReferences"> {
+  const { storage } = inputs;
+  refuseTraps(inputs, io);
+  const clear = `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}`;
+  if (storage.store === "literal") return { password: clear };
+  if (storage.store === "env") return { password: envPassword(storage.variables!.id, storage.variables!.secret), envReferences: true };
+  const { master } = storage.security!;
+  const model = readSettings(text);
+  const current = fieldValue(model, serversWithId(model, inputs.serverId, io.env, mavenProperties(io))[0]?.password);
+  if (current !== undefined && storeOf(current) === "encrypted" && current === `{${encryptedPart(current)}}`) {
+    const decrypted = decryptPassword(current, master);
+    if ("clear" in decrypted && decrypted.clear === clear) return { password: current };
+  }
+  let value = storage.encrypted.get(clear);
+  if (value === undefined) storage.encrypted.set(clear, (value = encrypt(clear, master)));
+  return { password: value };
+}
+
+/** The store's traps for these credentials (src/settings/stores.ts), as Maven will run: in this environment. */
+function traps(inputs: Inputs, io: Io) {
+  const { store, variables } = inputs.storage;
+  return passwordTraps(store, inputs.clientId, inputs.clientSecret, { env: io.env, properties: mavenProperties(io), variables });
+}
+
+function refuseTraps(inputs: Inputs, io: Io): void {
+  const refused = traps(inputs, io).find((t) => t.refuse);
+  if (refused) throw new M2Error(Exit.usage, refused.message, { hint: refused.hint });
+}
+
+/**
+ * --store, --id-env, --secret-env and --security-file; the wizard asks for the store when none was given.
+ * The variable names imply the env store, a security file the encrypted one. For the encrypted store the
+ * master password is read now, before any question or request; when there is no security file, the wizard
+ * offers to create one, and anywhere else that is a usage error naming how to make one.
+ */
+async function settleStorage(args: SetupArgs, io: Io, wizard: Wizard | undefined): Promise<Storage> {
+  const implied: Store | undefined = args.idEnv !== undefined || args.secretEnv !== undefined ? "env" : args.securityFile !== undefined ? "encrypted" : undefined;
+  for (const [option, given, belongs] of [["--id-env", args.idEnv, "env"], ["--secret-env", args.secretEnv, "env"], ["--security-file", args.securityFile, "encrypted"]] as const) {
+    if (given !== undefined && (args.store ?? implied) !== belongs) {
+      throw new M2Error(Exit.usage, `${option} goes with --store ${belongs}, not --store ${args.store ?? implied}`);
+    }
+  }
+  if (args.idEnv !== undefined) checkEnvName("--id-env", args.idEnv);
+  if (args.secretEnv !== undefined) checkEnvName("--secret-env", args.secretEnv);
+  const store = args.store ?? implied ?? (wizard ? await wizard.askStore() : "literal");
+  const storage: Storage = { store, encrypted: new Map() };
+  if (store === "env") storage.variables = { id: args.idEnv ?? DEFAULT_ID_ENV, secret: args.secretEnv ?? DEFAULT_SECRET_ENV };
+  if (store === "encrypted") {
+    const location = securityLocation(args, io);
+    const purpose = "--store encrypted needs Maven's master password";
+    if (wizard && !securityFileExists(io.fs, location.path)) {
+      const master = await wizard.askNewMaster(location.path);
+      storage.security = { path: location.path, file: location.path, master, create: securityXml(master) };
+    } else {
+      storage.security = readMaster(location, io, purpose);
+    }
+  }
+  return storage;
+}
+
+/** The security file the wizard made, written once the change is confirmed and before settings.xml is. */
+function writeNewSecurityFile(io: Io, storage: Storage): void {
+  const security = storage.security;
+  if (!security?.create) return;
+  createSecurityFile(io.fs, security.path, security.create);
+  io.stderr(`Created ${security.path} (mode 600): it holds your master password, encrypted as Maven does it; Maven reads it to decrypt the password.`);
+  security.create = undefined;
 }
 
 /** Flags, stdin, environment and env file first; the wizard asks only for what is still missing. */
@@ -116,13 +218,16 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
     if (existing && onExisting === undefined) onExisting = (await wizard.askUpdate(existing)) ? "update" : "keep";
   }
 
+  const storage = await settleStorage(args, io, wizard);
   const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout }, env, (m) => debug(io, m)) : undefined;
   const { clientId, clientSecret, warnings } = requireCredentials(found);
-  return { env, clientId, clientSecret, serverId: serverId ?? DEFAULT_SERVER_ID, onExisting, check, wizard, warnings };
+  const inputs: Inputs = { env, clientId, clientSecret, serverId: serverId ?? DEFAULT_SERVER_ID, onExisting, check, wizard, warnings, storage };
+  refuseTraps(inputs, io);
+  return inputs;
 }
 
 /** The secret piped in: refused from a terminal (it would echo as typed) and when it is not valid UTF-8. */
-async function readSecretFromStdin(io: Io): Promise<string> {
+export async function readSecretFromStdin(io: Io): Promise<string> {
   if (io.stdinTerminal) {
     throw new M2Error(Exit.usage, "--client-secret-stdin reads a piped secret, but standard input is a terminal, where the secret would show as you type it", {
       hint: "Pipe the secret in (printf %s \"$SECRET\" | anypoint-m2 setup ... --client-secret-stdin), or leave the flag out to be asked for it hidden.",
@@ -169,9 +274,9 @@ async function confirm(io: Io, inputs: Inputs, plan: Plan, dryRun: boolean): Pro
 }
 
 async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutcome, identity: Identity | undefined): Promise<void> {
-  const { serverId, check, wizard } = inputs;
+  const { serverId, check, wizard, storage } = inputs;
   const path = outcome.settings;
-  const warnings = [...inputs.warnings, ...outcome.warnings];
+  const warnings = [...inputs.warnings, ...traps(inputs, io).map((t) => t.message), ...outcome.warnings];
   if (args.stdout) {
     if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);
     io.writeStdout(outcome.bytes);
@@ -189,6 +294,7 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
     done(io, `${verb} server "${serverId}" ${outcome.change === "added" ? "to" : "in"} ${path}${outcome.created || (args.dryRun && outcome.newFile) ? " (new file)" : ""}${outcome.change === "unchanged" ? ": nothing to change" : ""}.`),
     ...(args.dryRun ? ["Dry run: nothing written."] : []),
     ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : []),
+    ...storageLines(storage, Boolean(args.dryRun)),
     ...(args.dryRun ? [] : [`Next: use <id>${serverId}</id> for the Exchange repository in your pom.xml.`]),
   ];
   const result = {
@@ -200,6 +306,9 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
     verified: identity !== undefined,
     ...(identity?.app ? { app: identity.app } : {}),
     ...(identity?.orgId ? { orgId: identity.orgId } : {}),
+    store: storage.store,
+    ...(storage.variables ? { variables: [storage.variables.id, storage.variables.secret] } : {}),
+    ...(storage.security ? { securityFile: storage.security.file } : {}),
     ...(args.dryRun ? { dryRun: true, diff } : {}),
     warnings,
   };
@@ -211,4 +320,16 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
     return;
   }
   report(io, args, result, lines);
+}
+
+/** What the store means for the build: the variables Maven will need, or where its master password is. */
+function storageLines({ store, variables, security }: Storage, dryRun: boolean): string[] {
+  if (store === "env") {
+    return [`The password is written as \${env.${variables!.id}}~?~\${env.${variables!.secret}}: Maven will need ${variables!.id} and ${variables!.secret} set when it runs.`];
+  }
+  if (store === "encrypted") {
+    const file = security!.file === security!.path ? security!.path : `${security!.path} (relocated to ${security!.file})`;
+    return [`The password is encrypted with the master password of ${file}${security!.create && dryRun ? ", which would be created" : ""}; Maven decrypts it from there.`];
+  }
+  return [];
 }

@@ -16,6 +16,8 @@ export interface ServerInput {
   id: string;
   username: string;
   password: string;
+  /** The password holds `${env.X}` references on purpose (the env store); see checkValue. */
+  envReferences?: boolean;
 }
 
 export type OnExisting = "update" | "keep" | "fail";
@@ -61,10 +63,10 @@ export function upsertServer(
   }
   checkValue("server id", server.id);
   checkValue("username", server.username);
-  checkValue("password", server.password);
+  checkValue("password", server.password, { envReferences: server.envReferences });
   const model = readSettings(text);
   const warnings: string[] = [];
-  if (server.password.includes("${")) {
+  if (server.password.includes("${") && !server.envReferences) {
     warnings.push("the password contains '${', which Maven reads as the start of a property reference");
   }
   const doubtful: ServerEntry[] = [];

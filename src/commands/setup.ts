@@ -282,7 +282,8 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
     io.writeStdout(outcome.bytes);
     return;
   }
-  if (outcome.mode !== undefined && (outcome.mode & 0o077) !== 0 && outcome.change !== "unchanged" && !args.dryRun) {
+  // The env store writes no secret; the other two do (an encrypted one is hidden only from a casual reader).
+  if (outcome.mode !== undefined && (outcome.mode & 0o077) !== 0 && outcome.change !== "unchanged" && !args.dryRun && storage.store !== "env") {
     warnings.push(`${path} can be read by other users (mode ${outcome.mode.toString(8)}) and holds a secret; run: chmod 600 ${path}`);
   }
   const diff =

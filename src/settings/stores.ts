@@ -102,15 +102,6 @@ export function passwordTraps(store: Store, clientId: string, clientSecret: stri
   const traps: Trap[] = [];
   const password = `${clientId}${SEPARATOR}${clientSecret}`;
   const encryptedHint = "Use --store encrypted: Maven decrypts such a value to exactly what was encrypted.";
-  if (store !== "encrypted" && encryptedPart(password) !== undefined) {
-    const who = holder(clientId, clientSecret, (s) => encryptedPart(s) !== undefined);
-    const why = `${who} holds "{" and "}": Maven takes a password with braces for an encrypted one and tries to decrypt it; Maven 3 then sends the text as written (logging the failure only with -X) and Maven 4 stops the build`;
-    traps.push(
-      store === "literal"
-        ? { refuse: true, message: `${why}, so it cannot be stored as is`, hint: encryptedHint }
-        : { refuse: false, message: `${why}; with --store env Maven resolves \${env.…} first and the braces meet the same check. ${encryptedHint}` },
-    );
-  }
   if (store !== "encrypted" && new RegExp(EXPRESSION.source).test(password)) {
     const who = holder(clientId, clientSecret, (s) => new RegExp(EXPRESSION.source).test(s));
     const why = `${who} holds a \${...} expression, which Maven replaces with a property or environment variable when it reads settings.xml`;
@@ -118,6 +109,17 @@ export function passwordTraps(store: Store, clientId: string, clientSecret: stri
       store === "literal"
         ? { refuse: true, message: `${why}, so it cannot be stored as is`, hint: encryptedHint }
         : { refuse: false, message: `${why}; with --store env Maven resolves the variable's value in turn. ${encryptedHint}` },
+    );
+  }
+  // Braces of a ${…} are Maven's to resolve (told above); the others meet the decrypter.
+  const bare = (s: string) => s.replace(new RegExp(EXPRESSION.source, "g"), "");
+  if (store !== "encrypted" && encryptedPart(bare(password)) !== undefined) {
+    const who = holder(clientId, clientSecret, (s) => encryptedPart(bare(s)) !== undefined);
+    const why = `${who} holds "{" and "}": Maven takes a password with braces for an encrypted one and tries to decrypt it; Maven 3 then sends the text as written (logging the failure only with -X) and Maven 4 stops the build`;
+    traps.push(
+      store === "literal"
+        ? { refuse: true, message: `${why}, so it cannot be stored as is`, hint: encryptedHint }
+        : { refuse: false, message: `${why}; with --store env Maven resolves \${env.…} first and the braces meet the same check. ${encryptedHint}` },
     );
   }
   for (const [label, value] of [["client ID", clientId], ["client secret", clientSecret]] as const) {
@@ -128,6 +130,13 @@ export function passwordTraps(store: Store, clientId: string, clientSecret: stri
         message: `the ${label} holds ${found.map((c) => `"${c}"`).join(" and ")}: the Mule Maven plugin's deployer splits the password at each "~" and "?" (not at "${SEPARATOR}"), so deployments would get a wrong client ID or secret; downloads from Exchange are not affected`,
       });
     }
+  }
+  // Java decodes the environment in the locale's charset: without a UTF-8 locale, other characters reach Maven.
+  if (store === "env" && /[^\x00-\x7f]/.test(password)) {
+    traps.push({
+      refuse: false,
+      message: `${holder(clientId, clientSecret, (s) => /[^\x00-\x7f]/.test(s))} holds non-ASCII characters: Java reads environment variables in the locale's encoding, so Maven receives them as typed only under a UTF-8 locale (LANG=C.UTF-8 or LC_ALL=C.UTF-8 where it runs)`,
+    });
   }
   if (store === "env" && context.variables) traps.push(...envTraps(password, context.variables, context.env ?? {}, context.properties ?? {}));
   return traps;

@@ -59,10 +59,10 @@ export async function rotate(args: RotateArgs, io: Io): Promise<void> {
   const readOnce = () =>
     (master ??= (() => {
       try {
-        return readMaster(securityLocation(args, io), io, "an encrypted password is to be compared");
+        return readMaster(securityLocation(args, io), io, "comparing it needs Maven's master password");
       } catch (e) {
         if (!(e instanceof M2Error)) throw e;
-        return { problem: `${e.details.file ? `${e.details.file}: ` : ""}${e.message}` };
+        return { problem: `${e.message}${e.details.file ? ` (${e.details.file})` : ""}` };
       }
     })());
   const encrypted = new Map<string, string>();
@@ -112,7 +112,7 @@ async function print(args: RotateArgs, io: Io, r: Result): Promise<void> {
   const warnings = [
     ...r.warnings,
     ...outcome.warnings,
-    ...rotation.unchecked.map((s) => `server ${name(s)} has an encrypted password that was not compared: ${s.reason}`),
+    ...rotation.unchecked.map((s) => `server ${name(s)} was not compared: ${s.reason}`),
   ];
   if (args.stdout) {
     if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);

@@ -29,7 +29,7 @@ export interface Rotation {
   current: RotatedServer[];
   /** Copies whose secret comes from the environment: these variables are to be updated. */
   env: (RotatedServer & { variables: string[] })[];
-  /** Encrypted copies that could not be compared (no master password, or it does not decrypt them). */
+  /** Servers that could not be compared: encrypted without a usable master password, or an unset client ID variable. */
   unchecked: (RotatedServer & { reason: string })[];
 }
 
@@ -110,12 +110,12 @@ export function rotateSecret(text: string, clientId: string, secret: string, opt
     } else {
       master ??= options.master?.() ?? { problem: "no master password was given" };
       if ("problem" in master) {
-        rotation.unchecked.push({ ...server, reason: master.problem });
+        rotation.unchecked.push({ ...server, reason: `its password is encrypted: ${master.problem}` });
         continue;
       }
       const decrypted = decryptPassword(written, master.master);
       if ("failure" in decrypted) {
-        rotation.unchecked.push({ ...server, reason: decrypted.failure === "maven4" ? "it is in Maven 4's encrypted format" : "it does not decrypt with the master password" });
+        rotation.unchecked.push({ ...server, reason: decrypted.failure === "maven4" ? "its password is encrypted in Maven 4's format" : "its encrypted password does not decrypt with the master password" });
         continue;
       }
       if (split(decrypted.clear)?.id !== clientId) continue;

@@ -111,6 +111,17 @@ describe("--store env", () => {
     expect(anypoint.requests).toHaveLength(0);
   });
 
+  it("with --no-verify it needs no credentials (an image build writes the references without them); with the check it does", async () => {
+    const h = tempHome();
+    const r = await m2(["setup", "--store", "env", "--no-verify", "--yes", "--settings", "s.xml"], { home: h });
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(h, "s.xml"), "utf8")).toContain("<password>${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}</password>");
+    expect(r.stderr).toContain("warning: ANYPOINT_CLIENT_ID and ANYPOINT_CLIENT_SECRET are not set in this environment");
+    const checked = await m2(["setup", "--store", "env", "--yes", "--settings", "t.xml"], { home: h, env: { ANYPOINT_BASE_URL: anypoint.url } });
+    expect(checked.code).toBe(2);
+    expect(checked.stderr).toContain("missing input");
+  });
+
   it.each([
     [["--store", "literal", "--id-env", "X"], "--id-env goes with --store env"],
     [["--store", "env", "--security-file", "s.xml"], "--security-file goes with --store encrypted"],

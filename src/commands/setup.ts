@@ -15,7 +15,7 @@ import { securityXml } from "../maven/security";
 import { CONNECTED_APP_USERNAME, listServers } from "../settings/list";
 import { fieldValue, readSettings, serversWithId } from "../settings/model";
 import { upsertServer, type OnExisting, type ServerInput, type SettingsChange } from "../settings/servers";
-import { decryptPassword, DEFAULT_ID_ENV, DEFAULT_SECRET_ENV, envPassword, passwordTraps, storeOf, type Store } from "../settings/stores";
+import { decryptPassword, DEFAULT_ID_ENV, DEFAULT_SECRET_ENV, envPassword, envTraps, passwordTraps, storeOf, type Store } from "../settings/stores";
 import { checkEnvName } from "../settings/value";
 import { describeIdentity, prepareCheck, type Check, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
@@ -142,6 +142,7 @@ function storedPassword(inputs: Inputs, io: Io, text: string): Pick<ServerInput,
 /** The store's traps for these credentials (src/settings/stores.ts), as Maven will run: in this environment. */
 function traps(inputs: Inputs, io: Io) {
   const { store, variables } = inputs.storage;
+  if (store === "env" && !inputs.clientId) return envTraps(variables!, io.env, mavenProperties(io));
   return passwordTraps(store, inputs.clientId, inputs.clientSecret, { env: io.env, properties: mavenProperties(io), variables });
 }
 
@@ -220,7 +221,11 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
 
   const storage = await settleStorage(args, io, wizard);
   const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout }, env, (m) => debug(io, m)) : undefined;
-  const { clientId, clientSecret, warnings } = requireCredentials(found);
+  // The env store writes only references: without a check, an image build needs no credentials at all.
+  const { clientId, clientSecret, warnings } =
+    storage.store === "env" && !args.verify && (!found.clientId || !found.clientSecret)
+      ? { clientId: "", clientSecret: "", warnings: found.warnings }
+      : requireCredentials(found);
   const inputs: Inputs = { env, clientId, clientSecret, serverId: serverId ?? DEFAULT_SERVER_ID, onExisting, check, wizard, warnings, storage };
   refuseTraps(inputs, io);
   return inputs;

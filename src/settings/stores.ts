@@ -138,12 +138,15 @@ export function passwordTraps(store: Store, clientId: string, clientSecret: stri
       message: `${holder(clientId, clientSecret, (s) => /[^\x00-\x7f]/.test(s))} holds non-ASCII characters: Java reads environment variables in the locale's encoding, so Maven receives them as typed only under a UTF-8 locale (LANG=C.UTF-8 or LC_ALL=C.UTF-8 where it runs)`,
     });
   }
-  if (store === "env" && context.variables) traps.push(...envTraps(password, context.variables, context.env ?? {}, context.properties ?? {}));
+  if (store === "env" && context.variables) traps.push(...envTraps(context.variables, context.env ?? {}, context.properties ?? {}, password));
   return traps;
 }
 
-/** The env store: what Maven would resolve here, compared with the credentials given. */
-function envTraps(password: string, variables: { id: string; secret: string }, env: Env, properties: Properties): Trap[] {
+/**
+ * The env store: what Maven would resolve here, compared with the credentials given (`password`, when they are
+ * known: an image build may write the references without them).
+ */
+export function envTraps(variables: { id: string; secret: string }, env: Env, properties: Properties, password?: string): Trap[] {
   const written = envPassword(variables.id, variables.secret);
   const { value, unresolved } = interpolate(written, env, properties);
   if (unresolved.length > 0) {
@@ -157,7 +160,7 @@ function envTraps(password: string, variables: { id: string; secret: string }, e
     ];
   }
   // Maven reads the resolved file back, trimming the value.
-  if (javaTrim(value) !== password) {
+  if (password !== undefined && javaTrim(value) !== password) {
     return [{ refuse: false, message: `${variables.id} and ${variables.secret} in this environment hold other credentials than those given: Maven run here would send those` }];
   }
   return [];

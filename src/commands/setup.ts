@@ -99,7 +99,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
     }
   }
   if (inputs.wizard) await confirm(io, inputs, plan, Boolean(args.dryRun));
-  if (!args.dryRun && !args.stdout) writeNewSecurityFile(io, inputs.storage);
+  if (!args.dryRun && !args.stdout) writeNewSecurityFile(io, inputs.storage, Boolean(args.quiet));
   const outcome = args.dryRun || args.stdout ? outcomeOf(plan) : await writePlan(io.fs, plan, operation(inputs, io), (args.lockTimeout ?? 10) * 1000);
   await print(args, io, inputs, outcome, identity);
 }
@@ -183,11 +183,11 @@ async function settleStorage(args: SetupArgs, io: Io, wizard: Wizard | undefined
 }
 
 /** The security file the wizard made, written once the change is confirmed and before settings.xml is. */
-function writeNewSecurityFile(io: Io, storage: Storage): void {
+function writeNewSecurityFile(io: Io, storage: Storage, quiet: boolean): void {
   const security = storage.security;
   if (!security?.create) return;
   createSecurityFile(io.fs, security.path, security.create);
-  io.stderr(`Created ${security.path} (mode 600): it holds your master password, encrypted as Maven does it; Maven reads it to decrypt the password.`);
+  if (!quiet) io.stderr(`Created ${security.path} (mode 600): it holds your master password, encrypted as Maven does it; Maven reads it to decrypt the password.`);
   security.create = undefined;
 }
 

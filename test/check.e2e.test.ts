@@ -333,12 +333,12 @@ describe("verify", () => {
     expect(r.code).toBe(3);
   });
 
-  it("says encrypted passwords are not supported yet (exit 2), never a false result", async () => {
+  it("an encrypted password without a security file is exit 2 naming the file, never a false result", async () => {
     anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
     const home = await written("{jSMOWnoPFgsHVpMvz5VrIt5kRbzGpI8u+9EF1iFQyJQ=}");
     const r = await m2(["verify"], { home, env: { ANYPOINT_BASE_URL: anypoint.url } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("not support");
+    expect(r.stderr).toContain(`there is no security file at ${join(home, ".m2", "settings-security.xml")}`);
     expect(anypoint.requests).toHaveLength(0);
   });
 });

@@ -38,6 +38,7 @@ describe("setup", () => {
       created: true,
       backup: null,
       verified: false,
+      store: "literal",
       warnings: [],
     });
     expect(mode(join(home, ".m2"))).toBe(0o700);

@@ -52,9 +52,11 @@ describe("wizard", () => {
     // The default is shown once, as the prompt's answer.
     expect(asked.match(/anypoint-exchange-v3/g)).toHaveLength(1);
     t.key("Enter");
+    await t.waitFor("Store the password as");
+    t.key("Enter");
     await declineRepositories(t);
     const screen = await t.waitFor("(new file) with this content?");
-    expect(screen).not.toContain("Store the password as");
+    expect(screen).toContain("Store the password as literal");
     expect(screen).toContain("Anypoint accepted the credentials");
     expect(screen).toContain(`+      <password>${CLIENT_ID}~?~********</password>`);
     t.key("Enter");
@@ -83,6 +85,8 @@ describe("wizard", () => {
     expect(exists).toContain("(an Anypoint connected app, a password written in the file)");
     expect(exists).not.toContain("Old-Secret-1234");
     t.key("Enter");
+    await t.waitFor("Store the password as");
+    t.key("Enter");
     await declineRepositories(t);
     const diff = await t.waitFor("Write this to");
     expect(diff).toContain("-      <password>old~?~********</password>");
@@ -98,6 +102,8 @@ describe("wizard", () => {
     const t = start(["setup", "--server-id", "exchange"], home, { ANYPOINT_CLIENT_ID: "0000-wrong-id" });
     await t.waitFor("Client secret");
     t.type("wrong-secret");
+    t.key("Enter");
+    await t.waitFor("Store the password as");
     t.key("Enter");
     await declineRepositories(t);
     await t.waitFor("Connected app client ID (Enter keeps it)");
@@ -137,6 +143,8 @@ describe("wizard", () => {
     const t = start(["setup", "--no-verify"], home, { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET });
     await t.waitFor("Server id");
     t.key("Enter");
+    await t.waitFor("Store the password as");
+    t.key("Enter");
     await declineRepositories(t);
     await t.waitFor("Write this to");
     t.key("Enter");
@@ -147,7 +155,7 @@ describe("wizard", () => {
   it("declining the final confirmation writes nothing", async () => {
     anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
     const home = tempHome();
-    const t = start(["setup", "--server-id", "x"], home, { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET });
+    const t = start(["setup", "--server-id", "x", "--store", "literal"], home, { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET });
     await declineRepositories(t);
     await t.waitFor("with this content?");
     t.type("n");

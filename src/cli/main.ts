@@ -6,6 +6,7 @@ import { Exit, M2Error } from "../errors";
 import type { Io } from "../commands/io";
 import { list } from "../commands/list";
 import { remove } from "../commands/remove";
+import { rotate } from "../commands/rotate";
 import { setup } from "../commands/setup";
 import { verify } from "../commands/verify";
 import { completions, completionScript, COMPLETION_REQUEST } from "./completion";
@@ -38,6 +39,8 @@ async function run({ command, args }: Invocation, io: Io): Promise<void> {
     case "doctor":
       // Rarely run, and it reads more than the others (poms, mirrors, encrypted passwords): a bundle of its own.
       return (await import("../commands/doctor")).doctor(args as never, io);
+    case "rotate":
+      return rotate(args as never, io);
     case "completion":
       // Without a name, the shell the user logs in with.
       return io.stdout(completionScript((args.shell as "bash" | "zsh" | undefined) ?? (io.env.SHELL?.endsWith("/zsh") ? "zsh" : "bash")));

@@ -39,7 +39,7 @@ export interface PositionalSpec {
 }
 
 export interface CommandSpec {
-  name: "setup" | "verify" | "list" | "remove" | "doctor" | "completion";
+  name: "setup" | "verify" | "list" | "remove" | "doctor" | "rotate" | "completion";
   describe: string;
   positional?: PositionalSpec;
   options: Record<string, OptionSpec>;
@@ -49,6 +49,11 @@ export interface CommandSpec {
 }
 
 const settings: OptionSpec = { type: "string", describe: "Maven settings file", defaultDescription: "the one Maven reads: ~/.m2/settings.xml of the account, or as MAVEN_OPTS, MAVEN_ARGS or .mvn/ say" };
+const securityFile: OptionSpec = {
+  type: "string",
+  describe: "Maven's settings-security.xml, which holds the master password of encrypted passwords",
+  defaultDescription: "the one Maven reads: -Dsettings.security, else ~/.m2/settings-security.xml",
+};
 const serverId: OptionSpec = { type: "string", describe: "<server> id; must match the repository id in your pom.xml", defaultDescription: "anypoint-exchange-v3" };
 const pom: OptionSpec = { type: "string", describe: "the project's pom.xml (or its folder)", defaultDescription: "./pom.xml when there is one" };
 
@@ -90,6 +95,15 @@ export const COMMANDS: CommandSpec[] = [
       pom,
       settings,
       "on-existing": { type: "string", choices: ["update", "keep", "fail"], describe: "what to do when the server id already exists", defaultDescription: "update" },
+      store: {
+        type: "string",
+        choices: ["literal", "env", "encrypted"],
+        describe: "how the password is written: as is, as ${env.X} references (no secret on disk), or encrypted with Maven's master password",
+        defaultDescription: "literal",
+      },
+      "id-env": { type: "string", describe: "with --store env: the variable Maven reads the client ID from", defaultDescription: "ANYPOINT_CLIENT_ID" },
+      "secret-env": { type: "string", describe: "with --store env: the variable Maven reads the client secret from", defaultDescription: "ANYPOINT_CLIENT_SECRET" },
+      "security-file": securityFile,
       verify: { type: "boolean", default: true, describe: "request a token before writing (--no-verify to skip)" },
       "with-repositories": { type: "boolean", describe: "also add the Exchange and MuleSoft repositories a Mule build needs (profile anypoint-exchange)", defaultDescription: "no; the wizard asks" },
       "org-id": { type: "string", describe: "organization ID: print the URL to publish to and the pom's <distributionManagement>", defaultDescription: "the one the credential check reports" },
@@ -106,6 +120,8 @@ export const COMMANDS: CommandSpec[] = [
       ["$0 setup --dry-run", "show the change as a diff, write nothing"],
       ["$0 setup --from-pom", "one server for each Exchange repository id of ./pom.xml, in one write"],
       ["$0 setup --with-repositories --region eu", "also the repositories a Mule build needs, EU Exchange"],
+      ["$0 setup --store env --no-verify --yes", "write ${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}: no secret on disk"],
+      ["$0 setup --store encrypted", "encrypt the password with the master password of ~/.m2/settings-security.xml"],
       ["$0 setup --no-verify --yes --settings base.xml --stdout > ci-settings.xml", "print the result to a new file (never onto the file it reads)"],
       ['printf %s "$SECRET" | $0 setup --client-id 0123abcd --client-secret-stdin --no-verify --yes', "offline image build: secret from stdin, no check"],
     ],
@@ -114,14 +130,14 @@ export const COMMANDS: CommandSpec[] = [
     name: "verify",
     describe: "check the credentials stored in settings.xml with Anypoint again",
     edits: false,
-    options: { "server-id": serverId, settings, ...connection, ...output },
+    options: { "server-id": serverId, settings, "security-file": securityFile, ...connection, ...output },
     examples: [["$0 verify --server-id anypoint-exchange-v3", "does the stored connected app still get a token?"]],
   },
   {
     name: "list",
     describe: "list the servers in settings.xml (never their passwords)",
     edits: false,
-    options: { settings, ...output },
+    options: { settings, "security-file": securityFile, ...output },
     examples: [["$0 list --json", "machine-readable list"]],
   },
   {
@@ -150,6 +166,28 @@ export const COMMANDS: CommandSpec[] = [
     examples: [
       ["$0 doctor", "check the project in the current folder against the settings file Maven reads"],
       ["$0 doctor --offline --json", "no network; one JSON object with every finding"],
+    ],
+  },
+  {
+    name: "rotate",
+    describe: "check a connected app's new secret, then update every server that holds that client ID",
+    edits: true,
+    options: {
+      "client-id": { type: "string", describe: "the connected app's client ID [env: ANYPOINT_CLIENT_ID]" },
+      "client-secret-stdin": { type: "boolean", describe: "read the new client secret from stdin [else env: ANYPOINT_CLIENT_SECRET]" },
+      "client-secret": { type: "string", describe: "the new client secret (visible to other users: prefer the environment or stdin)" },
+      settings,
+      "security-file": securityFile,
+      verify: { type: "boolean", default: true, describe: "request a token with the new secret before writing (--no-verify to skip)" },
+      ...connection,
+      ...preview,
+      yes: { type: "boolean", alias: "y", default: false, describe: "ask nothing" },
+      "non-interactive": { type: "boolean", default: false, describe: "never prompt; missing input is an error (also when CI is set or there is no terminal)" },
+      ...output,
+    },
+    examples: [
+      ["ANYPOINT_CLIENT_SECRET=... $0 rotate --client-id 0123abcd", "check the new secret, then update every server of that app"],
+      ["$0 rotate --client-id 0123abcd --dry-run", "show which servers would change, write nothing"],
     ],
   },
   {

@@ -1,5 +1,7 @@
 import { readSettingsText } from "../io/edit";
+import { M2Error } from "../errors";
 import { mavenProperties, settingsPath } from "../io/paths";
+import { readMaster, securityLocation, type Master } from "../io/security";
 import { listServers, type ServerSummary } from "../settings/list";
 import type { Io } from "./io";
 import { refuseStdoutOntoSettings } from "./stdout";
@@ -15,15 +17,44 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
-function notes(s: ServerSummary): string {
-  return [s.connectedApp ? "Anypoint connected app" : undefined, s.shadowed ? "ignored by Maven: an earlier server has this id" : undefined].filter(Boolean).join("; ");
+/** What the password's store means here: the variables it needs, or whether this machine decrypts it. */
+function storeNote(s: ServerSummary, security: { master?: Master; problem?: string }): string | undefined {
+  if (s.variables) {
+    const from = `password from ${s.variables.map((v) => `$${v}`).join(", ") || "Maven properties"}`;
+    return s.unset ? `${from} (${s.unset.join(", ")} not set here)` : from;
+  }
+  if (s.maven4) return "encrypted in Maven 4's format: not decrypted here";
+  if (s.decrypts === true) return `decrypts with ${security.master!.file}`;
+  if (s.decrypts === false) return `does not decrypt with ${security.master!.file}`;
+  if (s.decrypts === null) return `not decrypted here: ${security.problem}`;
+  return undefined;
 }
 
-export function list(args: { settings?: string } & OutputArgs, io: Io): void {
+function notes(s: ServerSummary, security: { master?: Master; problem?: string }): string {
+  return [s.connectedApp ? "Anypoint connected app" : undefined, storeNote(s, security), s.shadowed ? "ignored by Maven: an earlier server has this id" : undefined].filter(Boolean).join("; ");
+}
+
+/** This machine's master password, when a password is encrypted; a problem with the security file is told, not fatal. */
+function security(args: { securityFile?: string }, io: Io): { master?: Master; problem?: string } {
+  try {
+    return { master: readMaster(securityLocation(args, io), io, "an encrypted password cannot be checked") };
+  } catch (e) {
+    if (!(e instanceof M2Error)) throw e;
+    return { problem: `${e.details.file ? `${e.details.file}: ` : ""}${e.message}` };
+  }
+}
+
+export function list(args: { settings?: string; securityFile?: string } & OutputArgs, io: Io): void {
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "list");
-  const { exists, value } = readSettingsText(io.fs, path, (text) => listServers(text, io.env, mavenProperties(io)));
-  const servers: ServerSummary[] = value ?? [];
+  const { exists, value } = readSettingsText(io.fs, path, (text) => {
+    const raw = listServers(text, io.env, mavenProperties(io));
+    if (!raw.some((s) => s.password === "encrypted")) return { servers: raw, security: {} };
+    const found = security(args, io);
+    return { servers: listServers(text, io.env, mavenProperties(io), { master: found.master?.master }), security: found };
+  });
+  const servers: ServerSummary[] = value?.servers ?? [];
+  const found = value?.security ?? {};
   const human =
     !exists ? [`${path} does not exist yet.`]
     : servers.length === 0 ? [`${path} has no servers.`]
@@ -31,8 +62,9 @@ export function list(args: { settings?: string } & OutputArgs, io: Io): void {
         `${path}:`,
         ...table(
           ["ID", "USERNAME", "PASSWORD", "CLIENT ID", "LINE", "NOTES"],
-          servers.map((s) => [cell(s.id, "(no id)"), cell(s.username), s.password, cell(s.clientId), String(s.line), notes(s)]),
+          servers.map((s) => [cell(s.id, "(no id)"), cell(s.username), s.password, cell(s.clientId), String(s.line), notes(s, found)]),
         ),
       ];
-  report(io, args, { settings: path, exists, servers }, human);
+  const securityFile = found.master ? { securityFile: found.master.file } : found.problem ? { securityProblem: found.problem } : {};
+  report(io, args, { settings: path, exists, servers, ...securityFile }, human);
 }

@@ -11,9 +11,15 @@ import { Exit, M2Error } from "../errors";
 import { outcomeOf, planEdit, readSettingsText, writePlan, type EditOutcome, type Plan } from "../io/edit";
 import { loadEnvironment } from "../io/envfile";
 import { chosenByProject, mavenProperties, settingsPath } from "../io/paths";
+import { createSecurityFile, readMaster, securityFileExists, securityLocation } from "../io/security";
+import { encrypt, encryptedPart } from "../maven/cipher";
+import { securityXml } from "../maven/security";
 import { CONNECTED_APP_USERNAME, listServers } from "../settings/list";
+import { fieldValue, readSettings, serversWithId } from "../settings/model";
 import { andRepositories, mergeRepositories, PROFILE_ID } from "../settings/repositories";
-import { upsertServers, type ChangeKind, type OnExisting, type SettingsChange } from "../settings/servers";
+import { upsertServers, type ChangeKind, type OnExisting, type ServerInput, type SettingsChange } from "../settings/servers";
+import { decryptPassword, DEFAULT_ID_ENV, DEFAULT_SECRET_ENV, envPassword, envTraps, passwordTraps, storeOf, type Store } from "../settings/stores";
+import { checkEnvName } from "../settings/value";
 import { facadeHost, regionOfHost } from "../project/exchange";
 import { findPom, impliedRegion, loadPom, pomExchange } from "../project/load";
 import type { PomRepository } from "../project/pom";
@@ -43,6 +49,10 @@ export interface SetupArgs extends ConnectionArgs, OutputArgs, RepositoryArgs {
   lockTimeout: number;
   yes?: boolean;
   nonInteractive?: boolean;
+  store?: Store;
+  idEnv?: string;
+  secretEnv?: string;
+  securityFile?: string;
 }
 
 type Wizard = typeof import("../wizard/wizard");
@@ -69,6 +79,31 @@ interface Inputs {
   exchange: ExchangeMaven | undefined;
   /** What the last planning did to the server and to the repositories (the file's change covers both). */
   parts: { server?: ChangeKind; repositories?: ChangeKind };
+  storage: Storage;
+}
+
+/** How the password is written (src/settings/stores.ts), settled with the other inputs. */
+interface Storage {
+  store: Store;
+  /** env: the variables Maven reads the credentials from when it runs. */
+  variables?: { id: string; secret: string };
+  /**
+   * encrypted: the master password and the security file it comes from (after relocations); `create`: the
+   * content of a new security file the wizard made, written once the change is confirmed.
+   */
+  security?: { path: string; file: string; master: string; create?: string };
+  /** Values encrypted so far, by clear text: every plan of one run writes the same bytes. */
+  encrypted: Map<string, string>;
+}
+
+/** A settings file that a project's .mvn/ chose gets no secret written unless --settings names it. */
+export function refuseTargetChosenByProject(args: { settings?: string }, io: Io, path: string): void {
+  const chooser = chosenByProject(args, io);
+  if (chooser) {
+    throw new M2Error(Exit.usage, `${chooser} makes Maven read ${path}: a file that comes with the project does not choose where the secret is written`, {
+      hint: `Pass --settings ${path} to write it there, or --settings with another file.`,
+    });
+  }
 }
 
 /** Prompts only in a terminal, outside CI, and when not told otherwise. */
@@ -80,12 +115,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "setup");
-  const chooser = args.dryRun || args.stdout ? undefined : chosenByProject(args, io);
-  if (chooser) {
-    throw new M2Error(Exit.usage, `${chooser} makes Maven read ${path}: a file that comes with the project does not choose where the secret is written`, {
-      hint: `Pass --settings ${path} to write it there, or --settings with another file.`,
-    });
-  }
+  if (!args.dryRun && !args.stdout) refuseTargetChosenByProject(args, io, path);
   const inputs = await settleInputs(args, io, path);
   debug(io, `settings: ${path}; server ids: ${inputs.serverIds.join(", ")}; control plane: ${inputs.check ? inputs.check.base.origin : "not checked (--no-verify)"}`);
 
@@ -112,6 +142,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
     }
   }
   if (inputs.wizard) await confirm(io, inputs, plan, Boolean(args.dryRun));
+  if (!args.dryRun && !args.stdout) writeNewSecurityFile(io, inputs.storage, Boolean(args.quiet));
   const outcome = args.dryRun || args.stdout ? outcomeOf(plan) : await writePlan(io.fs, plan, operation(inputs, io), args.lockTimeout * 1000);
   await print(args, io, inputs, outcome, identity, kept);
 }
@@ -137,10 +168,9 @@ function publishTarget(args: SetupArgs, io: Io, inputs: Inputs, identity: Identi
  * the environment Maven runs in (not the env file) and its properties.
  */
 function operation(inputs: Inputs, io: Io): (text: string) => SettingsChange {
-  const password = `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}`;
-  const servers = inputs.serverIds.map((id) => ({ id, username: CONNECTED_APP_USERNAME, password }));
   const properties = mavenProperties(io);
   return (text) => {
+    const servers = inputs.serverIds.map((id) => ({ id, username: CONNECTED_APP_USERNAME, ...storedPassword(inputs, io, text, id) }));
     const change = upsertServers(text, servers, inputs.onExisting ?? "update", io.env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
     inputs.parts.server = change.change;
     if (!inputs.withRepositories) return change;
@@ -206,6 +236,81 @@ function applyImpliedRegion(project: Project, ids: string[], endpoint: EndpointC
   }
 }
 
+/**
+ * The password as the chosen store writes it. Refuses what Maven would not read back as these credentials
+ * (checked again here, as the wizard may have corrected them). An encrypted value already in the file that
+ * decrypts to the same credentials is kept, so that running setup again changes nothing.
+ */
+function storedPassword(inputs: Inputs, io: Io, text: string, id: string): Pick<ServerInput, "password" | "envReferences"> {
+  const { storage } = inputs;
+  refuseTraps(inputs, io);
+  const clear = `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}`;
+  if (storage.store === "literal") return { password: clear };
+  if (storage.store === "env") return { password: envPassword(storage.variables!.id, storage.variables!.secret), envReferences: true };
+  const { master } = storage.security!;
+  const model = readSettings(text);
+  const current = fieldValue(model, serversWithId(model, id, io.env, mavenProperties(io))[0]?.password);
+  if (current !== undefined && storeOf(current) === "encrypted" && current === `{${encryptedPart(current)}}`) {
+    const decrypted = decryptPassword(current, master);
+    if ("clear" in decrypted && decrypted.clear === clear) return { password: current };
+  }
+  let value = storage.encrypted.get(clear);
+  if (value === undefined) storage.encrypted.set(clear, (value = encrypt(clear, master)));
+  return { password: value };
+}
+
+/** The store's traps for these credentials (src/settings/stores.ts), as Maven will run: in this environment. */
+function traps(inputs: Inputs, io: Io) {
+  const { store, variables } = inputs.storage;
+  if (store === "env" && !inputs.clientId) return envTraps(variables!, io.env, mavenProperties(io));
+  return passwordTraps(store, inputs.clientId, inputs.clientSecret, { env: io.env, properties: mavenProperties(io), variables });
+}
+
+function refuseTraps(inputs: Inputs, io: Io): void {
+  const refused = traps(inputs, io).find((t) => t.refuse);
+  if (refused) throw new M2Error(Exit.usage, refused.message, { hint: refused.hint });
+}
+
+/**
+ * --store, --id-env, --secret-env and --security-file; the wizard asks for the store when none was given.
+ * The variable names imply the env store, a security file the encrypted one. For the encrypted store the
+ * master password is read now, before any question or request; when there is no security file, the wizard
+ * offers to create one, and anywhere else that is a usage error naming how to make one.
+ */
+async function settleStorage(args: SetupArgs, io: Io, wizard: Wizard | undefined): Promise<Storage> {
+  const implied: Store | undefined = args.idEnv !== undefined || args.secretEnv !== undefined ? "env" : args.securityFile !== undefined ? "encrypted" : undefined;
+  for (const [option, given, belongs] of [["--id-env", args.idEnv, "env"], ["--secret-env", args.secretEnv, "env"], ["--security-file", args.securityFile, "encrypted"]] as const) {
+    if (given !== undefined && (args.store ?? implied) !== belongs) {
+      throw new M2Error(Exit.usage, `${option} goes with --store ${belongs}, not --store ${args.store ?? implied}`);
+    }
+  }
+  if (args.idEnv !== undefined) checkEnvName("--id-env", args.idEnv);
+  if (args.secretEnv !== undefined) checkEnvName("--secret-env", args.secretEnv);
+  const store = args.store ?? implied ?? (wizard ? await wizard.askStore() : "literal");
+  const storage: Storage = { store, encrypted: new Map() };
+  if (store === "env") storage.variables = { id: args.idEnv ?? DEFAULT_ID_ENV, secret: args.secretEnv ?? DEFAULT_SECRET_ENV };
+  if (store === "encrypted") {
+    const location = securityLocation(args, io);
+    const purpose = "--store encrypted needs Maven's master password";
+    if (wizard && !securityFileExists(io.fs, location.path)) {
+      const master = await wizard.askNewMaster(location.path);
+      storage.security = { path: location.path, file: location.path, master, create: securityXml(master) };
+    } else {
+      storage.security = readMaster(location, io, purpose);
+    }
+  }
+  return storage;
+}
+
+/** The security file the wizard made, written once the change is confirmed and before settings.xml is. */
+function writeNewSecurityFile(io: Io, storage: Storage, quiet: boolean): void {
+  const security = storage.security;
+  if (!security?.create) return;
+  createSecurityFile(io.fs, security.path, security.create);
+  if (!quiet) io.stderr(`Created ${security.path} (mode 600): it holds your master password, encrypted as Maven does it; Maven reads it to decrypt the password.`);
+  security.create = undefined;
+}
+
 /** Flags, stdin, environment and env file first; the wizard asks only for what is still missing. */
 async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inputs> {
   const loaded = await loadEnvironment(io.fs, io.env, args.envFile, io.cwd);
@@ -263,13 +368,18 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
   if (project?.path && (fromPom || wizard)) applyImpliedRegion(project, serverIds, endpoint, env, args.verify, notes);
   if (!args.quiet) for (const note of notes) io.stderr(note);
 
+  const storage = await settleStorage(args, io, wizard);
   const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout }, env, (m) => debug(io, m)) : undefined;
-  const { clientId, clientSecret, warnings } = requireCredentials(found);
+  // The env store writes only references: without a check, an image build needs no credentials at all.
+  const { clientId, clientSecret, warnings } =
+    storage.store === "env" && !args.verify && (!found.clientId || !found.clientSecret)
+      ? { clientId: "", clientSecret: "", warnings: found.warnings }
+      : requireCredentials(found);
   const orgId = args.orgId === undefined ? undefined : checkOrgId(args.orgId);
   // Resolved before any work when asked for, so that an unknown facade is a usage error at once.
   const exchange = withRepositories || orgId !== undefined ? exchangeFor(check?.base ?? resolveBaseUrl(endpoint, env), args, env) : undefined;
   if (exchange && withRepositories) warnings.push(...derivedWarning(exchange));
-  return {
+  const inputs: Inputs = {
     env,
     clientId,
     clientSecret,
@@ -283,14 +393,17 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
     orgId,
     exchange,
     parts: {},
+    storage,
   };
+  refuseTraps(inputs, io);
+  return inputs;
 }
 
 /** Far above any client secret; what a runaway pipe (`yes |`) sends is refused, not kept in memory. */
 const MAX_STDIN_SECRET = 64 * 1024;
 
 /** The secret piped in: refused from a terminal (it would echo as typed) and when it is not valid UTF-8. */
-async function readSecretFromStdin(io: Io): Promise<string> {
+export async function readSecretFromStdin(io: Io): Promise<string> {
   if (io.stdinTerminal) {
     throw new M2Error(Exit.usage, "--client-secret-stdin reads a piped secret, but standard input is a terminal, where the secret would show as you type it", {
       hint: "Pipe the secret in (printf %s \"$SECRET\" | anypoint-m2 setup ... --client-secret-stdin), or leave the flag out to be asked for it hidden.",
@@ -342,15 +455,16 @@ async function confirm(io: Io, inputs: Inputs, plan: Plan, dryRun: boolean): Pro
 }
 
 async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutcome, identity: Identity | undefined, kept: boolean): Promise<void> {
-  const { serverIds, check, wizard } = inputs;
+  const { serverIds, check, wizard, storage } = inputs;
   const path = outcome.settings;
-  const warnings = [...inputs.warnings, ...outcome.warnings];
+  const warnings = [...inputs.warnings, ...traps(inputs, io).map((t) => t.message), ...outcome.warnings];
   if (args.stdout) {
     if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);
     io.writeStdout(outcome.bytes);
     return;
   }
-  if (outcome.mode !== undefined && (outcome.mode & 0o077) !== 0 && outcome.change !== "unchanged" && !args.dryRun) {
+  // The env store writes no secret; the other two do (an encrypted one is hidden only from a casual reader).
+  if (outcome.mode !== undefined && (outcome.mode & 0o077) !== 0 && outcome.change !== "unchanged" && !args.dryRun && storage.store !== "env") {
     warnings.push(`${path} can be read by other users (mode ${outcome.mode.toString(8)}) and holds a secret; run: chmod 600 ${path}`);
   }
   const diff =
@@ -377,6 +491,7 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
     ...(repositories ? repositoryLines(repositories, inputs.exchange!, Boolean(args.dryRun)) : []),
     ...(args.dryRun ? ["Dry run: nothing written."] : []),
     ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : []),
+    ...storageLines(storage, Boolean(args.dryRun)),
     ...(args.dryRun || kept || repositories ? [] : next),
     ...(publish ? [`To publish to Exchange, put this in your pom.xml (its groupId is the organization ID):`, publish.distributionManagement] : []),
   ];
@@ -392,6 +507,9 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
     ...(identity?.orgId ? { orgId: identity.orgId } : {}),
     ...(repositories ? { repositories: { profile: PROFILE_ID, change: repositories, url: inputs.exchange!.url } } : {}),
     ...(publish ? { publishUrl: publish.url, distributionManagement: publish.distributionManagement } : {}),
+    store: storage.store,
+    ...(storage.variables ? { variables: [storage.variables.id, storage.variables.secret] } : {}),
+    ...(storage.security ? { securityFile: storage.security.file } : {}),
     ...(args.dryRun ? { dryRun: true, diff } : {}),
     warnings,
   };
@@ -403,4 +521,16 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
     return;
   }
   report(io, args, result, lines);
+}
+
+/** What the store means for the build: the variables Maven will need, or where its master password is. */
+function storageLines({ store, variables, security }: Storage, dryRun: boolean): string[] {
+  if (store === "env") {
+    return [`The password is written as \${env.${variables!.id}}~?~\${env.${variables!.secret}}: Maven will need ${variables!.id} and ${variables!.secret} set when it runs.`];
+  }
+  if (store === "encrypted") {
+    const file = security!.file === security!.path ? security!.path : `${security!.path} (relocated to ${security!.file})`;
+    return [`The password is encrypted with the master password of ${file}${security!.create && dryRun ? ", which would be created" : ""}; Maven decrypts it from there.`];
+  }
+  return [];
 }

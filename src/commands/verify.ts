@@ -2,6 +2,7 @@ import { Exit, M2Error } from "../errors";
 import { loadEnvironment } from "../io/envfile";
 import { readSettingsText } from "../io/edit";
 import { mavenProperties, settingsPath } from "../io/paths";
+import { readMaster, securityLocation } from "../io/security";
 import { storedCredentials } from "../settings/stored";
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
@@ -13,6 +14,7 @@ export interface VerifyArgs extends ConnectionArgs, OutputArgs {
   serverId?: string;
   settings?: string;
   envFile?: string | false;
+  securityFile?: string;
 }
 
 export async function verify(args: VerifyArgs, io: Io): Promise<void> {
@@ -24,10 +26,26 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "verify");
   debug(io, `settings: ${path}; control plane: ${check.base.origin}`);
-  // ${env.X} as Maven resolves it: from the environment only, not from an env file.
-  const { exists, value } = readSettingsText(io.fs, path, (text) => ({ text, stored: storedCredentials(text, serverId, io.env, mavenProperties(io)) }));
-  if (!value) throw new M2Error(Exit.usage, `${path} ${exists ? "is empty" : "does not exist"}`, { hint: "Run anypoint-m2 setup first." });
-  const { text, stored } = value;
+  const { exists, value: text } = readSettingsText(io.fs, path, (t) => t);
+  if (!text) throw new M2Error(Exit.usage, `${path} ${exists ? "is empty" : "does not exist"}`, { hint: "Run anypoint-m2 setup first." });
+  // The security file is read only when the password is encrypted; its errors are about it, not settings.xml.
+  const fromSecurity = new WeakSet<object>();
+  const master = () => {
+    try {
+      return readMaster(securityLocation(args, io), io, `the password of server "${serverId}" is encrypted`);
+    } catch (e) {
+      if (e instanceof M2Error) fromSecurity.add(e);
+      throw e;
+    }
+  };
+  let stored;
+  try {
+    // ${env.X} as Maven resolves it: from the environment only, not from an env file.
+    stored = storedCredentials(text, serverId, io.env, mavenProperties(io), { master });
+  } catch (e) {
+    throw e instanceof M2Error && !fromSecurity.has(e) ? e.inFile(path) : e;
+  }
+  if (stored.securityFile) debug(io, `password decrypted with the master password of ${stored.securityFile}`);
   const identity = await check.run(stored.clientId, stored.clientSecret, text, path);
   const who = describeIdentity(identity);
   report(

@@ -6,21 +6,24 @@
  * the UTF-8 text | that many random bytes. Key and IV are SHA-256(passphrase as UTF-8 | salt), split in two.
  * It hides a password from a casual reader only: the master password that opens it sits beside it.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import type * as Crypto from "node:crypto";
+
+/** node:crypto, loaded when first used: most runs never encrypt, and loading it costs start-up time. */
+const crypto = (): typeof Crypto => process.getBuiltinModule("node:crypto");
 
 const SALT_SIZE = 8;
 const CHUNK_SIZE = 16;
 
 function keyAndIv(passphrase: string, salt: Uint8Array): { key: Buffer; iv: Buffer } {
-  const digest = createHash("sha256").update(Buffer.from(passphrase, "utf8")).update(salt).digest();
+  const digest = crypto().createHash("sha256").update(Buffer.from(passphrase, "utf8")).update(salt).digest();
   return { key: digest.subarray(0, 16), iv: digest.subarray(16, 32) };
 }
 
 /** Encrypts `clear` with `passphrase`, decorated with braces as Maven writes it. */
-export function encrypt(clear: string, passphrase: string, random: (size: number) => Uint8Array = randomBytes): string {
+export function encrypt(clear: string, passphrase: string, random: (size: number) => Uint8Array = (size) => crypto().randomBytes(size)): string {
   const salt = random(SALT_SIZE);
   const { key, iv } = keyAndIv(passphrase, salt);
-  const cipher = createCipheriv("aes-128-cbc", key, iv);
+  const cipher = crypto().createCipheriv("aes-128-cbc", key, iv);
   const encrypted = Buffer.concat([cipher.update(clear, "utf8"), cipher.final()]);
   const padLength = CHUNK_SIZE - ((SALT_SIZE + encrypted.length + 1) % CHUNK_SIZE);
   const all = Buffer.concat([salt, Buffer.from([padLength]), encrypted, random(padLength)]);
@@ -52,7 +55,7 @@ export function decrypt(value: string, passphrase: string): string | undefined {
   if (padLength > CHUNK_SIZE || end <= SALT_SIZE + 1 || (end - SALT_SIZE - 1) % CHUNK_SIZE !== 0) return undefined;
   const { key, iv } = keyAndIv(passphrase, all.subarray(0, SALT_SIZE));
   try {
-    const decipher = createDecipheriv("aes-128-cbc", key, iv);
+    const decipher = crypto().createDecipheriv("aes-128-cbc", key, iv);
     const clear = Buffer.concat([decipher.update(all.subarray(SALT_SIZE + 1, end)), decipher.final()]);
     return clear.toString("utf8");
   } catch {

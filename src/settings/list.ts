@@ -1,7 +1,8 @@
 /** What `list` shows of each server: never a password, only how it is stored (and a connected app's client ID). */
 import { SEPARATOR } from "../anypoint/credentials";
-import { isEncrypted, type Env, type Properties } from "./interpolate";
+import { type Env, type Properties } from "./interpolate";
 import { fieldValue, readSettings, serverEntries } from "./model";
+import { decryptPassword, envVariables, isMaven4Encrypted, missingReferences, storeOf } from "./stores";
 
 export type PasswordForm = "none" | "empty" | "literal" | "env" | "encrypted";
 
@@ -22,16 +23,41 @@ export interface ServerSummary {
   line: number;
   /** An earlier server has the same id; Maven ignores this one. */
   shadowed: boolean;
+  /** env: the environment variables the password refers to, and those not set in this environment. */
+  variables?: string[];
+  unset?: string[];
+  /**
+   * encrypted: whether it decrypts with this machine's master password; null when there is none to try
+   * (no usable security file) or the value is in Maven 4's format.
+   */
+  decrypts?: boolean | null;
+  /** encrypted in Maven 4's format, which Maven 3 cannot decrypt. */
+  maven4?: boolean;
+}
+
+export interface ListOptions {
+  /** This machine's master password (from its settings-security.xml), when there is one. */
+  master?: string;
 }
 
 export const CONNECTED_APP_USERNAME = "~~~Client~~~";
 
+/** The store as Maven treats it: `${…}` is resolved first; any `{…}` is then taken for an encrypted value. */
 function passwordForm(value: string | undefined): PasswordForm {
   if (value === undefined) return "none";
   if (value === "") return "empty";
-  if (isEncrypted(value) && !value.includes("${")) return "encrypted";
-  if (value.includes("${")) return "env";
-  return "literal";
+  return storeOf(value);
+}
+
+/** What list can say of a stored password without showing it: its variables, or whether it decrypts here. */
+function storeDetails(value: string | undefined, form: PasswordForm, env: Env, properties: Properties, master: string | undefined): Partial<ServerSummary> {
+  if (form === "env") {
+    const unset = missingReferences(value!, env, properties).map((n) => (n.startsWith("env.") ? n.slice(4) : n));
+    return { variables: envVariables(value!), ...(unset.length ? { unset } : {}) };
+  }
+  if (form !== "encrypted") return {};
+  if (isMaven4Encrypted(value!)) return { decrypts: null, maven4: true };
+  return { decrypts: master === undefined ? null : "clear" in decryptPassword(value!, master) };
 }
 
 /** The part before the first `~?~`; never anything after it. */
@@ -40,7 +66,7 @@ function clientIdOf(password: string | undefined): string | null {
   return at > 0 ? password!.slice(0, at) : null;
 }
 
-export function listServers(text: string, env: Env = {}, properties: Properties = {}): ServerSummary[] {
+export function listServers(text: string, env: Env = {}, properties: Properties = {}, options: ListOptions = {}): ServerSummary[] {
   const model = readSettings(text);
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) {
@@ -63,15 +89,17 @@ export function listServers(text: string, env: Env = {}, properties: Properties 
     const password = fieldValue(model, entry.password);
     const shadowed = entry.id !== undefined && seen.has(entry.id);
     if (entry.id !== undefined) seen.add(entry.id);
+    const form = passwordForm(password);
     return {
       id: entry.id ?? null,
       ...(entry.written !== undefined ? { idAsWritten: entry.written } : {}),
       username,
-      password: passwordForm(password),
+      password: form,
       connectedApp: username === CONNECTED_APP_USERNAME,
       clientId: username === CONNECTED_APP_USERNAME ? clientIdOf(password) : null,
       line: lineOf(entry.element.start),
       shadowed,
+      ...storeDetails(password, form, env, properties, options.master),
     };
   });
 }

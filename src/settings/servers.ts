@@ -16,6 +16,8 @@ export interface ServerInput {
   id: string;
   username: string;
   password: string;
+  /** The password holds `${env.X}` references on purpose (the env store); see checkValue. */
+  envReferences?: boolean;
 }
 
 export type OnExisting = "update" | "keep" | "fail";
@@ -107,7 +109,7 @@ function checkServer(server: ServerInput): void {
   }
   checkValue("server id", server.id);
   checkValue("username", server.username);
-  checkValue("password", server.password);
+  checkValue("password", server.password, { envReferences: server.envReferences });
 }
 
 /** One server of an upsert: its edits when it exists ("added" means it is to be inserted with the others). */
@@ -121,7 +123,7 @@ function planServer(
 ): SettingsChange {
   const { text } = model;
   const warnings: string[] = [];
-  if (server.password.includes("${")) {
+  if (server.password.includes("${") && !server.envReferences) {
     warnings.push("the password contains '${', which Maven reads as the start of a property reference");
   }
   const doubtful: ServerEntry[] = [];

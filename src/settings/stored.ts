@@ -1,19 +1,31 @@
-/** A connected app's credentials as Maven would read them from a server: first with the id, `${…}` resolved. */
+/**
+ * A connected app's credentials as Maven would read them from a server: first with the id, `${…}` resolved,
+ * then a password holding `{…}` decrypted with the master password, as Maven 3's settings decrypter does.
+ */
 import { Exit, lineColumn, M2Error } from "../errors";
 import { CONNECTED_APP_USERNAME } from "./list";
 import { fieldValue, readSettings, serverEntries, serversWithId } from "./model";
-import { interpolate, isEncrypted, type Env, type Properties } from "./interpolate";
+import { interpolate, type Env, type Properties } from "./interpolate";
 import { SEPARATOR } from "../anypoint/credentials";
 import { javaTrim } from "../xml/scan";
+import { MAVEN4_HINT } from "../maven/security";
+import { decryptPassword, storeOf } from "./stores";
 
 export interface StoredCredentials {
   clientId: string;
   clientSecret: string;
   line: number;
+  /** Where the master password came from, when the password was encrypted. */
+  securityFile?: string;
+}
+
+export interface StoredOptions {
+  /** The master password, asked for only when the password is encrypted (it may throw, e.g. no security file). */
+  master?: () => { master: string; file: string };
 }
 
 /** `env` and `properties`: what Maven resolves `${…}` in ids, usernames and passwords from (see interpolate.ts). */
-export function storedCredentials(text: string, id: string, env: Env = {}, properties: Properties = {}): StoredCredentials {
+export function storedCredentials(text: string, id: string, env: Env = {}, properties: Properties = {}, options: StoredOptions = {}): StoredCredentials {
   const model = readSettings(text);
   const entry = serversWithId(model, id, env, properties)[0];
   if (!entry) {
@@ -31,20 +43,35 @@ export function storedCredentials(text: string, id: string, env: Env = {}, prope
     const { value: interpolated, unresolved } = interpolate(raw, env, properties);
     const value = javaTrim(interpolated);
     if (unresolved.length > 0) {
-      throw problem(`its ${field} refers to ${unresolved.map((n) => `\${${n}}`).join(", ")}, not set in this environment`, "Set the variable, as Maven would need it too.");
-    }
-    if (isEncrypted(value)) {
-      throw problem(`its ${field} is encrypted with Maven's master password, which verify does not support yet`);
+      const names = unresolved.map((n) => (n.startsWith("env.") ? n.slice(4) : n));
+      throw problem(`its ${field} refers to ${unresolved.map((n) => `\${${n}}`).join(", ")}, not set in this environment`, `Set ${names.join(" and ")}, as Maven will need ${names.length > 1 ? "them" : "it"} too.`);
     }
     return value;
   };
   if (resolve("username") !== CONNECTED_APP_USERNAME) {
     throw problem(`it is not an Anypoint connected app (its username is not ${CONNECTED_APP_USERNAME})`);
   }
-  const password = resolve("password");
+  let password = resolve("password");
+  let securityFile: string | undefined;
+  // After ${…} is resolved, Maven takes any {…} for an encrypted value (a literal with braces too).
+  if (storeOf(password) === "encrypted") {
+    const found = options.master?.();
+    if (!found) throw problem("its password is encrypted with Maven's master password, and no security file was given");
+    const decrypted = decryptPassword(password, found.master);
+    if ("failure" in decrypted) {
+      throw decrypted.failure === "maven4"
+        ? problem("its password is encrypted in Maven 4's format, which Maven 3 (and anypoint-m2) cannot decrypt", MAVEN4_HINT)
+        : problem(
+            `its password holds {…}, which Maven takes for an encrypted value, and it does not decrypt with the master password of ${found.file}`,
+            "Maven 3 would send the text as written and Maven 4 would stop the build: run anypoint-m2 setup --store encrypted to write it again, or pass the right --security-file.",
+          );
+    }
+    password = decrypted.clear;
+    securityFile = found.file;
+  }
   const at = password.indexOf(SEPARATOR);
   if (at <= 0 || at + SEPARATOR.length === password.length) {
     throw problem(`its password is not in the form clientID${SEPARATOR}clientSecret`);
   }
-  return { clientId: password.slice(0, at), clientSecret: password.slice(at + SEPARATOR.length), line };
+  return { clientId: password.slice(0, at), clientSecret: password.slice(at + SEPARATOR.length), line, ...(securityFile ? { securityFile } : {}) };
 }

@@ -8,6 +8,7 @@ import { checkbox, confirm, input, password, select } from "@inquirer/prompts";
 import { REGIONS, type Region } from "../anypoint/endpoint";
 import { Exit, M2Error } from "../errors";
 import type { ServerSummary } from "../settings/list";
+import type { Store } from "../settings/stores";
 
 /** Runs one prompt; Escape aborts it, and an aborted or interrupted prompt is a cancellation. */
 async function ask<T>(prompt: (context: { signal: AbortSignal }) => Promise<T>): Promise<T> {
@@ -110,4 +111,33 @@ export async function askUpdateAll(servers: ServerSummary[]): Promise<boolean> {
   const others = servers.filter((s) => !s.connectedApp).map((s) => `"${s.id}" (username ${s.username ?? "(none)"})`);
   const note = others.length > 0 ? ` (not connected apps: ${others.join(", ")})` : " (Anypoint connected apps)";
   return ask((context) => confirm({ message: `Servers ${servers.map((s) => `"${s.id}"`).join(", ")} exist${note}. Replace their credentials?`, default: others.length === 0 }, context));
+}
+
+/** How the password is written; each choice says when it fits. */
+export async function askStore(): Promise<Store> {
+  const choices: { value: Store; name: string; short: Store }[] = [
+    { value: "literal", short: "literal", name: "literal     as is, in a settings.xml only you can read: your own machine" },
+    { value: "env", short: "env", name: "env         as ${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}, no secret on disk: CI jobs and images" },
+    { value: "encrypted", short: "encrypted", name: "encrypted   with Maven's master password (settings-security.xml): hidden from a casual reader of settings.xml" },
+  ];
+  return ask((context) => select<Store>({ message: "Store the password as", choices, default: "literal" }, context));
+}
+
+/**
+ * There is no security file at `path`: offers to create one, and asks its master password twice, hidden.
+ * Declining is a cancellation: the encrypted store needs a master password.
+ */
+export async function askNewMaster(path: string): Promise<string> {
+  const create = await ask((context) => confirm({ message: `There is no ${path}. Create it, with a new master password?`, default: true }, context));
+  if (!create) {
+    throw new M2Error(Exit.cancelled, "no security file, so nothing to encrypt with; nothing was written", {
+      hint: "Create one with mvn --encrypt-master-password, or pass --security-file, or choose another store.",
+    });
+  }
+  for (;;) {
+    const master = await ask((context) => password({ message: "New master password", mask: "*", validate: (v) => (v === "" ? "Enter a master password." : true) }, context));
+    const again = await ask((context) => password({ message: "The master password again", mask: "*" }, context));
+    if (again === master) return master;
+    process.stderr.write("The two do not match; enter it again.\n");
+  }
 }

@@ -1,0 +1,379 @@
+// The three stores end to end, through the built CLI: what is written, what Maven's own settings builder and
+// decrypter make of it (through the probes), what verify and list read back, and Maven's traps, refused or
+// warned before anything is written. Secrets appear in no byte of any file or output.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encrypt } from "../src/maven/cipher";
+import { securityXml } from "../src/maven/security";
+import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
+import { recorder, tempHome } from "./helpers/cli";
+import { compileProbe, type Probe } from "./helpers/maven";
+
+const CLIENT_ID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+// &, < and a non-ASCII letter: each must reach Maven exactly, through XML escaping and Maven's interpolation.
+const SECRET = "St0re-Secret&<ü-5e1c";
+const TOKEN = "tok-5e1c5e1c-0000-4000-8000-5e1c5e1c5e1c";
+const MASTER = "Master-Pass-5e1c";
+const { m2, outputs } = recorder();
+const unb64 = (s: string) => Buffer.from(s, "base64").toString("utf8");
+
+let anypoint: ControlPlane;
+let settingsProbe: Probe;
+let cipherProbe: Probe;
+beforeAll(async () => {
+  anypoint = await controlPlane();
+  settingsProbe = compileProbe();
+  cipherProbe = compileProbe("CipherProbe");
+});
+afterAll(async () => {
+  await anypoint.close();
+});
+
+const accept = () => anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
+const creds = (over: Record<string, string> = {}) => ({ ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET, ANYPOINT_BASE_URL: anypoint.url, ...over });
+const settingsOf = (home: string) => join(home, ".m2", "settings.xml");
+const OTHER = `<settings>\n  <!-- mine -->\n  <servers>\n    <server>\n      <id>nexus</id>\n      <username>deployer</username>\n      <password>nexus-pw</password>\n    </server>\n  </servers>\n</settings>\n`;
+
+function home(settings = OTHER): string {
+  const h = tempHome();
+  mkdirSync(join(h, ".m2"));
+  writeFileSync(settingsOf(h), settings);
+  return h;
+}
+
+function withSecurity(h: string, master = MASTER, name = "settings-security.xml"): string {
+  const path = join(h, ".m2", name);
+  writeFileSync(path, securityXml(master));
+  return path;
+}
+
+/** The server as Maven's settings builder resolves it, with only `env` in its environment. */
+function mavenServer(h: string, env: Record<string, string>, id = "anypoint-exchange-v3"): string {
+  // Java decodes the environment in the locale's charset: a UTF-8 locale, as the setup warns.
+  const answer = settingsProbe.ask([["server", settingsOf(h), id].join("\t")], { PATH: process.env.PATH!, LC_ALL: "C.UTF-8", ...env })[0]!;
+  expect(answer).toMatch(/^ok /);
+  return unb64(answer.split(" ")[2]!);
+}
+
+/** The server as Maven's settings builder and decrypter give it, with this security file. */
+function decryptedServer(h: string, security: string, id = "anypoint-exchange-v3"): { password: string; problems: number } {
+  const answer = cipherProbe.ask([["server", settingsOf(h), security, id].join("\t")])[0]!;
+  expect(answer).toMatch(/^ok /);
+  const [, , password, problems] = answer.split(" ");
+  return { password: unb64(password!), problems: Number(problems) };
+}
+
+/** Every file under ~/.m2 (settings, backup, security file), as bytes. */
+const filesOf = (h: string) => readdirSync(join(h, ".m2")).map((f) => readFileSync(join(h, ".m2", f)));
+
+describe("--store env", () => {
+  it("writes ${env.…} references; Maven's settings builder resolves the exact id~?~secret from the variables", async () => {
+    accept();
+    const h = home();
+    const r = await m2(["setup", "--store", "env", "--yes"], { home: h, env: creds() });
+    expect(r.code).toBe(0);
+    expect(readFileSync(settingsOf(h), "utf8")).toContain("<password>${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}</password>");
+    expect(r.stdout).toContain("Maven will need ANYPOINT_CLIENT_ID and ANYPOINT_CLIENT_SECRET set when it runs");
+    expect(r.stderr).toContain("warning: the client secret holds non-ASCII characters: Java reads environment variables in the locale's encoding");
+    expect(mavenServer(h, { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET })).toBe(`${CLIENT_ID}~?~${SECRET}`);
+    // Neither the secret nor the client ID reaches the disk: not the file, not the backup.
+    const files = filesOf(h);
+    expect(files).toHaveLength(2);
+    for (const bytes of files) {
+      expect(bytes.includes(SECRET)).toBe(false);
+      expect(bytes.includes(CLIENT_ID)).toBe(false);
+    }
+  });
+
+  it("--id-env and --secret-env name the variables; --json lists them; the check still used the real values", async () => {
+    accept();
+    const h = home();
+    const r = await m2(["setup", "--store", "env", "--id-env", "AP_ID", "--secret-env", "AP_SECRET", "--yes", "--json"], { home: h, env: creds({ AP_ID: CLIENT_ID, AP_SECRET: SECRET }) });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ change: "added", verified: true, store: "env", variables: ["AP_ID", "AP_SECRET"] });
+    expect(JSON.parse(r.stdout).warnings).toEqual([expect.stringContaining("non-ASCII")]);
+    expect(anypoint.requests[0]!.body).toContain(`client_id=${CLIENT_ID}`);
+    expect(mavenServer(h, { AP_ID: CLIENT_ID, AP_SECRET: SECRET })).toBe(`${CLIENT_ID}~?~${SECRET}`);
+  });
+
+  it("verify resolves the variables; with one unset it names it, exits 2 and asks nothing of Anypoint", async () => {
+    accept();
+    const h = home();
+    expect((await m2(["setup", "--store", "env", "--no-verify", "--yes"], { home: h, env: creds() })).code).toBe(0);
+    expect((await m2(["verify"], { home: h, env: creds() })).code).toBe(0);
+    anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
+    const unset = await m2(["verify"], { home: h, env: { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_BASE_URL: anypoint.url } });
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toContain("${env.ANYPOINT_CLIENT_SECRET}");
+    expect(unset.stderr).toContain("Set ANYPOINT_CLIENT_SECRET");
+    expect(unset.stderr).not.toContain("${env.ANYPOINT_CLIENT_ID}");
+    expect(anypoint.requests).toHaveLength(0);
+  });
+
+  it("with --no-verify it needs no credentials (an image build writes the references without them); with the check it does", async () => {
+    const h = tempHome();
+    const r = await m2(["setup", "--store", "env", "--no-verify", "--yes", "--settings", "s.xml"], { home: h });
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(h, "s.xml"), "utf8")).toContain("<password>${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}</password>");
+    expect(r.stderr).toContain("warning: ANYPOINT_CLIENT_ID and ANYPOINT_CLIENT_SECRET are not set in this environment");
+    const checked = await m2(["setup", "--store", "env", "--yes", "--settings", "t.xml"], { home: h, env: { ANYPOINT_BASE_URL: anypoint.url } });
+    expect(checked.code).toBe(2);
+    expect(checked.stderr).toContain("missing input");
+  });
+
+  it.each([
+    [["--store", "literal", "--id-env", "X"], "--id-env goes with --store env"],
+    [["--store", "env", "--security-file", "s.xml"], "--security-file goes with --store encrypted"],
+    [["--secret-env", "1BAD"], "--secret-env takes the name of an environment variable"],
+    [["--id-env", "A-B"], "--id-env takes the name of an environment variable"],
+  ])("%j is a usage error (exit 2), nothing written", async (args, message) => {
+    const h = home();
+    const r = await m2(["setup", ...args, "--no-verify", "--yes"], { home: h, env: creds() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(readFileSync(settingsOf(h), "utf8")).toBe(OTHER);
+  });
+});
+
+describe("--store encrypted", () => {
+  it("Maven's decrypter gives the exact id~?~secret; the file holds no secret; a second run changes nothing", async () => {
+    accept();
+    const h = home();
+    const security = withSecurity(h);
+    const r = await m2(["setup", "--store", "encrypted", "--yes", "--json"], { home: h, env: creds() });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ change: "added", verified: true, store: "encrypted", securityFile: security });
+    expect(decryptedServer(h, security)).toEqual({ password: `${CLIENT_ID}~?~${SECRET}`, problems: 0 });
+    for (const bytes of filesOf(h)) {
+      expect(bytes.includes(SECRET)).toBe(false);
+      expect(bytes.includes(CLIENT_ID)).toBe(false);
+    }
+    const before = readFileSync(settingsOf(h));
+    const again = await m2(["setup", "--store", "encrypted", "--yes", "--json"], { home: h, env: creds() });
+    expect(JSON.parse(again.stdout)).toMatchObject({ change: "unchanged" });
+    expect(readFileSync(settingsOf(h)).equals(before)).toBe(true);
+  });
+
+  it("without a security file: exit 2 naming mvn --encrypt-master-password and --security-file, nothing written", async () => {
+    const h = home();
+    const r = await m2(["setup", "--store", "encrypted", "--no-verify", "--yes"], { home: h, env: creds() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`there is no security file at ${join(h, ".m2", "settings-security.xml")}`);
+    expect(r.stderr).toContain("mvn --encrypt-master-password");
+    expect(r.stderr).toContain("--security-file");
+    expect(readdirSync(join(h, ".m2"))).toEqual(["settings.xml"]);
+    expect(readFileSync(settingsOf(h), "utf8")).toBe(OTHER);
+  });
+
+  it("finds the file as Maven does: -Dsettings.security (with ~ as user.home), --security-file, a <relocation>", async () => {
+    const h = home();
+    mkdirSync(join(h, "keys"));
+    const real = join(h, "keys", "real.xml");
+    writeFileSync(real, securityXml(MASTER));
+    writeFileSync(join(h, "keys", "relocating.xml"), `<settingsSecurity><relocation>${real}</relocation></settingsSecurity>`);
+    const viaProperty = await m2(["setup", "--store", "encrypted", "--no-verify", "--yes", "--json"], {
+      home: h,
+      env: creds({ MAVEN_OPTS: `-Duser.home=${h} -Dsettings.security=~/keys/relocating.xml` }),
+    });
+    expect(viaProperty.code).toBe(0);
+    expect(JSON.parse(viaProperty.stdout)).toMatchObject({ securityFile: real });
+    expect(decryptedServer(h, real)).toEqual({ password: `${CLIENT_ID}~?~${SECRET}`, problems: 0 });
+    const viaOption = await m2(["setup", "--security-file", "keys/real.xml", "--server-id", "second", "--no-verify", "--yes", "--json"], { home: h, env: creds() });
+    expect(JSON.parse(viaOption.stdout)).toMatchObject({ store: "encrypted", securityFile: real });
+    expect(decryptedServer(h, real, "second")).toEqual({ password: `${CLIENT_ID}~?~${SECRET}`, problems: 0 });
+  });
+
+  it("a Maven 4 security file is refused clearly (exit 2), nothing written", async () => {
+    const h = home();
+    writeFileSync(join(h, ".m2", "settings-security4.xml"), `<settingsSecurity xmlns="http://codehaus-plexus.github.io/plexus-sec-dispatcher/4.0.0"><modelVersion>4.0</modelVersion></settingsSecurity>`);
+    const r = await m2(["setup", "--store", "encrypted", "--no-verify", "--yes"], { home: h, env: creds() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("settings-security4.xml is Maven 4's");
+    const named = await m2(["setup", "--security-file", join(h, ".m2", "settings-security4.xml"), "--no-verify", "--yes"], { home: h, env: creds() });
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain("Maven 4");
+    expect(readFileSync(settingsOf(h), "utf8")).toBe(OTHER);
+  });
+});
+
+describe("switching stores", () => {
+  it("literal -> encrypted -> env: each an ordinary update, only the password's text changes", async () => {
+    const h = home();
+    const security = withSecurity(h);
+    const passwordLine = /<password>[^<]*<\/password>/g;
+    const run = (store: string) => m2(["setup", "--store", store, "--no-verify", "--yes"], { home: h, env: creds() });
+    expect((await run("literal")).code).toBe(0);
+    let previous = readFileSync(settingsOf(h), "utf8");
+    for (const store of ["encrypted", "env", "literal"]) {
+      const r = await run(store);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Updated server "anypoint-exchange-v3"');
+      const now = readFileSync(settingsOf(h), "utf8");
+      expect(now.replace(passwordLine, "<password/>")).toBe(previous.replace(passwordLine, "<password/>"));
+      expect(now).not.toBe(previous);
+      previous = now;
+    }
+    expect(decryptedServer(h, security).password).toBe(`${CLIENT_ID}~?~${SECRET}`);
+  });
+});
+
+describe("Maven's traps", () => {
+  it("Maven itself: a literal with braces fails to decrypt and goes out as written (the reason for the trap)", () => {
+    const h = home(`<settings><servers><server><id>x</id><username>~~~Client~~~</username><password>${CLIENT_ID}~?~se{cr}et</password></server></servers></settings>`);
+    expect(decryptedServer(h, withSecurity(h), "x")).toEqual({ password: `${CLIENT_ID}~?~se{cr}et`, problems: 1 });
+  });
+
+  it("Maven itself: without a UTF-8 locale, a non-ASCII variable reaches Maven as other characters (the reason for the env warning)", () => {
+    const h = home(`<settings><servers><server><id>x</id><username>~~~Client~~~</username><password>\${env.S}</password></server></servers></settings>`);
+    const answer = settingsProbe.ask([["server", settingsOf(h), "x"].join("\t")], { PATH: process.env.PATH!, S: "sëcret" })[0]!;
+    expect(answer).toMatch(/^ok /);
+    expect(unb64(answer.split(" ")[2]!)).not.toBe("sëcret");
+    expect(mavenServer(h, { S: "sëcret" }, "x")).toBe("sëcret");
+  });
+
+  it.each([
+    ["braces", "se{cr}et", 'the client secret holds "{" and "}"'],
+    ["${", "se${cr}et", "the client secret holds a ${...} expression"],
+  ])("a literal with %s is refused (exit 2) before any request, the file byte for byte as it was", async (_name, secret, message) => {
+    accept();
+    const h = home();
+    const r = await m2(["setup", "--yes"], { home: h, env: creds({ ANYPOINT_CLIENT_SECRET: secret }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).toContain("--store encrypted");
+    expect(r.stderr).not.toContain(secret);
+    expect(anypoint.requests).toHaveLength(0);
+    expect(readFileSync(settingsOf(h), "utf8")).toBe(OTHER);
+    expect(readdirSync(join(h, ".m2"))).toEqual(["settings.xml"]);
+  });
+
+  it.each([
+    ["braces", "se{cr}et", 'the client secret holds "{" and "}"'],
+    ["${", "se${cr}et", "the client secret holds a ${...} expression"],
+  ])("the env store with %s is written, with a warning", async (_name, secret, message) => {
+    const h = home();
+    const r = await m2(["setup", "--store", "env", "--no-verify", "--yes"], { home: h, env: creds({ ANYPOINT_CLIENT_SECRET: secret }) });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`warning: ${message}`);
+    expect(r.stderr).toContain("--store encrypted");
+  });
+
+  it.each([["se{cr}et"], ["se${cr}et"]])("the encrypted store takes %s as it is: Maven decrypts it exactly, no warning", async (secret) => {
+    const h = home();
+    const security = withSecurity(h);
+    const r = await m2(["setup", "--store", "encrypted", "--no-verify", "--yes"], { home: h, env: creds({ ANYPOINT_CLIENT_SECRET: secret }) });
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain("the client secret holds");
+    expect(decryptedServer(h, security)).toEqual({ password: `${CLIENT_ID}~?~${secret}`, problems: 0 });
+  });
+
+  it.each([
+    ["client secret", "~", { ANYPOINT_CLIENT_SECRET: "sec~ret" }],
+    ["client secret", "?", { ANYPOINT_CLIENT_SECRET: "sec?ret" }],
+    ["client ID", "?", { ANYPOINT_CLIENT_ID: "id?x" }],
+  ])("a %s holding %s is warned about (the Mule deployer splits there), and written", async (label, char, over) => {
+    const h = home();
+    const r = await m2(["setup", "--no-verify", "--yes"], { home: h, env: creds(over) });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`warning: the ${label} holds "${char}": the Mule Maven plugin's deployer splits the password`);
+    expect(readFileSync(settingsOf(h), "utf8")).toContain("<id>anypoint-exchange-v3</id>");
+  });
+
+  it("the env store with its variables unset here: a warning naming them", async () => {
+    const h = home();
+    const r = await m2(["setup", "--store", "env", "--id-env", "CI_ID", "--secret-env", "CI_SECRET", "--no-verify", "--yes"], { home: h, env: creds() });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("warning: CI_ID and CI_SECRET are not set in this environment");
+    const other = await m2(["setup", "--store", "env", "--no-verify", "--yes"], { home: h, env: creds({ ANYPOINT_CLIENT_SECRET: SECRET, ANYPOINT_CLIENT_ID: CLIENT_ID }) });
+    expect(other.stderr).not.toContain("not set");
+  });
+});
+
+describe("verify reads every store", () => {
+  const serverWith = (password: string) =>
+    home(`<settings>\n  <servers>\n    <server>\n      <id>anypoint-exchange-v3</id>\n      <username>~~~Client~~~</username>\n      <password>${password}</password>\n    </server>\n  </servers>\n</settings>\n`);
+
+  it("an encrypted password: decrypted with the security file, then the token check", async () => {
+    accept();
+    const h = serverWith(encrypt(`${CLIENT_ID}~?~${SECRET}`, MASTER));
+    withSecurity(h);
+    const r = await m2(["verify"], { home: h, env: { ANYPOINT_BASE_URL: anypoint.url } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("accepted");
+    expect(anypoint.requests[0]!.body).toContain(`client_id=${CLIENT_ID}`);
+  });
+
+  it.each([
+    ["a wrong master password", () => encrypt(`${CLIENT_ID}~?~${SECRET}`, "Another-Master"), "does not decrypt with the master password of"],
+    ["a literal with braces", () => `${CLIENT_ID}~?~se{cr}et`, "does not decrypt with the master password of"],
+    ["a Maven 4 value", () => "{[name=master,cipher=AES/GCM/NoPadding,version=4.0]vvq66pZ7rkvzSPStGTI9q4QDnsmuDwo+LtjraRel2b0XpcGJFdXcYAHAS75HUA6GLpcVtEkmyQ==}", "Maven 4's format"],
+  ])("%s: exit 2, said clearly, no request", async (_name, password, message) => {
+    accept();
+    const h = serverWith(password());
+    const security = withSecurity(h);
+    const r = await m2(["verify"], { home: h, env: { ANYPOINT_BASE_URL: anypoint.url } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    if (message.startsWith("does not")) expect(r.stderr).toContain(security);
+    expect(anypoint.requests).toHaveLength(0);
+  });
+
+  it("--security-file names the file to decrypt with", async () => {
+    accept();
+    const h = serverWith(encrypt(`${CLIENT_ID}~?~${SECRET}`, MASTER));
+    mkdirSync(join(h, "elsewhere"));
+    writeFileSync(join(h, "elsewhere", "sec.xml"), securityXml(MASTER));
+    expect((await m2(["verify"], { home: h, env: { ANYPOINT_BASE_URL: anypoint.url } })).code).toBe(2);
+    expect((await m2(["verify", "--security-file", join(h, "elsewhere", "sec.xml")], { home: h, env: { ANYPOINT_BASE_URL: anypoint.url } })).code).toBe(0);
+  });
+});
+
+describe("list shows each store, never a value", () => {
+  it("env: its variables and those unset; encrypted: whether this machine decrypts it", async () => {
+    const good = encrypt(`${CLIENT_ID}~?~${SECRET}`, MASTER);
+    const bad = encrypt(`${CLIENT_ID}~?~${SECRET}`, "Another-Master");
+    const servers = [
+      ["env", "${env.AP_ID}~?~${env.AP_SECRET}"],
+      ["good", good],
+      ["bad", bad],
+      ["plain", `${CLIENT_ID}~?~plain-secret`],
+    ].map(([id, password]) => `<server><id>${id}</id><username>~~~Client~~~</username><password>${password}</password></server>`);
+    const h = home(`<settings><servers>${servers.join("")}</servers></settings>`);
+    const security = withSecurity(h);
+    const r = await m2(["list", "--json"], { home: h, env: { AP_ID: CLIENT_ID } });
+    expect(r.code).toBe(0);
+    const listed = JSON.parse(r.stdout) as { securityFile: string; servers: Record<string, unknown>[] };
+    expect(listed.securityFile).toBe(security);
+    expect(listed.servers.map(({ id, password, variables, unset, decrypts }) => ({ id, password, variables, unset, decrypts }))).toEqual([
+      { id: "env", password: "env", variables: ["AP_ID", "AP_SECRET"], unset: ["AP_SECRET"], decrypts: undefined },
+      { id: "good", password: "encrypted", variables: undefined, unset: undefined, decrypts: true },
+      { id: "bad", password: "encrypted", variables: undefined, unset: undefined, decrypts: false },
+      { id: "plain", password: "literal", variables: undefined, unset: undefined, decrypts: undefined },
+    ]);
+    const text = await m2(["list"], { home: h, env: { AP_ID: CLIENT_ID } });
+    expect(text.stdout).toContain("password from $AP_ID, $AP_SECRET (AP_SECRET not set here)");
+    expect(text.stdout).toContain(`decrypts with ${security}`);
+    expect(text.stdout).toContain(`does not decrypt with ${security}`);
+    for (const out of [r.stdout, text.stdout]) for (const value of [SECRET, good, bad, "plain-secret", MASTER]) expect(out).not.toContain(value);
+  });
+
+  it("without a security file, an encrypted password is listed as not decrypted here, saying why", async () => {
+    const h = home(`<settings><servers><server><id>e</id><username>~~~Client~~~</username><password>${encrypt("a~?~b", MASTER)}</password></server></servers></settings>`);
+    const r = await m2(["list"], { home: h });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`not decrypted here: an encrypted password cannot be checked, but there is no security file at ${join(h, ".m2", "settings-security.xml")}`);
+  });
+});
+
+describe("secrets", () => {
+  it("never appear in any output above", () => {
+    expect(outputs.length).toBeGreaterThan(20);
+    for (const r of outputs) {
+      for (const secret of [SECRET, TOKEN, MASTER]) {
+        expect(r.stdout).not.toContain(secret);
+        expect(r.stderr).not.toContain(secret);
+      }
+    }
+  });
+});

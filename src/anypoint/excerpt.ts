@@ -130,9 +130,13 @@ function probes(credential: string): Probe[] | undefined {
   const letters = skeleton(credential);
   const ascii = bare(credential);
   if (letters.length < RUN || ascii.length < RUN) return undefined;
+  const folded = (text: string) => text.normalize("NFKC").toLowerCase();
+  const reversed = [...credential].reverse().join("");
   return [
-    // As it is, re-spaced, re-cased, split by markup, cut short; and reversed.
-    { view: skeleton, runs: [...runs(letters), ...runs(skeleton([...credential].reverse().join("")))] },
+    // As it is (punctuation and all, any case), cut short; and reversed.
+    { view: folded, runs: [...runs(folded(credential)), ...runs(folded(reversed))] },
+    // Its letters and digits: re-spaced, re-cased, split by markup; and reversed.
+    { view: skeleton, runs: [...runs(letters), ...runs(skeleton(reversed))] },
     { view: bare, runs: runs(ascii) },
     { view: skeleton, runs: runs(utf8.toString("hex")) },
     { view: base64View, runs: [utf8, utf16le, utf16be].flatMap((bytes) => cores(bytes, 6)).flatMap(runs) },

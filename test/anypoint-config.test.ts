@@ -2,7 +2,7 @@
 // what verify reads from settings.xml.
 import { describe, expect, it } from "vitest";
 import { gatherCredentials, requireCredentials, type CredentialInput } from "../src/anypoint/credentials";
-import { resolveBaseUrl } from "../src/anypoint/endpoint";
+import { hideCredentials, hideCredentialsInText, resolveBaseUrl } from "../src/anypoint/endpoint";
 import { bypassedByNonProxyHosts, bypassedByNoProxy, chooseProxy } from "../src/anypoint/proxy";
 import { Exit, M2Error } from "../src/errors";
 import { readProxies } from "../src/settings/proxies";
@@ -53,6 +53,26 @@ describe("control plane", () => {
     const text = usage(() => resolveBaseUrl(flags, env));
     expect(text).toContain(message);
     expect(text).not.toContain("Base-Pa55");
+  });
+});
+
+describe("a URL as it is shown loses its whole user name and password, valid URL or not", () => {
+  it.each([
+    ["http://corp:P@ssw0rdSecret@proxy:99999", "http://***@proxy:99999"],
+    ["http://corp:P@ss/w0rd:Secret@proxy:3128", "http://***@proxy:3128"],
+    ["http://corp:pass word Secret@proxy:3128", "http://***@proxy:3128"],
+    ["corp:P@ssw0rdSecret@proxy:3128", "***@proxy:3128"],
+    ["corp:pa/ssw0rdSecret@[bad", "***@[bad"],
+    ["http:corp:P@ssw0rdSecret@proxy", "***@proxy"],
+    ["https://corp:P@ssw0rdSecret@[bad", "https://***@[bad"],
+    ["http://proxy:3128", "http://proxy:3128"],
+    ["proxy.corp:3128", "proxy.corp:3128"],
+  ])("%s -> %s", (value, shown) => {
+    expect(hideCredentials(value)).toBe(shown);
+  });
+
+  it("in free text, word by word", () => {
+    expect(hideCredentialsInText("connect to http://u:p@ss@proxy:1 failed; see a@b")).toBe("connect to http://***@proxy:1 failed; see ***@b");
   });
 });
 
@@ -151,6 +171,8 @@ describe("proxy choice", () => {
     ["https_proxy", "http://corp-user:Pr0xy-Pa55@[bad"],
     ["https_proxy", "corp-user:Pr0xy-Pa55@[bad"],
     ["HTTPS_PROXY", "http://corp-user:Pr0xy-Pa55@proxy:99999"],
+    ["HTTPS_PROXY", "http://corp:P@Pr0xy-Pa55@proxy:99999"],
+    ["HTTPS_PROXY", "http://corp:Pr0xy-Pa55/@x@[bad"],
     ["ALL_PROXY", "http://corp-user:%zzPr0xy-Pa55@proxy:3128"],
     ["https_proxy", "ftp://proxy:21"],
   ])("a %s that is no usable proxy URL is a usage error naming it, without its password", (name, value) => {
@@ -166,6 +188,8 @@ describe("proxy choice", () => {
     ["<port>${env.UNSET_PORT}</port>", 'port "${env.UNSET_PORT}"'],
     ["<host>proxy host</host>", 'host "proxy host"'],
     ["<host>proxy/path</host>", 'host "proxy/path"'],
+    ["<host>corp:Pr0xy-Pa55@proxy</host>", 'host "***@proxy"'],
+    ["<host>corp:P@Pr0xy-Pa55@proxy</host>", 'host "***@proxy"'],
   ])("a settings.xml <proxy> with %s is a usage error naming the proxy and its line", (field, message) => {
     const text = `<settings>\n<proxies>\n  <proxy>\n    <id>corp</id><host>proxy.example.com</host><port>3128</port>\n    <username>u</username><password>Pr0xy-Pa55</password>\n  </proxy>\n</proxies></settings>`;
     const broken = text.replace(field.startsWith("<port>") ? "<port>3128</port>" : "<host>proxy.example.com</host>", field);

@@ -11,7 +11,7 @@ import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoi
 import { CLI, cliEnv, recorder, tempHome } from "./helpers/cli";
 import { homeWithFixture } from "./helpers/e2e-fixtures";
 import { echoesOf, leaked } from "./helpers/echoes";
-import { forwardingProxy } from "./helpers/proxy";
+import { forwardingProxy, hostileProxy } from "./helpers/proxy";
 
 const CLIENT_ID = "fedcba9876543210fedcba9876543210";
 const SECRET = "Env-Secret-4f9a&x";
@@ -172,9 +172,9 @@ describe("a server that echoes the secret", () => {
       expect(r.code).toBe(4);
       expect(leaked(r.stdout + r.stderr, [ECHOED, ...forms])).toEqual([]);
     }
-    expect(text.stderr).toContain("body withheld: it echoes the credentials");
+    expect(text.stderr).toContain(`unexpected response from ${anypoint.url} (HTTP 200, no access_token): `);
     expect(text.stderr).toContain("debug: attempt 1: HTTP 200");
-    expect(JSON.parse(json.stdout).error.message).toContain("body withheld: it echoes the credentials");
+    expect(JSON.parse(json.stdout).error.message).toContain(`unexpected response from ${anypoint.url} (HTTP 200, no access_token): `);
     expect(readFileSync(settings).equals(original)).toBe(true);
   });
 
@@ -190,6 +190,65 @@ describe("a server that echoes the secret", () => {
       expect(wrong.code).toBe(4);
       expect(wrong.stderr).toContain("the proxy answered HTTP 407");
       for (const r of [right, wrong]) expect(r.stdout + r.stderr).not.toMatch(/Pr0xy-/);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe("a hostile or broken proxy", () => {
+  const env = { ANYPOINT_CLIENT_SECRET: SECRET };
+
+  it("one that never answers CONNECT: exit 4 within --timeout 1, not after undici's 300 s", async () => {
+    const proxy = await hostileProxy("silent");
+    try {
+      const { home, settings, original } = homeWithFixture("flush-left-standalone.xml");
+      const r = await m2(["setup", "--client-id", CLIENT_ID, "--yes", "--timeout", "1"], { home, env: { ...env, HTTPS_PROXY: proxy.url } });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain("through the proxy from HTTPS_PROXY: timed out after 1 s");
+      expect(proxy.seen[0]).toMatch(/^CONNECT anypoint\.mulesoft\.com:443 /);
+      expect(r.ms).toBeLessThan(3000);
+      expect(readFileSync(settings).equals(original)).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("one that answers CONNECT, then goes silent: exit 4 within --timeout 2, not after TLS's 10 s", async () => {
+    const proxy = await hostileProxy("silent-tunnel");
+    try {
+      const r = await m2(["setup", "--client-id", CLIENT_ID, "--yes", "--timeout", "2"], { home: tempHome(), env: { ...env, HTTPS_PROXY: proxy.url } });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain("timed out after 2 s");
+      expect(proxy.seen).toEqual(["CONNECT anypoint.mulesoft.com:443"]);
+      expect(r.ms).toBeLessThan(4000);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  const PASSWORD = "Pr0xyPassw0rd";
+  const basic = Buffer.from(`corpuser:${PASSWORD}`).toString("base64");
+  it.each([
+    ["an HTML page", "text/html", (auth: string) => `<html><body><h1>Access denied</h1>user corpuser:${PASSWORD} is not allowed<!-- ${auth} --></body></html>`, "an HTML page, "],
+    ["a JSON error", "application/json", (auth: string) => JSON.stringify({ error: "forbidden", message: `user corpuser:${PASSWORD} is not allowed`, code: auth }), 'JSON with error "forbidden", message withheld'],
+  ])("one that answers with %s echoing its credentials: never shown, text or JSON", async (_, type, page, described) => {
+    const sent: (string | undefined)[] = [];
+    const proxy = await hostileProxy(({ proxyAuthorization }, res) => {
+      sent.push(proxyAuthorization);
+      res.writeHead(200, { "content-type": type }).end(page(proxyAuthorization ?? ""));
+    });
+    try {
+      const proxied = { ...env, ANYPOINT_BASE_URL: anypoint.url, HTTP_PROXY: proxy.url.replace("//", `//corpuser:${PASSWORD}@`) };
+      const args = ["setup", "--client-id", CLIENT_ID, "--yes", "--verbose"];
+      const [text, json] = await Promise.all([m2(args, { home: tempHome(), env: proxied }), m2([...args, "--json"], { home: tempHome(), env: proxied })]);
+      expect(sent).toEqual([`Basic ${basic}`, `Basic ${basic}`]);
+      for (const r of [text, json]) {
+        expect(r.code).toBe(4);
+        expect(leaked(r.stdout + r.stderr, [PASSWORD, basic])).toEqual([]);
+      }
+      expect(text.stderr).toContain(described);
+      expect(JSON.parse(json.stdout).error.message).toContain(described);
     } finally {
       await proxy.close();
     }
@@ -223,6 +282,13 @@ describe("bad network configuration: exit 2, naming it, before any request", () 
     expect(r.stderr).toContain(`${settings}:3: settings.xml <proxy> corp: port "31 28" is not a port number`);
     expect(readFileSync(settings, "utf8")).toBe(original);
     expect(anypoint.requests).toHaveLength(0);
+  });
+
+  it("an HTTPS_PROXY whose password holds @ shows none of it", async () => {
+    const r = await m2(["setup", "--yes", "--json"], { home: tempHome(), env: { ...env(), ANYPOINT_BASE_URL: "https://127.0.0.1:9", HTTPS_PROXY: "http://corp:P@ssw0rdSecret@proxy:99999" } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("HTTPS_PROXY is not a usable proxy URL (not a URL): http://***@proxy:99999");
+    expect(r.stdout + r.stderr).not.toContain("ssw0rd");
   });
 
   it("a --base-url with user:password@, even with --verbose, never shows the password", async () => {

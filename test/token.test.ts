@@ -1,7 +1,7 @@
 // The credential check against a real HTTP server on 127.0.0.1 playing Anypoint (not a mocked fetch),
 // directly and through a real forwarding proxy.
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createTcpServer, type AddressInfo, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chooseProxy } from "../src/anypoint/proxy";
 import { BODY_LIMIT, checkCredentials, type TokenRequest } from "../src/anypoint/token";
@@ -9,7 +9,7 @@ import { Exit, M2Error } from "../src/errors";
 import { readProxies } from "../src/settings/proxies";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
 import { echoesOf, leaked } from "./helpers/echoes";
-import { forwardingProxy } from "./helpers/proxy";
+import { forwardingProxy, hostileProxy } from "./helpers/proxy";
 
 const ID = "0123456789abcdef0123456789abcdef";
 const SECRET = "s3cret-Value&<>";
@@ -158,52 +158,63 @@ describe("token check", () => {
     expect(elapsed).toBeLessThan(2500);
   });
 
-  it("an HTML page: exit 4, unexpected response, with status and an excerpt", async () => {
+  it("an HTML page: exit 4, unexpected response, with the status and what it was, never its text", async () => {
     anypoint.handle((_, res) => res.writeHead(200, { "content-type": "text/html" }).end("<html><body>Corporate proxy login</body></html>"));
     const e = await failure(checkCredentials(request()));
     expect(e.exitCode).toBe(Exit.unreachable);
-    expect(e.message).toContain("unexpected response");
-    expect(e.message).toContain("HTTP 200");
-    expect(e.message).toContain("Corporate proxy login");
+    expect(e.message).toBe(`unexpected response from ${anypoint.url} (HTTP 200, no access_token): an HTML page, 47 bytes`);
   });
 
-  it("JSON without a token: exit 4, unexpected response, with an excerpt", async () => {
+  it("JSON without a token: exit 4, unexpected response, saying it has none of the error fields", async () => {
     anypoint.handle(json(200, { token_type: "bearer", scope: "none" }));
     const e = await failure(checkCredentials(request()));
     expect(e.exitCode).toBe(Exit.unreachable);
-    expect(e.message).toContain('(HTTP 200, no access_token): {"token_type":"bearer","scope":"none"}');
+    expect(e.message).toContain("(HTTP 200, no access_token): JSON without error, error_description, message or code, 38 bytes");
+  });
+
+  it("a JSON error: exit 4, with its error fields", async () => {
+    anypoint.handle(json(404, { error: "not_found", error_description: "No such path", trace: "kept out" }));
+    const e = await failure(checkCredentials(request()));
+    expect(e.message).toBe(`unexpected response from ${anypoint.url} (HTTP 404): JSON with error "not_found", error_description "No such path"`);
   });
 
   const ECHOED = 'Kq7"zü&<> 9fXv2Lm-41c';
   it.each(echoesOf(ID, ECHOED).flatMap((echo) => [200, 404].map((status) => ({ ...echo, status }))))(
-    "a body echoing the secret $name (HTTP $status): withheld, not excerpted",
+    "a body echoing the secret $name (HTTP $status): not shown",
     async ({ body, forms, status }) => {
       anypoint.handle((_, res) => res.writeHead(status, { "content-type": "text/html; charset=utf-8" }).end(body));
       const logged: string[] = [];
       const e = await failure(checkCredentials(request({ clientSecret: ECHOED, log: (m) => logged.push(m) })));
       expect(e.exitCode).toBe(Exit.unreachable);
       expect(e.message).toContain(`unexpected response from ${anypoint.url} (HTTP ${status}`);
-      expect(e.message).toContain("body withheld: it echoes the credentials");
       const shown = [e.message, e.details.hint ?? "", ...logged].join("\n");
       expect(leaked(shown, [ECHOED, ...forms])).toEqual([]);
     },
   );
 
+  it.each(echoesOf(ID, ECHOED).filter((echo) => !echo.opaque))("a JSON error whose description echoes the secret $name: that field withheld, the others shown", async ({ body, forms }) => {
+    anypoint.handle(json(200, { error: "invalid_client", error_description: body }));
+    const e = await failure(checkCredentials(request({ clientSecret: ECHOED })));
+    expect(e.message).toContain('JSON with error "invalid_client", error_description withheld (not short text, or it may hold a credential)');
+    expect(leaked(e.message, [ECHOED, ...forms])).toEqual([]);
+  });
+
   it.each([
     ["a nested access_token", JSON.stringify({ data: { access_token: TOKEN } })],
     ["a non-string access_token", JSON.stringify({ access_token: { value: TOKEN } })],
     ["a JWT", `<p>session eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.${TOKEN}</p>`],
-  ])("a body with %s: withheld, not excerpted", async (_, body) => {
+    ["an error field that is a token", JSON.stringify({ error: `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.${TOKEN}` })],
+  ])("a body with %s: not shown", async (_, body) => {
     anypoint.handle((__, res) => res.writeHead(200, { "content-type": "application/json" }).end(body));
     const e = await failure(checkCredentials(request()));
-    expect(e.message).toContain("body withheld: it holds a token");
+    expect(e.message).toContain("unexpected response");
     expect(e.message).not.toContain(TOKEN.slice(0, 12));
   });
 
-  it("an excerpt keeps no control characters (a terminal would obey them)", async () => {
-    anypoint.handle((_, res) => res.writeHead(200, { "content-type": "text/plain" }).end("Bad \x1b[2J\x1b]0;gateway\x07 gateway\r\n"));
+  it("a field shown keeps no control characters (a terminal would obey them)", async () => {
+    anypoint.handle(json(200, { error: "Bad \x1b[2J\x1b]0;gateway\x07 gateway\r\n" }));
     const e = await failure(checkCredentials(request()));
-    expect(e.message).toContain("Bad [2J ]0;gateway gateway");
+    expect(e.message).toContain('error "Bad [2J ]0;gateway gateway"');
     expect(e.message).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
   });
 
@@ -315,6 +326,99 @@ describe("through a real forwarding proxy", () => {
       expect(e.exitCode).toBe(Exit.unreachable);
       expect(e.message).toContain("through the proxy from http_proxy");
       expect(anypoint.requests).toHaveLength(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe("every attempt ends within the timeout, a proxy's CONNECT and TLS included", () => {
+  /** Fails a check that must time out after 1 s; how long it took. */
+  async function timesOut(over: Partial<TokenRequest>): Promise<number> {
+    const started = performance.now();
+    const e = await failure(checkCredentials(request({ timeoutSeconds: 1, ...over })));
+    const elapsed = performance.now() - started;
+    expect(e.exitCode).toBe(Exit.unreachable);
+    expect(e.message).toContain("timed out after 1 s");
+    return elapsed;
+  }
+
+  it.each(["http", "https"])("a proxy that accepts the connection and never answers CONNECT (%s target)", async (scheme) => {
+    const proxy = await hostileProxy("silent");
+    try {
+      const base = new URL(`${scheme}://127.0.0.1:9`);
+      const elapsed = await timesOut({ base, proxy: chooseProxy(base, { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url }, []) });
+      expect(proxy.seen[0]).toMatch(/^CONNECT 127\.0\.0\.1:9 /);
+      expect(elapsed).toBeGreaterThanOrEqual(950);
+      expect(elapsed).toBeLessThan(2500);
+      // Nothing is left waiting behind the check: the connection to the proxy is closed.
+      await proxy.allClosed();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("a proxy that answers CONNECT, then never says a word (the TLS handshake waits)", async () => {
+    const proxy = await hostileProxy("silent-tunnel");
+    try {
+      const base = new URL("https://127.0.0.1:9");
+      const elapsed = await timesOut({ base, proxy: chooseProxy(base, { HTTPS_PROXY: proxy.url }, []) });
+      expect(proxy.seen).toEqual(["CONNECT 127.0.0.1:9"]);
+      expect(elapsed).toBeLessThan(2500);
+      await proxy.allClosed();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("a server that accepts the connection and never starts TLS (no proxy)", async () => {
+    const sockets = new Set<Socket>();
+    const server = createTcpServer((s) => void sockets.add(s.on("error", () => undefined)));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const elapsed = await timesOut({ base: new URL(`https://127.0.0.1:${(server.address() as AddressInfo).port}`) });
+      expect(sockets.size).toBe(1);
+      expect(elapsed).toBeLessThan(2500);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
+describe("a proxy's credentials are never shown", () => {
+  const PASSWORD = "Pr0xyPassw0rd";
+  const basic = Buffer.from(`corpuser:${PASSWORD}`).toString("base64");
+  const base = () => new URL(anypoint.url);
+
+  it.each([
+    ["an HTML page", "text/html", (auth: string) => `<html><body>user corpuser:${PASSWORD} is not allowed (${auth})</body></html>`, /^an HTML page, \d+ bytes$/],
+    ["a JSON error", "application/json", (auth: string) => JSON.stringify({ error: "forbidden", message: `user corpuser:${PASSWORD} is not allowed`, error_description: auth }), /^JSON with error "forbidden", error_description withheld .*, message withheld /],
+  ])("%s from the proxy that echoes them", async (_, type, page, described) => {
+    const sent: string[] = [];
+    const proxy = await hostileProxy(({ proxyAuthorization }, res) => {
+      sent.push(proxyAuthorization ?? "");
+      res.writeHead(200, { "content-type": type }).end(page(proxyAuthorization ?? ""));
+    });
+    try {
+      const logged: string[] = [];
+      const choice = chooseProxy(base(), { HTTP_PROXY: proxy.url.replace("//", `//corpuser:${PASSWORD}@`) }, []);
+      const e = await failure(checkCredentials(request({ proxy: choice, log: (m) => logged.push(m) })));
+      expect(sent).toEqual([`Basic ${basic}`]);
+      expect(e.message.split("): ")[1]).toMatch(described);
+      expect(leaked([e.message, e.details.hint, ...logged].join("\n"), [PASSWORD, basic])).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("nor the password of a settings.xml <proxy>", async () => {
+    const proxy = await hostileProxy((__, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ error: `no access for ${PASSWORD.toUpperCase()}` })));
+    try {
+      const settings = `<settings><proxies><proxy><id>corp</id><host>127.0.0.1</host><port>${new URL(proxy.url).port}</port><username>corpuser</username><password>${PASSWORD}</password></proxy></proxies></settings>`;
+      const e = await failure(checkCredentials(request({ proxy: chooseProxy(base(), {}, readProxies(settings, {})) })));
+      expect(e.message).toContain("JSON with error withheld");
+      expect(e.message.toLowerCase()).not.toContain(PASSWORD.toLowerCase());
     } finally {
       await proxy.close();
     }

@@ -20,12 +20,32 @@ export interface EndpointChoice {
 const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
 
 /**
- * A URL as it may be shown: any `user:password@` after `//`, or at the start of a value written without a
- * scheme, becomes `***@`. Works on text that does not parse as a URL (that is when a message quotes it); a
- * password may hold "/", so after `//` it hides up to the "@".
+ * A URL, or a value meant as one, as it may be shown: everything between its `scheme://` (or its start,
+ * without one) and its LAST "@" becomes "***". A user name or password may hold "@", "/", ":" or a space,
+ * and the value may not parse at all; only the last "@" surely ends a userinfo, so all before it goes
+ * (a path holding "@" loses its host too: more hidden, never less).
  */
-export function hideCredentials(text: string): string {
-  return text.replace(/\/\/[^@\s]*@/g, "//***@").replace(/^[^@\s/]*@/, "***@");
+export function hideCredentials(value: string): string {
+  const at = value.lastIndexOf("@");
+  if (at < 0) return value;
+  const scheme = /^\s*[a-z][a-z0-9+.-]*:[/\\]{2}/i.exec(value)?.[0] ?? "";
+  return `${scheme}***${value.slice(at)}`;
+}
+
+/** Free text (an error's message) with every URL-like word in it passed through hideCredentials. */
+export function hideCredentialsInText(text: string): string {
+  return text
+    .split(/(\s+)/)
+    .map((word) => (/\s/.test(word) ? word : hideCredentials(word)))
+    .join("");
+}
+
+/** A URL as it may be shown: without its user name and password. */
+export function shownUrl(url: URL): string {
+  const copy = new URL(url.href);
+  copy.username = "";
+  copy.password = "";
+  return copy.href;
 }
 
 const NO_USERINFO_HINT = "Anypoint takes the connected app's credentials, not these: remove user:password@.";

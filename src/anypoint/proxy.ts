@@ -94,7 +94,7 @@ function fromSettings(proxy: SettingsProxy, scheme: string): URL {
     url = undefined;
   }
   // A host with a path, user or query in it parses, but not as that host.
-  if (!url || /[/?#@\\]/.test(proxy.host!)) throw unusable(`host "${proxy.host}" is not a host name`);
+  if (!url || /[/?#@\\]/.test(proxy.host!)) throw unusable(`host "${hideCredentials(proxy.host!)}" is not a host name`);
   return url;
 }
 

@@ -7,6 +7,8 @@ export interface Echo {
   body: string;
   /** The secret's representations in that body: none may appear in any output. */
   forms: string[];
+  /** No decoder restores the secret from it (cut short, split, reversed, ...): only not showing the text helps. */
+  opaque?: true;
 }
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
@@ -16,6 +18,14 @@ const jsonEveryChar = (s: string) => [...s].map((c) => `\\u${c.charCodeAt(0).toS
 const htmlNamed = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/ü/g, "&uuml;");
 const htmlNumeric = (s: string) => [...s].map((c, i) => (i % 2 ? `&#${c.codePointAt(0)};` : `&#x${c.codePointAt(0)!.toString(16)};`)).join("");
 
+/** RFC 4648 base32, padded. */
+function base32(bytes: Buffer): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const bits = [...bytes].map((b) => b.toString(2).padStart(8, "0")).join("");
+  const text = (bits.match(/.{1,5}/g) ?? []).map((group) => alphabet[Number.parseInt(group.padEnd(5, "0"), 2)]).join("");
+  return text.padEnd(Math.ceil(text.length / 8) * 8, "=");
+}
+
 /** The secret should hold a '"', a 'ü', '&', '<', '>' and an inner space, so that every encoding differs from it. */
 export function echoesOf(clientId: string, secret: string): Echo[] {
   const half = Math.floor(secret.length / 2);
@@ -24,6 +34,10 @@ export function echoesOf(clientId: string, secret: string): Echo[] {
   const base64At = (prefix: string) => b64(`${prefix}${secret}`);
   const basic = b64(`${clientId}:${secret}`);
   const wrappedBase64 = base64At("x").replace(/.{8}/g, "$&\r\n");
+  const cut = [...secret].slice(0, -2).join("");
+  const reversed = [...secret].reverse().join("");
+  const utf16le = Buffer.from(secret, "utf16le").toString("base64");
+  const utf16be = Buffer.from(secret, "utf16le").swap16().toString("base64");
   return [
     { name: "as it is, in an HTML page", body: `<html><body>Invalid secret ${secret}</body></html>`, forms: [secret] },
     { name: "JSON-escaped", body: `{"error":"invalid_client","echo":"${jsonEscaped(secret)}"}`, forms: [jsonEscaped(secret)] },
@@ -41,6 +55,13 @@ export function echoesOf(clientId: string, secret: string): Echo[] {
     { name: "spaced out", body: `secret: ${spaced}`, forms: [spaced] },
     { name: "upper-cased", body: `SECRET: ${secret.toUpperCase()}`, forms: [secret.toUpperCase()] },
     { name: "JSON-escaped HTML", body: JSON.stringify({ html: `<p>${htmlNamed(secret)}</p>` }), forms: [htmlNamed(secret), JSON.stringify(htmlNamed(secret)).slice(1, -1)] },
+    // Forms no decoder undoes: only never showing a body's text keeps them out of sight.
+    { name: "without its last 2 characters", body: `<p>Invalid secret ${cut}…</p>`, forms: [cut], opaque: true },
+    { name: "split by markup", body: `<p><b>${secret.slice(0, half)}</b><b>${secret.slice(half)}</b></p>`, forms: [secret.slice(0, half), secret.slice(half)], opaque: true },
+    { name: "reversed", body: `<p>${reversed}</p>`, forms: [reversed], opaque: true },
+    { name: "base64 of UTF-16LE", body: `<p>${utf16le}</p>`, forms: [utf16le], opaque: true },
+    { name: "base64 of UTF-16BE", body: `<p>${utf16be}</p>`, forms: [utf16be], opaque: true },
+    { name: "base32", body: `<p>${base32(Buffer.from(secret, "utf8"))}</p>`, forms: [base32(Buffer.from(secret, "utf8"))], opaque: true },
   ];
 }
 

@@ -152,8 +152,10 @@ describe("setup --from-pom", () => {
   });
 });
 
-/** The repositories question (repositories.e2e.test.ts covers it): answered no. */
+/** The storage question (its default: literal), then the repositories question (answered no). */
 async function declineRepositories(t: Terminal): Promise<void> {
+  await t.waitFor("Store the password as");
+  t.key("Enter");
   await t.waitFor("Also add the Exchange and MuleSoft repositories");
   t.type("n");
   t.key("Enter");

@@ -171,6 +171,8 @@ describe("the wizard asks", () => {
     open = terminal(["setup", "--no-verify"], { cwd: home, env: { HOME: home, ...credentials } });
     await open.waitFor("Server id");
     open.key("Enter");
+    await open.waitFor("Store the password as");
+    open.key("Enter");
     expect(await open.waitFor("Also add the Exchange and MuleSoft repositories")).toContain("(Y/n)");
     open.key("Enter");
     await open.waitFor("Anypoint control plane");
@@ -187,6 +189,8 @@ describe("the wizard asks", () => {
     writeFileSync(join(home, "pom.xml"), POM);
     open = terminal(["setup", "--no-verify"], { cwd: home, env: { HOME: home, ...credentials } });
     await open.waitFor("Server id");
+    open.key("Enter");
+    await open.waitFor("Store the password as");
     open.key("Enter");
     expect(await open.waitFor("Also add the Exchange and MuleSoft repositories")).toContain("(y/N)");
     open.key("Enter");

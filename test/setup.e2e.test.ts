@@ -188,6 +188,8 @@ describe("in a terminal", () => {
     expect(asked).toContain('username deployer, not a connected app, a password written in the file');
     expect(asked).toMatch(/\(y\/N\)/);
     open.key("Enter");
+    await open.waitFor("Store the password as");
+    open.key("Enter");
     await open.waitFor("Also add the Exchange and MuleSoft repositories");
     open.type("n");
     open.key("Enter");

@@ -30,6 +30,13 @@ afterEach(() => {
   open = undefined;
 });
 
+/** The repositories question that follows the storage question: answered no, so the diff holds the server alone. */
+async function declineRepositories(t: Terminal): Promise<void> {
+  await t.waitFor("Also add the Exchange and MuleSoft repositories");
+  t.type("n");
+  t.key("Enter");
+}
+
 /** setup in a terminal, with the credentials in the environment: the first questions are the id, then the store. */
 async function untilStore(home: string): Promise<Terminal> {
   anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
@@ -54,6 +61,7 @@ describe("the wizard's storage question", () => {
     const home = tempHome();
     const t = await untilStore(home);
     t.key("Enter");
+    await declineRepositories(t);
     await t.waitFor("with this content?");
     t.key("Enter");
     expect(await t.exited()).toBe(0);
@@ -65,6 +73,7 @@ describe("the wizard's storage question", () => {
     const t = await untilStore(home);
     t.key("Down");
     t.key("Enter");
+    await declineRepositories(t);
     const diff = await t.waitFor("with this content?");
     expect(diff).toContain("+      <password>${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}</password>");
     t.key("Enter");
@@ -81,6 +90,7 @@ describe("the wizard's storage question", () => {
     t.key("Down");
     t.key("Down");
     t.key("Enter");
+    await declineRepositories(t);
     const screen = await t.waitFor("with this content?");
     expect(screen).toMatch(/Store the password as encrypted\n/);
     expect(screen).not.toContain("Create it");
@@ -111,6 +121,7 @@ describe("the wizard's storage question", () => {
     await t.waitFor(/The master password again[\s\S]*The master password again/);
     t.type(MASTER);
     t.key("Enter");
+    await declineRepositories(t);
     await t.waitFor("with this content?");
     // Not before the change is confirmed.
     expect(existsSync(securityOf(home))).toBe(false);
@@ -153,6 +164,7 @@ describe("the wizard's storage question", () => {
     await t.waitFor("The master password again");
     t.type(MASTER);
     t.key("Enter");
+    await declineRepositories(t);
     await t.waitFor("with this content?");
     t.type("n");
     t.key("Enter");

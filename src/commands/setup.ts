@@ -360,15 +360,18 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
     if (serverIds.length === 0) serverIds = [await wizard.askServerId(servers, DEFAULT_SERVER_ID)];
     const existing = servers.filter((s) => s.id !== null && serverIds.includes(s.id) && !s.shadowed);
     if (existing.length > 0 && onExisting === undefined) onExisting = (await (existing.length === 1 ? wizard.askUpdate(existing[0]!) : wizard.askUpdateAll(existing))) ? "update" : "keep";
-    withRepositories ??= await wizard.askRepositories(serverIds.some((id) => repositoriesByDefault(io, path, id)));
-    // The Exchange repository is the region's: asked now when the credential check did not ask it.
-    if (withRepositories && !endpointKnown && endpoint.region === undefined) endpoint.region = await wizard.askRegion();
   }
   if (serverIds.length === 0) serverIds = [DEFAULT_SERVER_ID];
   if (project?.path && (fromPom || wizard)) applyImpliedRegion(project, serverIds, endpoint, env, args.verify, notes);
   if (!args.quiet) for (const note of notes) io.stderr(note);
 
   const storage = await settleStorage(args, io, wizard);
+  if (wizard) {
+    withRepositories ??= await wizard.askRepositories(serverIds.some((id) => repositoriesByDefault(io, path, id)));
+    // The Exchange repository is the region's: asked now when the credential check did not ask it.
+    const endpointKnown = endpoint.region !== undefined || endpoint.host !== undefined || endpoint.baseUrl !== undefined || env.ANYPOINT_HOST || env.ANYPOINT_BASE_URL;
+    if (withRepositories && !endpointKnown) endpoint.region = await wizard.askRegion();
+  }
   const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout }, env, (m) => debug(io, m)) : undefined;
   // The env store writes only references: without a check, an image build needs no credentials at all.
   const { clientId, clientSecret, warnings } =

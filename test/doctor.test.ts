@@ -164,18 +164,19 @@ describe("doctor: stored passwords that resolve", () => {
     const master = "Master-Password-1";
     writeFileSync(join(dir, "real-security.xml"), `<settingsSecurity><master>${encrypt(master, MASTER_PASSPHRASE)}</master></settingsSecurity>`);
     writeFileSync(join(dir, "settings-security.xml"), `<settingsSecurity><relocation>real-security.xml</relocation></settingsSecurity>`);
-    const passwords = securityFilePasswords(fs, join(dir, "settings-security.xml"));
+    const at = (name: string) => securityFilePasswords({ fs, env: {}, cwd: dir, home: dir, stderr: () => undefined }, { path: join(dir, name), source: "--security-file" });
+    const passwords = at("settings-security.xml");
     const value = encrypt("enc-id~?~enc-secret", master);
     const d = doctor({ settings: settingsOf([app("anypoint-exchange-v3", value)]), pom: exchangePom, passwords, mode: 0o644 });
     expect(d.findings).toEqual([]);
     expect(d.checks.map((c) => [c.clientId, c.clientSecret])).toEqual([["enc-id", "enc-secret"]]);
     // Another master password opens nothing: reported, never guessed around.
-    const other = securityFilePasswords(fs, join(dir, "elsewhere.xml"));
+    const other = at("elsewhere.xml");
     const missing = doctor({ settings: settingsOf([app("anypoint-exchange-v3", value)]), pom: exchangePom, passwords: other });
     expect(found(missing)).toEqual(["encrypted-undecryptable:3"]);
-    expect(missing.findings[0]!.message).toContain(`the security file ${join(dir, "elsewhere.xml")} does not exist`);
+    expect(missing.findings[0]!.message).toContain(`there is no security file at ${join(dir, "elsewhere.xml")}`);
     writeFileSync(join(dir, "wrong.xml"), `<settingsSecurity><master>${encrypt("another", MASTER_PASSPHRASE)}</master></settingsSecurity>`);
-    const wrong = doctor({ settings: settingsOf([app("anypoint-exchange-v3", value)]), pom: exchangePom, passwords: securityFilePasswords(fs, join(dir, "wrong.xml")) });
+    const wrong = doctor({ settings: settingsOf([app("anypoint-exchange-v3", value)]), pom: exchangePom, passwords: at("wrong.xml") });
     expect(wrong.findings[0]!.message).toContain("it does not decrypt with the master password of");
   });
 });

@@ -159,6 +159,7 @@ export const COMMANDS: CommandSpec[] = [
     options: {
       pom,
       settings,
+      "security-file": securityFile,
       offline: { type: "boolean", default: false, describe: "make no request to Anypoint (skip the token check)" },
       ...connection,
       ...output,

@@ -7,7 +7,8 @@
 import type { Region } from "../anypoint/endpoint";
 import { checkFinding, diagnose, type CredentialCheck, type SettingsInput } from "../doctor/diagnose";
 import { count, describeFinding, sortFindings, tally, type Finding } from "../doctor/findings";
-import { securityFilePasswords, securityFilePath } from "../doctor/passwords";
+import { securityFilePasswords } from "../doctor/passwords";
+import { securityLocation } from "../io/security";
 import { Exit, M2Error } from "../errors";
 import { loadEnvironment } from "../io/envfile";
 import { readSettingsFile } from "../io/files";
@@ -23,6 +24,7 @@ export interface DoctorArgs extends ConnectionArgs, OutputArgs {
   settings?: string;
   offline: boolean;
   envFile?: string | false;
+  securityFile?: string;
 }
 
 /** What was asked of Anypoint, for the report: never a secret. */
@@ -48,7 +50,7 @@ export async function doctor(args: DoctorArgs, io: Io): Promise<void> {
   const diagnosis = diagnose(settings, pom, {
     env: io.env,
     properties,
-    passwords: securityFilePasswords(io.fs, securityFilePath(properties, io.cwd)),
+    passwords: securityFilePasswords(io, securityLocation(args, io)),
   });
   const findings = [...diagnosis.findings];
   const checked: Checked[] = [];

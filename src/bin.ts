@@ -93,6 +93,6 @@ const io = {
   },
 };
 
-void main(process.argv.slice(2), io).then((code) => {
-  process.exitCode = code;
-});
+// Exit once the command is done: output is written synchronously, and a name lookup that hangs (which Node
+// cannot cancel) must not keep a finished run, whose check already gave up at its deadline, alive.
+void main(process.argv.slice(2), io).then((code) => process.exit(code));

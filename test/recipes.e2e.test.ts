@@ -55,7 +55,8 @@ const SETUP_JAVA = `
   `;
 
 /** Per recipe: what the CI system sets, and the settings.xml an earlier step leaves. */
-const SYSTEMS: Record<string, { env: Record<string, string>; before?: string }> = {
+const SYSTEMS: Record<string, { env: Record<string, string>; before?: string; store?: "env" }> = {
+  "Dockerfile (BuildKit secrets, the `env` store)": { env: {}, store: "env" },
   "GitHub Actions": { env: { CI: "true", GITHUB_ACTIONS: "true" }, before: SETUP_JAVA },
   "GitLab CI": { env: { CI: "true", GITLAB_CI: "true" } },
   Jenkins: { env: { JENKINS_URL: "http://jenkins.example/", BUILD_ID: "7" } },
@@ -103,6 +104,19 @@ describe("README's recipes", () => {
     anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
     const home = tempHome();
     const system = SYSTEMS[name]!;
+    if (system.store === "env") {
+      // The image build: no credential in its environment, and none written; Maven gets them at `mvn` time.
+      const r = await sh(recipe.command, home, { ANYPOINT_BASE_URL: anypoint.url });
+      expect(r.code, r.stderr).toBe(0);
+      expect(anypoint.requests).toHaveLength(0);
+      const written = join(home, "settings.xml");
+      const text = readFileSync(written, "utf8");
+      expect(text).toContain("<password>${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}</password>");
+      expect(text).not.toContain(CLIENT_ID);
+      const [server] = probe.ask([`server\t${written}\tanypoint-exchange-v3`], { PATH: process.env.PATH ?? "", ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET });
+      expect(server).toBe(`ok ${b64("~~~Client~~~")} ${b64(`${CLIENT_ID}~?~${SECRET}`)}`);
+      return;
+    }
     const settings = join(home, ".m2", "settings.xml");
     if (system.before) {
       mkdirSync(join(home, ".m2"));

@@ -42,7 +42,7 @@ export async function rotate(args: RotateArgs, io: Io): Promise<void> {
   if (!args.dryRun && !args.stdout) refuseTargetChosenByProject(args, io, path);
   const loaded = await loadEnvironment(io.fs, io.env, args.envFile, io.cwd);
   announceEnvFile(io, args, loaded);
-  const prompt = io.terminal && !io.env.CI && !args.yes && !args.nonInteractive && !args.json && !args.stdout;
+  const prompt = !args.yes && !args.nonInteractive && !args.json && !args.stdout && !io.env.CI && io.terminal;
   const stdinSecret = args.clientSecretStdin ? await readSecretFromStdin(io) : undefined;
   const found = gatherCredentials({ clientId: args.clientId, clientSecret: args.clientSecret, stdinSecret, env: loaded.env, envFile: loaded.file });
   const wizard = prompt && (!found.clientId || !found.clientSecret) ? await import("../wizard/wizard") : undefined;

@@ -108,7 +108,8 @@ export function refuseTargetChosenByProject(args: { settings?: string }, io: Io,
 
 /** Prompts only in a terminal, outside CI, and when not told otherwise. */
 function canPrompt(io: Io, args: SetupArgs): boolean {
-  return io.terminal && !io.env.CI && !args.yes && !args.nonInteractive && !args.json && !args.stdout;
+  // The flags first: looking at the terminal builds stream objects, which costs a --yes run start-up time.
+  return !args.yes && !args.nonInteractive && !args.json && !args.stdout && !io.env.CI && io.terminal;
 }
 
 export async function setup(args: SetupArgs, io: Io): Promise<void> {

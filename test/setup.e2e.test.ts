@@ -4,6 +4,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { encrypt, MASTER_PASSPHRASE } from "../src/maven/cipher";
 import { CLI, cliEnv, run, tempHome } from "./helpers/cli";
 import { terminal, type Terminal } from "./helpers/tmux";
 
@@ -296,5 +297,22 @@ describe("standard output that cannot be written", () => {
     expect(r.stderr).toContain("could not write to standard output (ENOSPC)");
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(readFileSync(join(home, "s.xml"), "utf8")).toContain("<id>anypoint-exchange-v3</id>");
+  });
+});
+
+describe("a master password chosen by the project's .mvn/", () => {
+  it("--store encrypted refuses -Dsettings.security from .mvn/maven.config (exit 2), unless --security-file names it", async () => {
+    const { home, settings } = homeWithSettings("<settings>\n  <servers>\n  </servers>\n</settings>\n");
+    const project = join(home, "project");
+    mkdirSync(join(project, ".mvn"), { recursive: true });
+    writeFileSync(join(project, ".mvn", "maven.config"), "-Dsettings.security=evil-security.xml\n");
+    writeFileSync(join(project, "evil-security.xml"), `<settingsSecurity><master>${encrypt("attacker", MASTER_PASSPHRASE)}</master></settingsSecurity>\n`);
+    const r = await run(["setup", "--store", "encrypted", "--no-verify", "--yes"], { home, env, cwd: project });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("does not choose the master password your secret is encrypted with");
+    expect(readFileSync(settings, "utf8")).not.toContain("<password>");
+    const named = await run(["setup", "--store", "encrypted", "--no-verify", "--yes", "--security-file", join(project, "evil-security.xml")], { home, env, cwd: project });
+    expect(named.code).toBe(0);
+    expect(readFileSync(settings, "utf8")).toMatch(/<password>\{[A-Za-z0-9+/=]+\}<\/password>/);
   });
 });

@@ -9,7 +9,7 @@ import { Exit, M2Error } from "../errors";
 import { outcomeOf, planEdit, writePlan, type EditOutcome } from "../io/edit";
 import { loadEnvironment } from "../io/envfile";
 import { mavenProperties, settingsPath } from "../io/paths";
-import { readMaster, securityLocation } from "../io/security";
+import { readMaster, securityLocation, refuseProjectMaster } from "../io/security";
 import { encrypt } from "../maven/cipher";
 import { rotateSecret, type RotatedServer, type Rotation } from "../settings/rotate";
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
@@ -59,8 +59,11 @@ export async function rotate(args: RotateArgs, io: Io): Promise<void> {
   let master: { master: string; file: string } | { problem: string } | undefined;
   const readOnce = () =>
     (master ??= (() => {
+      const location = securityLocation(args, io);
+      // Encrypted copies are written back with this master password: a project's .mvn/ does not choose it.
+      refuseProjectMaster(location);
       try {
-        return readMaster(securityLocation(args, io), io, "comparing it needs Maven's master password");
+        return readMaster(location, io, "comparing it needs Maven's master password");
       } catch (e) {
         if (!(e instanceof M2Error)) throw e;
         return { problem: `${e.message}${e.details.file ? ` (${e.details.file})` : ""}` };

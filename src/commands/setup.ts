@@ -11,7 +11,7 @@ import { Exit, M2Error } from "../errors";
 import { outcomeOf, planEdit, readSettingsText, writePlan, type EditOutcome, type Plan } from "../io/edit";
 import { loadEnvironment } from "../io/envfile";
 import { chosenByProject, mavenProperties, settingsPath } from "../io/paths";
-import { createSecurityFile, readMaster, securityFileExists, securityLocation } from "../io/security";
+import { createSecurityFile, readMaster, refuseProjectMaster, securityFileExists, securityLocation } from "../io/security";
 import { encrypt, encryptedPart } from "../maven/cipher";
 import { securityXml } from "../maven/security";
 import { CONNECTED_APP_USERNAME, listServers } from "../settings/list";
@@ -292,6 +292,7 @@ async function settleStorage(args: SetupArgs, io: Io, wizard: Wizard | undefined
   if (store === "env") storage.variables = { id: args.idEnv ?? DEFAULT_ID_ENV, secret: args.secretEnv ?? DEFAULT_SECRET_ENV };
   if (store === "encrypted") {
     const location = securityLocation(args, io);
+    refuseProjectMaster(location);
     const purpose = "--store encrypted needs Maven's master password";
     if (wizard && !securityFileExists(io.fs, location.path)) {
       const master = await wizard.askNewMaster(location.path);

@@ -129,5 +129,13 @@ export function settingsPath(args: { settings?: string; quiet?: boolean }, io: P
 export function chosenByProject(args: { settings?: string }, io: PathIo): string | undefined {
   if (args.settings) return undefined;
   const { reason } = mavenUserSettings(io);
-  return reason.kind !== "account" && /(^|\/)\.mvn\/[^/]+$/.test(reason.source) ? reason.source : undefined;
+  return reason.kind !== "account" && isProjectFile(reason.source) ? reason.source : undefined;
+}
+
+/** Whether a source of Maven's options is a file that comes with a project (a `.mvn/` config file). */
+export const isProjectFile = (source: string): boolean => /(^|\/)\.mvn\/[^/]+$/.test(source);
+
+/** Where Maven's `name` property was given (see mavenUserSettings), "" when nowhere. */
+export function propertySource(io: PathIo, name: string): string {
+  return mavenUserSettings(io).sources[name] ?? "";
 }

@@ -10,7 +10,7 @@ import { Exit, M2Error } from "../errors";
 import { masterPassword, MAVEN4_HINT, parseSecurity } from "../maven/security";
 import { decodeXml } from "../xml/encoding";
 import { fileError, kindOf, READ_FLAGS, removeQuietly, tempBeside, writeAll, type Fs } from "./files";
-import { mavenProperties } from "./paths";
+import { isProjectFile, mavenProperties, propertySource } from "./paths";
 
 type SecurityIo = Pick<Io, "env" | "cwd" | "home" | "fs" | "stderr">;
 
@@ -18,6 +18,8 @@ export interface SecurityLocation {
   path: string;
   /** Where the path comes from, for messages: "--security-file", "-Dsettings.security in MAVEN_OPTS"... */
   source: string;
+  /** The project file (`.mvn/maven.config` or `jvm.config`) that chose it, when one did. */
+  project?: string;
 }
 
 export interface Master {
@@ -46,7 +48,14 @@ export function securityLocation(args: { securityFile?: string }, io: SecurityIo
   const userHome = resolve(io.cwd, properties["user.home"] ?? io.home);
   const property = properties["settings.security"];
   // plexus-sec-dispatcher replaces a leading "~" with user.home; anything else is a path from the current folder.
-  if (property) return { path: property.startsWith("~") ? resolve(io.cwd, userHome + property.slice(1)) : resolve(io.cwd, property), source: "the settings.security property" };
+  if (property) {
+    const given = propertySource(io, "settings.security");
+    return {
+      path: property.startsWith("~") ? resolve(io.cwd, userHome + property.slice(1)) : resolve(io.cwd, property),
+      source: `-Dsettings.security${given ? ` in ${given}` : ""}`,
+      ...(isProjectFile(given) ? { project: given } : {}),
+    };
+  }
   return { path: join(userHome, ".m2", "settings-security.xml"), source: "Maven's default" };
 }
 
@@ -167,4 +176,16 @@ export function createSecurityFile(fs: Fs, path: string, text: string): void {
   } finally {
     removeQuietly(fs, temp);
   }
+}
+
+/**
+ * A master password chosen by a project's `.mvn/` (its `-Dsettings.security`) does not encrypt the user's
+ * secret: the project would pick the key (and Maven elsewhere could not decrypt it). --security-file may.
+ */
+export function refuseProjectMaster(location: SecurityLocation): void {
+  if (!location.project) return;
+  throw usage(
+    `${location.project} names the security file ${location.path}: a file that comes with the project does not choose the master password your secret is encrypted with`,
+    `Pass --security-file ${location.path} to use it anyway, or --security-file with your own.`,
+  );
 }

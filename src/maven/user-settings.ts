@@ -36,6 +36,8 @@ export interface UserSettings {
    * `-D` of the places above); Maven resolves `${name}` in settings.xml from them.
    */
   properties: Record<string, string>;
+  /** Where each property of `properties` was given ("MAVEN_OPTS", a `.mvn/jvm.config` path...; "" for Java's own). */
+  sources: Record<string, string>;
 }
 
 /** A relative path as Java's File resolves it: against the working directory; "" is the root (new File("", x)). */
@@ -64,11 +66,12 @@ export function userSettings(context: LaunchContext): UserSettings {
   for (const o of [...config, ...args]) if (o.key === "D") define([defineProperty(o.value)], o.source);
 
   const known = Object.fromEntries([...properties].map(([name, p]) => [name, p.value]));
+  const sources = Object.fromEntries([...properties].map(([name, p]) => [name, p.source]));
   const option = [...args, ...config].find((o) => o.key === "s");
-  if (option) return { path: fromCwd(cwd, option.value), reason: { kind: "option", value: option.value, source: option.source }, properties: known };
+  if (option) return { path: fromCwd(cwd, option.value), reason: { kind: "option", value: option.value, source: option.source }, properties: known, sources };
   const home = properties.get("user.home")!;
   const path = join(fromCwd(cwd, home.value), ".m2", "settings.xml");
-  return { path, reason: home.source ? { kind: "user.home", value: home.value, source: home.source } : { kind: "account", value: home.value }, properties: known };
+  return { path, reason: home.source ? { kind: "user.home", value: home.value, source: home.source } : { kind: "account", value: home.value }, properties: known, sources };
 }
 
 /**

@@ -237,3 +237,13 @@ describe("maskedDiff as a patch", () => {
     expect(readFileSync(file, "utf8")).toBe(maskSecrets(after));
   });
 });
+
+describe("URLs with credentials", () => {
+  it("lose their user:password@ in a preview, line for line", () => {
+    const text = "<settings>\n  <mirrors>\n    <mirror>\n      <id>m</id>\n      <url>https://u:URLPASS-ww@repo.example/maven</url>\n      <mirrorOf>*</mirrorOf>\n    </mirror>\n  </mirrors>\n</settings>\n";
+    const masked = maskSecrets(text);
+    expect(masked).not.toContain("URLPASS");
+    expect(masked).toContain("<url>https://***@repo.example/maven</url>");
+    expect(masked.split("\n")).toHaveLength(text.split("\n").length);
+  });
+});

@@ -224,5 +224,9 @@ export function maskSecrets(text: string, known: readonly string[] = []): string
     if (secret.length < 4) continue;
     for (const form of new Set([secret, escapeText(secret)])) masked = masked.split(form).join(MASK + lineBreaks(form));
   }
-  return masked;
+  // A URL's user:password@ (a mirror's or repository's <url>, a proxy written as a URL) is a credential too.
+  return masked.replace(URL_USERINFO, "$1***@");
 }
+
+/** scheme://userinfo@ — the userinfo runs to the last "@" before the host, so it holds no "/" or space. */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s<>"']*@/gi;

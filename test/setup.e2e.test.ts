@@ -173,6 +173,21 @@ describe("in a terminal", () => {
     expect(existsSync(join(home, "s.xml"))).toBe(false);
   });
 
+  it("a control plane whose Exchange URL is not known: the repositories are not offered, so no answer is lost", async () => {
+    const home = tempHome();
+    open = terminal(["--base-url", "http://127.0.0.1:9", "--no-verify", "--settings", join(home, "s.xml")], { cwd: home, env: { HOME: home, ...env } });
+    await open.waitFor("Server id");
+    open.key("Enter");
+    await open.waitFor("Store the password as");
+    open.key("Enter");
+    const screen = await open.waitFor("with this content?");
+    expect(screen).toContain("The Exchange repositories are not offered");
+    expect(screen).not.toContain("Also add the Exchange and MuleSoft repositories");
+    open.key("Enter");
+    expect(await open.exited()).toBe(0);
+    expect(readFileSync(join(home, "s.xml"), "utf8")).toContain("<id>anypoint-exchange-v3</id>");
+  });
+
   it("options without a command start the wizard with them", async () => {
     const home = tempHome();
     open = terminal(["--no-verify", "--settings", join(home, "s.xml")], { cwd: home, env: { HOME: home, ...env } });

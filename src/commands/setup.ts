@@ -368,11 +368,26 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
   if (!args.quiet) for (const note of notes) io.stderr(note);
 
   const storage = await settleStorage(args, io, wizard);
-  if (wizard) {
-    withRepositories ??= await wizard.askRepositories(serverIds.some((id) => repositoriesByDefault(io, path, id)));
-    // The Exchange repository is the region's: asked now when the credential check did not ask it.
+  if (wizard && withRepositories === undefined) {
     const endpointKnown = endpoint.region !== undefined || endpoint.host !== undefined || endpoint.baseUrl !== undefined || env.ANYPOINT_HOST || env.ANYPOINT_BASE_URL;
-    if (withRepositories && !endpointKnown) endpoint.region = await wizard.askRegion();
+    // Offered only where the Exchange Maven URL can be told (a private control plane needs --exchange-url),
+    // so that a "yes" never ends the wizard in an error after every question was answered.
+    let known = true;
+    if (endpointKnown) {
+      try {
+        exchangeFor(resolveBaseUrl(endpoint, env), args, env);
+      } catch {
+        known = false;
+      }
+    }
+    if (known) {
+      // Yes by default unless the settings or the pom already declare a repository with one of the ids.
+      withRepositories = await wizard.askRepositories(serverIds.every((id) => repositoriesByDefault(io, path, id)));
+      // The Exchange repository is the region's: asked now when the credential check did not ask it.
+      if (withRepositories && !endpointKnown) endpoint.region = await wizard.askRegion();
+    } else if (!args.quiet) {
+      io.stderr("The Exchange repositories are not offered: this control plane's Exchange Maven URL is not known (pass --exchange-url to add them).");
+    }
   }
   const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout }, env, (m) => debug(io, m)) : undefined;
   // The env store writes only references: without a check, an image build needs no credentials at all.

@@ -56,6 +56,15 @@ describe("doctor", () => {
     expect(anypoint.requests.filter((q) => q.url === "/accounts/api/v2/oauth2/token")).toHaveLength(1);
   });
 
+  it("no usable connected app: says that no token check was made, and makes none", async () => {
+    anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
+    const { home } = project(correct.replace("~~~Client~~~", "~~~client~~~"));
+    const r = await m2(["doctor"], { home, env: { ANYPOINT_BASE_URL: anypoint.url } });
+    expect(r.code).toBe(7);
+    expect(r.stdout).toContain("Token check: none made");
+    expect(anypoint.requests).toHaveLength(0);
+  });
+
   it("credentials Anypoint rejects: an error at the server's line, exit 7", async () => {
     anypoint.handle(tokenEndpoint(CLIENT_ID, "another-secret", TOKEN));
     const { home, settings } = project(correct);

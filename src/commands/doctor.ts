@@ -131,6 +131,8 @@ function print(args: DoctorArgs, io: Io, report: Report): void {
     io.stdout(`ok: Anypoint (${c.controlPlane}) accepted the credentials of server ${c.servers.map((s) => `"${s}"`).join(", ")}${who ? `: ${who}` : ""}.`);
   }
   if (report.offline && report.toCheck > 0) io.stdout(`Not checked with Anypoint (--offline): ${report.toCheck} connected app${report.toCheck === 1 ? "" : "s"}.`);
+  // Say when no token request could be made, so that silence is not read as "the credentials work".
+  if (!report.offline && report.toCheck === 0) io.stdout("Token check: none made, as no server Maven would use holds usable connected-app credentials (see above).");
   if (findings.length > 0 || checked.length > 0) io.stdout("");
   io.stdout(findings.length === 0 ? "No problems found." : `${tally(findings)}.${errors === 0 && warnings > 0 ? " No errors." : ""}`);
 }

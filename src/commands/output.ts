@@ -29,3 +29,17 @@ export function announceEnvFile(io: Io, args: OutputArgs, loaded: Environment): 
   for (const w of loaded.warnings ?? []) io.stderr(`warning: ${w}`);
   if (loaded.file && loaded.supplied?.length) io.stderr(`Read ${loaded.supplied.join(", ")} from ${loaded.file}.`);
 }
+
+/**
+ * The result of a command that edits: a dry run's stdout is the patch alone (so that it can be saved),
+ * its prose and warnings on stderr; otherwise as `report` prints.
+ */
+export function reportEdit(io: Io, args: OutputArgs & { dryRun?: boolean }, result: Record<string, unknown> & { warnings: string[] }, human: string[], diff: string): void {
+  if (args.dryRun && !args.json) {
+    if (!args.quiet) for (const w of result.warnings) io.stderr(`warning: ${w}`);
+    if (diff) io.stdout(diff);
+    if (!args.quiet) for (const line of human) io.stderr(line);
+    return;
+  }
+  report(io, args, result, human);
+}

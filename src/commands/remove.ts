@@ -4,7 +4,7 @@ import { mavenProperties, settingsPath } from "../io/paths";
 import { andRepositories, removeRepositories } from "../settings/repositories";
 import { removeServer, type ChangeKind, type SettingsChange } from "../settings/servers";
 import type { Io } from "./io";
-import { debug, done, report, type OutputArgs } from "./output";
+import { debug, done, reportEdit, type OutputArgs } from "./output";
 import { refuseStdoutOntoSettings } from "./stdout";
 
 export interface RemoveArgs extends OutputArgs {
@@ -46,12 +46,6 @@ export async function remove(args: RemoveArgs, io: Io): Promise<void> {
       : args.dryRun
         ? [`Dry run: would remove ${what} from ${path}; nothing written.`]
         : [done(io, `Removed ${what} from ${path}.`), ...(server !== "removed" ? [`No server "${args.id}" was there.`] : []), ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : [])];
-  report(
-    io,
-    args,
-    { settings: path, serverId: args.id, change: server, ...(repositories ? { repositories } : {}), backup: outcome.backup ?? null, ...(args.dryRun ? { dryRun: true, diff } : {}), warnings: outcome.warnings },
-    // A dry run's stdout is the patch alone, so that it can be saved and applied; what it means goes to stderr.
-    args.dryRun ? (diff ? [diff] : []) : prose,
-  );
-  if (args.dryRun && !args.json && !args.quiet) for (const line of prose) io.stderr(line);
+  const result = { settings: path, serverId: args.id, change: server, ...(repositories ? { repositories } : {}), backup: outcome.backup ?? null, ...(args.dryRun ? { dryRun: true, diff } : {}), warnings: outcome.warnings };
+  reportEdit(io, args, result, prose, diff);
 }

@@ -14,7 +14,7 @@ import { encrypt } from "../maven/cipher";
 import { rotateSecret, type RotatedServer, type Rotation } from "../settings/rotate";
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
-import { announceEnvFile, debug, done, report, type OutputArgs } from "./output";
+import { announceEnvFile, debug, done, reportEdit, type OutputArgs } from "./output";
 import { readSecretFromStdin, refuseTargetChosenByProject } from "./setup";
 import { refuseStdoutOntoSettings } from "./stdout";
 
@@ -147,11 +147,5 @@ async function print(args: RotateArgs, io: Io, r: Result): Promise<void> {
     ...(args.dryRun ? { dryRun: true, diff } : {}),
     warnings,
   };
-  if (args.dryRun && !args.json) {
-    if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);
-    if (diff) io.stdout(diff);
-    if (!args.quiet) for (const line of lines) io.stderr(line);
-    return;
-  }
-  report(io, args, result, lines);
+  reportEdit(io, args, result, lines, diff);
 }

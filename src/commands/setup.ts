@@ -25,7 +25,7 @@ import { findPom, impliedRegion, loadPom, pomExchange } from "../project/load";
 import type { PomRepository } from "../project/pom";
 import { describeIdentity, prepareCheck, type Check, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
-import { announceEnvFile, debug, done, report, type OutputArgs } from "./output";
+import { announceEnvFile, debug, done, reportEdit, type OutputArgs } from "./output";
 import { derivedWarning, exchangeFor, publishing, repositoriesByDefault, repositoryLines, type RepositoryArgs } from "./repositories";
 import { refuseStdoutOntoSettings } from "./stdout";
 
@@ -533,14 +533,7 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
     ...(args.dryRun ? { dryRun: true, diff } : {}),
     warnings,
   };
-  // A dry run's stdout is the patch alone, so that it can be saved and applied; the prose goes to stderr.
-  if (args.dryRun && !args.json) {
-    if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);
-    if (diff) io.stdout(diff);
-    if (!args.quiet) for (const line of lines) io.stderr(line);
-    return;
-  }
-  report(io, args, result, lines);
+  reportEdit(io, args, result, lines, diff);
 }
 
 /** What the store means for the build: the variables Maven will need, or where its master password is. */

@@ -9,6 +9,7 @@ import { detectEol, detectIndentUnit, indentAt, lineIndent } from "../xml/layout
 import type { XmlElement } from "../xml/scan";
 import type { Env, Properties } from "./interpolate";
 import { fieldValue, readSettings, serversWithId, type ServerEntry, type SettingsModel } from "./model";
+import { removeSpan } from "../xml/lines";
 import { checkValue, escapeText } from "./value";
 import { CONNECTED_APP_USERNAME } from "./list";
 
@@ -195,29 +196,8 @@ function doubtWarnings(model: SettingsModel, id: string, first: ServerEntry | un
     );
 }
 
-/**
- * The edit that removes an element: the whole line(s) when it stands alone on them; with the line break
- * and indentation before it when it starts a line and only its parent's end tag follows (the inverse of
- * how a server is added there); otherwise exactly the element.
- */
-function removal(text: string, element: XmlElement): Edit {
-  const isBlank = (c: number): boolean => c === 0x20 || c === 0x09;
-  const isBreak = (c: number): boolean => c === 0x0a || c === 0x0d;
-  let b = element.start;
-  while (b > 0 && isBlank(text.charCodeAt(b - 1))) b--;
-  let e = element.end;
-  while (e < text.length && isBlank(text.charCodeAt(e))) e++;
-  const startsLine = b === 0 || isBreak(text.charCodeAt(b - 1));
-  if (startsLine && (e === text.length || isBreak(text.charCodeAt(e)))) {
-    const eolLength = text.startsWith("\r\n", e) ? 2 : e < text.length ? 1 : 0;
-    return { offset: b, length: e + eolLength - b, content: "" };
-  }
-  if (startsLine && b > 0 && text.startsWith("</", e)) {
-    const from = text.startsWith("\r\n", b - 2) ? b - 2 : b - 1;
-    return { offset: from, length: element.end - from, content: "" };
-  }
-  return { offset: element.start, length: element.end - element.start, content: "" };
-}
+/** The edit that removes a server: src/xml/lines.ts removeSpan, the inverse of how one is added. */
+const removal = (text: string, element: XmlElement): Edit => removeSpan(text, element.start, element.end);
 
 interface Layout {
   eol: string;

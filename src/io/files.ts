@@ -25,6 +25,19 @@ export interface SettingsFile {
   mode: number | undefined;
   uid: number | undefined;
   gid: number | undefined;
+  /** The file's status when it was read (undefined for a missing file): see unchangedSince. */
+  stamp?: Stamp;
+}
+
+/** Which file, at which version: what a later stat must match for the bytes read to be the bytes there. */
+export interface Stamp {
+  dev: bigint;
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  /** When the file was read (Date.now()). */
+  readAtMs: number;
 }
 
 /** Far above any real settings.xml (a few KiB): a larger file is not one, and reading it would take minutes. */
@@ -113,15 +126,42 @@ export function readSettingsFile(fs: Fs, path: string): SettingsFile {
     const fd = fs.openSync(target, READ_FLAGS);
     try {
       // ... and again on what was opened, which is what is read: the path may have been replaced meanwhile.
-      const opened = fs.fstatSync(fd);
-      requireSettingsFile(named, opened);
+      const readAtMs = Date.now();
+      const opened = fs.fstatSync(fd, { bigint: true });
+      requireSettingsFile(named, opened as unknown as Stats);
       const bytes = fs.readFileSync(fd);
-      return { path, target, bytes, mode: opened.mode & 0o7777, uid: opened.uid, gid: opened.gid };
+      const stamp = { dev: opened.dev, ino: opened.ino, size: opened.size, mtimeNs: opened.mtimeNs, ctimeNs: opened.ctimeNs, readAtMs };
+      return { path, target, bytes, mode: Number(opened.mode & 0o7777n), uid: Number(opened.uid), gid: Number(opened.gid), stamp };
     } finally {
       fs.closeSync(fd);
     }
   } catch (e) {
     throw e instanceof M2Error ? e : fileError("read", path, e);
+  }
+}
+
+/**
+ * A file is "racily clean" (git's term) when it changed this close before it was read: a change made after the
+ * read, within the same tick of the file system's clock (up to 10 ms on Linux) and keeping the size, could
+ * leave its status as it was. Such a file is compared byte for byte instead.
+ */
+const RACY_MS = 20n;
+
+/**
+ * Whether the file `file` was read from is, by its status, still exactly what was read: the same path to the
+ * same inode, of the same size, changed at the same nanosecond. Saves reading a large file again under the
+ * lock; false whenever that cannot be told (then the caller reads and compares the bytes).
+ */
+export function unchangedSince(fs: Fs, file: SettingsFile): boolean {
+  const was = file.stamp;
+  // Timestamps in whole seconds are a coarse clock's (FAT, some network file systems).
+  if (!was || was.ctimeNs % 1_000_000_000n === 0n || BigInt(was.readAtMs) * 1_000_000n - was.ctimeNs < RACY_MS * 1_000_000n) return false;
+  try {
+    if (followLinks(fs, file.path) !== file.target) return false;
+    const now = fs.statSync(file.target, { bigint: true });
+    return now.isFile() && now.dev === was.dev && now.ino === was.ino && now.size === was.size && now.mtimeNs === was.mtimeNs && now.ctimeNs === was.ctimeNs;
+  } catch {
+    return false;
   }
 }
 

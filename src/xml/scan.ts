@@ -127,6 +127,11 @@ export class XmlElement {
       if (t.names[t.nameId[c]!] === name && visit(new XmlElement(t, c)) === true) return;
     }
   }
+  /** Calls `visit` with each child element, in order, until it returns true; builds no array. */
+  everyChild(visit: (child: XmlElement) => boolean | void): void {
+    const t = this.table;
+    for (let c = t.firstChild[this.index]!; c >= 0; c = t.nextSibling[c]!) if (visit(new XmlElement(t, c)) === true) return;
+  }
   /** The last child element named `name`. */
   lastChild(name: string): XmlElement | undefined {
     const t = this.table;

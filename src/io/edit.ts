@@ -85,7 +85,10 @@ export function outcomeOf(p: Plan, written?: { backup: string | undefined; creat
     // A blank file was planned from the template; the preview shows the change from what is really there.
     before: p.file.bytes === undefined ? "" : blank(p.file.bytes) ? Buffer.from(p.file.bytes).toString("latin1") : p.result.text,
     after: absent ? "" : textAfter(p.result),
-    bytes: absent ? new Uint8Array() : p.result.bytes,
+    // Joined only when asked for (--stdout): a write takes the parts.
+    get bytes() {
+      return absent ? new Uint8Array() : p.result.bytes;
+    },
   };
 }
 
@@ -107,7 +110,7 @@ export async function writePlan(fs: Fs, first: Plan, operation: (text: string) =
     if (fresh.result.change === "unchanged" || (fresh.file.bytes === undefined && !fresh.create)) return outcomeOf(fresh);
     // An empty file holds nothing to keep: it does not replace a backup that may hold the user's settings
     // (`setup --stdout > settings.xml` empties the file; its .bak is then the only copy left).
-    return outcomeOf(fresh, writeSettingsFile(fs, fresh.file, fresh.result.bytes, { backup: !blank(fresh.file.bytes ?? new Uint8Array()) }));
+    return outcomeOf(fresh, writeSettingsFile(fs, fresh.file, fresh.result.parts, { backup: !blank(fresh.file.bytes ?? new Uint8Array()) }));
   } finally {
     lock.release();
   }

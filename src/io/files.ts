@@ -184,11 +184,16 @@ export function writeAll(fs: Fs, fd: number, bytes: Uint8Array): void {
   for (let written = 0; written < bytes.length; ) written += fs.writeSync(fd, bytes, written, bytes.length - written);
 }
 
+/** Content to write: one array, or pieces written one after the other (no copy of a large file to join them). */
+export type Content = Uint8Array | readonly Uint8Array[];
+
+const pieces = (content: Content): readonly Uint8Array[] => (content instanceof Uint8Array ? [content] : content);
+
 /** Writes a complete, flushed file at `path` (which must not exist) with the mode and owner of `like`. */
-function writeNew(fs: Fs, path: string, bytes: Uint8Array, like: { mode: number; uid?: number; gid?: number }): void {
+function writeNew(fs: Fs, path: string, content: Content, like: { mode: number; uid?: number; gid?: number }): void {
   const fd = fs.openSync(path, "wx", 0o600);
   try {
-    writeAll(fs, fd, bytes);
+    for (const piece of pieces(content)) writeAll(fs, fd, piece);
     fs.fchmodSync(fd, like.mode);
     if (like.uid !== undefined && like.gid !== undefined && process.getuid?.() === 0) {
       try {
@@ -204,7 +209,7 @@ function writeNew(fs: Fs, path: string, bytes: Uint8Array, like: { mode: number;
 }
 
 /** Replaces `target` atomically: a temp file in the same folder, flushed, renamed over it. */
-function writeAtomic(fs: Fs, target: string, bytes: Uint8Array, like: { mode: number; uid?: number; gid?: number }): void {
+function writeAtomic(fs: Fs, target: string, bytes: Content, like: { mode: number; uid?: number; gid?: number }): void {
   const temp = tempBeside(target);
   try {
     writeNew(fs, temp, bytes, like);
@@ -243,7 +248,7 @@ export interface WriteResult {
  * content goes to `<path>.bak` (0600) first; a new file is 0600 in a folder created 0700. An error names
  * the path that failed; when it is the backup's, the settings file was not touched.
  */
-export function writeSettingsFile(fs: Fs, file: SettingsFile, bytes: Uint8Array, { backup: wanted = true }: { backup?: boolean } = {}): WriteResult {
+export function writeSettingsFile(fs: Fs, file: SettingsFile, bytes: Content, { backup: wanted = true }: { backup?: boolean } = {}): WriteResult {
   if (file.bytes === undefined || !wanted) {
     try {
       fs.mkdirSync(dirname(file.target), { recursive: true, mode: 0o700 });

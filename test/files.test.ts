@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { memfs } from "memfs";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Exit, M2Error } from "../src/errors";
 import { editSettings, planEdit, writePlan } from "../src/io/edit";
 import { MAX_SETTINGS_BYTES, readSettingsFile, type Fs } from "../src/io/files";
@@ -127,6 +127,58 @@ describe("editSettings", () => {
     expect(text).toContain("<server><id>other</id></server>");
     expect(text).toContain("<id>anypoint-exchange-v3</id>");
     expect(raw.readFileSync("/m2/settings.xml.bak", "utf8")).toBe(other);
+  });
+
+  describe("under the lock", () => {
+    afterEach(() => vi.useRealTimers());
+    /** `fs` that counts the reads of whole files (readFileSync). */
+    const counting = (fs: Fs) => {
+      const reads = { count: 0 };
+      return { reads, fs: { ...fs, readFileSync: ((...a: Parameters<Fs["readFileSync"]>) => (reads.count++, fs.readFileSync(...a))) as Fs["readFileSync"] } };
+    };
+
+    it("does not read the file again when its status shows it untouched since the plan read it", async () => {
+      vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-01-01T00:00:00.123Z") });
+      const { fs: base, raw } = volume({ "/m2/settings.xml": EXISTING });
+      vi.setSystemTime(new Date("2026-01-01T00:00:05.123Z"));
+      const { fs, reads } = counting(base);
+      const plan = planEdit(fs, "/m2/settings.xml", add, true);
+      expect(reads.count).toBe(1);
+      const out = await writePlan(fs, plan, add, 1000);
+      expect(reads.count).toBe(1);
+      expect(out.change).toBe("added");
+      expect(raw.readFileSync("/m2/settings.xml", "utf8")).toContain("<id>anypoint-exchange-v3</id>");
+      expect(raw.readFileSync("/m2/settings.xml.bak", "utf8")).toBe(EXISTING);
+    });
+
+    it("compares the bytes when the file changed just before the plan read it: a same-size change in that clock tick is kept", async () => {
+      // The clock stands still: a change after the plan's read gets the same timestamps as the one before it.
+      vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-01-01T00:00:00.123Z") });
+      const { fs: base, raw } = volume({ "/m2/settings.xml": EXISTING });
+      const { fs, reads } = counting(base);
+      const plan = planEdit(fs, "/m2/settings.xml", add, true);
+      raw.writeFileSync("/m2/settings.xml", "<settings>\n  <servers>\n  </servers>\n</settings>\t");
+      expect(raw.statSync("/m2/settings.xml").size).toBe(EXISTING.length);
+      const out = await writePlan(fs, plan, add, 1000);
+      expect(reads.count).toBe(3); // the plan, the read under the lock, the new plan
+      expect(out.change).toBe("added");
+      expect(raw.readFileSync("/m2/settings.xml", "utf8")).toMatch(/<\/settings>\t$/);
+      expect(raw.readFileSync("/m2/settings.xml.bak", "utf8")).toBe("<settings>\n  <servers>\n  </servers>\n</settings>\t");
+    });
+  });
+
+  it("writes the new content in pieces, never joining a copy of the whole file (a 5 MB file costs ms to copy)", async () => {
+    const { fs, raw } = volume({ "/m2/settings.xml": EXISTING });
+    const concat = vi.spyOn(Buffer, "concat");
+    try {
+      const out = await editSettings(fs, "/m2/settings.xml", add, { create: true });
+      expect(out.change).toBe("added");
+      expect(concat).not.toHaveBeenCalled();
+      // Joined when asked for (--stdout), and the same as what was written.
+      expect(Buffer.from(out.bytes).toString("utf8")).toBe(raw.readFileSync("/m2/settings.xml", "utf8"));
+    } finally {
+      concat.mockRestore();
+    }
   });
 
   it("names the file in errors about its content", async () => {

@@ -6,7 +6,7 @@ import { decodeXml } from "../xml/encoding";
 import { changeBytes, type ByteChange } from "../settings/bytes";
 import type { ChangeKind, ServerChange, SettingsChange } from "../settings/servers";
 import template from "../../templates/settings.xml?raw";
-import { fileError, readSettingsFile, writeSettingsFile, type Fs, type SettingsFile } from "./files";
+import { fileError, readSettingsFile, unchangedSince, writeSettingsFile, type Fs, type SettingsFile } from "./files";
 import { acquireLock } from "./lock";
 
 export interface EditOutcome {
@@ -85,13 +85,16 @@ export function outcomeOf(p: Plan, written?: { backup: string | undefined; creat
     // A blank file was planned from the template; the preview shows the change from what is really there.
     before: p.file.bytes === undefined ? "" : blank(p.file.bytes) ? Buffer.from(p.file.bytes).toString("latin1") : p.result.text,
     after: absent ? "" : textAfter(p.result),
-    bytes: absent ? new Uint8Array() : p.result.bytes,
+    // Joined only when asked for (--stdout): a write takes the parts.
+    get bytes() {
+      return absent ? new Uint8Array() : p.result.bytes;
+    },
   };
 }
 
 /**
- * Writes a plan under the lock: the file is read again there and, when another run changed it since the
- * plan was made, `operation` is computed again on what is there now. Nothing is written when nothing changes.
+ * Writes a plan under the lock: unless its status shows the file untouched since the plan read it, the file
+ * is read again there and, when another run changed it since, `operation` is computed again on what is there now. Nothing is written when nothing changes.
  */
 export async function writePlan(fs: Fs, first: Plan, operation: (text: string) => SettingsChange, lockWaitMs: number): Promise<EditOutcome> {
   if (first.result.change === "unchanged" || (first.file.bytes === undefined && !first.create)) return outcomeOf(first);
@@ -103,16 +106,21 @@ export async function writePlan(fs: Fs, first: Plan, operation: (text: string) =
     throw e instanceof M2Error ? e : fileError("lock", first.path, e);
   }
   try {
-    const current = readSettingsFile(fs, first.path);
-    const same = current.bytes === undefined ? first.file.bytes === undefined : first.file.bytes !== undefined && Buffer.compare(current.bytes, first.file.bytes) === 0;
-    const fresh = same ? { ...first, file: current } : planEdit(fs, first.path, operation, first.create);
+    const fresh = unchangedSince(fs, first.file) ? first : replan(fs, first, operation);
     if (fresh.result.change === "unchanged" || (fresh.file.bytes === undefined && !fresh.create)) return outcomeOf(fresh);
     // An empty file holds nothing to keep: it does not replace a backup that may hold the user's settings
     // (`setup --stdout > settings.xml` empties the file; its .bak is then the only copy left).
-    return outcomeOf(fresh, writeSettingsFile(fs, fresh.file, fresh.result.bytes, { backup: !blank(fresh.file.bytes ?? new Uint8Array()) }));
+    return outcomeOf(fresh, writeSettingsFile(fs, fresh.file, fresh.result.parts, { backup: !blank(fresh.file.bytes ?? new Uint8Array()) }));
   } finally {
     lock.release();
   }
+}
+
+/** The plan again, on the file as it is under the lock: the same plan when its bytes are the same. */
+function replan(fs: Fs, first: Plan, operation: (text: string) => SettingsChange): Plan {
+  const current = readSettingsFile(fs, first.path);
+  const same = current.bytes === undefined ? first.file.bytes === undefined : first.file.bytes !== undefined && Buffer.compare(current.bytes, first.file.bytes) === 0;
+  return same ? { ...first, file: current } : planEdit(fs, first.path, operation, first.create);
 }
 
 export interface EditOptions {

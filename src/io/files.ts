@@ -25,6 +25,19 @@ export interface SettingsFile {
   mode: number | undefined;
   uid: number | undefined;
   gid: number | undefined;
+  /** The file's status when it was read (undefined for a missing file): see unchangedSince. */
+  stamp?: Stamp;
+}
+
+/** Which file, at which version: what a later stat must match for the bytes read to be the bytes there. */
+export interface Stamp {
+  dev: bigint;
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  /** When the file was read (Date.now()). */
+  readAtMs: number;
 }
 
 /** Far above any real settings.xml (a few KiB): a larger file is not one, and reading it would take minutes. */
@@ -113,15 +126,42 @@ export function readSettingsFile(fs: Fs, path: string): SettingsFile {
     const fd = fs.openSync(target, READ_FLAGS);
     try {
       // ... and again on what was opened, which is what is read: the path may have been replaced meanwhile.
-      const opened = fs.fstatSync(fd);
-      requireSettingsFile(named, opened);
+      const readAtMs = Date.now();
+      const opened = fs.fstatSync(fd, { bigint: true });
+      requireSettingsFile(named, opened as unknown as Stats);
       const bytes = fs.readFileSync(fd);
-      return { path, target, bytes, mode: opened.mode & 0o7777, uid: opened.uid, gid: opened.gid };
+      const stamp = { dev: opened.dev, ino: opened.ino, size: opened.size, mtimeNs: opened.mtimeNs, ctimeNs: opened.ctimeNs, readAtMs };
+      return { path, target, bytes, mode: Number(opened.mode & 0o7777n), uid: Number(opened.uid), gid: Number(opened.gid), stamp };
     } finally {
       fs.closeSync(fd);
     }
   } catch (e) {
     throw e instanceof M2Error ? e : fileError("read", path, e);
+  }
+}
+
+/**
+ * A file is "racily clean" (git's term) when it changed this close before it was read: a change made after the
+ * read, within the same tick of the file system's clock (up to 10 ms on Linux) and keeping the size, could
+ * leave its status as it was. Such a file is compared byte for byte instead.
+ */
+const RACY_MS = 20n;
+
+/**
+ * Whether the file `file` was read from is, by its status, still exactly what was read: the same path to the
+ * same inode, of the same size, changed at the same nanosecond. Saves reading a large file again under the
+ * lock; false whenever that cannot be told (then the caller reads and compares the bytes).
+ */
+export function unchangedSince(fs: Fs, file: SettingsFile): boolean {
+  const was = file.stamp;
+  // Timestamps in whole seconds are a coarse clock's (FAT, some network file systems).
+  if (!was || was.ctimeNs % 1_000_000_000n === 0n || BigInt(was.readAtMs) * 1_000_000n - was.ctimeNs < RACY_MS * 1_000_000n) return false;
+  try {
+    if (followLinks(fs, file.path) !== file.target) return false;
+    const now = fs.statSync(file.target, { bigint: true });
+    return now.isFile() && now.dev === was.dev && now.ino === was.ino && now.size === was.size && now.mtimeNs === was.mtimeNs && now.ctimeNs === was.ctimeNs;
+  } catch {
+    return false;
   }
 }
 
@@ -144,11 +184,16 @@ export function writeAll(fs: Fs, fd: number, bytes: Uint8Array): void {
   for (let written = 0; written < bytes.length; ) written += fs.writeSync(fd, bytes, written, bytes.length - written);
 }
 
+/** Content to write: one array, or pieces written one after the other (no copy of a large file to join them). */
+export type Content = Uint8Array | readonly Uint8Array[];
+
+const pieces = (content: Content): readonly Uint8Array[] => (content instanceof Uint8Array ? [content] : content);
+
 /** Writes a complete, flushed file at `path` (which must not exist) with the mode and owner of `like`. */
-function writeNew(fs: Fs, path: string, bytes: Uint8Array, like: { mode: number; uid?: number; gid?: number }): void {
+function writeNew(fs: Fs, path: string, content: Content, like: { mode: number; uid?: number; gid?: number }): void {
   const fd = fs.openSync(path, "wx", 0o600);
   try {
-    writeAll(fs, fd, bytes);
+    for (const piece of pieces(content)) writeAll(fs, fd, piece);
     fs.fchmodSync(fd, like.mode);
     if (like.uid !== undefined && like.gid !== undefined && process.getuid?.() === 0) {
       try {
@@ -164,7 +209,7 @@ function writeNew(fs: Fs, path: string, bytes: Uint8Array, like: { mode: number;
 }
 
 /** Replaces `target` atomically: a temp file in the same folder, flushed, renamed over it. */
-function writeAtomic(fs: Fs, target: string, bytes: Uint8Array, like: { mode: number; uid?: number; gid?: number }): void {
+function writeAtomic(fs: Fs, target: string, bytes: Content, like: { mode: number; uid?: number; gid?: number }): void {
   const temp = tempBeside(target);
   try {
     writeNew(fs, temp, bytes, like);
@@ -203,7 +248,7 @@ export interface WriteResult {
  * content goes to `<path>.bak` (0600) first; a new file is 0600 in a folder created 0700. An error names
  * the path that failed; when it is the backup's, the settings file was not touched.
  */
-export function writeSettingsFile(fs: Fs, file: SettingsFile, bytes: Uint8Array, { backup: wanted = true }: { backup?: boolean } = {}): WriteResult {
+export function writeSettingsFile(fs: Fs, file: SettingsFile, bytes: Content, { backup: wanted = true }: { backup?: boolean } = {}): WriteResult {
   if (file.bytes === undefined || !wanted) {
     try {
       fs.mkdirSync(dirname(file.target), { recursive: true, mode: 0o700 });

@@ -82,13 +82,14 @@ export function serverEntries(model: SettingsModel, env: Env = {}, properties: P
 }
 
 /**
- * Whether an <id> holds `id` as Maven reads it: 1 yes, 0 no, -1 no but it holds an expression Maven may resolve
- * from what is not visible here. Compares the text as written when it has no reference (`&`, `<`) and no `$`,
- * else decodes and resolves it. An `id` that itself holds `${` is compared as written.
+ * Whether an <id> whose content is text[from, to) holds `id` as Maven reads it: 1 yes, 0 no, -1 no but it
+ * holds an expression Maven may resolve from what is not visible here. Compares the text as written when it
+ * has no reference (`&`, `<`) and no `$`, else decodes and resolves it. An `id` that itself holds `${` is
+ * compared as written.
  */
-function compareId(text: string, element: XmlElement, id: string, env: Env, properties: Properties): 1 | 0 | -1 {
-  let a = element.openEnd;
-  let b = element.closeStart;
+function compareId(text: string, from: number, to: number, idElement: () => XmlElement, id: string, env: Env, properties: Properties): 1 | 0 | -1 {
+  let a = from;
+  let b = to;
   while (a < b && text.charCodeAt(a) <= 0x20) a++;
   while (b > a && text.charCodeAt(b - 1) <= 0x20) b--;
   let plain = true;
@@ -97,7 +98,7 @@ function compareId(text: string, element: XmlElement, id: string, env: Env, prop
     plain = c !== 0x26 /* & */ && c !== 0x3c /* < */ && c !== 0x24 /* $ */;
   }
   if (plain) return b - a === id.length && text.startsWith(id, a) ? 1 : 0;
-  const written = javaTrim(textContent(text, element));
+  const written = javaTrim(textContent(text, idElement()));
   if (id.includes("${")) return written === id ? 1 : 0;
   const resolved = resolveId(written, env, properties);
   return resolved.id === id ? 1 : resolved.unknown.length > 0 ? -1 : 0;
@@ -105,14 +106,13 @@ function compareId(text: string, element: XmlElement, id: string, env: Env, prop
 
 /**
  * The servers with this id as Maven resolves ids, in order (Maven uses the first); fast on files with many
- * servers. `doubtful`, when given, collects the servers whose id Maven may still resolve to `id` from a system
- * property or a -D option not visible here.
+ * servers (a pass over the element table, views only of the servers found). `doubtful`, when given, collects
+ * the servers whose id Maven may still resolve to `id` from a system property or a -D option not visible here.
  */
 export function serversWithId(model: SettingsModel, id: string, env: Env = {}, properties: Properties = {}, doubtful?: ServerEntry[]): ServerEntry[] {
   const matches: ServerEntry[] = [];
-  model.servers?.forEachChild("server", (element) => {
-    const idElement = element.child("id");
-    const found = idElement ? compareId(model.text, idElement, id, env, properties) : 0;
+  model.servers?.forEachChildField("server", "id", (element, from, to) => {
+    const found = from >= 0 ? compareId(model.text, from, to, () => element.child("id")!, id, env, properties) : 0;
     if (found === 1) matches.push(entry(model.text, element, env, properties));
     else if (found === -1) doubtful?.push(entry(model.text, element, env, properties));
   });

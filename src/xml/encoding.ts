@@ -395,6 +395,14 @@ function byteOffsets(bytes: Uint8Array, { text, encoding }: DecodedXml): (offset
  * file stays byte-identical there whatever its encoding.
  */
 export function applyEditsToBytes(bytes: Uint8Array, decoded: DecodedXml, edits: readonly Edit[]): Uint8Array {
+  return Buffer.concat(editedParts(bytes, decoded, edits));
+}
+
+/**
+ * The edited content as pieces, in order: views of the original bytes between the edits and the encoded
+ * new text. Written one after the other, they need no copy of a large file into a new buffer.
+ */
+export function editedParts(bytes: Uint8Array, decoded: DecodedXml, edits: readonly Edit[]): Uint8Array[] {
   const toByte = byteOffsets(bytes, decoded);
   const parts: Uint8Array[] = [];
   let copied = 0;
@@ -406,5 +414,5 @@ export function applyEditsToBytes(bytes: Uint8Array, decoded: DecodedXml, edits:
     copied = end;
   }
   parts.push(bytes.subarray(copied));
-  return Buffer.concat(parts);
+  return parts;
 }

@@ -38,9 +38,10 @@ export function detectIndentUnit(text: string, root: XmlElement, sample = 400): 
   const counts = new Map<string, number>();
   let flat = 0;
   let seen = 0;
-  const visit = (parent: XmlElement, parentIndent: string | undefined): void => {
-    for (const child of parent.children) {
-      if (seen++ >= sample) return;
+  // Child by child, stopping at the sample: <servers> may have thousands of children (no array of them all).
+  const visit = (parent: XmlElement, parentIndent: string | undefined): void =>
+    parent.everyChild((child) => {
+      if (seen++ >= sample) return true;
       const indent = indentAt(text, child.start);
       if (parentIndent !== undefined && indent !== undefined) {
         if (indent === parentIndent) flat++;
@@ -50,8 +51,8 @@ export function detectIndentUnit(text: string, root: XmlElement, sample = 400): 
         }
       }
       visit(child, indent);
-    }
-  };
+      return seen > sample;
+    });
   visit(root, indentAt(text, root.start));
   let best: string | undefined;
   let bestCount = 0;

@@ -127,6 +127,29 @@ export class XmlElement {
       if (t.names[t.nameId[c]!] === name && visit(new XmlElement(t, c)) === true) return;
     }
   }
+  /** Calls `visit` with each child element, in order, until it returns true; builds no array. */
+  everyChild(visit: (child: XmlElement) => boolean | void): void {
+    const t = this.table;
+    for (let c = t.firstChild[this.index]!; c >= 0; c = t.nextSibling[c]!) if (visit(new XmlElement(t, c)) === true) return;
+  }
+  /**
+   * Calls `visit` with each child element named `name`, in order, and the bounds of the content of its first
+   * child named `field` (-1, -1 when it has none): one pass over the table for thousands of children, with
+   * no view made of the field.
+   */
+  forEachChildField(name: string, field: string, visit: (child: XmlElement, from: number, to: number) => void): void {
+    const t = this.table;
+    // Names are interned: an element has this name exactly when it has this name's id.
+    const nameId = t.names.indexOf(name);
+    const fieldId = t.names.indexOf(field);
+    if (nameId < 0) return;
+    for (let c = t.firstChild[this.index]!; c >= 0; c = t.nextSibling[c]!) {
+      if (t.nameId[c] !== nameId) continue;
+      let f = fieldId < 0 ? -1 : t.firstChild[c]!;
+      while (f >= 0 && t.nameId[f] !== fieldId) f = t.nextSibling[f]!;
+      visit(new XmlElement(t, c), f >= 0 ? t.openEnd[f]! : -1, f >= 0 ? t.closeStart[f]! : -1);
+    }
+  }
   /** The last child element named `name`. */
   lastChild(name: string): XmlElement | undefined {
     const t = this.table;

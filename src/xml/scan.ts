@@ -43,7 +43,13 @@ class ElementTable {
   /** The id of the name text[from, to), added when new. */
   intern(from: number, to: number): number {
     const bucket = (this.byLength[to - from] ??= []);
-    for (const id of bucket) if (this.text.startsWith(this.names[id]!, from)) return id;
+    // The first character tells most names of one length apart (username, password) before a full compare.
+    const first = this.text.charCodeAt(from);
+    for (let k = 0; k < bucket.length; k++) {
+      const id = bucket[k]!;
+      const name = this.names[id]!;
+      if (name.charCodeAt(0) === first && this.text.startsWith(name, from)) return id;
+    }
     this.names.push(this.text.slice(from, to));
     bucket.push(this.names.length - 1);
     return this.names.length - 1;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
 import { recorder, tempHome } from "./helpers/cli";
-import { terminal, type Terminal } from "./helpers/tmux";
+import { declineRepositoriesIfAsked, terminal, type Terminal } from "./helpers/tmux";
 import { forwardingProxy } from "./helpers/proxy";
 
 const CLIENT_ID = "9a8b7c6d5e4f30211203f4e5d6c7b8a9";
@@ -152,16 +152,11 @@ describe("setup --from-pom", () => {
   });
 });
 
-/** The storage question (its default: literal), then the repositories question (answered no). */
+/** The storage question (its default: literal), then the repositories question, answered no. */
 async function declineRepositories(t: Terminal): Promise<void> {
   await t.waitFor("Store the password as");
   t.key("Enter");
-  // With a loopback control plane (no known Exchange URL) the question is not asked at all.
-  const screen = await t.waitFor(/Also add the Exchange and MuleSoft repositories|repositories are not offered/);
-  if (!screen.includes("repositories are not offered")) {
-    t.type("n");
-    t.key("Enter");
-  }
+  await declineRepositoriesIfAsked(t);
 }
 
 describe("the wizard with a pom", () => {

@@ -8,7 +8,7 @@ import { securityXml } from "../src/maven/security";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
 import { tempHome } from "./helpers/cli";
 import { b64, compileProbe, type Probe } from "./helpers/maven";
-import { terminal, type Terminal } from "./helpers/tmux";
+import { declineRepositoriesIfAsked, terminal, type Terminal } from "./helpers/tmux";
 
 const CLIENT_ID = "00112233445566778899aabbccddeeff";
 const SECRET = "Store-Wizard-Secret-41";
@@ -30,15 +30,6 @@ afterEach(() => {
   open = undefined;
 });
 
-/** The repositories question that follows the storage question: answered no, so the diff holds the server alone. */
-async function declineRepositories(t: Terminal): Promise<void> {
-  // With a loopback control plane (no known Exchange URL) the question is not asked at all.
-  const screen = await t.waitFor(/Also add the Exchange and MuleSoft repositories|repositories are not offered/);
-  if (!screen.includes("repositories are not offered")) {
-    t.type("n");
-    t.key("Enter");
-  }
-}
 
 /** setup in a terminal, with the credentials in the environment: the first questions are the id, then the store. */
 async function untilStore(home: string): Promise<Terminal> {
@@ -64,7 +55,7 @@ describe("the wizard's storage question", () => {
     const home = tempHome();
     const t = await untilStore(home);
     t.key("Enter");
-    await declineRepositories(t);
+    await declineRepositoriesIfAsked(t);
     await t.waitFor("with this content?");
     t.key("Enter");
     expect(await t.exited()).toBe(0);
@@ -76,7 +67,7 @@ describe("the wizard's storage question", () => {
     const t = await untilStore(home);
     t.key("Down");
     t.key("Enter");
-    await declineRepositories(t);
+    await declineRepositoriesIfAsked(t);
     const diff = await t.waitFor("with this content?");
     expect(diff).toContain("+      <password>${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}</password>");
     t.key("Enter");
@@ -93,7 +84,7 @@ describe("the wizard's storage question", () => {
     t.key("Down");
     t.key("Down");
     t.key("Enter");
-    await declineRepositories(t);
+    await declineRepositoriesIfAsked(t);
     const screen = await t.waitFor("with this content?");
     expect(screen).toMatch(/Store the password as encrypted\n/);
     expect(screen).not.toContain("Create it");
@@ -124,7 +115,7 @@ describe("the wizard's storage question", () => {
     await t.waitFor(/The master password again[\s\S]*The master password again/);
     t.type(MASTER);
     t.key("Enter");
-    await declineRepositories(t);
+    await declineRepositoriesIfAsked(t);
     await t.waitFor("with this content?");
     // Not before the change is confirmed.
     expect(existsSync(securityOf(home))).toBe(false);
@@ -167,7 +158,7 @@ describe("the wizard's storage question", () => {
     await t.waitFor("The master password again");
     t.type(MASTER);
     t.key("Enter");
-    await declineRepositories(t);
+    await declineRepositoriesIfAsked(t);
     await t.waitFor("with this content?");
     t.type("n");
     t.key("Enter");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
 import { tempHome } from "./helpers/cli";
-import { terminal, type Terminal } from "./helpers/tmux";
+import { declineRepositoriesIfAsked, terminal, type Terminal } from "./helpers/tmux";
 
 const CLIENT_ID = "00112233445566778899aabbccddeeff";
 const SECRET = "Wizard-Secret-9c1d";
@@ -30,15 +30,6 @@ function start(args: string[], home: string, env: Record<string, string> = {}): 
 
 const settingsOf = (home: string) => join(home, ".m2", "settings.xml");
 
-/** The repositories question (repositories.e2e.test.ts covers it): answered no, so the diff holds the server alone. */
-async function declineRepositories(t: Terminal): Promise<void> {
-  // With a loopback control plane (no known Exchange URL) the question is not asked at all.
-  const screen = await t.waitFor(/Also add the Exchange and MuleSoft repositories|repositories are not offered/);
-  if (!screen.includes("repositories are not offered")) {
-    t.type("n");
-    t.key("Enter");
-  }
-}
 
 describe("wizard", () => {
   it("asks for everything, checks, shows the masked diff, and writes on confirmation", async () => {
@@ -57,7 +48,7 @@ describe("wizard", () => {
     t.key("Enter");
     await t.waitFor("Store the password as");
     t.key("Enter");
-    await declineRepositories(t);
+    await declineRepositoriesIfAsked(t);
     const screen = await t.waitFor("(new file) with this content?");
     expect(screen).toContain("Store the password as literal");
     expect(screen).toContain("Anypoint accepted the credentials");
@@ -90,7 +81,7 @@ describe("wizard", () => {
     t.key("Enter");
     await t.waitFor("Store the password as");
     t.key("Enter");
-    await declineRepositories(t);
+    await declineRepositoriesIfAsked(t);
     const diff = await t.waitFor("Write this to");
     expect(diff).toContain("-      <password>old~?~********</password>");
     expect(diff).not.toContain("Old-Secret-1234");
@@ -108,7 +99,7 @@ describe("wizard", () => {
     t.key("Enter");
     await t.waitFor("Store the password as");
     t.key("Enter");
-    await declineRepositories(t);
+    await declineRepositoriesIfAsked(t);
     await t.waitFor("Connected app client ID (Enter keeps it)");
     // The wrong ID is offered as the default: clear it and type the right one.
     for (let i = 0; i < "0000-wrong-id".length; i++) t.key("BSpace");
@@ -148,7 +139,7 @@ describe("wizard", () => {
     t.key("Enter");
     await t.waitFor("Store the password as");
     t.key("Enter");
-    await declineRepositories(t);
+    await declineRepositoriesIfAsked(t);
     await t.waitFor("Write this to");
     t.key("Enter");
     expect(await t.exited()).toBe(0);
@@ -159,7 +150,7 @@ describe("wizard", () => {
     anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
     const home = tempHome();
     const t = start(["setup", "--server-id", "x", "--store", "literal"], home, { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET });
-    await declineRepositories(t);
+    await declineRepositoriesIfAsked(t);
     await t.waitFor("with this content?");
     t.type("n");
     t.key("Enter");

@@ -64,3 +64,15 @@ export function terminal(args: string[], { env, cwd }: { env: Record<string, str
     },
   };
 }
+
+/**
+ * The wizard's repositories question, answered no. With a loopback control plane (whose Exchange URL is not
+ * known) it is not asked: the wizard says so instead.
+ */
+export async function declineRepositoriesIfAsked(t: Terminal): Promise<void> {
+  const screen = await t.waitFor(/Also add the Exchange and MuleSoft repositories|repositories are not offered/);
+  if (!screen.includes("repositories are not offered")) {
+    t.type("n");
+    t.key("Enter");
+  }
+}

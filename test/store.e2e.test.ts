@@ -345,11 +345,12 @@ describe("list shows each store, never a value", () => {
     expect(r.code).toBe(0);
     const listed = JSON.parse(r.stdout) as { securityFile: string; servers: Record<string, unknown>[] };
     expect(listed.securityFile).toBe(security);
-    expect(listed.servers.map(({ id, password, variables, unset, decrypts }) => ({ id, password, variables, unset, decrypts }))).toEqual([
-      { id: "env", password: "env", variables: ["AP_ID", "AP_SECRET"], unset: ["AP_SECRET"], decrypts: undefined },
-      { id: "good", password: "encrypted", variables: undefined, unset: undefined, decrypts: true },
-      { id: "bad", password: "encrypted", variables: undefined, unset: undefined, decrypts: false },
-      { id: "plain", password: "literal", variables: undefined, unset: undefined, decrypts: undefined },
+    expect(listed.servers.map(({ id, password, variables, unset, decrypts, clientId }) => ({ id, password, variables, unset, decrypts, clientId }))).toEqual([
+      { id: "env", password: "env", variables: ["AP_ID", "AP_SECRET"], unset: ["AP_SECRET"], decrypts: undefined, clientId: "${env.AP_ID}" },
+      // Decrypted here: its client ID shows, as a literal one does (never the secret).
+      { id: "good", password: "encrypted", variables: undefined, unset: undefined, decrypts: true, clientId: CLIENT_ID },
+      { id: "bad", password: "encrypted", variables: undefined, unset: undefined, decrypts: false, clientId: null },
+      { id: "plain", password: "literal", variables: undefined, unset: undefined, decrypts: undefined, clientId: CLIENT_ID },
     ]);
     const text = await m2(["list"], { home: h, env: { AP_ID: CLIENT_ID } });
     expect(text.stdout).toContain("password from $AP_ID, $AP_SECRET (AP_SECRET not set here)");

@@ -50,14 +50,17 @@ function passwordForm(value: string | undefined): PasswordForm {
 }
 
 /** What list can say of a stored password without showing it: its variables, or whether it decrypts here. */
-function storeDetails(value: string | undefined, form: PasswordForm, env: Env, properties: Properties, master: string | undefined): Partial<ServerSummary> {
+function storeDetails(value: string | undefined, form: PasswordForm, env: Env, properties: Properties, master: string | undefined): Partial<ServerSummary> & { clientIdInside?: string | null } {
   if (form === "env") {
     const unset = missingReferences(value!, env, properties).map((n) => (n.startsWith("env.") ? n.slice(4) : n));
     return { variables: envVariables(value!), ...(unset.length ? { unset } : {}) };
   }
   if (form !== "encrypted") return {};
   if (isMaven4Encrypted(value!)) return { decrypts: null, maven4: true };
-  return { decrypts: master === undefined ? null : "clear" in decryptPassword(value!, master) };
+  if (master === undefined) return { decrypts: null };
+  const decrypted = decryptPassword(value!, master);
+  // Decrypted here: the client ID (never what follows it) can be shown, as for a literal password.
+  return "clear" in decrypted ? { decrypts: true, clientIdInside: clientIdOf(decrypted.clear) } : { decrypts: false };
 }
 
 /** The part before the first `~?~`; never anything after it. */
@@ -90,16 +93,18 @@ export function listServers(text: string, env: Env = {}, properties: Properties 
     const shadowed = entry.id !== undefined && seen.has(entry.id);
     if (entry.id !== undefined) seen.add(entry.id);
     const form = passwordForm(password);
+    const { clientIdInside, ...details } = storeDetails(password, form, env, properties, options.master);
+    const connectedApp = username === CONNECTED_APP_USERNAME;
     return {
       id: entry.id ?? null,
       ...(entry.written !== undefined ? { idAsWritten: entry.written } : {}),
       username,
       password: form,
-      connectedApp: username === CONNECTED_APP_USERNAME,
-      clientId: username === CONNECTED_APP_USERNAME ? clientIdOf(password) : null,
+      connectedApp,
+      clientId: connectedApp ? (clientIdInside ?? clientIdOf(password)) : null,
       line: lineOf(entry.element.start),
       shadowed,
-      ...storeDetails(password, form, env, properties, options.master),
+      ...details,
     };
   });
 }

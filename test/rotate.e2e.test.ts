@@ -150,6 +150,17 @@ describe("rotate", () => {
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
+  it("a copy whose username is ~~~client~~~ in another case is left, and said", async () => {
+    const text = settings().replace("  </servers>", `${server("wrong-case", `${CLIENT_ID}~?~${OLD}`, "~~~client~~~")}  </servers>`);
+    const { home: h, path } = home(text);
+    const r = await m2(["rotate", "--client-id", CLIENT_ID, "--no-verify", "--json"], { home: h, env: env() });
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.updated).not.toContain("wrong-case");
+    expect(result.warnings).toContainEqual(expect.stringContaining('server "wrong-case" (line 34) holds this client ID, but its username is "~~~client~~~"'));
+    expect(passwordOf(readFileSync(path, "utf8"), "wrong-case")).toBe(`${CLIENT_ID}~?~${OLD}`);
+  });
+
   it("no server with that client ID: exit 2, nothing written", async () => {
     const { home: h, path } = home();
     const before = readFileSync(path);

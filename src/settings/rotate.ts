@@ -59,7 +59,18 @@ export function rotateSecret(text: string, clientId: string, secret: string, opt
   for (const entry of serverEntries(model, env, properties)) {
     const written = fieldValue(model, entry.password);
     const username = fieldValue(model, entry.username);
-    if (written === undefined || username === undefined || javaTrim(interpolate(username, env, properties).value) !== CONNECTED_APP_USERNAME) continue;
+    if (written === undefined || username === undefined) continue;
+    const user = javaTrim(interpolate(username, env, properties).value);
+    if (user !== CONNECTED_APP_USERNAME) {
+      // Exchange takes only ~~~Client~~~ for a connected app: a copy in another case is left, but said.
+      if (user.toLowerCase() === CONNECTED_APP_USERNAME.toLowerCase() && written.startsWith(`${clientId}${SEPARATOR}`)) {
+        const line = lineColumn(text, entry.element.start).line;
+        rotation.change.warnings.push(
+          `server "${entry.id ?? "(no id)"}" (line ${line}) holds this client ID, but its username is "${user}", which Exchange does not take for a connected app; it was not changed (write ~~~Client~~~ there, or run setup for it)`,
+        );
+      }
+      continue;
+    }
     const line = lineColumn(text, entry.element.start).line;
     const store = storeOf(written);
     const server = { id: entry.id ?? null, line, store };

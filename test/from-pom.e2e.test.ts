@@ -53,6 +53,16 @@ describe("setup --from-pom", () => {
     expect(anypoint.requests.filter((q) => q.url === "/accounts/api/v2/oauth2/token")).toHaveLength(1);
   });
 
+  it("--org-id: the publish snippet names the pom's distributionManagement id, not the first id", async () => {
+    const { home } = project("properties.xml");
+    const r = await m2(["setup", "--from-pom", "--no-verify", "--yes", "--org-id", "11111111-2222-3333-4444-555555555555", "--json"], { home, env: credentials });
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.servers.map((s: { serverId: string }) => s.serverId)).toEqual(["anypoint-exchange-v3", "private-exchange"]);
+    expect(result.distributionManagement).toContain("<id>private-exchange</id>");
+    expect(result.distributionManagement).not.toContain("<id>anypoint-exchange-v3</id>");
+  });
+
   it("--pom with a folder reads its pom.xml and, without a prompt, means --from-pom; --server-id adds to the pom's ids", async () => {
     const home = tempHome();
     mkdirSync(join(home, "app"));

@@ -75,6 +75,8 @@ interface Inputs {
   withRepositories: boolean;
   /** --org-id, checked. */
   orgId: string | undefined;
+  /** The id the publish snippet names: the pom's distributionManagement id among serverIds, else the first. */
+  publishId: string;
   /** The Exchange Maven facade, when the repositories or a publish URL need it. */
   exchange: ExchangeMaven | undefined;
   /** What the last planning did to the server and to the repositories (the file's change covers both). */
@@ -161,7 +163,7 @@ function publishTarget(args: SetupArgs, io: Io, inputs: Inputs, identity: Identi
     debug(io, `no publish URL: ${(e as Error).message}`);
     return undefined;
   }
-  return publishing(exchange, inputs.serverIds[0]!, orgId);
+  return publishing(exchange, inputs.publishId, orgId);
 }
 
 /**
@@ -405,6 +407,7 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
     clientSecret,
     serverIds,
     fromPom: serverIds.every((id) => pomIds.includes(id)),
+    publishId: project?.repositories.find((r) => r.section.startsWith("distributionManagement") && serverIds.includes(r.id!))?.id ?? serverIds[0]!,
     onExisting,
     check,
     wizard,

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encrypt, MASTER_PASSPHRASE } from "../src/maven/cipher";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
-import { recorder, tempHome } from "./helpers/cli";
+import { expectNoSecret, recorder, tempHome } from "./helpers/cli";
 import { forwardingProxy } from "./helpers/proxy";
 
 const CLIENT_ID = "d0c70r0123456789abcdef0123456789";
@@ -22,8 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await anypoint.close();
-  expect(outputs.length).toBeGreaterThan(8);
-  for (const r of outputs) expect(r.stdout + r.stderr).not.toMatch(new RegExp([SECRET, ENV_SECRET, ENCRYPTED_SECRET, MASTER, TOKEN].join("|")));
+  expectNoSecret(outputs, [SECRET, ENV_SECRET, ENCRYPTED_SECRET, MASTER, TOKEN], 8);
 });
 
 const app = (id: string, password: string) => `    <server>\n      <id>${id}</id>\n      <username>~~~Client~~~</username>\n      <password>${password}</password>\n    </server>\n`;

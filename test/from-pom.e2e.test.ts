@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
-import { recorder, tempHome } from "./helpers/cli";
+import { expectNoSecret, recorder, tempHome } from "./helpers/cli";
 import { declineRepositoriesIfAsked, terminal, type Terminal } from "./helpers/tmux";
 import { forwardingProxy } from "./helpers/proxy";
 
@@ -22,8 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await anypoint.close();
   // No run printed the secret or the token, whatever it did.
-  expect(outputs.length).toBeGreaterThan(5);
-  for (const r of outputs) expect(r.stdout + r.stderr).not.toMatch(new RegExp(`${SECRET}|${TOKEN}`));
+  expectNoSecret(outputs, [SECRET, TOKEN], 5);
 });
 
 /** A HOME that is also the project folder, with `pom` (a fixture's name, or XML text) as its pom.xml. */

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encrypt } from "../src/maven/cipher";
 import { securityXml } from "../src/maven/security";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
-import { recorder, tempHome } from "./helpers/cli";
+import { expectNoSecret, recorder, tempHome } from "./helpers/cli";
 import { compileProbe, type Probe } from "./helpers/maven";
 
 const CLIENT_ID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
@@ -369,12 +369,6 @@ describe("list shows each store, never a value", () => {
 
 describe("secrets", () => {
   it("never appear in any output above", () => {
-    expect(outputs.length).toBeGreaterThan(20);
-    for (const r of outputs) {
-      for (const secret of [SECRET, TOKEN, MASTER]) {
-        expect(r.stdout).not.toContain(secret);
-        expect(r.stderr).not.toContain(secret);
-      }
-    }
+    expectNoSecret(outputs, [SECRET, TOKEN, MASTER], 20);
   });
 });

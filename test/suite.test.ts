@@ -1,11 +1,12 @@
 // The test suite itself: its closing lines count what vitest counts, the corpus suites are skipped (with
 // one line saying how to run them) where there is no corpus, and CI refuses to run without the corpus.
-// Each case runs vitest on scratch test files in a temporary project that has no ../shared beside it.
+// Each case runs vitest on scratch test files in a temporary project that has no corpus beside it.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { corpusBeside } from "./helpers/corpus";
 
 const repo = join(import.meta.dirname, "..");
 const VITEST = join(repo, "node_modules", "vitest", "vitest.mjs");
@@ -135,7 +136,7 @@ describe("the corpus location", () => {
   it(".ci/run fails before installing anything when the corpus is not beside the clone", () => {
     const r = spawnSync(join(project, ".ci", "run"), [], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, encoding: "utf8" });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`CI needs the shared corpus: no real/*.xml in ${join(project, "..", "shared", "corpus")}`);
+    expect(r.stderr).toContain(`CI needs the shared corpus: no real/*.xml in ${corpusBeside(project)}`);
     expect(r.stdout).not.toContain("installing");
   });
 });

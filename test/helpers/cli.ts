@@ -1,8 +1,9 @@
-// Runs the built CLI (dist/cli.js) as a user would, in a temporary HOME.
+// Runs the built CLI (dist/cli.cjs) as a user would, in a temporary HOME.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { expect } from "vitest";
 import { corpusFile } from "./corpus";
 
 export const CLI = join(import.meta.dirname, "..", "..", "dist", "cli.cjs");
@@ -70,4 +71,18 @@ export function homeWith(name: string): { home: string; settings: string; origin
   const settings = join(home, ".m2", "settings.xml");
   writeFileSync(settings, original);
   return { home, settings, original };
+}
+
+/**
+ * That none of `secrets` appears in the stdout or stderr of any recorded run, and that there were more than
+ * `atLeast` runs (so that the check cannot pass on nothing).
+ */
+export function expectNoSecret(outputs: readonly Run[], secrets: readonly string[], atLeast: number): void {
+  expect(outputs.length).toBeGreaterThan(atLeast);
+  for (const r of outputs) {
+    for (const secret of secrets) {
+      expect(r.stdout).not.toContain(secret);
+      expect(r.stderr).not.toContain(secret);
+    }
+  }
 }

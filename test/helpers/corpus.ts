@@ -8,7 +8,9 @@ import { join, resolve } from "node:path";
 import { TestRunner } from "vitest";
 
 export const CORPUS_VARIABLE = "ANYPOINT_M2_CORPUS";
-const beside = resolve(import.meta.dirname, "..", "..", "..", "shared", "corpus");
+/** Where the corpus is when it lies beside a clone at `clone` (as CI lays it out). */
+export const corpusBeside = (clone: string): string => resolve(clone, "..", "shared", "corpus");
+const beside = corpusBeside(resolve(import.meta.dirname, "..", ".."));
 
 function locate(): string | undefined {
   const given = process.env[CORPUS_VARIABLE];

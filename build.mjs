@@ -1,8 +1,10 @@
-// Bundles the CLI into dist/: dist/cli.cjs holds everything an ordinary run needs, in one CommonJS file
-// (Node starts a CommonJS entry faster than an ES module). What only some runs need is bundled apart and
-// loaded on demand: dist/yargs.cjs (help, usage errors, completion), dist/anypoint.cjs (the credential
-// check, with undici), dist/wizard.cjs (the prompts), dist/preview.cjs (diffs, with jsdiff), dist/doctor.cjs (the doctor command).
-////
+// Bundles the CLI into dist/: dist/app.cjs holds everything an ordinary run needs, in one CommonJS file
+// (Node starts a CommonJS entry faster than an ES module), and dist/cli.cjs (src/launch.ts) runs it from V8's
+// code cache of it, dist/app.cache, made here by one `setup` run. What only some runs need is bundled apart
+// and loaded on demand with require(): dist/yargs.cjs (help, usage errors, completion), dist/anypoint.cjs (the
+// credential check, with undici), dist/wizard.cjs (the prompts), dist/preview.cjs (diffs, with jsdiff),
+// dist/doctor.cjs (the doctor command).
+//
 // Each bundle has its own copy of errors.ts, hence M2Error's brand check. One ES module build with esbuild's
 // code splitting (a shared chunk for errors.ts, no brand check, no `lazy` plugin) was measured against this
 // layout: `list` vs `node -e 0`, medians of 30 interleaved rounds, repeated, on the 2-core machine with Node
@@ -10,7 +12,11 @@
 // stripped (over the 1.6x goal; +7-13 ms: the ES module loader ~4 ms, the four static chunks the rest),
 // 1.09-1.31x with the CA bundle. Its `await import("dotenv")` also lost the named exports (two env-file
 // tests failed). So CommonJS stays.
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { build } from "esbuild";
 
 /** `import text from "./file?raw"`: the file's text, as Vite (and so vitest) reads it. */
@@ -44,6 +50,9 @@ const common = {
   minify: !process.env.NO_MINIFY,
   legalComments: "none",
   logLevel: "warning",
+  // `await import("./x")` becomes a require(): the ES module loader would cost ~4 ms, and the bundle runs
+  // from a vm.Script (src/launch.ts), which has no loader for import().
+  supported: { "dynamic-import": false },
 };
 
 /** yargs is an ES module that reads import.meta.url; in CommonJS that is this file's URL. */
@@ -53,7 +62,36 @@ const importMetaUrl = {
 };
 
 await rm("dist", { recursive: true, force: true });
-await build({ ...common, entryPoints: { cli: "src/bin.ts" }, outExtension: { ".js": ".cjs" }, outdir: "dist", plugins: [raw, lazy] });
+await build({ ...common, entryPoints: { app: "src/bin.ts" }, outExtension: { ".js": ".cjs" }, outdir: "dist", plugins: [raw, lazy] });
 for (const [source, name] of Object.entries(LAZY)) {
   await build({ ...common, ...(name === "yargs" ? importMetaUrl : {}), entryPoints: { [name]: source }, outExtension: { ".js": ".cjs" }, outdir: "dist", plugins: [raw, lazy] });
 }
+// "node --": Node 20 reads a script's own --env-file argument as its option and exits when the file is
+// missing (nodejs/node#54232); it stops looking at "--".
+await build({ ...common, entryPoints: { cli: "src/launch.ts" }, outExtension: { ".js": ".cjs" }, outdir: "dist", banner: { js: "#!/usr/bin/env -S node --" } });
+chmodSync("dist/cli.cjs", 0o755);
+
+/**
+ * Writes dist/app.cache: V8's code cache of the bundle, made after a `setup` run (on a copy of a fixture, in a
+ * scratch home, with nothing of this environment) so that it holds the functions such a run compiles. V8
+ * takes a cache only from the same Node version and V8 flags; a cache that does not fit costs the reading of it.
+ */
+function writeCodeCache() {
+  const scratch = mkdtempSync(join(tmpdir(), "anypoint-m2-build-"));
+  try {
+    const settings = join(scratch, "settings.xml");
+    copyFileSync("fixtures/engine/append-two-space-indent/before.xml", settings);
+    const script = [
+      `const app = require(${JSON.stringify(resolve("dist/cli.cjs"))}).app();`,
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(resolve("dist/app.cache"))}, app.script.createCachedData()));`,
+      `process.argv = [process.execPath, "anypoint-m2", "setup", "--no-verify", "--yes", "--quiet", "--client-id", "build", "--settings", ${JSON.stringify(settings)}];`,
+      "app.run();",
+    ].join("\n");
+    const env = { PATH: process.env.PATH ?? "", HOME: scratch, MAVEN_OPTS: `-Duser.home=${scratch}`, ANYPOINT_CLIENT_SECRET: "build-secret" };
+    const r = spawnSync(process.execPath, ["-e", script], { env, cwd: scratch, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`the run that makes dist/app.cache failed (exit ${r.status}): ${r.stderr}`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+writeCodeCache();

@@ -1,6 +1,4 @@
-#!/usr/bin/env -S node --
-// "node --": Node 20 reads a script's own --env-file argument as its option and exits when the file is
-// missing (nodejs/node#54232); it stops looking at "--".
+// The CLI's bundle (dist/app.cjs), started by dist/cli.cjs (src/launch.ts).
 import * as fs from "node:fs";
 import { main } from "./cli/main";
 import { releaseHeldLocks } from "./io/lock";
@@ -50,6 +48,28 @@ function write(fd: number, data: string | Uint8Array): void {
   }
 }
 
+/**
+ * Whether a file descriptor is a terminal. Only a character device can be one, and /dev/null (where scripts
+ * and CI send output) is not: both are told by fstat, so that node:tty, which brings the stream modules
+ * (~3 ms), is loaded only for a character device that may be a terminal.
+ */
+function isTerminal(fd: number): boolean {
+  let stat;
+  try {
+    stat = fs.fstatSync(fd);
+  } catch {
+    return false;
+  }
+  if (!stat.isCharacterDevice()) return false;
+  try {
+    const nul = fs.statSync("/dev/null");
+    if (nul.isCharacterDevice() && nul.rdev === stat.rdev) return false;
+  } catch {
+    /* no /dev/null here */
+  }
+  return (require("node:tty") as typeof import("node:tty")).isatty(fd);
+}
+
 const io = {
   env: process.env,
   // Java, and so Maven, takes the home folder from the account, not from $HOME.
@@ -59,16 +79,15 @@ const io = {
   stdout: (text: string) => write(1, `${text}\n`),
   writeStdout: (bytes: Uint8Array) => write(1, bytes),
   stderr: (text: string) => write(2, `${text}\n`),
-  // Getters: looking at the terminal builds stream objects, which costs start-up time; only some runs ask.
+  // Getters: looking at the terminal costs start-up time; only some runs ask.
   get terminal() {
-    return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    return isTerminal(0) && isTerminal(1);
   },
   get color() {
-    return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+    return !process.env.NO_COLOR && process.env.TERM !== "dumb" && isTerminal(1);
   },
   get stdinTerminal() {
-    // Loaded here: node:tty brings the stream modules, ~2 ms of every start.
-    return (require("node:tty") as typeof import("node:tty")).isatty(0);
+    return isTerminal(0);
   },
   stdoutFile: () => {
     try {

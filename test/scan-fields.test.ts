@@ -4,7 +4,8 @@ import { scanXml } from "../src/xml/scan";
 
 const seen = (xml: string, name: string, field: string) => {
   const out: [string, string | undefined][] = [];
-  scanXml(xml).root.forEachChildField(name, field, (child, from, to) => out.push([xml.slice(child.start, child.openEnd), from < 0 ? undefined : xml.slice(from, to)]));
+  const root = scanXml(xml).root;
+  root.forEachChildField(name, field, (from, to, row) => out.push([xml.slice(root.row(row).start, root.row(row).openEnd), from < 0 ? undefined : xml.slice(from, to)]));
   return out;
 };
 

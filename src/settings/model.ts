@@ -83,26 +83,27 @@ export function serverEntries(model: SettingsModel, env: Env = {}, properties: P
 
 /**
  * Whether an <id> whose content is text[from, to) holds `id` as Maven reads it: 1 yes, 0 no, -1 no but it
- * holds an expression Maven may resolve from what is not visible here. Compares the text as written when it
- * has no reference (`&`, `<`) and no `$`, else decodes and resolves it. An `id` that itself holds `${` is
- * compared as written.
+ * holds an expression Maven may resolve from what is not visible here. Content with no reference (`&`), no
+ * markup (a comment, CDATA) and no `$` is compared as written, trimmed; other content is decoded and resolved.
+ * An `id` that itself holds `${` is compared as written.
  */
-function compareId(text: string, from: number, to: number, idElement: () => XmlElement, id: string, env: Env, properties: Properties): 1 | 0 | -1 {
-  let a = from;
-  let b = to;
-  while (a < b && text.charCodeAt(a) <= 0x20) a++;
-  while (b > a && text.charCodeAt(b - 1) <= 0x20) b--;
-  let plain = true;
-  for (let i = a; i < b && plain; i++) {
-    const c = text.charCodeAt(i);
-    plain = c !== 0x26 /* & */ && c !== 0x3c /* < */ && c !== 0x24 /* $ */;
+function compareId(text: string, from: number, to: number, server: () => XmlElement, id: string, env: Env, properties: Properties): 1 | 0 | -1 {
+  plainRe.lastIndex = from;
+  plainRe.test(text);
+  if (plainRe.lastIndex >= to) {
+    // Thousands of servers are compared in a large file, mostly before V8 has compiled this: the usual
+    // content (no white space around it) is compared with a few calls, without a slice.
+    if (text.charCodeAt(from) > 0x20 && text.charCodeAt(to - 1) > 0x20) return to - from === id.length && text.startsWith(id, from) ? 1 : 0;
+    return javaTrim(text.slice(from, to)) === id ? 1 : 0;
   }
-  if (plain) return b - a === id.length && text.startsWith(id, a) ? 1 : 0;
-  const written = javaTrim(textContent(text, idElement()));
+  const written = javaTrim(textContent(text, server().child("id")!));
   if (id.includes("${")) return written === id ? 1 : 0;
   const resolved = resolveId(written, env, properties);
   return resolved.id === id ? 1 : resolved.unknown.length > 0 ? -1 : 0;
 }
+
+/** Text with no reference, no markup and no `$`: as a sticky run, it reaches the end of such content. */
+const plainRe = /[^&<$]*/y;
 
 /**
  * The servers with this id as Maven resolves ids, in order (Maven uses the first); fast on files with many
@@ -111,10 +112,15 @@ function compareId(text: string, from: number, to: number, idElement: () => XmlE
  */
 export function serversWithId(model: SettingsModel, id: string, env: Env = {}, properties: Properties = {}, doubtful?: ServerEntry[]): ServerEntry[] {
   const matches: ServerEntry[] = [];
-  model.servers?.forEachChildField("server", "id", (element, from, to) => {
-    const found = from >= 0 ? compareId(model.text, from, to, () => element.child("id")!, id, env, properties) : 0;
-    if (found === 1) matches.push(entry(model.text, element, env, properties));
-    else if (found === -1) doubtful?.push(entry(model.text, element, env, properties));
+  const servers = model.servers;
+  if (!servers) return matches;
+  let row = -1;
+  const server = () => servers.row(row);
+  servers.forEachChildField("server", "id", (from, to, at) => {
+    row = at;
+    const found = from >= 0 ? compareId(model.text, from, to, server, id, env, properties) : 0;
+    if (found === 1) matches.push(entry(model.text, server(), env, properties));
+    else if (found === -1) doubtful?.push(entry(model.text, server(), env, properties));
   });
   return matches;
 }

@@ -8,7 +8,7 @@
  *
  * It never expands entities and refuses any DOCTYPE.
  */
-import { unsafeAt } from "../errors";
+import { type M2Error, unsafeAt } from "../errors";
 import { mayHoldCredential } from "./secret-names";
 
 /**
@@ -26,8 +26,10 @@ class ElementTable {
   nextSibling: Int32Array;
   nameId: Int32Array;
   readonly names: string[] = [];
-  /** Interned names by length, so that a repeated tag name is recognised without slicing it. */
-  private readonly byLength: number[][] = [];
+  /** `</name>` for each name: an end tag is recognised by one compare. */
+  readonly endTags: string[] = [];
+  /** Each name's id: a start tag's name is looked up whole, not read character by character. */
+  readonly ids = new Map<string, number>();
 
   constructor(readonly text: string, capacity: number) {
     this.start = new Int32Array(capacity);
@@ -42,39 +44,18 @@ class ElementTable {
 
   /** The id of the name text[from, to), added when new. */
   intern(from: number, to: number): number {
-    const bucket = (this.byLength[to - from] ??= []);
-    // The first character tells most names of one length apart (username, password) before a full compare.
-    const first = this.text.charCodeAt(from);
-    for (let k = 0; k < bucket.length; k++) {
-      const id = bucket[k]!;
-      const name = this.names[id]!;
-      if (name.charCodeAt(0) === first && this.text.startsWith(name, from)) return id;
+    const name = this.text.slice(from, to);
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.names.push(name) - 1;
+      this.endTags.push(`</${name}>`);
+      this.ids.set(name, id);
     }
-    this.names.push(this.text.slice(from, to));
-    bucket.push(this.names.length - 1);
-    return this.names.length - 1;
+    return id;
   }
 
-  add(nameId: number, start: number, openEnd: number, parent: number): number {
-    if (this.count === this.start.length) this.grow();
-    const i = this.count++;
-    this.nameId[i] = nameId;
-    this.start[i] = start;
-    this.openEnd[i] = openEnd;
-    this.closeStart[i] = openEnd;
-    this.end[i] = openEnd;
-    this.firstChild[i] = -1;
-    this.lastChild[i] = -1;
-    this.nextSibling[i] = -1;
-    if (parent >= 0) {
-      if (this.lastChild[parent]! < 0) this.firstChild[parent] = i;
-      else this.nextSibling[this.lastChild[parent]!] = i;
-      this.lastChild[parent] = i;
-    }
-    return i;
-  }
-
-  private grow(): void {
+  /** Doubles the capacity. */
+  grow(): void {
     const bigger = (a: Int32Array): Int32Array => {
       const b = new Int32Array(a.length * 2);
       b.set(a);
@@ -139,22 +120,27 @@ export class XmlElement {
     for (let c = t.firstChild[this.index]!; c >= 0; c = t.nextSibling[c]!) if (visit(new XmlElement(t, c)) === true) return;
   }
   /**
-   * Calls `visit` with each child element named `name`, in order, and the bounds of the content of its first
-   * child named `field` (-1, -1 when it has none): one pass over the table for thousands of children, with
-   * no view made of the field.
+   * Calls `visit` with the bounds of the content of the first child named `field` (-1, -1 when there is none)
+   * of each child element named `name`, in order, and that child's row: one pass over the table for thousands
+   * of children, with no view made of any (`row()` makes one of a child that is wanted).
    */
-  forEachChildField(name: string, field: string, visit: (child: XmlElement, from: number, to: number) => void): void {
+  forEachChildField(name: string, field: string, visit: (from: number, to: number, row: number) => void): void {
     const t = this.table;
     // Names are interned: an element has this name exactly when it has this name's id.
-    const nameId = t.names.indexOf(name);
-    const fieldId = t.names.indexOf(field);
-    if (nameId < 0) return;
+    const nameId = t.ids.get(name);
+    const fieldId = t.ids.get(field) ?? -1;
+    if (nameId === undefined) return;
     for (let c = t.firstChild[this.index]!; c >= 0; c = t.nextSibling[c]!) {
       if (t.nameId[c] !== nameId) continue;
       let f = fieldId < 0 ? -1 : t.firstChild[c]!;
       while (f >= 0 && t.nameId[f] !== fieldId) f = t.nextSibling[f]!;
-      visit(new XmlElement(t, c), f >= 0 ? t.openEnd[f]! : -1, f >= 0 ? t.closeStart[f]! : -1);
+      if (f >= 0) visit(t.openEnd[f]!, t.closeStart[f]!, c);
+      else visit(-1, -1, c);
     }
+  }
+  /** The element of this document at a row that forEachChildField gave. */
+  row(row: number): XmlElement {
+    return new XmlElement(this.table, row);
   }
   /** The last child element named `name`. */
   lastChild(name: string): XmlElement | undefined {
@@ -319,207 +305,304 @@ function checkPiForMaven(text: string, target: string, after: number, close: num
   }
 }
 
+/** The name of an element of the table. */
+const nameOf = (table: ElementTable, element: number): string => table.names[table.nameId[element]!]!;
+
+// What an element that may hold a credential holds is never quoted: these say where a problem is instead.
+// They take the scan's state as arguments, and are called only on the way to an error, so that the scan's
+// loop keeps its state in local variables (none of them captured by a closure: V8 keeps those in registers).
+
+/** " inside <password>" when one of the first `depth` open elements looks like a credential, else "". */
+function insideOpen(table: ElementTable, stack: readonly number[], depth = stack.length): string {
+  for (let d = 0; d < depth; d++) if (mayHoldCredential(nameOf(table, stack[d]!))) return insideOf(nameOf(table, stack[d]!));
+  return "";
+}
+
+/** `<name>` for a message when it may be quoted there (not inside a credential, short and plain), else undefined. */
+function quoteOpen(table: ElementTable, stack: readonly number[], name: string, depth = stack.length, end = false): string | undefined {
+  return insideOpen(table, stack, depth) === "" ? tagOf(name, end) : undefined;
+}
+
+/** Checks the reference at `at` (an '&' that ends before `limit`); returns the offset after it. */
+function checkReference(text: string, at: number, limit: number, table: ElementTable, stack: readonly number[]): number {
+  referenceRe.lastIndex = at;
+  const m = referenceRe.exec(text);
+  if (!m || referenceRe.lastIndex > limit) {
+    throw unsafeAt(text, at, "'&' must start an entity reference such as &amp; (named entities other than amp, lt, gt, quot and apos are not allowed)");
+  }
+  const digits = m[1] ?? m[2];
+  if (digits !== undefined) {
+    const cp = m[1] !== undefined ? Number.parseInt(digits, 10) : Number.parseInt(digits, 16);
+    if (!isXmlChar(cp)) {
+      const inside = insideOpen(table, stack);
+      const quoted = inside === "" && m[0].length <= 12;
+      throw unsafeAt(text, at, `${quoted ? `character reference ${m[0]}` : `a character reference${inside}`} names a character XML does not allow`);
+    }
+  }
+  return referenceRe.lastIndex;
+}
+
+/** The error for an end tag at `lt` that is not simply the open element's name and '>'. */
+function endTagError(text: string, lt: number, table: ElementTable, stack: readonly number[]): M2Error {
+  endTagRe.lastIndex = lt;
+  const m = endTagRe.exec(text);
+  if (!m) return unsafeAt(text, lt, `malformed end tag${insideOpen(table, stack)}`);
+  if (stack.length === 0) return unsafeAt(text, lt, `end tag${prefixed(quoteOpen(table, stack, m[1]!, 0, true))} has no matching start tag`);
+  const open = stack[stack.length - 1]!;
+  const openName = nameOf(table, open);
+  const at = unsafeAt(text, table.start[open]!, "");
+  const expected = quoteOpen(table, stack, openName, stack.length - 1, true) ?? "the end tag of the element";
+  const found = quoteOpen(table, stack, m[1]!, stack.length, true) ?? "another end tag";
+  return unsafeAt(text, lt, `expected ${expected} (opened at line ${at.details.line}, column ${at.details.column})${insideOpen(table, stack, stack.length - 1)} but found ${found}`);
+}
+
+/** Reads the attributes of a start tag from `p` (just after its name); returns the offset after its '>' or '/>', negated for '/>'. */
+function readAttributes(text: string, lt: number, p: number, name: string, table: ElementTable, stack: readonly number[]): number {
+  let seen: Set<string> | undefined;
+  for (;;) {
+    let q = p;
+    if (isSpaceCode(text.charCodeAt(q))) {
+      spaceRe.lastIndex = q;
+      spaceRe.test(text);
+      q = spaceRe.lastIndex;
+    }
+    const c = text.charCodeAt(q);
+    if (c === 0x3e /* > */) return q + 1;
+    if (c === 0x2f /* / */ && text.charCodeAt(q + 1) === 0x3e) return -(q + 2);
+    if (Number.isNaN(c)) throw unsafeAt(text, lt, `start tag${prefixed(quoteOpen(table, stack, name))}${insideOpen(table, stack)} is never closed`);
+    if (q === p) throw unsafeAt(text, q, `malformed start tag${prefixed(quoteOpen(table, stack, name))}${insideOpen(table, stack)}: expected whitespace, '>' or '/>'`);
+    attributeRe.lastIndex = q;
+    const a = attributeRe.exec(text);
+    if (!a) throw unsafeAt(text, q, `malformed attribute in ${quoteOpen(table, stack, name) ?? "a start tag"}${insideOpen(table, stack)} (values need quotes and may not contain '<')`);
+    seen ??= new Set();
+    if (seen.has(a[1]!)) {
+      const attribute = quoteOpen(table, stack, a[1]!) === undefined ? "an attribute" : `attribute '${a[1]}'`;
+      throw unsafeAt(text, q, `${attribute} appears twice in ${quoteOpen(table, stack, name) ?? "a start tag"}${insideOpen(table, stack)}`);
+    }
+    seen.add(a[1]!);
+    const value = a[2] ?? a[3] ?? "";
+    const valueStart = attributeRe.lastIndex - 1 - value.length;
+    for (let amp = value.indexOf("&"); amp >= 0; amp = value.indexOf("&", amp + 1)) {
+      checkReference(text, valueStart + amp, attributeRe.lastIndex - 1, table, stack);
+    }
+    p = attributeRe.lastIndex;
+  }
+}
+
+/** The error for an element at `lt` after the root element has ended. */
+function secondRoot(text: string, lt: number, table: ElementTable, name: string): M2Error {
+  const first = tagOf(nameOf(table, 0));
+  return unsafeAt(text, lt, `a second root element${prefixed(tagOf(name))} (a file has exactly one${first ? `, here ${first}` : ""})`);
+}
+
+/** Checks what follows '<!' at `lt`; returns the offset after it. */
+function readBang(text: string, lt: number, depth: number): number {
+  if (text.startsWith("<!--", lt)) {
+    const dashes = text.indexOf("--", lt + 4);
+    if (dashes < 0) throw unsafeAt(text, lt, "comment is never closed (missing -->)");
+    if (text.charCodeAt(dashes + 2) !== 0x3e) throw unsafeAt(text, dashes, "'--' is not allowed inside a comment");
+    return dashes + 3;
+  }
+  if (text.startsWith("<![CDATA[", lt)) {
+    if (depth === 0) throw unsafeAt(text, lt, "CDATA section outside the root element");
+    const close = text.indexOf("]]>", lt + 9);
+    if (close < 0) throw unsafeAt(text, lt, "CDATA section is never closed (missing ]]>)");
+    return close + 3;
+  }
+  if (text.startsWith("<!DOCTYPE", lt)) {
+    throw unsafeAt(
+      text,
+      lt,
+      "the file has a DOCTYPE declaration, which anypoint-m2 refuses (it never expands entities)",
+      "Maven settings files need no DOCTYPE: remove it and run again.",
+    );
+  }
+  throw unsafeAt(text, lt, "malformed markup after '<!'");
+}
+
+/** Checks the processing instruction at `lt`; returns the offset after it. */
+function readPi(text: string, lt: number, table: ElementTable, stack: readonly number[]): number {
+  nameRe.lastIndex = lt + 2;
+  const m = nameRe.exec(text);
+  if (!m) throw unsafeAt(text, lt, "processing instruction without a target");
+  if (m[0].toLowerCase() === "xml") {
+    throw unsafeAt(text, lt, "the XML declaration <?xml ...?> is allowed only at the very start of the file", "Remove anything before <?xml, including spaces and blank lines.");
+  }
+  const after = nameRe.lastIndex;
+  const close = text.indexOf("?>", after);
+  if (close < 0) throw unsafeAt(text, lt, "processing instruction is never closed (missing ?>)");
+  if (close !== after && !/[ \t\r\n]/.test(text.charAt(after))) throw unsafeAt(text, after, "malformed processing instruction");
+  checkPiForMaven(text, m[0], after, close, insideOpen(table, stack));
+  return close + 2;
+}
+
+/** The start tag's name and where it ends, as readStartTag finds them. */
+interface StartTag {
+  nameId: number;
+  /** The offset after its '>', negated for `<x/>`. */
+  openEnd: number;
+}
+
+/** Reads a start tag other than `<known-name>` at `lt` into `tag`. */
+function readStartTag(text: string, lt: number, table: ElementTable, stack: readonly number[], tag: StartTag): void {
+  const nameEnd = scanName(text, lt + 1);
+  if (nameEnd < 0) throw unsafeAt(text, lt, "'<' must start a tag (write &lt; for a literal '<')");
+  tag.nameId = table.intern(lt + 1, nameEnd);
+  tag.openEnd = text.charCodeAt(nameEnd) === 0x3e ? nameEnd + 1 : readAttributes(text, lt, nameEnd, table.names[tag.nameId]!, table, stack);
+  if (stack.length === 0 && table.count > 0) throw secondRoot(text, lt, table, table.names[tag.nameId]!);
+}
+
+/** Checks text outside the root element, text[from, to), `afterRoot` or before it: only white space may be there. */
+function checkOutside(text: string, from: number, to: number, afterRoot: boolean): void {
+  spaceRe.lastIndex = from;
+  spaceRe.test(text);
+  if (spaceRe.lastIndex < to) throw unsafeAt(text, spaceRe.lastIndex, afterRoot ? "text after the root element" : "text before the root element");
+}
+
+/** Checks each '&' from `amp` on before `to` (in text that starts at `from`); returns the next '&' after them. */
+function checkReferences(text: string, from: number, to: number, amp: number, table: ElementTable, stack: readonly number[]): number {
+  let next = amp;
+  while (next >= 0 && next < to) {
+    if (next >= from) checkReference(text, next, to, table, stack);
+    next = text.indexOf("&", next + 1);
+  }
+  return next;
+}
+
+/** Refuses a ']]>' from `at` on in text[from, to); returns the next one after `to`. */
+function checkCdataEnds(text: string, from: number, to: number, at: number): number {
+  let next = at;
+  while (next >= 0 && next < to) {
+    if (next >= from) throw unsafeAt(text, next, "']]>' is not allowed in text (write ]]&gt;)");
+    next = text.indexOf("]]>", next + 1);
+  }
+  return next;
+}
+
+/**
+ * Reads the elements from `pos` on into the table. The loop runs once per document, mostly before V8 has
+ * compiled it (its optimised code comes too late for most files), so what it does per tag is kept small:
+ * the table's columns are held in local variables, and whatever is rare (attributes, references, errors, a
+ * name not seen before) is done by the functions above.
+ */
+function readElements(text: string, from: number, table: ElementTable, stack: number[]): void {
+  const n = text.length;
+  const endTags = table.endTags;
+  const ids = table.ids;
+  const tag: StartTag = { nameId: 0, openEnd: 0 };
+  let pos = from;
+  // Next '&' and ']]>' not yet checked: found lazily so that each is searched for once per document.
+  let nextAmp = text.indexOf("&", pos);
+  let nextCdataEnd = text.indexOf("]]>", pos);
+  let count = 0;
+  let { start: starts, openEnd: openEnds, closeStart: closeStarts, end: ends, firstChild, lastChild, nextSibling, nameId: nameIds } = table;
+
+  while (pos < n) {
+    const lt = text.indexOf("<", pos);
+    const textEnd = lt < 0 ? n : lt;
+    if (textEnd > pos) {
+      // Text: only white space outside the root; inside it, every '&' a reference and no ']]>'.
+      if (stack.length === 0) checkOutside(text, pos, textEnd, count > 0);
+      else {
+        if (nextAmp >= 0 && nextAmp < textEnd) nextAmp = checkReferences(text, pos, textEnd, nextAmp, table, stack);
+        if (nextCdataEnd >= 0 && nextCdataEnd < textEnd) nextCdataEnd = checkCdataEnds(text, pos, textEnd, nextCdataEnd);
+      }
+    }
+    if (lt < 0) break;
+    const next = text.charCodeAt(lt + 1);
+
+    if (next === 0x2f /* / */) {
+      // `</name>` of the open element; anything else is read by readEndTag (a valid `</name >` too).
+      // Popped once the end tag is read: until then, an error about it is inside the element it closes.
+      const open = stack.length > 0 ? stack[stack.length - 1]! : -1;
+      const endTag = open >= 0 ? endTags[nameIds[open]!]! : "</";
+      const end = text.startsWith(endTag, lt) && open >= 0 ? lt + endTag.length : readEndTag(text, lt, table, stack);
+      stack.pop();
+      closeStarts[open] = lt;
+      ends[open] = end;
+      pos = end;
+    } else if (next === 0x21 /* ! */) {
+      pos = readBang(text, lt, stack.length);
+      if (nextCdataEnd >= 0 && nextCdataEnd < pos) nextCdataEnd = text.indexOf("]]>", pos);
+    } else if (next === 0x3f /* ? */) {
+      pos = readPi(text, lt, table, stack);
+    } else {
+      // The usual start tag, a name seen before and then '>', is known by its '>' and one lookup: its name was
+      // checked as a name when it was first interned. Anything else, and the root, is read by readStartTag.
+      const gt = text.indexOf(">", lt + 2);
+      let nameId = gt < 0 ? -1 : (ids.get(text.slice(lt + 1, gt)) ?? -1);
+      let openEnd = gt + 1;
+      if (nameId < 0 || stack.length === 0) {
+        table.count = count;
+        readStartTag(text, lt, table, stack, tag);
+        nameId = tag.nameId;
+        openEnd = tag.openEnd;
+      }
+      const selfClosing = openEnd < 0;
+      if (selfClosing) openEnd = -openEnd;
+      if (count === starts.length) {
+        table.grow();
+        ({ start: starts, openEnd: openEnds, closeStart: closeStarts, end: ends, firstChild, lastChild, nextSibling, nameId: nameIds } = table);
+      }
+      const parent = stack.length > 0 ? stack[stack.length - 1]! : -1;
+      const element = count++;
+      nameIds[element] = nameId;
+      starts[element] = lt;
+      openEnds[element] = openEnd;
+      closeStarts[element] = openEnd;
+      ends[element] = openEnd;
+      firstChild[element] = -1;
+      lastChild[element] = -1;
+      nextSibling[element] = -1;
+      if (parent >= 0) {
+        const last = lastChild[parent]!;
+        if (last < 0) firstChild[parent] = element;
+        else nextSibling[last] = element;
+        lastChild[parent] = element;
+      }
+      if (!selfClosing) stack.push(element);
+      pos = openEnd;
+    }
+  }
+  table.count = count;
+}
+
+/** Reads an end tag at `lt` other than `</name>` of the open element: `</name >`, or the error it is. */
+function readEndTag(text: string, lt: number, table: ElementTable, stack: readonly number[]): number {
+  endTagRe.lastIndex = lt;
+  const m = endTagRe.exec(text);
+  if (!m || stack.length === 0 || nameOf(table, stack[stack.length - 1]!) !== m[1]) throw endTagError(text, lt, table, stack);
+  return endTagRe.lastIndex;
+}
+
 /** Parses and checks a whole document. Throws M2Error (exit 5) with line and column when it is not well-formed. */
 export function scanXml(text: string): XmlDocument {
-  const fail = (offset: number, message: string, hint?: string): never => {
-    throw unsafeAt(text, offset, message, hint);
-  };
-
   const bad = findInvalidChar(text);
   if (bad >= 0) {
     const cp = text.codePointAt(bad) ?? 0;
     const credential = credentialAround(text, bad);
-    fail(bad, credential ? `a character XML does not allow${insideOf(credential)}` : `character U+${cp.toString(16).toUpperCase().padStart(4, "0")} is not allowed in XML`);
+    throw unsafeAt(text, bad, credential ? `a character XML does not allow${insideOf(credential)}` : `character U+${cp.toString(16).toUpperCase().padStart(4, "0")} is not allowed in XML`);
   }
 
-  const n = text.length;
   let pos = 0;
   if (text.startsWith("<?xml") && /[ \t\r\n]/.test(text.charAt(5))) {
     declarationRe.lastIndex = 0;
-    if (!declarationRe.test(text)) fail(0, "the XML declaration is malformed");
+    if (!declarationRe.test(text)) throw unsafeAt(text, 0, "the XML declaration is malformed");
     pos = declarationRe.lastIndex;
   }
 
   const table = new ElementTable(text, Math.max(64, text.length >> 5));
   const stack: number[] = [];
-  let root = -1;
-  const nameOf = (element: number): string => table.names[table.nameId[element]!]!;
-  // What an element that may hold a credential holds is never quoted: these say where a problem is instead.
-  /** " inside <password>" when one of the first `depth` open elements looks like a credential, else "". */
-  const inside = (depth = stack.length): string => {
-    for (let d = 0; d < depth; d++) if (mayHoldCredential(nameOf(stack[d]!))) return insideOf(nameOf(stack[d]!));
-    return "";
-  };
-  /** `<name>` for a message when it may be quoted there (not inside a credential, short and plain), else undefined. */
-  const quote = (name: string, depth = stack.length, end = false): string | undefined => (inside(depth) === "" ? tagOf(name, end) : undefined);
-  // Next '&' and ']]>' not yet checked: found lazily so that each is searched for once per document.
-  let nextAmp = text.indexOf("&", pos);
-  let nextCdataEnd = text.indexOf("]]>", pos);
-
-  const checkReference = (at: number, limit: number): number => {
-    referenceRe.lastIndex = at;
-    const m = referenceRe.exec(text);
-    if (!m || referenceRe.lastIndex > limit) {
-      fail(at, "'&' must start an entity reference such as &amp; (named entities other than amp, lt, gt, quot and apos are not allowed)");
-    }
-    const digits = m![1] ?? m![2];
-    if (digits !== undefined) {
-      const cp = m![1] !== undefined ? Number.parseInt(digits, 10) : Number.parseInt(digits, 16);
-      if (!isXmlChar(cp)) {
-        const quoted = inside() === "" && m![0].length <= 12;
-        fail(at, `${quoted ? `character reference ${m![0]}` : `a character reference${inside()}`} names a character XML does not allow`);
-      }
-    }
-    return referenceRe.lastIndex;
-  };
-
-  const checkText = (from: number, to: number): void => {
-    if (stack.length === 0) {
-      spaceRe.lastIndex = from;
-      spaceRe.test(text);
-      if (spaceRe.lastIndex < to) {
-        fail(spaceRe.lastIndex, root >= 0 ? "text after the root element" : "text before the root element");
-      }
-      return;
-    }
-    while (nextAmp >= 0 && nextAmp < to) {
-      if (nextAmp >= from) checkReference(nextAmp, to);
-      nextAmp = text.indexOf("&", nextAmp + 1);
-    }
-    while (nextCdataEnd >= 0 && nextCdataEnd < to) {
-      if (nextCdataEnd >= from) fail(nextCdataEnd, "']]>' is not allowed in text (write ]]&gt;)");
-      nextCdataEnd = text.indexOf("]]>", nextCdataEnd + 1);
-    }
-  };
-
-  while (pos < n) {
-    const lt = text.indexOf("<", pos);
-    const textEnd = lt < 0 ? n : lt;
-    if (textEnd > pos) checkText(pos, textEnd);
-    if (lt < 0) break;
-    const next = text.charCodeAt(lt + 1);
-
-    if (next === 0x2f /* / */) {
-      // Popped once the end tag is read: until then, an error about it is inside the element it closes.
-      const open = stack.length > 0 ? stack[stack.length - 1]! : -1;
-      const openName = open >= 0 ? table.names[table.nameId[open]!]! : "";
-      // Fast path: the expected name, then '>' (the regular expression is for everything else).
-      let end = open >= 0 && text.startsWith(openName, lt + 2) ? lt + 2 + openName.length : -1;
-      if (end >= 0 && text.charCodeAt(end) === 0x3e) end++;
-      else {
-        endTagRe.lastIndex = lt;
-        const m = endTagRe.exec(text);
-        if (!m) fail(lt, `malformed end tag${inside()}`);
-        if (open < 0) fail(lt, `end tag${prefixed(quote(m![1]!, 0, true))} has no matching start tag`);
-        if (openName !== m![1]) {
-          const at = unsafeAt(text, table.start[open]!, "");
-          const expected = quote(openName, stack.length - 1, true) ?? "the end tag of the element";
-          const found = quote(m![1]!, stack.length, true) ?? "another end tag";
-          fail(lt, `expected ${expected} (opened at line ${at.details.line}, column ${at.details.column})${inside(stack.length - 1)} but found ${found}`);
-        }
-        end = endTagRe.lastIndex;
-      }
-      stack.pop();
-      table.closeStart[open] = lt;
-      table.end[open] = end;
-      pos = end;
-    } else if (next === 0x21 /* ! */) {
-      if (text.startsWith("<!--", lt)) {
-        const dashes = text.indexOf("--", lt + 4);
-        if (dashes < 0) fail(lt, "comment is never closed (missing -->)");
-        if (text.charCodeAt(dashes + 2) !== 0x3e) fail(dashes, "'--' is not allowed inside a comment");
-        pos = dashes + 3;
-      } else if (text.startsWith("<![CDATA[", lt)) {
-        if (stack.length === 0) fail(lt, "CDATA section outside the root element");
-        const close = text.indexOf("]]>", lt + 9);
-        if (close < 0) fail(lt, "CDATA section is never closed (missing ]]>)");
-        pos = close + 3;
-        if (nextCdataEnd >= 0 && nextCdataEnd < pos) nextCdataEnd = text.indexOf("]]>", pos);
-      } else if (text.startsWith("<!DOCTYPE", lt)) {
-        fail(
-          lt,
-          "the file has a DOCTYPE declaration, which anypoint-m2 refuses (it never expands entities)",
-          "Maven settings files need no DOCTYPE: remove it and run again.",
-        );
-      } else {
-        fail(lt, "malformed markup after '<!'");
-      }
-    } else if (next === 0x3f /* ? */) {
-      nameRe.lastIndex = lt + 2;
-      const m = nameRe.exec(text);
-      if (!m) fail(lt, "processing instruction without a target");
-      if (m![0].toLowerCase() === "xml") {
-        fail(lt, "the XML declaration <?xml ...?> is allowed only at the very start of the file", "Remove anything before <?xml, including spaces and blank lines.");
-      }
-      const after = nameRe.lastIndex;
-      const close = text.indexOf("?>", after);
-      if (close < 0) fail(lt, "processing instruction is never closed (missing ?>)");
-      if (close !== after && !/[ \t\r\n]/.test(text.charAt(after))) fail(after, "malformed processing instruction");
-      checkPiForMaven(text, m![0], after, close, inside());
-      pos = close + 2;
-    } else {
-      const nameEnd = scanName(text, lt + 1);
-      if (nameEnd < 0) fail(lt, "'<' must start a tag (write &lt; for a literal '<')");
-      let p = nameEnd;
-      const nameId = table.intern(lt + 1, p);
-      const name = table.names[nameId]!;
-      let seen: Set<string> | undefined;
-      let openEnd = -1;
-      let selfClosing = false;
-      for (;;) {
-        let q = p;
-        if (isSpaceCode(text.charCodeAt(q))) {
-          spaceRe.lastIndex = q;
-          spaceRe.test(text);
-          q = spaceRe.lastIndex;
-        }
-        const c = text.charCodeAt(q);
-        if (c === 0x3e /* > */) {
-          openEnd = q + 1;
-          break;
-        }
-        if (c === 0x2f /* / */ && text.charCodeAt(q + 1) === 0x3e) {
-          openEnd = q + 2;
-          selfClosing = true;
-          break;
-        }
-        if (Number.isNaN(c)) fail(lt, `start tag${prefixed(quote(name))}${inside()} is never closed`);
-        if (q === p) fail(q, `malformed start tag${prefixed(quote(name))}${inside()}: expected whitespace, '>' or '/>'`);
-        attributeRe.lastIndex = q;
-        const a = attributeRe.exec(text);
-        if (!a) fail(q, `malformed attribute in ${quote(name) ?? "a start tag"}${inside()} (values need quotes and may not contain '<')`);
-        seen ??= new Set();
-        if (seen.has(a![1]!)) {
-          const attribute = quote(a![1]!) === undefined ? "an attribute" : `attribute '${a![1]}'`;
-          fail(q, `${attribute} appears twice in ${quote(name) ?? "a start tag"}${inside()}`);
-        }
-        seen.add(a![1]!);
-        const value = a![2] ?? a![3] ?? "";
-        const valueStart = attributeRe.lastIndex - 1 - value.length;
-        for (let amp = value.indexOf("&"); amp >= 0; amp = value.indexOf("&", amp + 1)) {
-          checkReference(valueStart + amp, attributeRe.lastIndex - 1);
-        }
-        p = attributeRe.lastIndex;
-      }
-      const parent = stack.length > 0 ? stack[stack.length - 1]! : -1;
-      if (parent < 0 && root >= 0) {
-        const first = tagOf(nameOf(root));
-        fail(lt, `a second root element${prefixed(tagOf(name))} (a file has exactly one${first ? `, here ${first}` : ""})`);
-      }
-      const element = table.add(nameId, lt, openEnd, parent);
-      if (parent < 0) root = element;
-      if (!selfClosing) stack.push(element);
-      pos = openEnd;
-    }
-  }
+  readElements(text, pos, table, stack);
 
   const unclosed = stack[stack.length - 1];
   if (unclosed !== undefined) {
     const depth = stack.length - 1;
-    fail(table.start[unclosed]!, `${quote(nameOf(unclosed), depth) ?? `an element${inside(depth)}`} is never closed`);
+    throw unsafeAt(text, table.start[unclosed]!, `${quoteOpen(table, stack, nameOf(table, unclosed), depth) ?? `an element${insideOpen(table, stack, depth)}`} is never closed`);
   }
-  if (root < 0) fail(n, "no root element");
-  return { text, root: new XmlElement(table, root) };
+  // The first element is the root: nothing but white space, comments and processing instructions comes before it.
+  if (table.count === 0) throw unsafeAt(text, text.length, "no root element");
+  return { text, root: new XmlElement(table, 0) };
 }
 
 /** Whitespace in XML's sense, and Java's String.trim() set (everything up to U+0020). */

@@ -66,6 +66,8 @@ await build({ ...common, entryPoints: { app: "src/bin.ts" }, outExtension: { ".j
 for (const [source, name] of Object.entries(LAZY)) {
   await build({ ...common, ...(name === "yargs" ? importMetaUrl : {}), entryPoints: { [name]: source }, outExtension: { ".js": ".cjs" }, outdir: "dist", plugins: [raw, lazy] });
 }
+// The launcher runs app.cjs from a vm.Script, which has no loader for import(): none may be left in it.
+if (/\bimport\(/.test(await readFile("dist/app.cjs", "utf8"))) throw new Error("dist/app.cjs calls import(), which src/launch.ts cannot load: use require()");
 // "node --": Node 20 reads a script's own --env-file argument as its option and exits when the file is
 // missing (nodejs/node#54232); it stops looking at "--".
 await build({ ...common, entryPoints: { cli: "src/launch.ts" }, outExtension: { ".js": ".cjs" }, outdir: "dist", banner: { js: "#!/usr/bin/env -S node --" } });

@@ -94,7 +94,7 @@ export const COMMANDS: CommandSpec[] = [
       "from-pom": { type: "boolean", default: false, describe: "take the server ids of the Exchange repositories in the pom (--pom, else ./pom.xml)" },
       pom,
       settings,
-      "on-existing": { type: "string", choices: ["update", "keep", "fail"], describe: "what to do when the server id already exists", defaultDescription: "update" },
+      "on-existing": { type: "string", choices: ["update", "keep", "fail"], describe: "what to do when the server id already exists", defaultDescription: "update a connected-app entry; anyone else's: ask, or exit 5" },
       store: {
         type: "string",
         choices: ["literal", "env", "encrypted"],

@@ -54,7 +54,7 @@ export async function yargsParse(argv: string[], columns: number | undefined): P
     );
   }
   await y
-    .demandCommand(1, "Name a command: setup, verify, list, remove or doctor.")
+    .demandCommand(1, `Name a command: ${COMMANDS.map((c) => c.name).join(", ").replace(/, ([^,]*)$/, " or $1")}.`)
     .strictOptions()
     .epilogue(EXIT_CODES)
     .help()

@@ -1,3 +1,4 @@
+/** `list`: the servers of the settings file Maven reads, one line each (or --json), and what each password is. */
 import { readSettingsText } from "../io/edit";
 import { M2Error } from "../errors";
 import { mavenProperties, settingsPath } from "../io/paths";

@@ -1,3 +1,4 @@
+/** `remove`: takes servers out of the settings file (and, with --with-repositories, what setup added for them). */
 import { Exit, M2Error } from "../errors";
 import { editSettings } from "../io/edit";
 import { mavenProperties, settingsPath } from "../io/paths";

@@ -1,3 +1,4 @@
+/** `verify`: reads a server as Maven would (every store) and proves its connected app with a token request. */
 import { Exit, M2Error } from "../errors";
 import { loadEnvironment } from "../io/envfile";
 import { readSettingsText } from "../io/edit";

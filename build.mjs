@@ -76,8 +76,8 @@ chmodSync("dist/cli.cjs", 0o755);
 
 /**
  * Writes dist/app.cache: V8's code cache of the bundle, made after a `setup` run (on a copy of a fixture, in a
- * scratch home, with nothing of this environment) so that it holds the functions such a run compiles. V8
- * takes a cache only from the same Node version and V8 flags; a cache that does not fit costs the reading of it.
+ * scratch home, with nothing of this environment) so that it holds the functions such a run compiles. Only the
+ * Node that made it uses it (src/launch.ts); a cache that does not fit costs the reading of it.
  */
 function writeCodeCache() {
   const scratch = mkdtempSync(join(tmpdir(), "anypoint-m2-build-"));
@@ -85,10 +85,11 @@ function writeCodeCache() {
     const settings = join(scratch, "settings.xml");
     copyFileSync("fixtures/engine/append-two-space-indent/before.xml", settings);
     const script = [
-      `const app = require(${JSON.stringify(resolve("dist/cli.cjs"))}).app();`,
-      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(resolve("dist/app.cache"))}, app.script.createCachedData()));`,
+      `const { app, cacheFile } = require(${JSON.stringify(resolve("dist/cli.cjs"))});`,
+      `const bundle = app(${JSON.stringify(resolve("dist"))});`,
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(resolve("dist/app.cache"))}, cacheFile(bundle.source, bundle.script.createCachedData())));`,
       `process.argv = [process.execPath, "anypoint-m2", "setup", "--no-verify", "--yes", "--quiet", "--client-id", "build", "--settings", ${JSON.stringify(settings)}];`,
-      "app.run();",
+      "bundle.run();",
     ].join("\n");
     const env = { PATH: process.env.PATH ?? "", HOME: scratch, MAVEN_OPTS: `-Duser.home=${scratch}`, ANYPOINT_CLIENT_SECRET: "build-secret" };
     const r = spawnSync(process.execPath, ["-e", script], { env, cwd: scratch, encoding: "utf8" });

@@ -2,44 +2,102 @@
  * The command (dist/cli.cjs): runs the CLI's bundle, dist/app.cjs, from V8's code cache of it, dist/app.cache.
  * The build writes the cache after one `setup` run, so it holds the compiled code of every function such a run
  * calls: a run then neither parses the 140 KB bundle nor compiles those functions again (~5 ms of each start on
- * a 2-core machine). When the cache does not fit (another Node version, other V8 flags in NODE_OPTIONS) V8
- * says so and the bundle is compiled as usual.
+ * a 2-core machine).
+ *
+ * V8 checks little of a cache: its own version (every Node 20 has the same one), its flags and the source's
+ * length, and no checksum. So the cache is used only by the Node version, platform and architecture that made
+ * it, and only for the very bytes of app.cjs it was made from (its file holds a copy of them, compared here
+ * byte for byte, which costs far less than hashing: node:crypto alone takes ~4 ms to load). Anything else
+ * (another Node, a patched app.cjs, V8 flags in NODE_OPTIONS) compiles the bundle as usual. A cache damaged
+ * on disk can still crash V8 when it is read: deleting dist/app.cache (or reinstalling) mends it.
  *
  * Why by hand: Node 22 has module.enableCompileCache(), which Node 20 lacks (and which writes its cache under
  * the system's temp folder while the command runs); the v8-compile-cache package also writes at run time.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, realpathSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { Script } from "node:vm";
+
+/** The first line of dist/app.cache, then the bytes of app.cjs, then V8's data. */
+export interface CacheHeader {
+  node: string;
+  platform: string;
+  arch: string;
+  /** The length of the copy of app.cjs that follows the header. */
+  source: number;
+}
+
+/**
+ * The name the bundle runs under, the same wherever it is installed: V8 keeps the name a cache was made
+ * with in the functions it holds (a build's own path would show in stack traces everywhere else).
+ */
+export const BUNDLE_NAME = "anypoint-m2/dist/app.cjs";
+
+/** The function CommonJS wraps a module in. */
+export const wrap = (source: Buffer): string => `(function (exports, require, module, __filename, __dirname) {${source.toString("utf8")}\n})`;
+
+/** dist/app.cache's content: the header, the bundle's bytes and V8's data for them. */
+export function cacheFile(source: Buffer, data: Buffer): Buffer {
+  const header: CacheHeader = { node: process.version, platform: process.platform, arch: process.arch, source: source.length };
+  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), source, data]);
+}
+
+/** V8's data in a cache file, when the file was made by this Node for exactly `source`. */
+function cachedDataFor(file: Buffer, source: Buffer): Buffer | undefined {
+  const end = file.indexOf(0x0a);
+  if (end < 0) return undefined;
+  const header = JSON.parse(file.toString("latin1", 0, end)) as Partial<CacheHeader>;
+  if (header.node !== process.version || header.platform !== process.platform || header.arch !== process.arch || header.source !== source.length) return undefined;
+  const copy = file.subarray(end + 1, end + 1 + source.length);
+  const data = file.subarray(end + 1 + source.length);
+  return data.length > 0 && Buffer.compare(copy, source) === 0 ? data : undefined;
+}
 
 export interface App {
   /** The compiled bundle, from which the build makes the cache. */
   script: Script;
-  /** Whether the bundle was compiled without the cache (there is none, or V8 refused it). */
+  /** The bundle's bytes. */
+  source: Buffer;
+  /** Whether the bundle was compiled without the cache (there is none, it is another's, or V8 refused it). */
   uncached: boolean;
   /** Runs the CLI on process.argv. */
   run(): void;
 }
 
 /** The bundle in `dir`, compiled with the cache beside it when there is one that fits. */
-export function app(dir = __dirname): App {
+export function app(dir: string): App {
   const file = join(dir, "app.cjs");
+  const source = readFileSync(file);
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(join(dir, "app.cache"));
+    cachedData = cachedDataFor(readFileSync(join(dir, "app.cache")), source);
   } catch {
-    /* built without one */
+    /* none, or not one of ours */
   }
-  // The function CommonJS wraps a module in; the bundle's own requires ("./yargs.cjs") are resolved from here.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`, { filename: file, cachedData });
+  const script = new Script(wrap(source), { filename: BUNDLE_NAME, cachedData });
   return {
     script,
+    source,
     uncached: cachedData === undefined || script.cachedDataRejected === true,
     run: () => {
+      // The bundle's own requires ("./yargs.cjs") are resolved from where it is.
       const bundle = { exports: {} };
-      (script.runInThisContext() as (...args: unknown[]) => void)(bundle.exports, require, bundle, file, dir);
+      (script.runInThisContext() as (...args: unknown[]) => void)(bundle.exports, createRequire(file), bundle, file, dir);
     },
   };
 }
 
-if (require.main === module) app().run();
+/** The folder of this file as installed: a link to it (--preserve-symlinks-main) is followed. */
+export const installed = (): string => dirname(realpathSync(__filename));
+
+if (require.main === module) {
+  let started: App | undefined;
+  try {
+    started = app(installed());
+  } catch (e) {
+    process.stderr.write(`anypoint-m2: cannot start: ${(e as Error).message.split("\n")[0]}. The installation is incomplete: install anypoint-m2 again.\n`);
+    process.exit(1);
+  }
+  started.run();
+}

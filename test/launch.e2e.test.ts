@@ -1,16 +1,17 @@
 // dist/cli.cjs runs the bundle from V8's code cache of it (src/launch.ts): the cache the build made fits the
-// Node that runs the tests, and the command works the same without a cache or with one that does not fit.
+// Node that runs the tests; without a cache, or with one made for other bytes or another Node, the bundle is
+// compiled as usual and runs as it is.
 import { spawnSync } from "node:child_process";
-import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, cliEnv, tempHome } from "./helpers/cli";
 
 const version = (JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8")) as { version: string }).version;
 
-/** Whether the launcher in `dir` compiles the bundle without a cache, asked of a plain `node` (no flags). */
+/** Whether the launcher in `dir` compiles the bundle there without a cache, asked of a plain `node` (no flags). */
 function uncached(dir: string): boolean {
-  const r = spawnSync(process.execPath, ["-e", `process.stdout.write(String(require(${JSON.stringify(join(dir, "cli.cjs"))}).app().uncached))`], {
+  const r = spawnSync(process.execPath, ["-e", `process.stdout.write(String(require(${JSON.stringify(join(dir, "cli.cjs"))}).app(${JSON.stringify(dir)}).uncached))`], {
     env: { PATH: process.env.PATH ?? "" },
     encoding: "utf8",
   });
@@ -19,16 +20,26 @@ function uncached(dir: string): boolean {
 }
 
 /** A copy of dist/ to spoil, and `anypoint-m2 args` run from it through its #! line. */
-function copyOfDist(): { dir: string; run: (args: string[]) => ReturnType<typeof spawnSync> } {
+function copyOfDist(): { home: string; dir: string; run: (args: string[], env?: Record<string, string>) => ReturnType<typeof spawnSync> } {
   const home = tempHome();
   const dir = join(home, "dist");
   cpSync(dirname(CLI), dir, { recursive: true });
-  return { dir, run: (args) => spawnSync(join(dir, "cli.cjs"), args, { cwd: home, env: cliEnv(home), encoding: "utf8" }) };
+  return { home, dir, run: (args, env = {}) => spawnSync(join(dir, "cli.cjs"), args, { cwd: home, env: cliEnv(home, env), encoding: "utf8" }) };
+}
+
+/** The cache file's parts: its header line and what follows. */
+function parts(file: string): { header: Record<string, unknown>; rest: Buffer } {
+  const bytes = readFileSync(file);
+  const end = bytes.indexOf(0x0a);
+  return { header: JSON.parse(bytes.toString("utf8", 0, end)) as Record<string, unknown>, rest: bytes.subarray(end + 1) };
 }
 
 describe("the code cache", () => {
-  it("is taken by the Node that built it", () => {
+  it("is taken by the Node that built it, and names no folder of the machine that built it", () => {
     expect(uncached(dirname(CLI))).toBe(false);
+    const { header } = parts(join(dirname(CLI), "app.cache"));
+    expect(header).toMatchObject({ node: process.version, platform: process.platform, arch: process.arch });
+    expect(readFileSync(join(dirname(CLI), "app.cache")).includes(dirname(CLI))).toBe(false);
   });
 
   it("is not needed: without one the bundle is compiled as usual", () => {
@@ -39,14 +50,57 @@ describe("the code cache", () => {
     expect(run(["list", "--json"])).toMatchObject({ status: 0 });
   });
 
-  it("is refused when it does not fit (another bundle, another Node), and the command still works", () => {
+  it("is not used for a bundle changed since, even one of the same length: the bundle's own code runs", () => {
     const { dir, run } = copyOfDist();
-    writeFileSync(join(dir, "app.cache"), readFileSync(join(dir, "app.cache")).subarray(0, 100));
+    const bundle = readFileSync(join(dir, "app.cjs"), "utf8");
+    expect(bundle).toContain("Next: use <id>");
+    writeFileSync(join(dir, "app.cjs"), bundle.replace("Next: use <id>", "NEXT: USE <id>"));
     expect(uncached(dir)).toBe(true);
-    // A bundle of another length: V8 tells a cache made for other source by its length.
-    writeFileSync(join(dir, "app.cjs"), `${readFileSync(join(dir, "app.cjs"), "utf8")}\n// another build\n`);
-    cpSync(join(dirname(CLI), "app.cache"), join(dir, "app.cache"));
+    const r = run(["setup", "--no-verify", "--yes", "--client-id", "c"], { ANYPOINT_CLIENT_SECRET: "s3cr3t-launch" });
+    expect(r.status, String(r.stderr)).toBe(0);
+    expect(r.stdout).toContain("NEXT: USE <id>");
+  });
+
+  it("is not used by another Node, nor when it is cut short", () => {
+    const { dir, run } = copyOfDist();
+    const cache = join(dir, "app.cache");
+    const { header, rest } = parts(cache);
+    writeFileSync(cache, Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, node: "v20.0.0" })}\n`), rest]));
+    expect(uncached(dir)).toBe(true);
+    writeFileSync(cache, readFileSync(join(dirname(CLI), "app.cache")).subarray(0, 100));
+    expect(uncached(dir)).toBe(true);
+    writeFileSync(cache, "not a cache");
     expect(uncached(dir)).toBe(true);
     expect(run(["--version"])).toMatchObject({ status: 0, stdout: `${version}\n` });
+  });
+});
+
+describe("the launcher", () => {
+  it("runs through a link to it, even when Node keeps the link's path (--preserve-symlinks-main)", () => {
+    const { home, dir } = copyOfDist();
+    mkdirSync(join(home, "bin"));
+    symlinkSync(join(dir, "cli.cjs"), join(home, "bin", "anypoint-m2"));
+    for (const options of ["", "--preserve-symlinks-main"]) {
+      const r = spawnSync(join(home, "bin", "anypoint-m2"), ["--help"], { cwd: home, env: cliEnv(home, { NODE_OPTIONS: options }), encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain("anypoint-m2 setup");
+    }
+  });
+
+  it("says in one line that an installation without its bundle is incomplete", () => {
+    const { dir, run } = copyOfDist();
+    rmSync(join(dir, "app.cjs"));
+    const r = run(["--version"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^anypoint-m2: cannot start: ENOENT: no such file or directory, open '.*app\.cjs'\. The installation is incomplete: install anypoint-m2 again\.\n$/);
+  });
+
+  it("says in one line that a lazy bundle is missing", () => {
+    const { dir, run } = copyOfDist();
+    rmSync(join(dir, "yargs.cjs"));
+    const r = run(["--help", "--json"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^anypoint-m2: unexpected failure: Cannot find module '\.\/yargs\.cjs'$/m);
+    expect(r.stderr).not.toContain("Require stack");
   });
 });

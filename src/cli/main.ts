@@ -62,7 +62,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (invocation) await run(invocation, io);
     return io.exitCode ?? Exit.ok;
   } catch (caught) {
-    const error = caught instanceof M2Error ? caught : new M2Error(Exit.unexpected, `unexpected failure: ${(caught as Error)?.message ?? String(caught)}`);
+    // One line: Node's own messages go on (a require stack, say); DEBUG=1 prints the whole error.
+    const error = caught instanceof M2Error ? caught : new M2Error(Exit.unexpected, `unexpected failure: ${String((caught as Error)?.message ?? caught).split("\n")[0]}`);
     const edits = COMMANDS.find((c) => c.name === (invocation?.command ?? argv[0]))?.edits ?? false;
     io.stderr(describe(error, edits));
     if (!(caught instanceof M2Error) && io.env.DEBUG) io.stderr(String((caught as Error)?.stack));

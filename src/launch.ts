@@ -14,7 +14,7 @@
  * Why by hand: Node 22 has module.enableCompileCache(), which Node 20 lacks (and which writes its cache under
  * the system's temp folder while the command runs); the v8-compile-cache package also writes at run time.
  */
-import { readFileSync, realpathSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Script } from "node:vm";
@@ -43,6 +43,25 @@ export function cacheFile(source: Buffer, data: Buffer): Buffer {
   return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), source, data]);
 }
 
+/**
+ * The bytes of a regular file of at most `limit` bytes. Opened without waiting (a FIFO put in its place would
+ * block a plain read for ever) and looked at before it is read.
+ */
+function readRegular(path: string, limit: number): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new Error(`${path} is not a regular file`);
+    if (stat.size > limit) throw new Error(`${path} is larger than anypoint-m2's files ever are`);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Far above the bundle (~150 KB) and its cache (~350 KB). */
+const LIMIT = 32 * 1024 * 1024;
+
 /** V8's data in a cache file, when the file was made by this Node for exactly `source`. */
 function cachedDataFor(file: Buffer, source: Buffer): Buffer | undefined {
   const end = file.indexOf(0x0a);
@@ -68,10 +87,10 @@ export interface App {
 /** The bundle in `dir`, compiled with the cache beside it when there is one that fits. */
 export function app(dir: string): App {
   const file = join(dir, "app.cjs");
-  const source = readFileSync(file);
+  const source = readRegular(file, LIMIT);
   let cachedData: Buffer | undefined;
   try {
-    cachedData = cachedDataFor(readFileSync(join(dir, "app.cache")), source);
+    cachedData = cachedDataFor(readRegular(join(dir, "app.cache"), LIMIT), source);
   } catch {
     /* none, or not one of ours */
   }

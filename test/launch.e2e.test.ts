@@ -24,7 +24,8 @@ function copyOfDist(): { home: string; dir: string; run: (args: string[], env?: 
   const home = tempHome();
   const dir = join(home, "dist");
   cpSync(dirname(CLI), dir, { recursive: true });
-  return { home, dir, run: (args, env = {}) => spawnSync(join(dir, "cli.cjs"), args, { cwd: home, env: cliEnv(home, env), encoding: "utf8" }) };
+  // A time limit: a run that waits on a FIFO fails the test instead of hanging it.
+  return { home, dir, run: (args, env = {}) => spawnSync(join(dir, "cli.cjs"), args, { cwd: home, env: cliEnv(home, env), encoding: "utf8", timeout: 10_000 }) };
 }
 
 /** The cache file's parts: its header line and what follows. */
@@ -76,6 +77,18 @@ describe("the code cache", () => {
 });
 
 describe("the launcher", () => {
+  it("does not wait on a FIFO put in place of the cache or the bundle", () => {
+    const { dir, run } = copyOfDist();
+    rmSync(join(dir, "app.cache"));
+    expect(spawnSync("mkfifo", [join(dir, "app.cache")]).status).toBe(0);
+    expect(run(["--version"])).toMatchObject({ status: 0, stdout: `${version}\n` });
+    rmSync(join(dir, "app.cjs"));
+    expect(spawnSync("mkfifo", [join(dir, "app.cjs")]).status).toBe(0);
+    const r = run(["--version"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("app.cjs is not a regular file. The installation is incomplete");
+  });
+
   it("runs through a link to it, even when Node keeps the link's path (--preserve-symlinks-main)", () => {
     const { home, dir } = copyOfDist();
     mkdirSync(join(home, "bin"));

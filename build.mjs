@@ -68,10 +68,11 @@ for (const [source, name] of Object.entries(LAZY)) {
 }
 // The launcher runs app.cjs from a vm.Script, which has no loader for import(): none may be left in it.
 if (/\bimport\(/.test(await readFile("dist/app.cjs", "utf8"))) throw new Error("dist/app.cjs calls import(), which src/launch.ts cannot load: use require()");
-// "#!/usr/bin/env node", the one form every env takes (BusyBox's, in Alpine images, has no -S for
-// "node --"). Node itself then exits 9 when a file named by --env-file is missing, even after the script's
-// name (nodejs/node#54232); it reads no such file, and one that exists reaches anypoint-m2 as it should.
-await build({ ...common, entryPoints: { cli: "src/launch.ts" }, outExtension: { ".js": ".cjs" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } });
+// "node --": Node reads an --env-file argument even after the script's name (nodejs/node#54232): it exits
+// when the file is missing, and it drains a pipe (--env-file <(vault read ...)) before anypoint-m2 can read
+// it. It stops looking at "--". `env -S` is GNU's, the BSDs' and macOS's (npm's Windows shims read it too);
+// BusyBox's env (Alpine) has no -S, and the README says what to do there.
+await build({ ...common, entryPoints: { cli: "src/launch.ts" }, outExtension: { ".js": ".cjs" }, outdir: "dist", banner: { js: "#!/usr/bin/env -S node --" } });
 chmodSync("dist/cli.cjs", 0o755);
 
 /**

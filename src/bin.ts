@@ -1,24 +1,9 @@
-// The CLI's bundle (dist/app.cjs), started by dist/cli.cjs (src/launch.ts).
+// The CLI's bundle (dist/app.cjs): dist/cli.cjs (src/launch.ts) calls its start().
 import * as fs from "node:fs";
 import { main } from "./cli/main";
+import { Exit, M2Error } from "./errors";
 import { releaseHeldLocks } from "./io/lock";
 import { accountHome } from "./io/paths";
-
-// Ctrl-C, a TERM (docker stop, timeout) or a closed terminal, outside a prompt: the run is cancelled, exit
-// 130 for each, as scripts test for one "cancelled" code. Handlers run between event-loop turns, so never in
-// the middle of the synchronous read-change-write; the file is the old or the new content, and no temp
-// file of this run exists then. Whatever the way out, a lock still held is released.
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  process.on(signal, () => {
-    try {
-      write(2, `\nanypoint-m2: cancelled (${signal})\n`);
-    } catch {
-      /* a closed terminal cannot be told */
-    }
-    process.exit(130);
-  });
-}
-process.on("exit", releaseHeldLocks);
 
 /**
  * Output goes straight to file descriptors 1 and 2: process.stdout and process.stderr would build stream
@@ -70,11 +55,33 @@ function isTerminal(fd: number): boolean {
   return (require("node:tty") as typeof import("node:tty")).isatty(fd);
 }
 
+/**
+ * A value of the environment that may not be there to take (a deleted current folder, an account with no
+ * home): asked for when a command needs it, so that the error is the command's, in one line.
+ */
+function lazily<T>(take: () => T, missing: string, hint: string): () => T {
+  let value: T | undefined;
+  return () => {
+    try {
+      return (value ??= take());
+    } catch (e) {
+      throw new M2Error(Exit.usage, `${missing} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { hint });
+    }
+  };
+}
+
+// Java, and so Maven, takes the home folder from the account, not from $HOME.
+const home = lazily(accountHome, "this account has no home folder to find ~/.m2 in", "Set HOME, or pass --settings PATH.");
+const cwd = lazily(() => process.cwd(), "the current folder no longer exists", "Change to a folder that exists and run again.");
+
 const io = {
   env: process.env,
-  // Java, and so Maven, takes the home folder from the account, not from $HOME.
-  home: accountHome(),
-  cwd: process.cwd(),
+  get home() {
+    return home();
+  },
+  get cwd() {
+    return cwd();
+  },
   fs,
   stdout: (text: string) => write(1, `${text}\n`),
   writeStdout: (bytes: Uint8Array) => write(1, bytes),
@@ -112,6 +119,24 @@ const io = {
   },
 };
 
-// Exit once the command is done: output is written synchronously, and a name lookup that hangs (which Node
-// cannot cancel) must not keep a finished run, whose check already gave up at its deadline, alive.
-void main(process.argv.slice(2), io).then((code) => process.exit(code));
+/** Runs the command line; the launcher calls it, so that a bundle that is cut short is told from one that ran. */
+export function start(): void {
+  // Ctrl-C, a TERM (docker stop, timeout) or a closed terminal, outside a prompt: the run is cancelled, exit
+  // 130 for each, as scripts test for one "cancelled" code. Handlers run between event-loop turns, so never in
+  // the middle of the synchronous read-change-write; the file is the old or the new content, and no temp
+  // file of this run exists then. Whatever the way out, a lock still held is released.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      try {
+        write(2, `\nanypoint-m2: cancelled (${signal})\n`);
+      } catch {
+        /* a closed terminal cannot be told */
+      }
+      process.exit(130);
+    });
+  }
+  process.on("exit", releaseHeldLocks);
+  // Exit once the command is done: output is written synchronously, and a name lookup that hangs (which Node
+  // cannot cancel) must not keep a finished run, whose check already gave up at its deadline, alive.
+  void main(process.argv.slice(2), io).then((code) => process.exit(code));
+}

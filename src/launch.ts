@@ -6,10 +6,11 @@
  *
  * V8 checks little of a cache: its own version (every Node 20 has the same one), its flags and the source's
  * length, and no checksum. So the cache is used only by the Node version, platform and architecture that made
- * it, and only for the very bytes of app.cjs it was made from (its file holds a copy of them, compared here
- * byte for byte, which costs far less than hashing: node:crypto alone takes ~4 ms to load). Anything else
- * (another Node, a patched app.cjs, V8 flags in NODE_OPTIONS) compiles the bundle as usual. A cache damaged
- * on disk can still crash V8 when it is read: deleting dist/app.cache (or reinstalling) mends it.
+ * it, and only for the very bytes of app.cjs it was made from (its file holds a copy of them, compared here,
+ * which costs far less than hashing: node:crypto alone takes ~4 ms to load). Anything else (another Node, a
+ * patched app.cjs, V8 flags in NODE_OPTIONS) compiles the bundle as usual. V8's data itself is not checked:
+ * like the bundle itself, a file damaged on disk can crash Node or make it misbehave, and deleting
+ * dist/app.cache (or reinstalling) mends it.
  *
  * Why by hand: Node 22 has module.enableCompileCache(), which Node 20 lacks (and which writes its cache under
  * the system's temp folder while the command runs); the v8-compile-cache package also writes at run time.
@@ -19,12 +20,12 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Script } from "node:vm";
 
-/** The first line of dist/app.cache, then the bytes of app.cjs, then V8's data. */
+/** The first line of dist/app.cache, then the bytes of app.cjs in base64, then V8's data. */
 export interface CacheHeader {
   node: string;
   platform: string;
   arch: string;
-  /** The length of the copy of app.cjs that follows the header. */
+  /** The length of the base64 of app.cjs that follows the header. */
   source: number;
 }
 
@@ -37,10 +38,15 @@ export const BUNDLE_NAME = "anypoint-m2/dist/app.cjs";
 /** The function CommonJS wraps a module in. */
 export const wrap = (source: Buffer): string => `(function (exports, require, module, __filename, __dirname) {${source.toString("utf8")}\n})`;
 
-/** dist/app.cache's content: the header, the bundle's bytes and V8's data for them. */
+/**
+ * dist/app.cache's content: the header, the bundle's bytes and V8's data for them. The bytes are in base64,
+ * so that an edit of dist/ as text (`sed -i` over its files, a patch tool) cannot change them along with
+ * app.cjs and leave the cache looking like its own.
+ */
 export function cacheFile(source: Buffer, data: Buffer): Buffer {
-  const header: CacheHeader = { node: process.version, platform: process.platform, arch: process.arch, source: source.length };
-  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), source, data]);
+  const copy = source.toString("base64");
+  const header: CacheHeader = { node: process.version, platform: process.platform, arch: process.arch, source: copy.length };
+  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n${copy}`, "latin1"), data]);
 }
 
 /**
@@ -67,10 +73,10 @@ function cachedDataFor(file: Buffer, source: Buffer): Buffer | undefined {
   const end = file.indexOf(0x0a);
   if (end < 0) return undefined;
   const header = JSON.parse(file.toString("latin1", 0, end)) as Partial<CacheHeader>;
-  if (header.node !== process.version || header.platform !== process.platform || header.arch !== process.arch || header.source !== source.length) return undefined;
-  const copy = file.subarray(end + 1, end + 1 + source.length);
-  const data = file.subarray(end + 1 + source.length);
-  return data.length > 0 && Buffer.compare(copy, source) === 0 ? data : undefined;
+  if (header.node !== process.version || header.platform !== process.platform || header.arch !== process.arch || typeof header.source !== "number") return undefined;
+  const copyEnd = end + 1 + header.source;
+  const data = file.subarray(copyEnd);
+  return data.length > 0 && file.toString("latin1", end + 1, copyEnd) === source.toString("base64") ? data : undefined;
 }
 
 export interface App {
@@ -101,8 +107,11 @@ export function app(dir: string): App {
     uncached: cachedData === undefined || script.cachedDataRejected === true,
     run: () => {
       // The bundle's own requires ("./yargs.cjs") are resolved from where it is.
-      const bundle = { exports: {} };
+      const bundle = { exports: {} as { start?: unknown } };
       (script.runInThisContext() as (...args: unknown[]) => void)(bundle.exports, createRequire(file), bundle, file, dir);
+      // A bundle cut short can still be valid JavaScript (an empty file is): it then has no start().
+      if (typeof bundle.exports.start !== "function") throw new Error(`${file} does not hold the command`);
+      (bundle.exports.start as () => void)();
     },
   };
 }
@@ -111,12 +120,10 @@ export function app(dir: string): App {
 export const installed = (): string => dirname(realpathSync(__filename));
 
 if (require.main === module) {
-  let started: App | undefined;
   try {
-    started = app(installed());
+    app(installed()).run();
   } catch (e) {
     process.stderr.write(`anypoint-m2: cannot start: ${(e as Error).message.split("\n")[0]}. The installation is incomplete: install anypoint-m2 again.\n`);
     process.exit(1);
   }
-  started.run();
 }

@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { longestCheckMs } from "../src/anypoint/token";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
@@ -356,13 +356,26 @@ HTTPS_PROXY=http://127.0.0.1:9
     const none = await m2(["setup", "--yes", "--no-env-file"], { home, env: { ANYPOINT_BASE_URL: anypoint.url } });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain("client ID");
-    // Through the #! line, Node itself stops a run whose --env-file is missing (nodejs/node#54232); after
-    // `node --` the run is anypoint-m2's, which says so with exit 2.
+    // Through the #! line ("node --"), Node leaves --env-file to anypoint-m2 (nodejs/node#54232).
     const missing = await m2(["setup", "--yes", "--env-file", join(home, "nope.env")], { home, env: { ANYPOINT_BASE_URL: anypoint.url } });
-    expect(missing).toMatchObject({ code: 9, stderr: `node: ${join(home, "nope.env")}: not found\n` });
-    const ours = spawnSync(process.execPath, ["--", CLI, "setup", "--yes", "--env-file", join(home, "nope.env")], { cwd: home, env: cliEnv(home, { ANYPOINT_BASE_URL: anypoint.url }), encoding: "utf8" });
-    expect(ours.status).toBe(2);
-    expect(ours.stderr).toContain("does not exist");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("does not exist");
+  });
+
+  it("reads --env-file from a pipe (--env-file <(vault read ...)), which Node would drain first without the #! line's --", async () => {
+    anypoint.handle(tokenEndpoint("pipe-id", SECRET, TOKEN));
+    const home = tempHome();
+    // Asynchronously: the token endpoint answers from this process.
+    const child = spawn("bash", ["-c", `"$0" setup --yes --settings "$HOME/s.xml" --env-file <(printf 'ANYPOINT_CLIENT_ID=pipe-id\\nANYPOINT_CLIENT_SECRET=%s\\n' "$SECRET")`, CLI], {
+      cwd: home,
+      env: cliEnv(home, { ANYPOINT_BASE_URL: anypoint.url, SECRET }),
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    const r = { status: await new Promise<number | null>((resolve) => child.on("close", resolve)), stderr };
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/ANYPOINT_CLIENT_ID, ANYPOINT_CLIENT_SECRET from \/dev\/fd\/\d+/);
+    expect(readFileSync(join(home, "s.xml"), "utf8")).toContain(`<password>pipe-id~?~${SECRET.replaceAll("&", "&amp;")}</password>`);
   });
 });
 

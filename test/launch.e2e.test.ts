@@ -62,6 +62,19 @@ describe("the code cache", () => {
     expect(r.stdout).toContain("NEXT: USE <id>");
   });
 
+  it("is not used when dist/ was edited as text, the cache's file included", () => {
+    const { dir, run } = copyOfDist();
+    // As `sed -i 's/usage:2,/usage:9,/' dist/*` would, over every file: the exit code of a usage error, which
+    // V8's data holds as a number, not as this text.
+    expect(readFileSync(join(dir, "app.cjs"), "latin1")).toContain("usage:2,");
+    for (const name of ["app.cjs", "app.cache"]) {
+      const bytes = readFileSync(join(dir, name)).toString("latin1");
+      writeFileSync(join(dir, name), Buffer.from(bytes.replaceAll("usage:2,", "usage:9,"), "latin1"));
+    }
+    expect(uncached(dir)).toBe(true);
+    expect(run(["setup", "--timeout", "abc"]).status).toBe(9);
+  });
+
   it("is not used by another Node, nor when it is cut short", () => {
     const { dir, run } = copyOfDist();
     const cache = join(dir, "app.cache");
@@ -106,6 +119,25 @@ describe("the launcher", () => {
     const r = run(["--version"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^anypoint-m2: cannot start: ENOENT: no such file or directory, open '.*app\.cjs'\. The installation is incomplete: install anypoint-m2 again\.\n$/);
+  });
+
+  it("says that a bundle cut short, even to nothing, is incomplete, and does not report success", () => {
+    const { dir, run } = copyOfDist();
+    for (const content of ["", '"use strict";\n']) {
+      writeFileSync(join(dir, "app.cjs"), content);
+      const r = run(["setup", "--no-verify", "--yes", "--client-id", "c"], { ANYPOINT_CLIENT_SECRET: "s" });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^anypoint-m2: cannot start: .*app\.cjs does not hold the command\. The installation is incomplete/);
+    }
+  });
+
+  it("says in one line that the current folder is gone", () => {
+    const { home } = copyOfDist();
+    const gone = join(home, "gone");
+    mkdirSync(gone);
+    const r = spawnSync("bash", ["-c", `cd "$0" && rmdir "$0" && exec "$1" list`, gone, CLI], { env: cliEnv(home), encoding: "utf8", timeout: 10_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("anypoint-m2: the current folder no longer exists (ENOENT)\n  Change to a folder that exists and run again.\n");
   });
 
   it("says in one line that a lazy bundle is missing", () => {

@@ -91,6 +91,18 @@ describe("a settings path that is not a regular file", () => {
   });
 });
 
+describe("a settings folder that cannot be made", () => {
+  // Node's recursive mkdirSync spins for ever there (mkdir keeps failing with ENOENT under /proc/self), deaf
+  // to TERM and INT while it does.
+  it.runIf(statSync("/proc/self", { throwIfNoEntry: false })?.isDirectory())("under /proc/self: exit 6 naming the folder, at once", async () => {
+    const home = tempHome();
+    const { code, hung, stderr } = await start(["setup", "--no-verify", "--yes", "--settings", "/proc/self/nope/settings.xml"], { home, env }, 10_000).ended;
+    expect(hung).toBe(false);
+    expect(code).toBe(6);
+    expect(stderr).toContain("mkdir '/proc/self/nope'");
+  });
+});
+
 describe("a settings file over the size limit", () => {
   it("is refused with exit 5 saying so, from its size, without reading it", async () => {
     const home = tempHome();

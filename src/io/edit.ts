@@ -6,7 +6,7 @@ import { decodeXml } from "../xml/encoding";
 import { changeBytes, type ByteChange } from "../settings/bytes";
 import type { ChangeKind, ServerChange, SettingsChange } from "../settings/servers";
 import template from "../../templates/settings.xml?raw";
-import { fileError, readSettingsFile, unchangedSince, writeSettingsFile, type Fs, type SettingsFile } from "./files";
+import { fileError, makeFolders, readSettingsFile, unchangedSince, writeSettingsFile, type Fs, type SettingsFile } from "./files";
 import { acquireLock } from "./lock";
 
 export interface EditOutcome {
@@ -100,7 +100,7 @@ export async function writePlan(fs: Fs, first: Plan, operation: (text: string) =
   if (first.result.change === "unchanged" || (first.file.bytes === undefined && !first.create)) return outcomeOf(first);
   let lock;
   try {
-    fs.mkdirSync(dirname(first.file.target), { recursive: true, mode: 0o700 });
+    makeFolders(fs, dirname(first.file.target));
     lock = await acquireLock(fs, first.file.target, { waitMs: lockWaitMs });
   } catch (e) {
     throw e instanceof M2Error ? e : fileError("lock", first.path, e);

@@ -248,10 +248,33 @@ export interface WriteResult {
  * content goes to `<path>.bak` (0600) first; a new file is 0600 in a folder created 0700. An error names
  * the path that failed; when it is the backup's, the settings file was not touched.
  */
+/**
+ * `mkdir -p` with the mode, one folder at a time. Node's recursive mkdirSync spins for ever, deaf to signals,
+ * where mkdir keeps failing with ENOENT under a folder that exists (/proc/self/x/y); here such a path fails.
+ */
+export function makeFolders(fs: Fs, dir: string, mode = 0o700): void {
+  const missing: string[] = [];
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    const stat = fs.statSync(at, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) break;
+    if (stat) throw Object.assign(new Error(`${at} is not a folder`), { code: "ENOTDIR" });
+    missing.push(at);
+    if (dirname(at) === at) break;
+  }
+  for (const folder of missing.reverse()) {
+    try {
+      fs.mkdirSync(folder, { mode });
+    } catch (e) {
+      // Made meanwhile by another run: as good.
+      if (code(e) !== "EEXIST" || !fs.statSync(folder).isDirectory()) throw e;
+    }
+  }
+}
+
 export function writeSettingsFile(fs: Fs, file: SettingsFile, bytes: Content, { backup: wanted = true }: { backup?: boolean } = {}): WriteResult {
   if (file.bytes === undefined || !wanted) {
     try {
-      fs.mkdirSync(dirname(file.target), { recursive: true, mode: 0o700 });
+      makeFolders(fs, dirname(file.target));
       writeAtomic(fs, file.target, bytes, file.bytes === undefined ? { mode: 0o600 } : { mode: file.mode ?? 0o600, uid: file.uid, gid: file.gid });
     } catch (e) {
       throw fileError("write", file.path, e);

@@ -9,7 +9,7 @@ import type { Io } from "../commands/io";
 import { Exit, M2Error } from "../errors";
 import { masterPassword, MAVEN4_HINT, parseSecurity } from "../maven/security";
 import { decodeXml } from "../xml/encoding";
-import { fileError, kindOf, READ_FLAGS, removeQuietly, tempBeside, writeAll, type Fs } from "./files";
+import { fileError, kindOf, makeFolders, READ_FLAGS, removeQuietly, tempBeside, writeAll, type Fs } from "./files";
 import { isProjectFile, mavenProperties, propertySource } from "./paths";
 
 type SecurityIo = Pick<Io, "env" | "cwd" | "home" | "fs" | "stderr">;
@@ -153,7 +153,7 @@ export function createSecurityFile(fs: Fs, path: string, text: string): void {
   const exists = () => new M2Error(Exit.writeFailed, `${path} already exists; anypoint-m2 does not replace a security file`, { hint: "Use it (it holds your master password), or pass --security-file." });
   const temp = tempBeside(path);
   try {
-    fs.mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    makeFolders(fs, dirname(path));
     const fd = fs.openSync(temp, "wx", 0o600);
     try {
       writeAll(fs, fd, Buffer.from(text, "utf8"));

@@ -522,7 +522,9 @@ function readElements(text: string, from: number, table: ElementTable, stack: nu
       ends[open] = end;
       pos = end;
     } else if (next === 0x21 /* ! */) {
-      pos = readBang(text, lt, stack.length);
+      // A comment is read here (a settings file may hold thousands); anything else after '<!' by readBang.
+      const dashes = text.charCodeAt(lt + 2) === 0x2d && text.charCodeAt(lt + 3) === 0x2d ? text.indexOf("--", lt + 4) : -1;
+      pos = dashes >= 0 && text.charCodeAt(dashes + 2) === 0x3e ? dashes + 3 : readBang(text, lt, stack.length);
       if (nextCdataEnd >= 0 && nextCdataEnd < pos) nextCdataEnd = text.indexOf("]]>", pos);
     } else if (next === 0x3f /* ? */) {
       pos = readPi(text, lt, table, stack);

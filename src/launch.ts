@@ -73,8 +73,8 @@ function cachedDataFor(file: Buffer, source: Buffer): Buffer | undefined {
   const end = file.indexOf(0x0a);
   if (end < 0) return undefined;
   const header = JSON.parse(file.toString("latin1", 0, end)) as Partial<CacheHeader>;
-  if (header.node !== process.version || header.platform !== process.platform || header.arch !== process.arch || typeof header.source !== "number") return undefined;
-  const copyEnd = end + 1 + header.source;
+  if (header.node !== process.version || header.platform !== process.platform || header.arch !== process.arch || !Number.isSafeInteger(header.source) || header.source! < 0) return undefined;
+  const copyEnd = end + 1 + header.source!;
   const data = file.subarray(copyEnd);
   return data.length > 0 && file.toString("latin1", end + 1, copyEnd) === source.toString("base64") ? data : undefined;
 }

@@ -244,11 +244,6 @@ export interface WriteResult {
 }
 
 /**
- * Replaces the settings file with `bytes`. An existing file keeps its mode and owner and its previous
- * content goes to `<path>.bak` (0600) first; a new file is 0600 in a folder created 0700. An error names
- * the path that failed; when it is the backup's, the settings file was not touched.
- */
-/**
  * `mkdir -p` with the mode, one folder at a time. Node's recursive mkdirSync spins for ever, deaf to signals,
  * where mkdir keeps failing with ENOENT under a folder that exists (/proc/self/x/y); here such a path fails.
  */
@@ -271,6 +266,11 @@ export function makeFolders(fs: Fs, dir: string, mode = 0o700): void {
   }
 }
 
+/**
+ * Replaces the settings file with `bytes`. An existing file keeps its mode and owner and its previous
+ * content goes to `<path>.bak` (0600) first; a new file is 0600 in a folder created 0700. An error names
+ * the path that failed; when it is the backup's, the settings file was not touched.
+ */
 export function writeSettingsFile(fs: Fs, file: SettingsFile, bytes: Content, { backup: wanted = true }: { backup?: boolean } = {}): WriteResult {
   if (file.bytes === undefined || !wanted) {
     try {

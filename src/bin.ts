@@ -71,7 +71,7 @@ function lazily<T>(take: () => T, missing: string, hint: string): () => T {
 }
 
 // Java, and so Maven, takes the home folder from the account, not from $HOME.
-const home = lazily(accountHome, "this account has no home folder to find ~/.m2 in", "Set HOME, or pass --settings PATH.");
+const home = lazily(accountHome, "this account has no home folder to find ~/.m2 in", "Set HOME to the folder that holds .m2 and run again.");
 const cwd = lazily(() => process.cwd(), "the current folder no longer exists", "Change to a folder that exists and run again.");
 
 const io = {

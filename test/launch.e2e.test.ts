@@ -2,7 +2,8 @@
 // Node that runs the tests; without a cache, or with one made for other bytes or another Node, the bundle is
 // compiled as usual and runs as it is.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, cliEnv, tempHome } from "./helpers/cli";
@@ -131,13 +132,40 @@ describe("the launcher", () => {
     }
   });
 
-  it("says in one line that the current folder is gone", () => {
+  it("says in one line that the current folder is gone, and needs it only for what is relative to it", () => {
     const { home } = copyOfDist();
     const gone = join(home, "gone");
-    mkdirSync(gone);
-    const r = spawnSync("bash", ["-c", `cd "$0" && rmdir "$0" && exec "$1" list`, gone, CLI], { env: cliEnv(home), encoding: "utf8", timeout: 10_000 });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toBe("anypoint-m2: the current folder no longer exists (ENOENT)\n  Change to a folder that exists and run again.\n");
+    const inGone = (...args: string[]) => {
+      mkdirSync(gone);
+      return spawnSync("bash", ["-c", `cd "$0" && rmdir "$0" && exec "$@"`, gone, CLI, ...args], { env: cliEnv(home), encoding: "utf8", timeout: 10_000 });
+    };
+    for (const args of [["list"], ["--version"], ["list", "--bogus"]]) {
+      const r = inGone(...args);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stderr).toBe("anypoint-m2: the current folder no longer exists (ENOENT)\n  Change to a folder that exists and run again.\n");
+    }
+    const r = inGone("list", "--settings", join(home, "settings.xml"));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("does not exist yet");
+  });
+
+  // An account the user database does not know (a container run with --user 54321), without HOME.
+  const setpriv = process.getuid?.() === 0 && spawnSync("setpriv", ["--version"]).status === 0;
+  it.runIf(setpriv)("with no home folder (no HOME either): one line where a command needs ~/.m2, and nothing else changes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "anypoint-m2-homeless-"));
+    try {
+      chmodSync(dir, 0o755);
+      writeFileSync(join(dir, "settings.xml"), "<settings>\n  <servers>\n  </servers>\n</settings>\n", { mode: 0o644 });
+      const as = (...args: string[]) =>
+        spawnSync("setpriv", ["--reuid=54321", "--regid=54321", "--clear-groups", CLI, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? "" }, encoding: "utf8", timeout: 10_000 });
+      expect(as("--version")).toMatchObject({ status: 0 });
+      const r = as("list", "--settings", join(dir, "settings.xml"));
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/^anypoint-m2: .*this account has no home folder to find ~\/\.m2 in \(.*\)\n  Set HOME to the folder that holds \.m2 and run again\.\n$/);
+      expect(readFileSync(join(dir, "settings.xml"), "utf8")).toBe("<settings>\n  <servers>\n  </servers>\n</settings>\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("says in one line that a lazy bundle is missing", () => {

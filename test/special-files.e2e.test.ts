@@ -101,6 +101,15 @@ describe("a settings folder that cannot be made", () => {
     expect(code).toBe(6);
     expect(stderr).toContain("mkdir '/proc/self/nope'");
   });
+
+  it("through a link to nowhere: exit 6, saying mkdir could not make it", async () => {
+    const home = tempHome();
+    symlinkSync(join(home, "nowhere"), join(home, "dangling"));
+    const { code, hung, stderr } = await start(["setup", "--no-verify", "--yes", "--settings", join(home, "dangling", "sub", "settings.xml")], { home, env }, 10_000).ended;
+    expect(hung).toBe(false);
+    expect(code).toBe(6);
+    expect(stderr).toContain(`EEXIST: file already exists, mkdir '${join(home, "dangling")}'`);
+  });
 });
 
 describe("a settings file over the size limit", () => {

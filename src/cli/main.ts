@@ -58,7 +58,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const noCommand = argv.length === 0 || (argv[0]!.startsWith("-") && !["-h", "--help", "--version"].some((a) => argv.includes(a)));
     const wizard = noCommand && io.terminal && !io.env.CI;
     const words = wizard ? ["setup", ...argv] : argv;
-    invocation = fastParse(words) ?? (await (await import("./yargs")).yargsParse(words, process.stdout.columns));
+    invocation = fastParse(words);
+    if (!invocation) {
+      // yargs reads the current folder as it loads: one that is gone is said as every command says it.
+      void io.cwd;
+      invocation = await (await import("./yargs")).yargsParse(words, process.stdout.columns);
+    }
     if (invocation) await run(invocation, io);
     return io.exitCode ?? Exit.ok;
   } catch (caught) {

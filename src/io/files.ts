@@ -260,8 +260,8 @@ export function makeFolders(fs: Fs, dir: string, mode = 0o700): void {
     try {
       fs.mkdirSync(folder, { mode });
     } catch (e) {
-      // Made meanwhile by another run: as good.
-      if (code(e) !== "EEXIST" || !fs.statSync(folder).isDirectory()) throw e;
+      // Made meanwhile by another run: as good. (A link to nowhere is EEXIST too: mkdir's error says more.)
+      if (code(e) !== "EEXIST" || !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw e;
     }
   }
 }

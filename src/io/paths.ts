@@ -3,7 +3,7 @@
  * from the environment, the account, the project's `.mvn` folder and the `mvn` launcher on the PATH.
  */
 import { homedir, userInfo } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { Io } from "../commands/io";
 import { launcherDialect, userSettings, type UserSettings } from "../maven/user-settings";
 import type { MavenDialect } from "../maven/arguments";
@@ -107,13 +107,22 @@ function why({ path, reason }: UserSettings, home: string): string {
 }
 
 /**
- * The settings file a command works on: --settings (a leading ~ is HOME, as the shell would expand it), else
- * the file Maven reads; when that is not the one under $HOME, a note on stderr says so, naming both.
+ * A file named by an option: a leading ~ is HOME (as the shell would expand it), a relative path is from the
+ * current folder. Only what the path needs is looked up (a run with no home folder, or whose current folder
+ * is gone, can still name a file by its absolute path).
+ */
+export function optionPath(option: string, io: Pick<Io, "env" | "home" | "cwd">): string {
+  if (option === "~" || option.startsWith("~/")) return join(io.env.HOME || io.home, option.slice(1));
+  return isAbsolute(option) ? resolve(option) : resolve(io.cwd, option);
+}
+
+/**
+ * The settings file a command works on: --settings (see optionPath), else the file Maven reads; when that is
+ * not the one under $HOME, a note on stderr says so, naming both.
  */
 export function settingsPath(args: { settings?: string; quiet?: boolean }, io: PathIo): string {
   const option = args.settings;
-  const home = io.env.HOME || io.home;
-  if (option) return option === "~" || option.startsWith("~/") ? join(home, option.slice(1)) : resolve(io.cwd, option);
+  if (option) return optionPath(option, io);
   const maven = mavenUserSettings(io);
   if (io.env.HOME && maven.path !== join(resolve(io.env.HOME), ".m2", "settings.xml") && !args.quiet) {
     io.stderr(`note: ${why(maven, io.env.HOME)}; pass --settings to choose the file`);

@@ -10,7 +10,7 @@ import { Exit, M2Error } from "../errors";
 import { masterPassword, MAVEN4_HINT, parseSecurity } from "../maven/security";
 import { decodeXml } from "../xml/encoding";
 import { fileError, kindOf, makeFolders, READ_FLAGS, removeQuietly, tempBeside, writeAll, type Fs } from "./files";
-import { isProjectFile, mavenProperties, propertySource } from "./paths";
+import { isProjectFile, mavenProperties, optionPath, propertySource } from "./paths";
 
 type SecurityIo = Pick<Io, "env" | "cwd" | "home" | "fs" | "stderr">;
 
@@ -41,9 +41,8 @@ export const CREATE_HINT =
 
 /** The security file Maven would read. */
 export function securityLocation(args: { securityFile?: string }, io: SecurityIo): SecurityLocation {
-  const home = io.env.HOME || io.home;
   const option = args.securityFile;
-  if (option) return { path: option === "~" || option.startsWith("~/") ? join(home, option.slice(1)) : resolve(io.cwd, option), source: "--security-file" };
+  if (option) return { path: optionPath(option, io), source: "--security-file" };
   const properties = mavenProperties(io);
   const userHome = resolve(io.cwd, properties["user.home"] ?? io.home);
   const property = properties["settings.security"];

@@ -40,7 +40,8 @@ describe("env file", () => {
         "REDEFINED=fine",
       ].join("\n"),
     );
-    const loaded = await loadEnvironment(fs, { SET_IN_ENV: "from-env" }, undefined, dir);
+    // Named, so that every variable is taken (./.env gives only the credentials).
+    const loaded = await loadEnvironment(fs, { SET_IN_ENV: "from-env" }, join(dir, ".env"), dir);
     // What dotenv makes of them: the warnings are about this.
     expect(loaded.env).toMatchObject({ ANYPOINT_CLIENT_ID: "plain", ANYPOINT_CLIENT_SECRET: "abc", QUOTED: "a#b", EMPTY_NOW: "", REDEFINED: "fine" });
     expect(loaded.warnings).toEqual([
@@ -64,6 +65,27 @@ describe("env file", () => {
     const named = await loadEnvironment(fs, {}, join(dir, ".env"), dir);
     expect(named.supplied).toEqual(["ANYPOINT_CLIENT_ID", "ANYPOINT_BASE_URL", "HTTPS_PROXY", "no_proxy"]);
     expect(named.warnings).toEqual([]);
+  });
+
+  it("./.env gives nothing but the credentials: the Exchange URL and the rest are not taken, and only what anypoint-m2 reads is named", async () => {
+    const dir = folderWith(
+      [
+        "ANYPOINT_CLIENT_SECRET=s",
+        "ANYPOINT_EXCHANGE_URL=https://evil.example/maven",
+        "MAVEN_OPTS=-Duser.home=/tmp/evil",
+        "MAVEN_ARGS=-s /tmp/evil.xml",
+        "DEBUG=1",
+        "NO_COLOR=1",
+        "DATABASE_URL=postgres://db",
+        "ALL_PROXY=http://evil:1",
+      ].join("\n"),
+    );
+    const loaded = await loadEnvironment(fs, { PATH: "/bin" }, undefined, dir);
+    expect(loaded.env).toEqual({ PATH: "/bin", ANYPOINT_CLIENT_SECRET: "s" });
+    expect(loaded.supplied).toEqual(["ANYPOINT_CLIENT_SECRET"]);
+    expect(loaded.warnings).toEqual([
+      `ignored ANYPOINT_EXCHANGE_URL, ALL_PROXY from ${join(dir, ".env")}: from a project's .env only the credentials (and a region's ANYPOINT_HOST) are read, as a project does not choose where credentials are sent; pass --env-file ${join(dir, ".env")} to use it`,
+    ]);
   });
 
   it("refuses an env file that is not UTF-8 text (UTF-16, as some editors save it)", async () => {

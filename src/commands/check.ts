@@ -1,12 +1,21 @@
-/** The credential check shared by setup and verify: where Anypoint is, which proxy, then the token request. */
+/**
+ * The credential check shared by setup, verify, rotate and doctor: where Anypoint is, which proxy, then the
+ * token request. What the project may decide of that is src/io/trust.ts's to say.
+ */
 import { endpoint, resolveBaseUrl, type EndpointChoice } from "../anypoint/endpoint";
 import { chooseProxy, type ProxyChoice } from "../anypoint/proxy";
 import type { Identity } from "../anypoint/token";
 import { M2Error } from "../errors";
-import { readProxies } from "../settings/proxies";
+import { chosenByProject } from "../io/paths";
+import { credentialProxies } from "../io/trust";
+import type { Io } from "./io";
+import { debug } from "./output";
 
 export interface ConnectionArgs extends EndpointChoice {
   timeout: number;
+  /** The settings file named by the user; without it, the one Maven reads (which a project may have chosen). */
+  settings?: string;
+  quiet?: boolean;
 }
 
 export interface Check {
@@ -18,16 +27,29 @@ export interface Check {
   run(clientId: string, clientSecret: string, settingsText: string | undefined, settingsPath?: string): Promise<Identity>;
 }
 
-/** Resolves the endpoint at once (usage errors before any work); the request itself comes later. */
-export function prepareCheck(args: ConnectionArgs, env: Record<string, string | undefined>, log?: (message: string) => void): Check {
+/** Said once per run, however many checks doctor makes. */
+const warned = new WeakSet<Io>();
+
+/**
+ * Resolves the endpoint at once (usage errors before any work); the request itself comes later. `env` is the
+ * environment with the env file under it (where Anypoint is, the proxy variables); the settings file's
+ * `${env.X}` is resolved from the environment alone (`io.env`), as Maven does.
+ */
+export function prepareCheck(args: ConnectionArgs, io: Io, env: Record<string, string | undefined>): Check {
   const base = resolveBaseUrl(args, env);
+  const log = (message: string) => debug(io, message);
   return {
     base,
     async run(clientId, clientSecret, settingsText, settingsPath) {
       const target = endpoint(base, "accounts/api/v2/oauth2/token");
       let proxy: ProxyChoice | undefined;
       try {
-        proxy = chooseProxy(target, env, settingsText === undefined ? [] : readProxies(settingsText, env));
+        const { proxies, ignored } = credentialProxies(settingsText, io.env, chosenByProject(args, io));
+        proxy = chooseProxy(target, env, proxies);
+        if (ignored && !proxy && !args.quiet && !warned.has(io)) {
+          warned.add(io);
+          io.stderr(`warning: ${ignored}`);
+        }
       } catch (e) {
         throw e instanceof M2Error && e.details.line !== undefined && settingsPath ? e.inFile(settingsPath) : e;
       }

@@ -88,7 +88,7 @@ function readSettings(io: Io, path: string): SettingsInput {
 async function tokenCheck(args: DoctorArgs, io: Io, env: Record<string, string | undefined>, check: CredentialCheck, settings: SettingsInput): Promise<{ checked: Checked; finding?: Finding }> {
   const chosen = args.region !== undefined || args.host !== undefined || args.baseUrl !== undefined || env.ANYPOINT_HOST || env.ANYPOINT_BASE_URL;
   const region: Region | undefined = chosen ? (args.region as Region | undefined) : check.region;
-  const prepared = prepareCheck({ ...args, region }, env, (m) => debug(io, m));
+  const prepared = prepareCheck({ ...args, region }, io, env);
   const base: Omit<Checked, "result"> = { servers: check.servers.map((s) => s.id), clientId: check.clientId, controlPlane: prepared.base.host };
   try {
     const identity = await prepared.run(check.clientId, check.clientSecret, settings.text, settings.path);

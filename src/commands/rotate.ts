@@ -15,7 +15,8 @@ import { rotateSecret, type RotatedServer, type Rotation } from "../settings/rot
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
 import type { Io } from "./io";
 import { announceEnvFile, debug, done, reportEdit, type OutputArgs } from "./output";
-import { readSecretFromStdin, refuseTargetChosenByProject } from "./setup";
+import { refuseTargetChosenByProject } from "../io/trust";
+import { readSecretFromStdin } from "./setup";
 import { refuseStdoutOntoSettings } from "./stdout";
 
 export interface RotateArgs extends ConnectionArgs, OutputArgs {
@@ -51,7 +52,7 @@ export async function rotate(args: RotateArgs, io: Io): Promise<void> {
     found.clientSecret ??= await wizard.askSecret("New client secret");
   }
   const { clientId, clientSecret, warnings } = requireCredentials(found);
-  const check = args.verify ? prepareCheck(args, loaded.env, (m) => debug(io, m)) : undefined;
+  const check = args.verify ? prepareCheck(args, io, loaded.env) : undefined;
   debug(io, `settings: ${path}; control plane: ${check ? check.base.origin : "not checked (--no-verify)"}`);
 
   // The master password is read once, and only when an encrypted password is met; new values are encrypted

@@ -10,7 +10,8 @@ import type { Identity } from "../anypoint/token";
 import { Exit, M2Error } from "../errors";
 import { outcomeOf, planEdit, readSettingsText, writePlan, type EditOutcome, type Plan } from "../io/edit";
 import { loadEnvironment } from "../io/envfile";
-import { chosenByProject, mavenProperties, settingsPath } from "../io/paths";
+import { mavenProperties, settingsPath } from "../io/paths";
+import { refuseTargetChosenByProject } from "../io/trust";
 import { createSecurityFile, readMaster, refuseProjectMaster, securityFileExists, securityLocation } from "../io/security";
 import { encrypt, encryptedPart } from "../maven/cipher";
 import { securityXml } from "../maven/security";
@@ -96,16 +97,6 @@ interface Storage {
   security?: { path: string; file: string; master: string; create?: string };
   /** Values encrypted so far, by clear text: every plan of one run writes the same bytes. */
   encrypted: Map<string, string>;
-}
-
-/** A settings file that a project's .mvn/ chose gets no secret written unless --settings names it. */
-export function refuseTargetChosenByProject(args: { settings?: string }, io: Io, path: string): void {
-  const chooser = chosenByProject(args, io);
-  if (chooser) {
-    throw new M2Error(Exit.usage, `${chooser} makes Maven read ${path}: a file that comes with the project does not choose where the secret is written`, {
-      hint: `Pass --settings ${path} to write it there, or --settings with another file.`,
-    });
-  }
 }
 
 /** Prompts only in a terminal, outside CI, and when not told otherwise. */
@@ -391,7 +382,7 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
       io.stderr("The Exchange repositories are not offered: this control plane's Exchange Maven URL is not known (pass --exchange-url to add them).");
     }
   }
-  const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout }, env, (m) => debug(io, m)) : undefined;
+  const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout, settings: args.settings, quiet: args.quiet }, io, env) : undefined;
   // The env store writes only references: without a check, an image build needs no credentials at all.
   const { clientId, clientSecret, warnings } =
     storage.store === "env" && !args.verify && (!found.clientId || !found.clientSecret)

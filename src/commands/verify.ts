@@ -22,7 +22,7 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
   const loaded = await loadEnvironment(io.fs, io.env, args.envFile, io.cwd);
   const { env } = loaded;
   announceEnvFile(io, args, loaded);
-  const check = prepareCheck(args, env, (m) => debug(io, m));
+  const check = prepareCheck(args, io, env);
   const serverId = args.serverId ?? DEFAULT_SERVER_ID;
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "verify");

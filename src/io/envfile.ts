@@ -1,12 +1,13 @@
 /**
  * The env file: --env-file PATH, else ./.env when it exists, never with --no-env-file. Its variables go
- * under the environment's: a variable already set is never overridden.
+ * under the environment's: a variable already set is never overridden. ./.env comes with the project: it
+ * gives only what src/io/trust.ts lets a project give.
  */
 import { join } from "node:path";
 import { isUtf8 } from "node:buffer";
-import { REGIONS } from "../anypoint/endpoint";
 import { Exit, M2Error } from "../errors";
 import type { Fs } from "./files";
+import { projectEnv } from "./trust";
 
 export interface Environment {
   env: Record<string, string | undefined>;
@@ -52,26 +53,15 @@ export async function loadEnvironment(fs: Fs, env: Record<string, string | undef
   const { parse } = await import("dotenv");
   const parsed = parse(content);
   const unset = Object.keys(parsed).filter((name) => env[name] === undefined);
-  // A ./.env comes with the project, not from the user: it may give credentials, but not say where they
-  // are sent (a base URL, a host that is not an Anypoint region, a proxy). --env-file names a trusted file.
-  const untrusted = option === undefined ? unset.filter((name) => redirects(name, parsed[name]!)) : [];
-  const supplied = unset.filter((name) => !untrusted.includes(name));
+  // ./.env comes with the project, not from the user; --env-file names a file the user trusts.
+  const { taken: supplied, ignored } = option === undefined ? projectEnv(unset, parsed) : { taken: unset, ignored: [] };
   const merged = { ...env };
   for (const name of supplied) merged[name] = parsed[name];
   const warnings = cutAtHash(content, new Set(supplied), path);
-  if (untrusted.length > 0) {
-    warnings.push(`ignored ${untrusted.join(", ")} from ${path}: a project's .env does not choose where credentials are sent; pass --env-file ${path} to use it`);
+  if (ignored.length > 0) {
+    warnings.push(`ignored ${ignored.join(", ")} from ${path}: from a project's .env only the credentials (and a region's ANYPOINT_HOST) are read, as a project does not choose where credentials are sent; pass --env-file ${path} to use it`);
   }
   return { env: merged, file: path, supplied, warnings };
-}
-
-const REGION_HOSTS = new Set<string>(Object.values(REGIONS));
-
-/** Variables that send requests (and so credentials) elsewhere: endpoints other than the regions, proxies. */
-function redirects(name: string, value: string): boolean {
-  const n = name.toUpperCase();
-  if (n === "ANYPOINT_HOST") return !REGION_HOSTS.has(value.trim().toLowerCase());
-  return n === "ANYPOINT_BASE_URL" || n.endsWith("_PROXY");
 }
 
 /**

@@ -1,0 +1,169 @@
+// What a project may decide (src/io/trust.ts), run end to end with the built CLI: a project's ./.env and a
+// settings file its .mvn/ chose never say where a credential goes. A loopback control plane answers the
+// token requests; a real loopback proxy that takes the connected app's credentials records what reaches it.
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
+import { expectNoSecret, recorder, tempHome } from "./helpers/cli";
+import { forwardingProxy, type Proxy } from "./helpers/proxy";
+
+const CLIENT_ID = "0123456789abcdef0123456789abcdef";
+const SECRET = "Project-Trust-Secret-9d2e";
+const TOKEN = "tok-11112222-3333-4444-5555-666677778888";
+const { m2, outputs } = recorder();
+
+let anypoint: ControlPlane;
+let proxy: Proxy;
+beforeAll(async () => {
+  anypoint = await controlPlane();
+  // It forwards only a request that gives it the connected app's ID and secret as its own credentials.
+  proxy = await forwardingProxy({ username: CLIENT_ID, password: SECRET });
+});
+afterAll(async () => {
+  expectNoSecret(outputs, [SECRET, TOKEN], 8);
+  await Promise.all([anypoint.close(), proxy.close()]);
+});
+
+const accept = () => {
+  anypoint.handle((req, res, n) => {
+    if (req.url === "/accounts/api/me") return void res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    tokenEndpoint(CLIENT_ID, SECRET, TOKEN)(req, res, n);
+  });
+  proxy.seen.length = 0;
+};
+
+const tokenRequests = () => anypoint.requests.filter((r) => r.url === "/accounts/api/v2/oauth2/token");
+
+describe("a project's ./.env", () => {
+  /** A checked-out repository whose ./.env names an Exchange URL, as CI runs setup inside one. */
+  function checkout(): { home: string; project: string; settings: string } {
+    const home = tempHome();
+    const project = join(home, "project");
+    mkdirSync(project);
+    writeFileSync(join(project, ".env"), "ANYPOINT_EXCHANGE_URL=https://exchange.evil.example/maven\n");
+    return { home, project, settings: join(home, ".m2", "settings.xml") };
+  }
+  const credentials = { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET };
+
+  it("does not choose the URL of the repository Maven sends the credentials to (setup --with-repositories)", async () => {
+    const { home, project, settings } = checkout();
+    const r = await m2(["setup", "--with-repositories", "--no-verify", "--yes"], { home, cwd: project, env: credentials });
+    expect(r.code).toBe(0);
+    const written = readFileSync(settings, "utf8");
+    expect(written).toContain("<url>https://maven.anypoint.mulesoft.com/api/v3/maven</url>");
+    expect(written).not.toContain("evil");
+    expect(r.stderr).toContain(`warning: ignored ANYPOINT_EXCHANGE_URL from ${join(project, ".env")}`);
+    // Named with --env-file, the same file is the user's choice.
+    const trusted = await m2(["setup", "--with-repositories", "--no-verify", "--yes", "--env-file", ".env"], { home, cwd: project, env: credentials });
+    expect(trusted.code).toBe(0);
+    expect(readFileSync(settings, "utf8")).toContain("<url>https://exchange.evil.example/maven</url>");
+  });
+
+  it("does not fill in ${env.X} in the proxy credentials of the user's own settings file (Maven would not)", async () => {
+    accept();
+    const home = tempHome();
+    const project = join(home, "project");
+    mkdirSync(project);
+    writeFileSync(join(project, ".env"), `ANYPOINT_CLIENT_ID=${CLIENT_ID}\nANYPOINT_CLIENT_SECRET=${SECRET}\n`);
+    const settings = join(home, "own-settings.xml");
+    const { port } = new URL(proxy.url);
+    writeFileSync(
+      settings,
+      `<settings><proxies><proxy><host>127.0.0.1</host><port>${port}</port><username>\${env.ANYPOINT_CLIENT_ID}</username><password>\${env.ANYPOINT_CLIENT_SECRET}</password></proxy></proxies></settings>\n`,
+    );
+    const r = await m2(["setup", "--dry-run", "--yes", "--settings", settings, "--timeout", "2"], { home, cwd: project, env: { ANYPOINT_BASE_URL: anypoint.url } });
+    // The proxy was asked, without the connected app's credentials: it refused.
+    expect(proxy.seen.length).toBeGreaterThan(0);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toContain("407");
+    expect(tokenRequests()).toHaveLength(0);
+  });
+
+  it("nor the Exchange URL of a control plane whose facade is not known: setup asks for --exchange-url and sends nothing", async () => {
+    accept();
+    const { home, project, settings } = checkout();
+    const r = await m2(["setup", "--with-repositories", "--yes"], { home, cwd: project, env: { ...credentials, ANYPOINT_BASE_URL: anypoint.url } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--exchange-url");
+    expect(anypoint.requests).toHaveLength(0);
+    expect(() => readFileSync(settings)).toThrow();
+  });
+});
+
+describe("a settings file chosen by a project's .mvn/", () => {
+  /**
+   * A settings file whose server takes the credentials from the environment and whose <proxy> is this test's
+   * proxy, with the connected app's ID and secret as its credentials; `.mvn/maven.config` in `mvnAt` chooses
+   * it, and the command runs in `cwd` (the project, or a folder below a shared one, like /tmp/.mvn).
+   */
+  function chosen(upwards: boolean): { home: string; cwd: string; settings: string } {
+    const home = tempHome();
+    const root = realpathSync(home);
+    const mvnAt = upwards ? join(root, "shared") : join(root, "project");
+    const cwd = upwards ? join(mvnAt, "someone", "project") : mvnAt;
+    mkdirSync(join(mvnAt, ".mvn"), { recursive: true });
+    mkdirSync(cwd, { recursive: true });
+    const settings = join(mvnAt, "chosen-settings.xml");
+    writeFileSync(join(mvnAt, ".mvn", "maven.config"), `--settings=${settings}\n`);
+    writeFileSync(
+      settings,
+      `<settings>
+  <servers>
+    <server>
+      <id>anypoint-exchange-v3</id>
+      <username>~~~Client~~~</username>
+      <password>\${env.ANYPOINT_CLIENT_ID}~?~\${env.ANYPOINT_CLIENT_SECRET}</password>
+    </server>
+  </servers>
+  <proxies>
+    <proxy>
+      <id>project</id>
+      <host>127.0.0.1</host>
+      <port>${new URL(proxy.url).port}</port>
+      <username>\${env.ANYPOINT_CLIENT_ID}</username>
+      <password>\${env.ANYPOINT_CLIENT_SECRET}</password>
+    </proxy>
+  </proxies>
+</settings>
+`,
+    );
+    return { home, cwd, settings };
+  }
+  const env = () => ({ ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET, ANYPOINT_BASE_URL: anypoint.url });
+
+  it.each([
+    ["doctor", ["doctor", "--json"], false],
+    ["doctor, the .mvn in a folder above (like /tmp/.mvn)", ["doctor", "--json"], true],
+    ["verify", ["verify"], false],
+    ["verify, the .mvn in a folder above", ["verify"], true],
+    ["setup --dry-run", ["setup", "--dry-run", "--yes"], false],
+    // (the env store: a printed file with a literal password would hold the secret)
+    ["setup --stdout", ["setup", "--stdout", "--store", "env", "--yes"], false],
+    ["rotate --dry-run", ["rotate", "--client-id", CLIENT_ID, "--dry-run", "--yes"], false],
+  ] as const)("%s: the token request does not go through its <proxy>", async (_, args, upwards) => {
+    accept();
+    const { home, cwd, settings } = chosen(upwards);
+    const before = readFileSync(settings);
+    const r = await m2([...args], { home, cwd, env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(proxy.seen).toEqual([]);
+    expect(tokenRequests()).toHaveLength(1);
+    expect(tokenRequests()[0]!.headers["proxy-authorization"]).toBeUndefined();
+    expect(r.stderr).toContain("the <proxy> of the settings file is not used for requests to Anypoint");
+    if (args[0] === "doctor") expect(JSON.parse(r.stdout).checked).toMatchObject([{ result: "accepted" }]);
+    expect(readFileSync(settings).equals(before)).toBe(true);
+  });
+
+  it("named with --settings, the same file is the user's own: its <proxy> is used, with ${env.X} resolved as Maven does", async () => {
+    accept();
+    const { home, cwd, settings } = chosen(false);
+    const r = await m2(["verify", "--settings", settings], { home, cwd, env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    // The proxy let the requests through: they gave it the connected app's ID and secret.
+    expect(proxy.seen.length).toBeGreaterThan(0);
+    expect(new Set(proxy.seen)).toEqual(new Set([`CONNECT ${new URL(anypoint.url).host}`]));
+    expect(tokenRequests()).toHaveLength(1);
+    expect(r.stderr).not.toContain("<proxy>");
+  });
+});

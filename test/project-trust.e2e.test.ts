@@ -1,8 +1,8 @@
 // What a project may decide (src/io/trust.ts), run end to end with the built CLI: a project's ./.env and a
 // settings file its .mvn/ chose never say where a credential goes. A loopback control plane answers the
 // token requests; a real loopback proxy that takes the connected app's credentials records what reaches it.
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
 import { expectNoSecret, recorder, tempHome } from "./helpers/cli";
@@ -153,6 +153,19 @@ describe("a settings file chosen by a project's .mvn/", () => {
     expect(r.stderr).toContain("the <proxy> of the settings file is not used for requests to Anypoint");
     if (args[0] === "doctor") expect(JSON.parse(r.stdout).checked).toMatchObject([{ result: "accepted" }]);
     expect(readFileSync(settings).equals(before)).toBe(true);
+  });
+
+  it("a .mvn any user can write (as a /tmp/.mvn would be) is named in a warning; the project's own is not", async () => {
+    const own = chosen(true);
+    const quiet = await m2(["list"], { home: own.home, cwd: own.cwd });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).not.toContain("warning");
+    const planted = chosen(true);
+    const mvn = join(dirname(planted.settings), ".mvn");
+    chmodSync(mvn, 0o777);
+    const r = await m2(["list"], { home: planted.home, cwd: planted.cwd });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`warning: any user can write ${mvn}, and ${join(mvn, "maven.config")} chooses the settings file Maven reads below ${dirname(mvn)}`);
   });
 
   it("named with --settings, the same file is the user's own: its <proxy> is used, with ${env.X} resolved as Maven does", async () => {

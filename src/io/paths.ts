@@ -117,8 +117,24 @@ export function optionPath(option: string, io: Pick<Io, "env" | "home" | "cwd">)
 }
 
 /**
+ * Why a `.mvn/` file may not be the project's own: it or its folder belongs to another user, or anyone may
+ * write there (a `.mvn` planted in /tmp is found from every folder below it, by Maven too).
+ */
+function plantable(fs: Fs, source: string): string | undefined {
+  const me = process.getuid?.();
+  for (const path of [dirname(source), source]) {
+    const stat = fs.statSync(path, { throwIfNoEntry: false });
+    if (!stat) continue;
+    if (me !== undefined && stat.uid !== me && stat.uid !== 0) return `${path} belongs to another user`;
+    if ((stat.mode & 0o002) !== 0) return `any user can write ${path}`;
+  }
+  return undefined;
+}
+
+/**
  * The settings file a command works on: --settings (see optionPath), else the file Maven reads; when that is
- * not the one under $HOME, a note on stderr says so, naming both.
+ * not the one under $HOME, a note on stderr says so, naming both, and a warning when the `.mvn/` file that
+ * chose it may have been put there by someone else.
  */
 export function settingsPath(args: { settings?: string; quiet?: boolean }, io: PathIo): string {
   const option = args.settings;
@@ -126,6 +142,11 @@ export function settingsPath(args: { settings?: string; quiet?: boolean }, io: P
   const maven = mavenUserSettings(io);
   if (io.env.HOME && maven.path !== join(resolve(io.env.HOME), ".m2", "settings.xml") && !args.quiet) {
     io.stderr(`note: ${why(maven, io.env.HOME)}; pass --settings to choose the file`);
+  }
+  const chooser = chosenByProject(args, io);
+  const risk = chooser && !args.quiet ? plantable(io.fs, chooser) : undefined;
+  if (chooser && risk) {
+    io.stderr(`warning: ${risk}, and ${chooser} chooses the settings file Maven reads below ${dirname(dirname(chooser))}: anypoint-m2 takes it as a project's (it writes no secret there and uses no proxy of it); check it, or remove it`);
   }
   return maven.path;
 }

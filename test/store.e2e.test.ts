@@ -232,6 +232,31 @@ describe("Maven's traps", () => {
     expect(mavenServer(h, { S: "sëcret" }, "x")).toBe("sëcret");
   });
 
+  it("Maven itself: a carriage return in a variable reaches Maven as a line feed (the reason the env store refuses one)", () => {
+    const h = home(`<settings><servers><server><id>x</id><username>~~~Client~~~</username><password>\${env.S}</password></server></servers></settings>`);
+    expect(mavenServer(h, { S: "sec\rret" }, "x")).toBe("sec\nret");
+    expect(mavenServer(h, { S: "sec\r\nret" }, "x")).toBe("sec\nret");
+  });
+
+  it("a carriage return in the secret: refused (exit 2) for env as for literal, before any request; encrypted keeps it exactly", async () => {
+    accept();
+    const secret = "sec\rret-5e1c";
+    for (const store of ["env", "literal"]) {
+      const h = home();
+      const r = await m2(["setup", "--store", store, "--yes"], { home: h, env: creds({ ANYPOINT_CLIENT_SECRET: secret }) });
+      expect(r.code, store).toBe(2);
+      expect(r.stderr).toContain("carriage return (U+000D)");
+      expect(anypoint.requests).toHaveLength(0);
+      expect(readFileSync(settingsOf(h), "utf8")).toBe(OTHER);
+      expect(readdirSync(join(h, ".m2"))).toEqual(["settings.xml"]);
+    }
+    const h = home();
+    const security = withSecurity(h);
+    const r = await m2(["setup", "--store", "encrypted", "--no-verify", "--yes"], { home: h, env: creds({ ANYPOINT_CLIENT_SECRET: secret }) });
+    expect(r.code).toBe(0);
+    expect(decryptedServer(h, security)).toEqual({ password: `${CLIENT_ID}~?~${secret}`, problems: 0 });
+  });
+
   it.each([
     ["braces", "se{cr}et", 'the client secret holds "{" and "}"'],
     ["${", "se${cr}et", "the client secret holds a ${...} expression"],

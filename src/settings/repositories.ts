@@ -13,7 +13,7 @@ import { Exit, M2Error, lineColumn, unsafeAt } from "../errors";
 import { composeEdits } from "../xml/compose";
 import { applyEdits, type Edit } from "../xml/edit";
 import { detectEol, detectIndentUnit, indentAt } from "../xml/layout";
-import { appendInside, insertAfter, insertBefore, insertFirst, removeSpans, type Layout } from "../xml/lines";
+import { appendInside, insertAfter, insertBefore, insertFirst, MARKER, markerBefore, removeSpans, type Layout } from "../xml/lines";
 import { javaTrim, scanXml, textContent, type XmlDocument, type XmlElement } from "../xml/scan";
 import type { Env, Properties } from "./interpolate";
 import { readSettings, resolveId, serverEntries } from "./model";
@@ -23,7 +23,7 @@ import { checkValue, escapeText } from "./value";
 export const PROFILE_ID = "anypoint-exchange";
 export const PLUGIN_GROUP = "org.mule.tools";
 export const RELEASES_ID = "mulesoft-releases";
-export const MARKER = "<!-- added by anypoint-m2 -->";
+export { MARKER };
 
 export interface RepositoriesInput {
   /** Each gets an Exchange repository with its id. */
@@ -84,13 +84,6 @@ function profileIn(c: Context, profiles: XmlElement | undefined): XmlElement | u
     return found !== undefined;
   });
   return found;
-}
-
-/** Where MARKER starts when it stands on the line right before `element`. */
-function markerBefore(text: string, element: XmlElement): number | undefined {
-  const from = Math.max(0, element.start - MARKER.length - 256);
-  const m = /<!-- added by anypoint-m2 -->(?:\r\n|\r|\n)[ \t]*$/.exec(text.slice(from, element.start));
-  return m ? from + m.index : undefined;
 }
 
 /** Two URLs that differ only by a final slash name the same repository. */

@@ -9,7 +9,7 @@ import { detectEol, detectIndentUnit, indentAt, lineIndent } from "../xml/layout
 import type { XmlElement } from "../xml/scan";
 import type { Env, Properties } from "./interpolate";
 import { fieldValue, readSettings, serversWithId, type ServerEntry, type SettingsModel } from "./model";
-import { removeSpan } from "../xml/lines";
+import { insertAfter, insertFirst, MARKER, markerBefore, removeSpan } from "../xml/lines";
 import { checkValue, escapeText } from "./value";
 import { CONNECTED_APP_USERNAME } from "./list";
 
@@ -175,11 +175,29 @@ export function removeServer(text: string, id: string, env: Env = {}, properties
     if (m.written !== undefined && m.written !== id) warnings.push(`the server at line ${lineOf(text, m.element.start)} has the id ${m.written}, which Maven reads as "${id}" in this environment`);
   }
   if (matches.length === 0) warnings.push(...doubtWarnings(model, id, undefined, doubtful));
+  const created = model.servers && createdAndEmptied(text, model.servers, matches);
   return {
-    edits: matches.map((m) => removal(text, m.element)),
+    edits: created !== undefined ? [removeSpan(text, created, model.servers!.end)] : matches.map((m) => removal(text, m.element)),
     change: matches.length > 0 ? "removed" : "unchanged",
     warnings,
   };
+}
+
+/**
+ * Where the <servers> setup created starts (its MARKER) when removing `matches` leaves nothing in it but
+ * blanks: then it goes too, and the file is as it was before setup. A <servers> the user wrote stays.
+ */
+function createdAndEmptied(text: string, servers: XmlElement, matches: readonly ServerEntry[]): number | undefined {
+  const marker = markerBefore(text, servers);
+  if (marker === undefined || matches.length === 0 || servers.selfClosing) return undefined;
+  let rest = "";
+  let at = servers.openEnd;
+  for (const m of [...matches].sort((a, b) => a.element.start - b.element.start)) {
+    rest += text.slice(at, m.element.start);
+    at = m.element.end;
+  }
+  rest += text.slice(at, servers.closeStart);
+  return /^[ \t\r\n]*$/.test(rest) ? marker : undefined;
 }
 
 /**
@@ -266,24 +284,12 @@ function insertServers(model: SettingsModel, added: readonly ServerInput[]): Edi
     return { offset: servers.openEnd - 2, length: 2, content };
   }
 
-  // No <servers>: create one after the last element Maven's reference order puts before it, else first.
-  const rootIndent = lineIndent(text, settings.start);
+  // No <servers>: create one, marked (so that removing its last server takes it out again), after the last
+  // element Maven's reference order puts before it, else first, as the repositories' sections are placed.
   const anchor = settings.children.filter((c) => BEFORE_SERVERS.has(c.name)).pop();
-  const firstChild = settings.children[0];
-  const indent = (anchor ? indentAt(text, anchor.start) : firstChild && indentAt(text, firstChild.start)) ?? rootIndent + unit;
-  const block =
-    `<servers>${eol}${indent}${unit}${serversXml(added, indent + unit, inner, layout)}` + `${eol}${indent}</servers>`;
-  if (settings.selfClosing) {
-    return { offset: settings.openEnd - 2, length: 2, content: `>${eol}${indent}${block}${eol}${rootIndent}</settings>` };
-  }
-  if (anchor) return { offset: anchor.end, length: 0, content: `${eol}${indent}${block}` };
-  let q = settings.openEnd;
-  while (q < settings.closeStart && isSpace(text.charCodeAt(q))) q++;
-  const gap = text.slice(settings.openEnd, q);
-  if (/[\r\n]/.test(gap)) return { offset: settings.openEnd, length: 0, content: `${eol}${indent}${block}` };
-  // An empty <settings></settings> on one line is opened up; otherwise the first child moves to a line of its own.
-  if (q === settings.closeStart) return { offset: settings.openEnd, length: gap.length, content: `${eol}${indent}${block}${eol}${rootIndent}` };
-  return { offset: q, length: 0, content: `${block}${eol}${indent}` };
+  const make = (indent: string) =>
+    `${MARKER}${eol}${indent}<servers>${eol}${indent}${unit}${serversXml(added, indent + unit, inner, layout)}${eol}${indent}</servers>`;
+  return anchor ? insertAfter(text, anchor, make, layout) : insertFirst(text, settings, make, layout);
 }
 
 function updateServer(model: SettingsModel, entry: ServerEntry, server: ServerInput): Edit[] {

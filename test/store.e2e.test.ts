@@ -1,7 +1,7 @@
 // The three stores end to end, through the built CLI: what is written, what Maven's own settings builder and
 // decrypter make of it (through the probes), what verify and list read back, and Maven's traps, refused or
 // warned before anything is written. Secrets appear in no byte of any file or output.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encrypt } from "../src/maven/cipher";
@@ -215,6 +215,47 @@ describe("switching stores", () => {
       previous = now;
     }
     expect(decryptedServer(h, security).password).toBe(`${CLIENT_ID}~?~${SECRET}`);
+  });
+});
+
+describe("moving the secret out of the file", () => {
+  const envPassword = "${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}";
+  const literalPassword = `${CLIENT_ID}~?~${SECRET.replace("&", "&amp;").replace("<", "&lt;")}`;
+
+  it.each(["env", "encrypted"])("to %s: the backup keeps the previous version but not the secret, and says so", async (store) => {
+    const h = home();
+    withSecurity(h);
+    expect((await m2(["setup", "--no-verify", "--yes"], { home: h, env: creds() })).code).toBe(0);
+    const literal = readFileSync(settingsOf(h), "utf8");
+    expect(literal).toContain(literalPassword);
+    const r = await m2(["setup", "--store", store, "--no-verify", "--yes", "--with-repositories", "--exchange-url", "https://maven.anypoint.mulesoft.com/api/v3/maven"], { home: h, env: creds() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Previous version saved as ${settingsOf(h)}.bak, with the password written as is replaced there too by the ${store} one: no file keeps the secret.`);
+    // No file anypoint-m2 wrote or kept holds the secret, as written or escaped.
+    const files = filesOf(h);
+    expect(files).toHaveLength(3);
+    for (const bytes of files) {
+      expect(bytes.includes(SECRET)).toBe(false);
+      expect(bytes.includes(literalPassword)).toBe(false);
+    }
+    // The backup is the previous version (the user's comment, the Nexus server, no repositories yet) with
+    // the password as it is now stored.
+    const now = readFileSync(settingsOf(h), "utf8");
+    const password = /<id>anypoint-exchange-v3<\/id>\s*<username>[^<]*<\/username>\s*<password>([^<]*)<\/password>/.exec(now)![1]!;
+    if (store === "env") expect(password).toBe(envPassword);
+    expect(readFileSync(`${settingsOf(h)}.bak`, "utf8")).toBe(literal.replace(literalPassword, password));
+    expect(statSync(`${settingsOf(h)}.bak`).mode & 0o777).toBe(0o600);
+    const json = await m2(["setup", "--store", "literal", "--no-verify", "--yes", "--json"], { home: h, env: creds() });
+    expect(JSON.parse(json.stdout).backupWithoutSecret).toBeUndefined();
+  });
+
+  it("anyone else's password replaced with --on-existing update stays in the backup: that is what it is for", async () => {
+    const h = home();
+    const r = await m2(["setup", "--store", "env", "--server-id", "nexus", "--on-existing", "update", "--no-verify", "--yes", "--json"], { home: h, env: creds() });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ change: "updated", backup: `${settingsOf(h)}.bak` });
+    expect(JSON.parse(r.stdout).backupWithoutSecret).toBeUndefined();
+    expect(readFileSync(`${settingsOf(h)}.bak`, "utf8")).toBe(OTHER);
   });
 });
 

@@ -12,6 +12,7 @@ import { fieldValue, readSettings, serversWithId, type ServerEntry, type Setting
 import { insertAfter, insertFirst, MARKER, markerBefore, removeSpan } from "../xml/lines";
 import { checkValue, escapeText } from "./value";
 import { CONNECTED_APP_USERNAME } from "./list";
+import { storeOf } from "./stores";
 
 export interface ServerInput {
   id: string;
@@ -30,6 +31,11 @@ export interface SettingsChange {
   warnings: string[];
   /** For an upsert: what happens to each server, in the order given. */
   servers?: ServerChange[];
+  /**
+   * Edits to the text as it was that make the backup: what must not stay in any file kept (a secret the
+   * change moves out of the file) taken out. None: the backup is the previous version as it was.
+   */
+  scrub?: Edit[];
 }
 
 /** Elements that Maven's reference order puts before <servers>; a new <servers> goes after the last of them. */
@@ -99,6 +105,28 @@ export function upsertServers(
   const changed = results.filter((r) => r.change !== "unchanged");
   const change: ChangeKind = changed.length === 0 ? "unchanged" : changed.some((r) => r.change === "updated") ? "updated" : "added";
   return { edits, change, warnings, servers: results };
+}
+
+/**
+ * For a change that moves credentials out of the file (the env and encrypted stores): the edits that give
+ * each of these servers, in the previous version kept as the backup, the password it now has, where that
+ * was a connected app's (username ~~~Client~~~, in any case) written as is. So no file anypoint-m2 writes or
+ * keeps holds the secret, and the backup still gives back everything else as it was. Anyone else's password
+ * (a Nexus user's, replaced with --on-existing update) stays in the backup: that is what the backup is for.
+ */
+export function scrubMovedSecrets(text: string, servers: readonly ServerInput[], env: Env = {}, properties: Properties = {}): Edit[] {
+  const model = readSettings(text);
+  const edits: Edit[] = [];
+  for (const server of servers) {
+    const first = serversWithId(model, server.id, env, properties)[0];
+    const password = first?.password;
+    const written = fieldValue(model, password);
+    const username = fieldValue(model, first?.username);
+    if (!password || password.selfClosing || written === undefined || written === server.password) continue;
+    if (username?.toLowerCase() !== CONNECTED_APP_USERNAME.toLowerCase() || storeOf(written) !== "literal") continue;
+    edits.push({ offset: password.openEnd, length: password.closeStart - password.openEnd, content: escapeText(server.password) });
+  }
+  return edits;
 }
 
 /** The checks on what is to be written, before the file is looked at. */

@@ -9,6 +9,8 @@ export const Exit = {
   writeFailed: 6,
   /** doctor found at least one error. */
   problems: 7,
+  /** rotate could not compare a copy (it may still hold the old secret); what it could change was written. */
+  unchecked: 8,
   cancelled: 130,
 } as const;
 

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
 import { expectNoSecret, recorder, tempHome } from "./helpers/cli";
+import { corpusFile } from "./helpers/corpus";
 import { e2eFixture, homeWithFixture } from "./helpers/e2e-fixtures";
 
 const CLIENT_ID = "0123456789abcdef0123456789abcdef";
@@ -261,6 +262,24 @@ describe("list and remove", () => {
     const again = await m2(["remove", "my-exchange"], { home });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("nothing changed");
+  });
+
+  it.each([
+    ["fixtures/engine/servers-missing-after-offline", () => readFileSync(join(import.meta.dirname, "..", "fixtures", "engine", "servers-missing-after-offline", "before.xml"))],
+    ["corpus 50-apache-maven-plugins.xml", () => corpusFile("50-apache-maven-plugins.xml")],
+  ])("setup then remove on a file without <servers> (%s) gives back its exact bytes, with or without the repositories", async (_name, original) => {
+    const bytes = original();
+    expect(bytes.includes("<servers")).toBe(false);
+    for (const repositories of [[], ["--with-repositories"]]) {
+      const home = tempHome();
+      mkdirSync(join(home, ".m2"));
+      writeFileSync(settingsOf(home), bytes);
+      expect((await m2(["setup", "--no-verify", "--yes", ...repositories], { home, env })).code).toBe(0);
+      expect(readFileSync(settingsOf(home), "utf8")).toContain("<servers>");
+      const removed = await m2(["remove", "anypoint-exchange-v3", ...repositories], { home });
+      expect(removed.code).toBe(0);
+      expect(readFileSync(settingsOf(home)).equals(bytes), repositories.join(" ")).toBe(true);
+    }
   });
 
   it("lists a missing file as not existing yet", async () => {

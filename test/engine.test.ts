@@ -4,7 +4,10 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { M2Error } from "../src/errors";
-import { removeBytes, upsertBytes } from "./helpers/engine";
+import { readSettings } from "../src/settings/model";
+import { decodeXml } from "../src/xml/encoding";
+import { corpus, hasCorpus } from "./helpers/corpus";
+import { opensUpEmptySection, removalRestores, removeBytes, upsertBytes } from "./helpers/engine";
 import { sample, TRAITS } from "./helpers/traits";
 
 interface Case {
@@ -74,5 +77,41 @@ describe("engine fixtures", () => {
     const again = c.op === "upsert" ? upsertBytes(result.bytes, c.server!, c.onExisting) : removeBytes(result.bytes, c.id!);
     expect(again.change).toBe("unchanged");
     expect(Buffer.compare(again.bytes, result.bytes)).toBe(0);
+  });
+});
+
+describe("setup then remove", () => {
+  // Every settings file of the project's fixtures (and the corpus's, when it is there) that has no <servers>.
+  const withoutServers = [
+    ...["engine", "several", "repositories"].flatMap((folder) =>
+      readdirSync(join(root, "..", folder)).map((name) => ({ name: `${folder}/${name}`, bytes: readFileSync(join(root, "..", folder, name, "before.xml")) })),
+    ),
+    ...corpus().filter((f) => !f.malformed),
+  ].filter((f) => {
+    try {
+      return readSettings(decodeXml(f.bytes).text).servers === undefined;
+    } catch {
+      return false;
+    }
+  });
+
+  it("gives back the exact bytes of a file without <servers>: the <servers> setup created goes with its last server", () => {
+    expect(withoutServers.length).toBeGreaterThan(hasCorpus ? 8 : 3);
+    for (const { name, bytes } of withoutServers) {
+      const added = upsertBytes(bytes, { id: "anypoint-exchange-v3", username: "~~~Client~~~", password: "cid~?~sec" });
+      expect(added.change, name).toBe("added");
+      const removed = removeBytes(added.bytes, "anypoint-exchange-v3");
+      // <settings/> is opened up to hold it, and stays so (as the repositories leave such a section).
+      if (opensUpEmptySection(bytes)) expect(removalRestores(bytes, added.bytes, "anypoint-exchange-v3"), name).toBe(true);
+      else expect(Buffer.from(removed.bytes).toString("latin1"), name).toBe(bytes.toString("latin1"));
+    }
+  });
+
+  it("keeps a <servers> the user wrote, and one that holds anything else", () => {
+    const created = Buffer.from(upsertBytes(Buffer.from("<settings>\n  <offline>false</offline>\n</settings>\n"), { id: "a", username: "u", password: "p" }).bytes).toString();
+    const withComment = created.replace("<server>", "<!-- mine -->\n    <server>");
+    expect(Buffer.from(removeBytes(Buffer.from(withComment), "a").bytes).toString()).toContain("<servers>\n    <!-- mine -->\n  </servers>");
+    const unmarked = created.replace("  <!-- added by anypoint-m2 -->\n", "");
+    expect(Buffer.from(removeBytes(Buffer.from(unmarked), "a").bytes).toString()).toBe("<settings>\n  <offline>false</offline>\n  <servers>\n  </servers>\n</settings>\n");
   });
 });

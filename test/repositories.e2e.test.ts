@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
 import { run, tempHome } from "./helpers/cli";
+import { compileProbe } from "./helpers/maven";
+import { seenProfiles } from "./helpers/repositories";
 import { terminal, type Terminal } from "./helpers/tmux";
 
 const CLIENT_ID = "0123456789abcdef0123456789abcdef";
@@ -105,6 +107,34 @@ describe("remove --with-repositories", () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ change: "removed", repositories: "removed" });
     expect(readFileSync(settings, "utf8")).toBe(EXISTING);
+  });
+
+  it("keeps the activation, releases and plugin group while a repository the user wrote in the profile serves another server (Maven still sees it)", async () => {
+    // The user's own profile anypoint-exchange, with a repository of theirs: setup adds to it.
+    const { home, settings } = homeWithSettings(
+      EXISTING.replace(
+        "  </profiles>",
+        "    <profile>\n      <id>anypoint-exchange</id>\n      <repositories>\n        <repository>\n          <id>team-repo</id>\n          <url>https://repo.example.com/team</url>\n        </repository>\n      </repositories>\n    </profile>\n  </profiles>",
+      ),
+    );
+    expect((await run(["setup", "--no-verify", "--yes", "--with-repositories"], { home, env: credentials })).code).toBe(0);
+    // Then a server for that repository: it now relies on the activation setup added.
+    const own = readFileSync(settings, "utf8").replace("  </servers>", "    <server>\n      <id>team-repo</id>\n      <username>me</username>\n      <password>pw</password>\n    </server>\n  </servers>");
+    expect(own).toContain("<id>team-repo</id>\n      <username>me</username>");
+    writeFileSync(settings, own);
+    const r = await run(["remove", "anypoint-exchange-v3", "--with-repositories", "--json"], { home });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ change: "removed", repositories: "removed" });
+    const answer = seenProfiles(compileProbe().ask([`profiles\t${settings}`])[0]!);
+    expect(answer.active).toContain("anypoint-exchange");
+    expect(answer.repositories).toEqual([
+      "repository anypoint-exchange team-repo https://repo.example.com/team",
+      "repository anypoint-exchange mulesoft-releases https://repository.mulesoft.org/releases/",
+      "pluginRepository anypoint-exchange mulesoft-releases https://repository.mulesoft.org/releases/",
+    ]);
+    expect(answer.pluginGroups).toContain("org.mule.tools");
+    // Only the Exchange repository of the server removed went.
+    expect(readFileSync(settings, "utf8")).not.toContain("<id>anypoint-exchange-v3</id>");
   });
 
   it("without the flag, only the server goes", async () => {

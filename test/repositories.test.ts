@@ -77,6 +77,21 @@ describe("what remove takes out", () => {
     expect(removeRepositories(text, ["anypoint-exchange-v3"])).toMatchObject({ edits: [], change: "unchanged" });
   });
 
+  it("keeps what the profile shares while a repository the user wrote there serves a server of the file, not otherwise", () => {
+    const profile = (servers: string) =>
+      `<settings>\n  <servers>${servers}</servers>\n  <profiles>\n    <profile>\n      <id>anypoint-exchange</id>\n      <repositories>\n        <repository>\n          <id>team</id>\n          <url>https://repo.example.com/t</url>\n        </repository>\n      </repositories>\n    </profile>\n  </profiles>\n</settings>\n`;
+    for (const [servers, kept] of [["<server><id>team</id></server>", true], ["<server><id>other</id></server>", false]] as const) {
+      const original = profile(servers);
+      const merged = applyEdits(original, mergeRepositories(original, input).edits);
+      const removed = applyEdits(merged, removeRepositories(merged, ["anypoint-exchange-v3"]).edits);
+      expect(removed.includes("<activeProfile>anypoint-exchange</activeProfile>"), servers).toBe(kept);
+      expect(removed.includes("<pluginGroup>org.mule.tools</pluginGroup>"), servers).toBe(kept);
+      expect(removed.includes("<id>mulesoft-releases</id>"), servers).toBe(kept);
+      expect(removed.includes("<id>anypoint-exchange-v3</id>"), servers).toBe(false);
+      if (!kept) expect(removed).toBe(original);
+    }
+  });
+
   it("keeps a URL it updated: that was a change, not an addition", () => {
     const text = "<settings>\n  <profiles>\n    <profile>\n      <id>anypoint-exchange</id>\n      <repositories>\n        <repository>\n          <id>anypoint-exchange-v3</id>\n          <url>https://old.example/</url>\n        </repository>\n      </repositories>\n    </profile>\n  </profiles>\n</settings>\n";
     const merged = applyEdits(text, mergeRepositories(text, input).edits);

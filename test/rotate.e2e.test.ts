@@ -130,14 +130,39 @@ describe("rotate", () => {
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
-  it("an encrypted copy that cannot be compared (no security file) is warned about; the others are updated", async () => {
+  it("an encrypted copy that cannot be compared (no security file) fails the run (exit 8), quiet or not; the others are updated", async () => {
     const { home: h, path } = home(settings(), false);
     const r = await m2(["rotate", "--client-id", CLIENT_ID, "--no-verify", "--json"], { home: h, env: env() });
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(8);
     const result = JSON.parse(r.stdout);
     expect(result.updated).toEqual(["literal", "mixed"]);
-    expect(result.warnings).toEqual([expect.stringContaining(`server "encrypted" (line 14) was not compared: its password is encrypted: comparing it needs Maven's master password, but there is no security file at ${join(h, ".m2", "settings-security.xml")}`)]);
+    expect(result.unchecked).toEqual([{ id: "encrypted", line: 14, reason: expect.stringContaining(`its password is encrypted: comparing it needs Maven's master password, but there is no security file at ${join(h, ".m2", "settings-security.xml")}`) }]);
+    expect(r.stderr).toContain('anypoint-m2: server "encrypted" (line 14) was not compared (its password is encrypted');
+    expect(r.stderr).toContain("it may still hold the old secret");
     expect(decrypt(passwordOf(readFileSync(path, "utf8"), "encrypted"), MASTER)).toBe(`${CLIENT_ID}~?~${OLD}`);
+    // --quiet prints nothing but errors: this is one.
+    const quiet = home(settings(), false);
+    const q = await m2(["rotate", "--client-id", CLIENT_ID, "--no-verify", "--quiet"], { home: quiet.home, env: env() });
+    expect(q.code).toBe(8);
+    expect(q.stdout).toBe("");
+    expect(q.stderr).toContain('server "encrypted" (line 14) was not compared');
+    expect(q.stderr).toContain("--security-file");
+    expect(passwordOf(readFileSync(quiet.path, "utf8"), "literal")).toBe(`${CLIENT_ID}~?~${escape(NEW)}`);
+    // Given its security file, a second run updates it and finds the others current: exit 0.
+    writeFileSync(quiet.security, securityXml(MASTER));
+    const again = await m2(["rotate", "--client-id", CLIENT_ID, "--no-verify", "--json"], { home: quiet.home, env: env() });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ updated: ["encrypted"], current: ["literal", "mixed"], unchecked: [] });
+  });
+
+  it("when the only copies are ones it cannot compare: exit 8, nothing written", async () => {
+    const { home: h, path } = home(`<settings>\n  <servers>\n${server("encrypted", encrypt(`${CLIENT_ID}~?~${OLD}`, MASTER))}  </servers>\n</settings>\n`, false);
+    const before = readFileSync(path);
+    const r = await m2(["rotate", "--client-id", CLIENT_ID, "--no-verify", "--quiet"], { home: h, env: env() });
+    expect(r.code).toBe(8);
+    expect(r.stderr).toContain('server "encrypted" (line 3) was not compared');
+    expect(readFileSync(path).equals(before)).toBe(true);
+    expect(existsSync(`${path}.bak`)).toBe(false);
   });
 
   it("a new secret a literal copy cannot hold is refused (exit 2), nothing written", async () => {
@@ -173,6 +198,6 @@ describe("rotate", () => {
 
 describe("secrets", () => {
   it("never appear in any output above", () => {
-    expectNoSecret(outputs, [OLD, NEW, escape(NEW), TOKEN, MASTER], 7);
+    expectNoSecret(outputs, [OLD, NEW, escape(NEW), TOKEN, MASTER], 10);
   });
 });

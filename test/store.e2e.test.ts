@@ -1,7 +1,7 @@
 // The three stores end to end, through the built CLI: what is written, what Maven's own settings builder and
 // decrypter make of it (through the probes), what verify and list read back, and Maven's traps, refused or
 // warned before anything is written. Secrets appear in no byte of any file or output.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encrypt } from "../src/maven/cipher";
@@ -218,6 +218,47 @@ describe("switching stores", () => {
   });
 });
 
+describe("moving the secret out of the file", () => {
+  const envPassword = "${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}";
+  const literalPassword = `${CLIENT_ID}~?~${SECRET.replace("&", "&amp;").replace("<", "&lt;")}`;
+
+  it.each(["env", "encrypted"])("to %s: the backup keeps the previous version but not the secret, and says so", async (store) => {
+    const h = home();
+    withSecurity(h);
+    expect((await m2(["setup", "--no-verify", "--yes"], { home: h, env: creds() })).code).toBe(0);
+    const literal = readFileSync(settingsOf(h), "utf8");
+    expect(literal).toContain(literalPassword);
+    const r = await m2(["setup", "--store", store, "--no-verify", "--yes", "--with-repositories", "--exchange-url", "https://maven.anypoint.mulesoft.com/api/v3/maven"], { home: h, env: creds() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Previous version saved as ${settingsOf(h)}.bak, with the password written as is replaced there too by the ${store} one: no file keeps the secret.`);
+    // No file anypoint-m2 wrote or kept holds the secret, as written or escaped.
+    const files = filesOf(h);
+    expect(files).toHaveLength(3);
+    for (const bytes of files) {
+      expect(bytes.includes(SECRET)).toBe(false);
+      expect(bytes.includes(literalPassword)).toBe(false);
+    }
+    // The backup is the previous version (the user's comment, the Nexus server, no repositories yet) with
+    // the password as it is now stored.
+    const now = readFileSync(settingsOf(h), "utf8");
+    const password = /<id>anypoint-exchange-v3<\/id>\s*<username>[^<]*<\/username>\s*<password>([^<]*)<\/password>/.exec(now)![1]!;
+    if (store === "env") expect(password).toBe(envPassword);
+    expect(readFileSync(`${settingsOf(h)}.bak`, "utf8")).toBe(literal.replace(literalPassword, password));
+    expect(statSync(`${settingsOf(h)}.bak`).mode & 0o777).toBe(0o600);
+    const json = await m2(["setup", "--store", "literal", "--no-verify", "--yes", "--json"], { home: h, env: creds() });
+    expect(JSON.parse(json.stdout).backupWithoutSecret).toBeUndefined();
+  });
+
+  it("anyone else's password replaced with --on-existing update stays in the backup: that is what it is for", async () => {
+    const h = home();
+    const r = await m2(["setup", "--store", "env", "--server-id", "nexus", "--on-existing", "update", "--no-verify", "--yes", "--json"], { home: h, env: creds() });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ change: "updated", backup: `${settingsOf(h)}.bak` });
+    expect(JSON.parse(r.stdout).backupWithoutSecret).toBeUndefined();
+    expect(readFileSync(`${settingsOf(h)}.bak`, "utf8")).toBe(OTHER);
+  });
+});
+
 describe("Maven's traps", () => {
   it("Maven itself: a literal with braces fails to decrypt and goes out as written (the reason for the trap)", () => {
     const h = home(`<settings><servers><server><id>x</id><username>~~~Client~~~</username><password>${CLIENT_ID}~?~se{cr}et</password></server></servers></settings>`);
@@ -230,6 +271,31 @@ describe("Maven's traps", () => {
     expect(answer).toMatch(/^ok /);
     expect(unb64(answer.split(" ")[2]!)).not.toBe("sëcret");
     expect(mavenServer(h, { S: "sëcret" }, "x")).toBe("sëcret");
+  });
+
+  it("Maven itself: a carriage return in a variable reaches Maven as a line feed (the reason the env store refuses one)", () => {
+    const h = home(`<settings><servers><server><id>x</id><username>~~~Client~~~</username><password>\${env.S}</password></server></servers></settings>`);
+    expect(mavenServer(h, { S: "sec\rret" }, "x")).toBe("sec\nret");
+    expect(mavenServer(h, { S: "sec\r\nret" }, "x")).toBe("sec\nret");
+  });
+
+  it("a carriage return in the secret: refused (exit 2) for env as for literal, before any request; encrypted keeps it exactly", async () => {
+    accept();
+    const secret = "sec\rret-5e1c";
+    for (const store of ["env", "literal"]) {
+      const h = home();
+      const r = await m2(["setup", "--store", store, "--yes"], { home: h, env: creds({ ANYPOINT_CLIENT_SECRET: secret }) });
+      expect(r.code, store).toBe(2);
+      expect(r.stderr).toContain("carriage return (U+000D)");
+      expect(anypoint.requests).toHaveLength(0);
+      expect(readFileSync(settingsOf(h), "utf8")).toBe(OTHER);
+      expect(readdirSync(join(h, ".m2"))).toEqual(["settings.xml"]);
+    }
+    const h = home();
+    const security = withSecurity(h);
+    const r = await m2(["setup", "--store", "encrypted", "--no-verify", "--yes"], { home: h, env: creds({ ANYPOINT_CLIENT_SECRET: secret }) });
+    expect(r.code).toBe(0);
+    expect(decryptedServer(h, security)).toEqual({ password: `${CLIENT_ID}~?~${secret}`, problems: 0 });
   });
 
   it.each([

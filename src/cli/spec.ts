@@ -219,6 +219,7 @@ export const EXIT_CODES = `Exit codes:
   5    settings file cannot be edited safely (nothing written)
   6    file could not be written (permissions, lock)
   7    doctor found at least one error
+  8    rotate could not compare a copy, which may still hold the old secret
   130  cancelled by the user`;
 
 /** "client-id" -> "clientId", the key commands read. */

@@ -2,6 +2,7 @@
  * rotate: a connected app's new secret goes into every server that holds its client ID, whatever the store
  * (src/settings/rotate.ts). The new secret is checked with a token request first (unless --no-verify);
  * nothing is written unless it is accepted. All copies change in one write, under one lock, with one backup.
+ * A copy it cannot compare fails the run (exit 8) after the others are written.
  */
 import { gatherCredentials, requireCredentials } from "../anypoint/credentials";
 import type { Identity } from "../anypoint/token";
@@ -35,6 +36,12 @@ export interface RotateArgs extends ConnectionArgs, OutputArgs {
 }
 
 const name = (s: RotatedServer): string => `"${s.id ?? "(no id)"}" (line ${s.line})`;
+
+/** Copies rotate could not compare: each may still hold the old secret, so the run fails (exit 8), quiet or not. */
+const notCompared = (unchecked: Rotation["unchecked"]): string =>
+  `${unchecked.map((s) => `server ${name(s)} was not compared (${s.reason})`).join("; ")}, so ${unchecked.length > 1 ? "they" : "it"} may still hold the old secret`;
+const UNCHECKED_HINT =
+  "Make it comparable (give its security file with --security-file, or set the variable its client ID comes from) and run rotate again: copies updated now are then found current.";
 
 export async function rotate(args: RotateArgs, io: Io): Promise<void> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
@@ -86,8 +93,8 @@ export async function rotate(args: RotateArgs, io: Io): Promise<void> {
   if (plan.file.bytes === undefined) throw new M2Error(Exit.usage, `${path} does not exist`, { hint: "Run anypoint-m2 setup first." });
   const planned = rotation!;
   if (planned.updated.length + planned.current.length + planned.env.length === 0) {
-    const unchecked = planned.unchecked.length > 0 ? ` (not checked: ${planned.unchecked.map((s) => `${name(s)}, ${s.reason}`).join("; ")})` : "";
-    throw new M2Error(Exit.usage, `no connected-app server in ${path} holds the client ID ${clientId}${unchecked}`, { hint: "See anypoint-m2 list; run anypoint-m2 setup for a new server." });
+    if (planned.unchecked.length > 0) throw new M2Error(Exit.unchecked, `no server in ${path} was found to hold the client ID ${clientId}, and ${notCompared(planned.unchecked)}`, { hint: UNCHECKED_HINT });
+    throw new M2Error(Exit.usage, `no connected-app server in ${path} holds the client ID ${clientId}`, { hint: "See anypoint-m2 list; run anypoint-m2 setup for a new server." });
   }
 
   let identity: Identity | undefined;
@@ -114,14 +121,15 @@ interface Result {
 
 async function print(args: RotateArgs, io: Io, r: Result): Promise<void> {
   const { path, outcome, rotation } = r;
-  const warnings = [
-    ...r.warnings,
-    ...outcome.warnings,
-    ...rotation.unchecked.map((s) => `server ${name(s)} was not compared: ${s.reason}`),
-  ];
+  const warnings = [...r.warnings, ...outcome.warnings];
+  if (rotation.unchecked.length > 0) io.exitCode = Exit.unchecked;
+  const failure = () => {
+    if (rotation.unchecked.length > 0) io.stderr(`anypoint-m2: ${notCompared(rotation.unchecked)}\n  ${UNCHECKED_HINT}`);
+  };
   if (args.stdout) {
     if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);
     io.writeStdout(outcome.bytes);
+    failure();
     return;
   }
   const ids = (list: RotatedServer[]) => list.map(name).join(", ");
@@ -142,6 +150,7 @@ async function print(args: RotateArgs, io: Io, r: Result): Promise<void> {
     updated: rotation.updated.map((s) => s.id),
     current: rotation.current.map((s) => s.id),
     env: rotation.env.map((s) => ({ id: s.id, variables: s.variables })),
+    unchecked: rotation.unchecked.map((s) => ({ id: s.id, line: s.line, reason: s.reason })),
     backup: outcome.backup ?? null,
     verified: r.identity !== undefined,
     ...(r.identity?.app ? { app: r.identity.app } : {}),
@@ -149,4 +158,5 @@ async function print(args: RotateArgs, io: Io, r: Result): Promise<void> {
     warnings,
   };
   reportEdit(io, args, result, lines, diff);
+  failure();
 }

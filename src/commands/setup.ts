@@ -18,7 +18,7 @@ import { securityXml } from "../maven/security";
 import { CONNECTED_APP_USERNAME, listServers } from "../settings/list";
 import { fieldValue, readSettings, serversWithId } from "../settings/model";
 import { andRepositories, mergeRepositories, PROFILE_ID } from "../settings/repositories";
-import { upsertServers, type ChangeKind, type OnExisting, type ServerInput, type SettingsChange } from "../settings/servers";
+import { scrubMovedSecrets, upsertServers, type ChangeKind, type OnExisting, type ServerInput, type SettingsChange } from "../settings/servers";
 import { decryptPassword, DEFAULT_ID_ENV, DEFAULT_SECRET_ENV, envPassword, envTraps, passwordTraps, storeOf, type Store } from "../settings/stores";
 import { checkEnvName } from "../settings/value";
 import { facadeHost, regionOfHost } from "../project/exchange";
@@ -165,7 +165,11 @@ function operation(inputs: Inputs, io: Io): (text: string) => SettingsChange {
   const properties = mavenProperties(io);
   return (text) => {
     const servers = inputs.serverIds.map((id) => ({ id, username: CONNECTED_APP_USERNAME, ...storedPassword(inputs, io, text, id) }));
-    const change = upsertServers(text, servers, inputs.onExisting ?? "update", io.env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
+    const upserted = upsertServers(text, servers, inputs.onExisting ?? "update", io.env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
+    // Moving the secret out of the file: the backup does not keep it either (scrubMovedSecrets says why).
+    const updated = servers.filter((s) => upserted.servers.some((r) => r.id === s.id && r.change === "updated"));
+    const scrub = inputs.storage.store === "literal" ? [] : scrubMovedSecrets(text, updated, io.env, properties);
+    const change = scrub.length > 0 ? { ...upserted, scrub } : upserted;
     inputs.parts.server = change.change;
     if (!inputs.withRepositories) return change;
     const repositories = { serverIds: inputs.serverIds, exchangeUrl: inputs.exchange!.url };
@@ -504,7 +508,10 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
     ...servers.map(serverLine),
     ...(repositories ? repositoryLines(repositories, inputs.exchange!, Boolean(args.dryRun)) : []),
     ...(args.dryRun ? ["Dry run: nothing written."] : []),
-    ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : []),
+    ...(outcome.backup && !outcome.backupScrubbed ? [`Previous version saved as ${outcome.backup}.`] : []),
+    ...(outcome.backupScrubbed
+      ? [`Previous version saved as ${outcome.backup}, with the password written as is replaced there too by the ${storage.store} one: no file keeps the secret.`]
+      : []),
     ...storageLines(storage, Boolean(args.dryRun)),
     ...(args.dryRun || kept || repositories ? [] : next),
     ...(publish ? [`To publish to Exchange, put this in your pom.xml (its groupId is the organization ID):`, publish.distributionManagement] : []),
@@ -516,6 +523,7 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
     servers: servers.map(({ id, change }) => ({ serverId: id, change })),
     created: outcome.created,
     backup: outcome.backup ?? null,
+    ...(outcome.backupScrubbed ? { backupWithoutSecret: true } : {}),
     verified: identity !== undefined,
     ...(identity?.app ? { app: identity.app } : {}),
     ...(identity?.orgId ? { orgId: identity.orgId } : {}),

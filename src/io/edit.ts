@@ -16,6 +16,8 @@ export interface EditOutcome {
   servers?: ServerChange[];
   warnings: string[];
   backup: string | undefined;
+  /** The backup is the previous version with the secrets the change moved out of the file taken out (SettingsChange.scrub). */
+  backupScrubbed: boolean;
   created: boolean;
   /** The file did not exist: the change creates it (for previews: "new file"). */
   newFile: boolean;
@@ -79,6 +81,7 @@ export function outcomeOf(p: Plan, written?: { backup: string | undefined; creat
     ...(p.result.servers ? { servers: p.result.servers.map((s) => (p.result.change === "unchanged" ? { ...s, change: "unchanged" as const } : s)) } : {}),
     warnings: [...p.result.warnings, ...(written?.warnings ?? [])],
     backup: written?.backup,
+    backupScrubbed: written?.backup !== undefined && p.result.backup !== undefined,
     created: written?.created ?? false,
     newFile: p.file.bytes === undefined && p.create,
     mode: p.file.mode,
@@ -110,7 +113,7 @@ export async function writePlan(fs: Fs, first: Plan, operation: (text: string) =
     if (fresh.result.change === "unchanged" || (fresh.file.bytes === undefined && !fresh.create)) return outcomeOf(fresh);
     // An empty file holds nothing to keep: it does not replace a backup that may hold the user's settings
     // (`setup --stdout > settings.xml` empties the file; its .bak is then the only copy left).
-    return outcomeOf(fresh, writeSettingsFile(fs, fresh.file, fresh.result.parts, { backup: !blank(fresh.file.bytes ?? new Uint8Array()) }));
+    return outcomeOf(fresh, writeSettingsFile(fs, fresh.file, fresh.result.parts, { backup: !blank(fresh.file.bytes ?? new Uint8Array()), backupContent: fresh.result.backup }));
   } finally {
     lock.release();
   }

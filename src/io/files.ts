@@ -271,7 +271,7 @@ export function makeFolders(fs: Fs, dir: string, mode = 0o700): void {
  * content goes to `<path>.bak` (0600) first; a new file is 0600 in a folder created 0700. An error names
  * the path that failed; when it is the backup's, the settings file was not touched.
  */
-export function writeSettingsFile(fs: Fs, file: SettingsFile, bytes: Content, { backup: wanted = true }: { backup?: boolean } = {}): WriteResult {
+export function writeSettingsFile(fs: Fs, file: SettingsFile, bytes: Content, { backup: wanted = true, backupContent }: { backup?: boolean; backupContent?: Content } = {}): WriteResult {
   if (file.bytes === undefined || !wanted) {
     try {
       makeFolders(fs, dirname(file.target));
@@ -282,7 +282,7 @@ export function writeSettingsFile(fs: Fs, file: SettingsFile, bytes: Content, { 
     return { backup: undefined, created: file.bytes === undefined, warnings: [] };
   }
   const mode = file.mode ?? 0o600;
-  const { backup, linked } = keepPrevious(fs, file, file.bytes);
+  const { backup, linked } = keepPrevious(fs, file, backupContent ?? file.bytes, backupContent === undefined);
   try {
     writeAtomic(fs, file.target, bytes, { mode, uid: file.uid, gid: file.gid });
   } catch (e) {
@@ -294,20 +294,24 @@ export function writeSettingsFile(fs: Fs, file: SettingsFile, bytes: Content, { 
 /**
  * Puts the current content in `<path>.bak` before the new content goes in, so that a failure there leaves
  * the settings file as it was. The backup is the old file itself, hard-linked (no copy of a large file),
- * or a 0600 copy where links are not possible.
+ * or a 0600 copy where links are not possible or where it is not the old file as it was (`link` false: a
+ * secret the change moves out of the file taken out of it).
  */
-function keepPrevious(fs: Fs, file: SettingsFile, bytes: Uint8Array): { backup: string; linked: boolean } {
+function keepPrevious(fs: Fs, file: SettingsFile, bytes: Content, link = true): { backup: string; linked: boolean } {
   const backup = `${file.path}.bak`;
   const pending = tempBeside(backup);
   let linked = false;
   try {
     refuseSpecial(fs, backup);
-    try {
-      fs.linkSync(file.target, pending);
-      linked = true;
-    } catch {
-      writeNew(fs, pending, bytes, { mode: 0o600, uid: file.uid, gid: file.gid });
+    if (link) {
+      try {
+        fs.linkSync(file.target, pending);
+        linked = true;
+      } catch {
+        /* a copy, below */
+      }
     }
+    if (!linked) writeNew(fs, pending, bytes, { mode: 0o600, uid: file.uid, gid: file.gid });
     fs.renameSync(pending, backup);
   } catch (e) {
     throw backupError(file.path, backup, e instanceof M2Error ? e : fileError("save the previous version as", backup, e));

@@ -9,6 +9,8 @@ export interface ByteChange extends SettingsChange {
   parts: readonly Uint8Array[];
   /** The original content as text. */
   text: string;
+  /** The backup in pieces, when the change scrubs it (SettingsChange.scrub); else the backup is the original. */
+  backup?: readonly Uint8Array[];
 }
 
 const lengthOf = (parts: readonly Uint8Array[]): number => parts.reduce((n, p) => n + p.length, 0);
@@ -26,6 +28,7 @@ export function changeBytes(bytes: Uint8Array, operation: (text: string) => Sett
     ...result,
     parts,
     text,
+    ...(result.scrub?.length ? { backup: editedParts(bytes, decoded, result.scrub) } : {}),
     get bytes() {
       return (joined ??= Buffer.concat(parts));
     },

@@ -13,17 +13,17 @@ import { Exit, M2Error, lineColumn, unsafeAt } from "../errors";
 import { composeEdits } from "../xml/compose";
 import { applyEdits, type Edit } from "../xml/edit";
 import { detectEol, detectIndentUnit, indentAt } from "../xml/layout";
-import { appendInside, insertAfter, insertBefore, insertFirst, removeSpans, type Layout } from "../xml/lines";
+import { appendInside, insertAfter, insertBefore, insertFirst, MARKER, markerBefore, removeSpans, type Layout } from "../xml/lines";
 import { javaTrim, scanXml, textContent, type XmlDocument, type XmlElement } from "../xml/scan";
 import type { Env, Properties } from "./interpolate";
-import { readSettings, resolveId } from "./model";
+import { readSettings, resolveId, serverEntries } from "./model";
 import type { ChangeKind, SettingsChange } from "./servers";
 import { checkValue, escapeText } from "./value";
 
 export const PROFILE_ID = "anypoint-exchange";
 export const PLUGIN_GROUP = "org.mule.tools";
 export const RELEASES_ID = "mulesoft-releases";
-export const MARKER = "<!-- added by anypoint-m2 -->";
+export { MARKER };
 
 export interface RepositoriesInput {
   /** Each gets an Exchange repository with its id. */
@@ -84,13 +84,6 @@ function profileIn(c: Context, profiles: XmlElement | undefined): XmlElement | u
     return found !== undefined;
   });
   return found;
-}
-
-/** Where MARKER starts when it stands on the line right before `element`. */
-function markerBefore(text: string, element: XmlElement): number | undefined {
-  const from = Math.max(0, element.start - MARKER.length - 256);
-  const m = /<!-- added by anypoint-m2 -->(?:\r\n|\r|\n)[ \t]*$/.exec(text.slice(from, element.start));
-  return m ? from + m.index : undefined;
 }
 
 /** Two URLs that differ only by a final slash name the same repository. */
@@ -296,14 +289,17 @@ function elsewhere(c: Context, profiles: XmlElement | undefined, ours: XmlElemen
 
 /**
  * Takes out what mergeRepositories added for these server ids: their Exchange repositories and, when no
- * other repository is left in the profile, MuleSoft's releases, the profile itself (when anypoint-m2 added
+ * other repository is left in the profile that anypoint-m2 added or that serves a server of the file (one
+ * the user wrote there for another server), MuleSoft's releases, the profile itself (when anypoint-m2 added
  * it), its activation and the plugin group. Only blocks after MARKER (and what is inside them) are taken
  * out; what the user wrote stays, and so does a URL that was updated.
  */
 export function removeRepositories(text: string, serverIds: readonly string[], env: Env = {}, properties: Properties = {}): RepositoriesChange {
-  const { settings } = readSettings(text);
+  const model = readSettings(text);
+  const { settings } = model;
   const c: Context = { text, env, properties };
   const sections = sectionsOf(text, settings);
+  const servers = new Set(serverEntries(model, env, properties).map((e) => e.id));
   const marked = (e: XmlElement): boolean => markerBefore(text, e) !== undefined;
   const taken: XmlElement[] = [];
   const profile = profileIn(c, sections.profiles);
@@ -322,8 +318,9 @@ export function removeRepositories(text: string, serverIds: readonly string[], e
         const id = idOf(c, e);
         if (ours && list.name === "repositories" && id !== undefined && serverIds.includes(id)) going.add(e.start);
         else if (ours && id === RELEASES_ID) releases.push(e);
-        // Another repository anypoint-m2 added (for another server id) still needs what they share.
-        else if (ours) shared = false;
+        // Another repository anypoint-m2 added (for another server id) still needs what they share, and so
+        // does one the user wrote there for a server of this file.
+        else if (ours || (id !== undefined && !serverIds.includes(id) && servers.has(id))) shared = false;
       }
     }
     if (shared) for (const e of releases) going.add(e.start);

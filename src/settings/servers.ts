@@ -9,9 +9,10 @@ import { detectEol, detectIndentUnit, indentAt, lineIndent } from "../xml/layout
 import type { XmlElement } from "../xml/scan";
 import type { Env, Properties } from "./interpolate";
 import { fieldValue, readSettings, serversWithId, type ServerEntry, type SettingsModel } from "./model";
-import { removeSpan } from "../xml/lines";
+import { insertAfter, insertFirst, MARKER, markerBefore, removeSpan } from "../xml/lines";
 import { checkValue, escapeText } from "./value";
 import { CONNECTED_APP_USERNAME } from "./list";
+import { storeOf } from "./stores";
 
 export interface ServerInput {
   id: string;
@@ -30,6 +31,11 @@ export interface SettingsChange {
   warnings: string[];
   /** For an upsert: what happens to each server, in the order given. */
   servers?: ServerChange[];
+  /**
+   * Edits to the text as it was that make the backup: what must not stay in any file kept (a secret the
+   * change moves out of the file) taken out. None: the backup is the previous version as it was.
+   */
+  scrub?: Edit[];
 }
 
 /** Elements that Maven's reference order puts before <servers>; a new <servers> goes after the last of them. */
@@ -99,6 +105,28 @@ export function upsertServers(
   const changed = results.filter((r) => r.change !== "unchanged");
   const change: ChangeKind = changed.length === 0 ? "unchanged" : changed.some((r) => r.change === "updated") ? "updated" : "added";
   return { edits, change, warnings, servers: results };
+}
+
+/**
+ * For a change that moves credentials out of the file (the env and encrypted stores): the edits that give
+ * each of these servers, in the previous version kept as the backup, the password it now has, where that
+ * was a connected app's (username ~~~Client~~~, in any case) written as is. So no file anypoint-m2 writes or
+ * keeps holds the secret, and the backup still gives back everything else as it was. Anyone else's password
+ * (a Nexus user's, replaced with --on-existing update) stays in the backup: that is what the backup is for.
+ */
+export function scrubMovedSecrets(text: string, servers: readonly ServerInput[], env: Env = {}, properties: Properties = {}): Edit[] {
+  const model = readSettings(text);
+  const edits: Edit[] = [];
+  for (const server of servers) {
+    const first = serversWithId(model, server.id, env, properties)[0];
+    const password = first?.password;
+    const written = fieldValue(model, password);
+    const username = fieldValue(model, first?.username);
+    if (!password || password.selfClosing || written === undefined || written === server.password) continue;
+    if (username?.toLowerCase() !== CONNECTED_APP_USERNAME.toLowerCase() || storeOf(written) !== "literal") continue;
+    edits.push({ offset: password.openEnd, length: password.closeStart - password.openEnd, content: escapeText(server.password) });
+  }
+  return edits;
 }
 
 /** The checks on what is to be written, before the file is looked at. */
@@ -175,11 +203,29 @@ export function removeServer(text: string, id: string, env: Env = {}, properties
     if (m.written !== undefined && m.written !== id) warnings.push(`the server at line ${lineOf(text, m.element.start)} has the id ${m.written}, which Maven reads as "${id}" in this environment`);
   }
   if (matches.length === 0) warnings.push(...doubtWarnings(model, id, undefined, doubtful));
+  const created = model.servers && createdAndEmptied(text, model.servers, matches);
   return {
-    edits: matches.map((m) => removal(text, m.element)),
+    edits: created !== undefined ? [removeSpan(text, created, model.servers!.end)] : matches.map((m) => removal(text, m.element)),
     change: matches.length > 0 ? "removed" : "unchanged",
     warnings,
   };
+}
+
+/**
+ * Where the <servers> setup created starts (its MARKER) when removing `matches` leaves nothing in it but
+ * blanks: then it goes too, and the file is as it was before setup. A <servers> the user wrote stays.
+ */
+function createdAndEmptied(text: string, servers: XmlElement, matches: readonly ServerEntry[]): number | undefined {
+  const marker = markerBefore(text, servers);
+  if (marker === undefined || matches.length === 0 || servers.selfClosing) return undefined;
+  let rest = "";
+  let at = servers.openEnd;
+  for (const m of [...matches].sort((a, b) => a.element.start - b.element.start)) {
+    rest += text.slice(at, m.element.start);
+    at = m.element.end;
+  }
+  rest += text.slice(at, servers.closeStart);
+  return /^[ \t\r\n]*$/.test(rest) ? marker : undefined;
 }
 
 /**
@@ -266,24 +312,12 @@ function insertServers(model: SettingsModel, added: readonly ServerInput[]): Edi
     return { offset: servers.openEnd - 2, length: 2, content };
   }
 
-  // No <servers>: create one after the last element Maven's reference order puts before it, else first.
-  const rootIndent = lineIndent(text, settings.start);
+  // No <servers>: create one, marked (so that removing its last server takes it out again), after the last
+  // element Maven's reference order puts before it, else first, as the repositories' sections are placed.
   const anchor = settings.children.filter((c) => BEFORE_SERVERS.has(c.name)).pop();
-  const firstChild = settings.children[0];
-  const indent = (anchor ? indentAt(text, anchor.start) : firstChild && indentAt(text, firstChild.start)) ?? rootIndent + unit;
-  const block =
-    `<servers>${eol}${indent}${unit}${serversXml(added, indent + unit, inner, layout)}` + `${eol}${indent}</servers>`;
-  if (settings.selfClosing) {
-    return { offset: settings.openEnd - 2, length: 2, content: `>${eol}${indent}${block}${eol}${rootIndent}</settings>` };
-  }
-  if (anchor) return { offset: anchor.end, length: 0, content: `${eol}${indent}${block}` };
-  let q = settings.openEnd;
-  while (q < settings.closeStart && isSpace(text.charCodeAt(q))) q++;
-  const gap = text.slice(settings.openEnd, q);
-  if (/[\r\n]/.test(gap)) return { offset: settings.openEnd, length: 0, content: `${eol}${indent}${block}` };
-  // An empty <settings></settings> on one line is opened up; otherwise the first child moves to a line of its own.
-  if (q === settings.closeStart) return { offset: settings.openEnd, length: gap.length, content: `${eol}${indent}${block}${eol}${rootIndent}` };
-  return { offset: q, length: 0, content: `${block}${eol}${indent}` };
+  const make = (indent: string) =>
+    `${MARKER}${eol}${indent}<servers>${eol}${indent}${unit}${serversXml(added, indent + unit, inner, layout)}${eol}${indent}</servers>`;
+  return anchor ? insertAfter(text, anchor, make, layout) : insertFirst(text, settings, make, layout);
 }
 
 function updateServer(model: SettingsModel, entry: ServerEntry, server: ServerInput): Edit[] {

@@ -122,6 +122,16 @@ export function passwordTraps(store: Store, clientId: string, clientSecret: stri
         : { refuse: false, message: `${why}; with --store env Maven resolves \${env.…} first and the braces meet the same check. ${encryptedHint}` },
     );
   }
+  // Maven puts the variables' values into the settings text and reads that again as XML, which makes a
+  // carriage return a line feed (and trims the ends): the literal store refuses one for the same reason
+  // (src/settings/value.ts), and so does this one, as Maven would never send these credentials.
+  if (store === "env" && password.includes("\r")) {
+    traps.push({
+      refuse: true,
+      message: `${holder(clientId, clientSecret, (s) => s.includes("\r"))} holds a carriage return (U+000D): Maven reads the variable's value back as XML, where it becomes a line feed, so Maven would send other credentials than these`,
+      hint: "Check the value for a stray CR (a file saved with Windows line endings), or use --store encrypted: Maven decrypts it to exactly what was encrypted.",
+    });
+  }
   for (const [label, value] of [["client ID", clientId], ["client secret", clientSecret]] as const) {
     const found = ["~", "?"].filter((c) => value.includes(c));
     if (found.length > 0) {

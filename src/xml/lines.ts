@@ -12,6 +12,19 @@ export interface Layout {
   unit: string;
 }
 
+/**
+ * The line before every block anypoint-m2 adds where the user's file had nothing (a <servers>, a profile,
+ * a plugin group): how removal knows what anypoint-m2 added, as what a user wrote may look the same.
+ */
+export const MARKER = "<!-- added by anypoint-m2 -->";
+
+/** Where MARKER starts when it stands on the line right before `element`. */
+export function markerBefore(text: string, element: XmlElement): number | undefined {
+  const from = Math.max(0, element.start - MARKER.length - 256);
+  const m = /<!-- added by anypoint-m2 -->(?:\r\n|\r|\n)[ \t]*$/.exec(text.slice(from, element.start));
+  return m ? from + m.index : undefined;
+}
+
 const isBlank = (c: number): boolean => c === 0x20 || c === 0x09;
 const isBreak = (c: number): boolean => c === 0x0a || c === 0x0d;
 const isSpace = (c: number): boolean => isBlank(c) || isBreak(c);
@@ -70,7 +83,9 @@ export function insertFirst(text: string, parent: XmlElement, make: (indent: str
   const indent = indentAt(text, first.start) ?? lineIndent(text, parent.start) + layout.unit;
   let q = parent.openEnd;
   while (q < first.start && isSpace(text.charCodeAt(q))) q++;
-  if (/[\r\n]/.test(text.slice(parent.openEnd, q))) return { offset: parent.openEnd, length: 0, content: `${layout.eol}${indent}${make(indent)}` };
+  // After the line break that ends the parent's start line, so that line keeps its blanks and its line ending.
+  const lineBreak = /\r\n|\r|\n/.exec(text.slice(parent.openEnd, q));
+  if (lineBreak) return { offset: parent.openEnd + lineBreak.index + lineBreak[0].length, length: 0, content: `${indent}${make(indent)}${layout.eol}` };
   return { offset: q, length: 0, content: `${make(indent)}${layout.eol}${indent}` };
 }
 
@@ -92,6 +107,12 @@ export function removeSpan(text: string, start: number, end: number): Edit {
   if (startsLine && b > 0 && text.startsWith("</", e)) {
     const from = text.startsWith("\r\n", b - 2) ? b - 2 : b - 1;
     return { offset: from, length: end - from, content: "" };
+  }
+  // After a start tag, on its line, with the next element on a line of its own: the line break and that
+  // line's indentation go too (the inverse of insertFirst on a line shared with the first child).
+  const next = /^(?:\r\n|\r|\n)[ \t]*/.exec(text.slice(e));
+  if (!startsLine && text.charCodeAt(b - 1) === 0x3e && next && text.startsWith("<", e + next[0].length) && !text.startsWith("</", e + next[0].length)) {
+    return { offset: start, length: e + next[0].length - start, content: "" };
   }
   return { offset: start, length: end - start, content: "" };
 }

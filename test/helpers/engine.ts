@@ -1,5 +1,6 @@
 import { changeBytes } from "../../src/settings/bytes";
-import { listServers } from "../../src/settings/list";
+import { readSettings } from "../../src/settings/model";
+import type { XmlElement } from "../../src/xml/scan";
 import { decodeXml } from "../../src/xml/encoding";
 import { removeServer, upsertServer, type OnExisting, type ServerInput } from "../../src/settings/servers";
 
@@ -22,24 +23,33 @@ export function insertedBlock(before: Uint8Array, after: Uint8Array): Buffer | u
 }
 
 /**
- * Whether removing the server `id` from `output` gives back `input`: exactly or, where the file had no
- * server so that the upsert had to create <servers> or open it up, with an empty one left behind (the
- * same text but for that element and whitespace).
+ * Whether removing the server `id` from `output` gives back `input`: byte for byte (a <servers> setup
+ * created goes with its last server), except where a section without servers, written on one line, had to
+ * be opened up to hold the new one: `<settings/>` comes back as `<settings>` and `</settings>` on lines of
+ * their own, and a one-line `<servers/>` (or `<servers>…</servers>` holding no server) with only whitespace
+ * different inside it.
  */
 export function removalRestores(input: Uint8Array, output: Uint8Array, id: string): boolean {
   const removed = removeBytes(output, id);
   if (removed.change !== "removed") return false;
   if (Buffer.compare(removed.bytes, input) === 0) return true;
   const original = decodeXml(input).text;
-  if (listServers(original).length > 0) return false;
   const result = decodeXml(removed.bytes).text;
-  const created = result.replace(/(\r\n|\r|\n)[ \t]*<servers>\s*<\/servers>/, "");
-  // Without whitespace and empty <servers> (a look-alike in a comment or PI may come first), and with
-  // <settings/>, which is opened up to hold <servers>, as <settings></settings>.
-  const normal = (t: string) =>
-    t
-      .replace(/\s+/g, "")
-      .replace(/<servers(\/>|><\/servers>)/g, "")
-      .replace(/<settings((?:[^>"']|"[^"]*"|'[^']*')*?)\/>/, "<settings$1></settings>");
-  return created === original || normal(result) === normal(original);
+  const { settings, servers } = readSettings(original);
+  const oneLine = (e: XmlElement) => e.selfClosing || !/[\r\n]/.test(original.slice(e.openEnd, e.closeStart));
+  if (!servers) {
+    if (settings.children.length > 0 || !oneLine(settings)) return false;
+    const closed = (t: string) => t.replace(/<settings((?:[^>"'/]|"[^"]*"|'[^']*')*?)\s*(?:\/>|>\s*<\/settings>)/, "<settings$1/>");
+    return closed(result) === closed(original);
+  }
+  if (servers.children.length > 0 || !oneLine(servers)) return false;
+  const normal = (t: string) => t.replace(/\s+/g, "").replace(/<servers\/>/g, "<servers></servers>");
+  return normal(result) === normal(original);
+}
+
+/** Whether the file's <settings> holds nothing and is written on one line (`<settings/>`): an added server opens it up for good. */
+export function opensUpEmptySection(bytes: Uint8Array): boolean {
+  const text = decodeXml(bytes).text;
+  const { settings } = readSettings(text);
+  return settings.children.length === 0 && (settings.selfClosing || !/[\r\n]/.test(text.slice(settings.openEnd, settings.closeStart)));
 }

@@ -2,6 +2,7 @@
 // plexus-sec-dispatcher in its lib/, through test/maven/CipherProbe.java) and by `mvn --encrypt-password`
 // itself, run with -Dsettings.security in a scratch folder, never the real home.
 import { execFileSync } from "node:child_process";
+import { createCipheriv, createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -160,6 +161,8 @@ describe("plexus-cipher's own base64, byte for byte", () => {
         padded(v, 16),
         padded(v, 100),
         padded(v, 128),
+        // Nothing to decrypt at all: all that follows the pad length byte is padding.
+        `{${Buffer.concat([Buffer.from(body, "base64").subarray(0, 8), Buffer.from([5]), Buffer.alloc(5, 7)]).toString("base64")}}`,
       ];
     });
     const answers = probe.ask(spellings.map((v) => ["decrypt", b64(v), b64(passphrase)].join("\t")));
@@ -170,6 +173,25 @@ describe("plexus-cipher's own base64, byte for byte", () => {
       .map((v, i) => ({ v, maven: answers[i]!.startsWith("ok ") ? unb64(answers[i]!.slice(3)) : undefined, ours: decrypt(v, passphrase) }))
       .filter((x) => x.maven !== x.ours);
     expect(mismatches).toEqual([]);
+  });
+
+  it("a clear text that is not UTF-8 decrypts to the text Java's decoder makes of it (one U+FFFD for an encoded surrogate)", () => {
+    // Encrypted as plexus-cipher does, but of bytes, not of a string: what a wrong master password can give.
+    const encryptBytes = (clear: Buffer) => {
+      const salt = randomBytes(8);
+      const digest = createHash("sha256").update(MASTER).update(salt).digest();
+      const cipher = createCipheriv("aes-128-cbc", digest.subarray(0, 16), digest.subarray(16, 32));
+      const encrypted = Buffer.concat([cipher.update(clear), cipher.final()]);
+      const pad = 16 - ((8 + encrypted.length + 1) % 16);
+      return `{${Buffer.concat([salt, Buffer.from([pad]), encrypted, randomBytes(pad)]).toString("base64")}}`;
+    };
+    const leads = [0xc0, 0xc2, 0xe0, 0xe1, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0x80];
+    const next = [0x41, 0x80, 0x9f, 0xa0, 0xbf, 0xc0, 0xe0];
+    const clears = leads.flatMap((a) => next.flatMap((b) => next.map((c) => Buffer.from([a, b, c, 0x42]))));
+    const values = clears.map(encryptBytes);
+    const answers = probe.ask(values.map((v) => ["decrypt", b64(v), b64(MASTER)].join("\t")));
+    expect(answers.every((a) => a.startsWith("ok "))).toBe(true);
+    expect(values.map((v, i) => ({ clear: clears[i]!.toString("hex"), ours: decrypt(v, MASTER) })).filter((x, i) => x.ours !== unb64(answers[i]!.slice(3)))).toEqual([]);
   });
 
   it("a value in base64url (- and _ for + and /) does not decrypt, in Maven or here, though Node's base64 reads it", () => {

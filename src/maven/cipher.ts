@@ -79,8 +79,26 @@ export function decodeBase64(text: string): Uint8Array | undefined {
 }
 
 /**
+ * UTF-8 bytes as Java's decoder reads them (`new String(bytes, "UTF8")`): as Node's, but for an encoded
+ * surrogate (ED A0..BF), which Java replaces with one U+FFFD for its two or three bytes where Node puts one for each.
+ */
+function javaUtf8(bytes: Buffer): string {
+  let out = "";
+  let from = 0;
+  for (let i = 0; i + 1 < bytes.length; i++) {
+    if (bytes[i] !== 0xed || bytes[i + 1]! < 0xa0 || bytes[i + 1]! > 0xbf) continue;
+    out += `${bytes.toString("utf8", from, i)}\uFFFD`;
+    const third = bytes[i + 2];
+    i += third !== undefined && third >= 0x80 && third <= 0xbf ? 2 : 1;
+    from = i + 1;
+  }
+  return out + bytes.toString("utf8", from);
+}
+
+/**
  * Decrypts a value (decorated or not) with `passphrase` as PBECipher.decrypt64 does; undefined when Maven's
- * cipher fails on it. The pad length is read as Java's signed byte; what follows it must be whole AES blocks.
+ * cipher fails on it. The pad length is read as Java's signed byte; what follows it must be whole AES blocks,
+ * and none at all is the empty text (Java's Cipher.doFinal of nothing gives nothing).
  */
 export function decrypt(value: string, passphrase: string): string | undefined {
   const bare = encryptedPart(value) ?? value;
@@ -89,11 +107,12 @@ export function decrypt(value: string, passphrase: string): string | undefined {
   const padLength = (all[SALT_SIZE]! << 24) >> 24;
   const end = all.length - padLength;
   if (padLength < 0 || end < SALT_SIZE + 1) return undefined;
+  if (end === SALT_SIZE + 1) return "";
   const { key, iv } = keyAndIv(passphrase, all.subarray(0, SALT_SIZE));
   try {
     const decipher = crypto().createDecipheriv("aes-128-cbc", key, iv);
     const clear = Buffer.concat([decipher.update(all.subarray(SALT_SIZE + 1, end)), decipher.final()]);
-    return clear.toString("utf8");
+    return javaUtf8(clear);
   } catch {
     return undefined;
   }

@@ -60,11 +60,11 @@ function mavenLocation(io: SecurityIo): SecurityLocation {
   const given = propertySource(io, "settings.security");
   const source = `-Dsettings.security${given ? ` in ${given}` : ""}`;
   const project = isProjectFile(given) ? { project: given } : {};
-  // plexus-sec-dispatcher replaces a leading "~" with user.home; any other path is opened from the current folder.
   if (property === "") {
     const reason = `${source} is empty (an unset variable?): Maven fails on it (DefaultSecDispatcher: String.charAt) and sends encrypted passwords as written`;
     return { path: "", source, ...project, unusable: { reason, mavenFails: true } };
   }
+  // plexus-sec-dispatcher replaces a leading "~" with user.home; any other path is opened from the current folder.
   const path = property.startsWith("~") ? resolve(io.cwd, properties["user.home"] ?? io.home) + property.slice(1) : property;
   if (!isAbsolute(path)) {
     const reason = `${source} is a relative path, ${property}: Maven opens it from the folder each build runs in, so it names no one file`;

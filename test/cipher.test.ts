@@ -2,12 +2,14 @@
 // plexus-sec-dispatcher in its lib/, through test/maven/CipherProbe.java) and by `mvn --encrypt-password`
 // itself, run with -Dsettings.security in a scratch folder, never the real home.
 import { execFileSync } from "node:child_process";
+import { createCipheriv, createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { decrypt, encrypt, encryptedPart, MASTER_PASSPHRASE } from "../src/maven/cipher";
+import fc from "fast-check";
+import { decodeBase64, decrypt, encrypt, encryptedPart, MASTER_PASSPHRASE } from "../src/maven/cipher";
 import { masterPassword, parseSecurity, securityXml } from "../src/maven/security";
 import { readMaster } from "../src/io/security";
 import { decryptPassword } from "../src/settings/stores";
@@ -112,6 +114,101 @@ describe("Maven -> ours", () => {
     const value = "{[name=master,cipher=AES/GCM/NoPadding,version=4.0]vvq66pZ7rkvzSPStGTI9q4QDnsmuDwo+LtjraRel2b0XpcGJFdXcYAHAS75HUA6GLpcVtEkmyQ==}";
     expect(probe.ask([["dispatch", sec, b64(value)].join("\t")])[0]).toMatch(/^fail: /);
     expect(decryptPassword(value, MASTER)).toEqual({ failure: "maven4" });
+  });
+});
+
+describe("plexus-cipher's own base64, byte for byte", () => {
+  /** The value with `extra` more random bytes after the padding, and its pad length byte saying so (Java's signed byte). */
+  const padded = (value: string, extra: number) => {
+    const bytes = Buffer.from(value.slice(1, -1), "base64");
+    bytes[8] = (bytes[8]! + extra) & 0xff;
+    return `{${Buffer.concat([bytes, Buffer.alloc(extra, 7)]).toString("base64")}}`;
+  };
+  const hex = (bytes: Uint8Array | undefined) => (bytes === undefined ? "fail" : Buffer.from(bytes).toString("hex"));
+  const mavenHex = (answer: string) => (answer.startsWith("ok ") ? answer.slice(3) : "fail");
+
+  it("decodeBase64 gives the bytes Maven's Base64.decodeBase64 gives, or fails where it throws, on random and adversarial strings", () => {
+    const random = fc.sample(fc.string({ unit: fc.constantFrom(..."AQgw+/09=-_ \n\té"), maxLength: 24 }), { seed: 5, numRuns: 1500 });
+    const adversarial = ["", "=", "====", "QUJD", "QU-JD", "QU_JD", "QQ==QUJD", "QUJD====QUJD", "AAAAAB======", "QUJDRA", "Q", "QUJD RA==", "QUJDRAé=", "=QUJD", "Q=JD", "QU=D", "QUJ=", "QUJD=", "QUJDRA==AAAA"];
+    const strings = [...adversarial, ...random];
+    const answers = probe.ask(strings.map((s) => ["base64", b64(s)].join("\t")));
+    expect(answers.filter((a) => a === "ok " || a.startsWith("fail")).length).toBeGreaterThan(20);
+    expect(answers.filter((a) => a.length > 5 && a.startsWith("ok ")).length).toBeGreaterThan(200);
+    expect(strings.map((s) => ({ s, ours: hex(decodeBase64(s)) })).filter((x, i) => x.ours !== mavenHex(answers[i]!))).toEqual([]);
+  });
+
+  it.each([
+    ["a value", MASTER],
+    ["a <master>", MASTER_PASSPHRASE],
+  ])("%s spelt with -, _, = in the middle, white space or a bad length decrypts exactly when Maven's cipher decrypts it, to the same text", (_name, passphrase) => {
+    const values = Array.from({ length: 40 }, (_, i) => encrypt(`id-${i}~?~secret-${"x".repeat(i)}`, passphrase));
+    const spellings = values.flatMap((v, i) => {
+      const body = v.slice(1, -1);
+      const at = 1 + ((i * 7) % (body.length - 2));
+      return [
+        v,
+        `{${body.replace(/\+/g, "-").replace(/\//g, "_")}}`,
+        `{${body.slice(0, at)}-${body.slice(at)}}`,
+        `{${body.slice(0, at)}_${body.slice(at)}}`,
+        `{${body.slice(0, at)}=${body.slice(at)}}`,
+        `{${body}=AAAA}`,
+        `{${body}==}`,
+        `{${body.slice(0, -1)}}`,
+        `{${body.slice(0, at)}\n  ${body.slice(at)}}`,
+        `{${body.slice(0, at)}é${body.slice(at)}}`,
+        `{${body}AA}`,
+        body,
+        padded(v, 16),
+        padded(v, 100),
+        padded(v, 128),
+        // Nothing to decrypt at all: all that follows the pad length byte is padding.
+        `{${Buffer.concat([Buffer.from(body, "base64").subarray(0, 8), Buffer.from([5]), Buffer.alloc(5, 7)]).toString("base64")}}`,
+      ];
+    });
+    const answers = probe.ask(spellings.map((v) => ["decrypt", b64(v), b64(passphrase)].join("\t")));
+    // Both outcomes are reached, or the comparison says little.
+    expect(answers.filter((a) => a.startsWith("ok ")).length).toBeGreaterThan(100);
+    expect(answers.filter((a) => a.startsWith("fail")).length).toBeGreaterThan(100);
+    const mismatches = spellings
+      .map((v, i) => ({ v, maven: answers[i]!.startsWith("ok ") ? unb64(answers[i]!.slice(3)) : undefined, ours: decrypt(v, passphrase) }))
+      .filter((x) => x.maven !== x.ours);
+    expect(mismatches).toEqual([]);
+  });
+
+  it("a clear text that is not UTF-8 decrypts to the text Java's decoder makes of it (one U+FFFD for an encoded surrogate)", () => {
+    // Encrypted as plexus-cipher does, but of bytes, not of a string: what a wrong master password can give.
+    const encryptBytes = (clear: Buffer) => {
+      const salt = randomBytes(8);
+      const digest = createHash("sha256").update(MASTER).update(salt).digest();
+      const cipher = createCipheriv("aes-128-cbc", digest.subarray(0, 16), digest.subarray(16, 32));
+      const encrypted = Buffer.concat([cipher.update(clear), cipher.final()]);
+      const pad = 16 - ((8 + encrypted.length + 1) % 16);
+      return `{${Buffer.concat([salt, Buffer.from([pad]), encrypted, randomBytes(pad)]).toString("base64")}}`;
+    };
+    const leads = [0xc0, 0xc2, 0xe0, 0xe1, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0x80];
+    const next = [0x41, 0x80, 0x9f, 0xa0, 0xbf, 0xc0, 0xe0];
+    const clears = leads.flatMap((a) => next.flatMap((b) => next.map((c) => Buffer.from([a, b, c, 0x42]))));
+    const values = clears.map(encryptBytes);
+    const answers = probe.ask(values.map((v) => ["decrypt", b64(v), b64(MASTER)].join("\t")));
+    expect(answers.every((a) => a.startsWith("ok "))).toBe(true);
+    expect(values.map((v, i) => ({ clear: clears[i]!.toString("hex"), ours: decrypt(v, MASTER) })).filter((x, i) => x.ours !== unb64(answers[i]!.slice(3)))).toEqual([]);
+  });
+
+  it("a value in base64url (- and _ for + and /) does not decrypt, in Maven or here, though Node's base64 reads it", () => {
+    const value = Array.from({ length: 50 }, (_, i) => encrypt(`id~?~${i}`, MASTER)).find((v) => /[+/]/.test(v))!;
+    const url = value.replace(/\+/g, "-").replace(/\//g, "_");
+    expect(Buffer.from(url.slice(1, -1), "base64").equals(Buffer.from(value.slice(1, -1), "base64"))).toBe(true);
+    expect(probe.ask([["decrypt", b64(url), b64(MASTER)].join("\t")])[0]).toMatch(/^fail/);
+    expect(decrypt(url, MASTER)).toBeUndefined();
+    expect(decryptPassword(url, MASTER)).toEqual({ failure: "does not decrypt" });
+  });
+
+  it("data after the padding makes Maven's cipher fail, and ours", () => {
+    const value = Array.from({ length: 50 }, (_, i) => encrypt(`id~?~${i}`, MASTER)).find((v) => v.endsWith("=}"))!;
+    const trailing = `${value.slice(0, -1)}AAAA}`;
+    expect(Buffer.from(trailing.slice(1, -1), "base64").equals(Buffer.from(value.slice(1, -1), "base64"))).toBe(true);
+    expect(probe.ask([["decrypt", b64(trailing), b64(MASTER)].join("\t")])[0]).toMatch(/^fail/);
+    expect(decrypt(trailing, MASTER)).toBeUndefined();
   });
 });
 

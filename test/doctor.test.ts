@@ -163,7 +163,7 @@ describe("doctor: stored passwords that resolve", () => {
     const dir = mkdtempSync(join(tmpdir(), "anypoint-m2-doctor-"));
     const master = "Master-Password-1";
     writeFileSync(join(dir, "real-security.xml"), `<settingsSecurity><master>${encrypt(master, MASTER_PASSPHRASE)}</master></settingsSecurity>`);
-    writeFileSync(join(dir, "settings-security.xml"), `<settingsSecurity><relocation>real-security.xml</relocation></settingsSecurity>`);
+    writeFileSync(join(dir, "settings-security.xml"), `<settingsSecurity><relocation>${join(dir, "real-security.xml")}</relocation></settingsSecurity>`);
     const at = (name: string) => securityFilePasswords({ fs, env: {}, cwd: dir, home: dir, stderr: () => undefined }, { path: join(dir, name), source: "--security-file" });
     const passwords = at("settings-security.xml");
     const value = encrypt("enc-id~?~enc-secret", master);

@@ -320,7 +320,7 @@ describe("a master password chosen by the project's .mvn/", () => {
     const { home, settings } = homeWithSettings("<settings>\n  <servers>\n  </servers>\n</settings>\n");
     const project = join(home, "project");
     mkdirSync(join(project, ".mvn"), { recursive: true });
-    writeFileSync(join(project, ".mvn", "maven.config"), "-Dsettings.security=evil-security.xml\n");
+    writeFileSync(join(project, ".mvn", "maven.config"), `-Dsettings.security=${join(project, "evil-security.xml")}\n`);
     writeFileSync(join(project, "evil-security.xml"), `<settingsSecurity><master>${encrypt("attacker", MASTER_PASSPHRASE)}</master></settingsSecurity>\n`);
     const r = await run(["setup", "--store", "encrypted", "--no-verify", "--yes"], { home, env, cwd: project });
     expect(r.code).toBe(2);

@@ -166,4 +166,29 @@ describe("the wizard's storage question", () => {
     expect(existsSync(securityOf(home))).toBe(false);
     expect(existsSync(settingsOf(home))).toBe(false);
   });
+
+  it("never creates a security file Maven would not read: --security-file elsewhere, or an empty -Dsettings.security (exit 2, nothing made)", async () => {
+    const home = tempHome();
+    const elsewhere = join(home, "keys", "new-security.xml");
+    anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
+    const env = { HOME: home, ANYPOINT_BASE_URL: anypoint.url, ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET };
+    open = terminal(["setup", "--security-file", elsewhere], { cwd: home, env });
+    if ((await open.waitFor(/Server id|\[exited/)).includes("Server id")) open.key("Enter");
+    expect(await open.exited()).toBe(2);
+    expect(open.screen()).toContain("is not the security file Maven reads");
+    expect(open.screen()).not.toContain("Create it, with a new master password?");
+    expect(existsSync(elsewhere)).toBe(false);
+    open.close();
+
+    open = terminal(["setup"], { cwd: home, env: { ...env, MAVEN_OPTS: `-Duser.home=${home} -Dsettings.security=` } });
+    await open.waitFor("Server id");
+    open.key("Enter");
+    await open.waitFor("Store the password as");
+    open.key("Down");
+    open.key("Down");
+    open.key("Enter");
+    expect(await open.exited()).toBe(2);
+    expect(open.screen()).toContain("-Dsettings.security in MAVEN_OPTS is empty");
+    expect(existsSync(m2dir(home))).toBe(false);
+  });
 });

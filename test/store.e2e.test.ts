@@ -4,7 +4,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encrypt } from "../src/maven/cipher";
+import { encrypt, MASTER_PASSPHRASE } from "../src/maven/cipher";
 import { securityXml } from "../src/maven/security";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
 import { expectNoSecret, recorder, tempHome } from "./helpers/cli";
@@ -179,7 +179,7 @@ describe("--store encrypted", () => {
     expect(viaProperty.code).toBe(0);
     expect(JSON.parse(viaProperty.stdout)).toMatchObject({ securityFile: real });
     expect(decryptedServer(h, real)).toEqual({ password: `${CLIENT_ID}~?~${SECRET}`, problems: 0 });
-    const viaOption = await m2(["setup", "--security-file", "keys/real.xml", "--server-id", "second", "--no-verify", "--yes", "--json"], { home: h, env: creds() });
+    const viaOption = await m2(["setup", "--security-file", "keys/real.xml", "--maven-reads-security-file", "--server-id", "second", "--no-verify", "--yes", "--json"], { home: h, env: creds() });
     expect(JSON.parse(viaOption.stdout)).toMatchObject({ store: "encrypted", securityFile: real });
     expect(decryptedServer(h, real, "second")).toEqual({ password: `${CLIENT_ID}~?~${SECRET}`, problems: 0 });
   });
@@ -190,7 +190,7 @@ describe("--store encrypted", () => {
     const r = await m2(["setup", "--store", "encrypted", "--no-verify", "--yes"], { home: h, env: creds() });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("settings-security4.xml is Maven 4's");
-    const named = await m2(["setup", "--security-file", join(h, ".m2", "settings-security4.xml"), "--no-verify", "--yes"], { home: h, env: creds() });
+    const named = await m2(["setup", "--security-file", join(h, ".m2", "settings-security4.xml"), "--maven-reads-security-file", "--no-verify", "--yes"], { home: h, env: creds() });
     expect(named.code).toBe(2);
     expect(named.stderr).toContain("Maven 4");
     expect(readFileSync(settingsOf(h), "utf8")).toBe(OTHER);
@@ -385,13 +385,19 @@ describe("verify reads every store", () => {
     expect(anypoint.requests).toHaveLength(0);
   });
 
-  it("--security-file names the file to decrypt with", async () => {
+  it("--security-file names the file to decrypt with, when Maven reads it: -Dsettings.security names it, or --maven-reads-security-file says so", async () => {
     accept();
     const h = serverWith(encrypt(`${CLIENT_ID}~?~${SECRET}`, MASTER));
     mkdirSync(join(h, "elsewhere"));
-    writeFileSync(join(h, "elsewhere", "sec.xml"), securityXml(MASTER));
-    expect((await m2(["verify"], { home: h, env: { ANYPOINT_BASE_URL: anypoint.url } })).code).toBe(2);
-    expect((await m2(["verify", "--security-file", join(h, "elsewhere", "sec.xml")], { home: h, env: { ANYPOINT_BASE_URL: anypoint.url } })).code).toBe(0);
+    const sec = join(h, "elsewhere", "sec.xml");
+    writeFileSync(sec, securityXml(MASTER));
+    const env = { ANYPOINT_BASE_URL: anypoint.url };
+    expect((await m2(["verify"], { home: h, env })).code).toBe(2);
+    const unread = await m2(["verify", "--security-file", sec], { home: h, env });
+    expect(unread.code).toBe(2);
+    expect(unread.stderr).toContain(`--security-file ${sec} is not the security file Maven reads`);
+    expect((await m2(["verify", "--security-file", sec, "--maven-reads-security-file"], { home: h, env })).code).toBe(0);
+    expect((await m2(["verify", "--security-file", sec], { home: h, env: { ...env, MAVEN_OPTS: `-Duser.home=${h} -Dsettings.security=${sec}` } })).code).toBe(0);
   });
 });
 
@@ -425,11 +431,114 @@ describe("list shows each store, never a value", () => {
     for (const out of [r.stdout, text.stdout]) for (const value of [SECRET, good, bad, "plain-secret", MASTER]) expect(out).not.toContain(value);
   });
 
-  it("without a security file, an encrypted password is listed as not decrypted here, saying why", async () => {
+  it("without a security file, an encrypted password does not decrypt, as in Maven, saying why", async () => {
     const h = home(`<settings><servers><server><id>e</id><username>~~~Client~~~</username><password>${encrypt("a~?~b", MASTER)}</password></server></servers></settings>`);
     const r = await m2(["list"], { home: h });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`not decrypted here: an encrypted password cannot be checked, but there is no security file at ${join(h, ".m2", "settings-security.xml")}`);
+    expect(r.stdout).toContain(`does not decrypt: encrypted passwords need Maven's master password, but there is no security file at ${join(h, ".m2", "settings-security.xml")}`);
+    expect(decryptedServer(h, join(h, ".m2", "settings-security.xml"), "e").problems).toBe(1);
+    const json = JSON.parse((await m2(["list", "--json"], { home: h })).stdout) as { servers: { decrypts: unknown }[]; securityProblem: string };
+    expect(json.servers[0]!.decrypts).toBe(false);
+    expect(json.securityProblem).toContain("there is no security file");
+  });
+});
+
+describe("the security file Maven reads, read as Maven reads it", () => {
+  const VALUE = () => encrypt(`${CLIENT_ID}~?~${SECRET}`, MASTER);
+  const withServer = (password: string) =>
+    home(`<settings>\n  <servers>\n    <server>\n      <id>anypoint-exchange-v3</id>\n      <username>~~~Client~~~</username>\n      <password>${password}</password>\n    </server>\n  </servers>\n</settings>\n`);
+
+  it("--security-file where Maven does not look: exit 2 saying how to tell Maven, nothing written or created; Maven's decrypter would not open the value", async () => {
+    const h = home();
+    const elsewhere = join(h, "keys", "sec.xml");
+    mkdirSync(join(h, "keys"));
+    writeFileSync(elsewhere, securityXml(MASTER));
+    const r = await m2(["setup", "--store", "encrypted", "--security-file", elsewhere, "--no-verify", "--yes"], { home: h, env: creds() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--security-file ${elsewhere} is not the security file Maven reads: Maven reads ${join(h, ".m2", "settings-security.xml")} (Maven's default)`);
+    expect(r.stderr).toContain(`-Dsettings.security=${elsewhere} in MAVEN_OPTS, ~/.mavenrc or .mvn/jvm.config`);
+    expect(readFileSync(settingsOf(h), "utf8")).toBe(OTHER);
+    expect(readdirSync(join(h, ".m2"))).toEqual(["settings.xml"]);
+    // What the refusal spares: a value encrypted with that file, which Maven (reading its default) cannot open.
+    writeFileSync(settingsOf(h), `<settings><servers><server><id>x</id><username>u</username><password>${VALUE()}</password></server></servers></settings>`);
+    expect(decryptedServer(h, join(h, ".m2", "settings-security.xml"), "x").problems).toBe(1);
+    // Told: Maven has it in MAVEN_OPTS here, or the user says it is told elsewhere.
+    writeFileSync(settingsOf(h), OTHER);
+    const told = await m2(["setup", "--store", "encrypted", "--security-file", elsewhere, "--no-verify", "--yes"], { home: h, env: creds({ MAVEN_OPTS: `-Duser.home=${h} -Dsettings.security=${elsewhere}` }) });
+    expect(told.code).toBe(0);
+    expect(decryptedServer(h, elsewhere)).toEqual({ password: `${CLIENT_ID}~?~${SECRET}`, problems: 0 });
+    const said = await m2(["setup", "--store", "encrypted", "--security-file", elsewhere, "--maven-reads-security-file", "--server-id", "second", "--no-verify", "--yes"], { home: h, env: creds() });
+    expect(said.code).toBe(0);
+    expect(decryptedServer(h, elsewhere, "second")).toEqual({ password: `${CLIENT_ID}~?~${SECRET}`, problems: 0 });
+  });
+
+  it("an empty -Dsettings.security (an unset variable) is Maven failing, not Maven's default: setup exit 2, list says it does not decrypt", async () => {
+    const h = withServer(VALUE());
+    withSecurity(h);
+    const env = creds({ MAVEN_OPTS: `-Duser.home=${h} -Dsettings.security=` });
+    const r = await m2(["setup", "--store", "encrypted", "--no-verify", "--yes"], { home: h, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("-Dsettings.security in MAVEN_OPTS is empty (an unset variable?): Maven fails on it");
+    // Maven's decrypter with the property empty: the value goes out as written, with a problem.
+    const written = /<password>(.*)<\/password>/.exec(readFileSync(settingsOf(h), "utf8"))![1]!;
+    expect(decryptedServer(h, "")).toEqual({ password: written, problems: 1 });
+    const listed = JSON.parse((await m2(["list", "--json"], { home: h, env })).stdout) as { servers: { decrypts: unknown }[]; securityProblem: string };
+    expect(listed.servers[0]!.decrypts).toBe(false);
+    expect(listed.securityProblem).toContain("is empty");
+    expect((await m2(["verify"], { home: h, env: { ...env, ANYPOINT_BASE_URL: anypoint.url } })).code).toBe(2);
+  });
+
+  it("a relative -Dsettings.security names no one file (Maven opens it from each build's folder): exit 2, and the wizard's path is never taken", async () => {
+    const h = home();
+    mkdirSync(join(h, "conf"));
+    writeFileSync(join(h, "conf", "s.xml"), securityXml(MASTER));
+    const r = await m2(["setup", "--store", "encrypted", "--no-verify", "--yes"], { home: h, env: creds({ MAVEN_OPTS: `-Duser.home=${h} -Dsettings.security=conf/s.xml` }), cwd: h });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("is a relative path, conf/s.xml: Maven opens it from the folder each build runs in");
+    expect(readFileSync(settingsOf(h), "utf8")).toBe(OTHER);
+  });
+
+  it("a security file Maven's strict reader rejects: setup refuses it with the line, and list, verify and doctor say the value does not decrypt, as Maven's dispatcher fails", async () => {
+    const h = withServer(VALUE());
+    const security = join(h, ".m2", "settings-security.xml");
+    writeFileSync(security, securityXml(MASTER).replace("<settingsSecurity>", '<settingsSecurity version="1">'));
+    expect(cipherProbe.ask([["dispatch", security, Buffer.from(VALUE()).toString("base64")].join("\t")])[0]).toMatch(/^fail: .*Unknown attribute 'version'/);
+    const setup = await m2(["setup", "--store", "encrypted", "--no-verify", "--yes"], { home: h, env: creds() });
+    expect(setup.code).toBe(2);
+    expect(setup.stderr).toContain(`${security}:2:`);
+    expect(setup.stderr).toContain("<settingsSecurity> has an attribute Maven 3's reader does not know, version: Maven 3's reader rejects the file");
+    const listed = await m2(["list"], { home: h });
+    expect(listed.stdout).toContain("does not decrypt: ");
+    expect(listed.stdout).toContain("Maven 3's reader rejects the file");
+    const verify = await m2(["verify"], { home: h, env: { ANYPOINT_BASE_URL: anypoint.url } });
+    expect(verify.code).toBe(2);
+    expect(verify.stderr).toContain("Maven 3's reader rejects the file");
+    const doctor = JSON.parse((await m2(["doctor", "--offline", "--json"], { home: h })).stdout) as { findings: { code: string; message: string }[] };
+    expect(doctor.findings.find((f) => f.code === "encrypted-undecryptable")?.message).toContain("Maven 3's reader rejects the file");
+  });
+
+  it("a value in base64url decrypts nowhere, as in Maven: list says so and setup writes it again, which Maven then decrypts", async () => {
+    const url = Array.from({ length: 50 }, VALUE).find((v) => /[+/]/.test(v))!.replace(/\+/g, "-").replace(/\//g, "_");
+    const h = withServer(url);
+    const security = withSecurity(h);
+    expect(decryptedServer(h, security).problems).toBe(1);
+    const listed = JSON.parse((await m2(["list", "--json"], { home: h })).stdout) as { servers: { decrypts: unknown }[] };
+    expect(listed.servers[0]!.decrypts).toBe(false);
+    const r = await m2(["setup", "--store", "encrypted", "--no-verify", "--yes", "--json"], { home: h, env: creds() });
+    expect(JSON.parse(r.stdout)).toMatchObject({ change: "updated" });
+    expect(decryptedServer(h, security)).toEqual({ password: `${CLIENT_ID}~?~${SECRET}`, problems: 0 });
+  });
+
+  it("a <master> in base64url: Maven's dispatcher cannot open it, and setup refuses it (exit 2)", async () => {
+    const master = Array.from({ length: 50 }, () => encrypt(MASTER, MASTER_PASSPHRASE)).find((v) => /[+/]/.test(v))!.replace(/\+/g, "-").replace(/\//g, "_");
+    const h = home();
+    const security = join(h, ".m2", "settings-security.xml");
+    writeFileSync(security, `<settingsSecurity><master>${master}</master></settingsSecurity>`);
+    expect(cipherProbe.ask([["dispatch", security, Buffer.from(VALUE()).toString("base64")].join("\t")])[0]).toMatch(/^fail: /);
+    const r = await m2(["setup", "--store", "encrypted", "--no-verify", "--yes"], { home: h, env: creds() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("<master> does not decrypt with Maven's passphrase");
+    expect(readFileSync(settingsOf(h), "utf8")).toBe(OTHER);
   });
 });
 

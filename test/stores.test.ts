@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Exit, M2Error } from "../src/errors";
-import { createSecurityFile, securityLocation } from "../src/io/security";
+import { createSecurityFile, findMaster, readMaster, securityLocation } from "../src/io/security";
 import { upsertServer } from "../src/settings/servers";
 import { envPassword, envVariables, missingReferences, passwordTraps, storeOf } from "../src/settings/stores";
 import { checkValue } from "../src/settings/value";
@@ -91,11 +91,48 @@ describe("where the security file is", () => {
     ["Maven's default: user.home's .m2", {}, undefined, "/home/u/.m2/settings-security.xml"],
     ["-Duser.home moves it", { MAVEN_OPTS: "-Duser.home=/h" }, undefined, "/h/.m2/settings-security.xml"],
     ["-Dsettings.security, ~ as user.home", { MAVEN_OPTS: "-Duser.home=/h -Dsettings.security=~/sec/s.xml" }, undefined, "/h/sec/s.xml"],
-    ["-Dsettings.security relative: from the current folder", { MAVEN_OPTS: "-Dsettings.security=conf/s.xml" }, undefined, "/work/p/conf/s.xml"],
-    ["--security-file wins", { MAVEN_OPTS: "-Dsettings.security=/x.xml" }, "rel.xml", "/work/p/rel.xml"],
-    ["--security-file ~ is HOME", { HOME: "/home/h" }, "~/s.xml", "/home/h/s.xml"],
+    ["--security-file naming the file Maven reads", { MAVEN_OPTS: "-Dsettings.security=/work/p/s.xml" }, "s.xml", "/work/p/s.xml"],
+    ["--security-file ~ is HOME, and Maven's user.home there", { HOME: "/home/h", MAVEN_OPTS: "-Duser.home=/home/h" }, "~/.m2/settings-security.xml", "/home/h/.m2/settings-security.xml"],
   ])("%s", (_name, env, option, path) => {
-    expect(securityLocation({ securityFile: option }, io(env)).path).toBe(path);
+    const location = securityLocation({ securityFile: option }, io(env));
+    expect(location.path).toBe(path);
+    expect(location.unusable).toBeUndefined();
+  });
+
+  it.each([
+    ["Maven's default", {}, "Maven reads /home/u/.m2/settings-security.xml (Maven's default)"],
+    ["another -Dsettings.security", { MAVEN_OPTS: "-Dsettings.security=/x.xml" }, "Maven reads /x.xml (-Dsettings.security in MAVEN_OPTS)"],
+    ["an empty -Dsettings.security", { MAVEN_OPTS: "-Dsettings.security=" }, "-Dsettings.security in MAVEN_OPTS is empty"],
+  ])("--security-file elsewhere than Maven reads (%s): exit 2, saying how to tell Maven", (_name, env, reads) => {
+    let error: unknown;
+    try {
+      securityLocation({ securityFile: "rel.xml" }, io(env));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(M2Error);
+    expect((error as M2Error).exitCode).toBe(Exit.usage);
+    expect((error as M2Error).message).toContain(`--security-file /work/p/rel.xml is not the security file Maven reads: ${reads}`);
+    expect((error as M2Error).details.hint).toContain("-Dsettings.security=/work/p/rel.xml in MAVEN_OPTS, ~/.mavenrc or .mvn/jvm.config");
+    expect((error as M2Error).details.hint).toContain("--maven-reads-security-file");
+    // Said by the user: Maven is told elsewhere.
+    expect(securityLocation({ securityFile: "rel.xml", mavenReadsSecurityFile: true }, io(env)).path).toBe("/work/p/rel.xml");
+  });
+
+  it("--maven-reads-security-file alone is a usage error", () => {
+    expect(() => securityLocation({ mavenReadsSecurityFile: true }, io({}))).toThrow("--maven-reads-security-file goes with --security-file");
+  });
+
+  it.each([
+    ["empty (an unset variable): Maven fails on it", "-Dsettings.security=", /is empty \(an unset variable\?\): Maven fails on it/, true],
+    ["-Dsettings.security alone: the JVM sets it empty", "-Dsettings.security", /is empty/, true],
+    ["relative: Maven opens it from each build's folder", "-Dsettings.security=conf/s.xml", /is a relative path, conf\/s.xml: Maven opens it from the folder each build runs in/, false],
+  ])("-Dsettings.security %s: no security file, never the unset default", (_name, opts, reason, mavenFails) => {
+    const location = securityLocation({}, io({ MAVEN_OPTS: opts }));
+    expect(location.unusable?.reason).toMatch(reason);
+    const found = findMaster(location, io({ MAVEN_OPTS: opts }), "test");
+    expect(found).toMatchObject({ mavenFails });
+    expect(() => readMaster(location, io({ MAVEN_OPTS: opts }), "test")).toThrow(reason);
   });
 });
 

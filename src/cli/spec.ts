@@ -54,6 +54,11 @@ const securityFile: OptionSpec = {
   describe: "Maven's settings-security.xml, which holds the master password of encrypted passwords",
   defaultDescription: "the one Maven reads: -Dsettings.security, else ~/.m2/settings-security.xml",
 };
+const mavenReadsSecurityFile: OptionSpec = {
+  type: "boolean",
+  default: false,
+  describe: "with --security-file: Maven is told to read it (-Dsettings.security) where this run cannot see: ~/.mavenrc, a CI job's MAVEN_OPTS, an image",
+};
 const serverId: OptionSpec = { type: "string", describe: "<server> id; must match the repository id in your pom.xml", defaultDescription: "anypoint-exchange-v3" };
 const pom: OptionSpec = { type: "string", describe: "the project's pom.xml (or its folder)", defaultDescription: "./pom.xml when there is one" };
 
@@ -104,6 +109,7 @@ export const COMMANDS: CommandSpec[] = [
       "id-env": { type: "string", describe: "with --store env: the variable Maven reads the client ID from", defaultDescription: "ANYPOINT_CLIENT_ID" },
       "secret-env": { type: "string", describe: "with --store env: the variable Maven reads the client secret from", defaultDescription: "ANYPOINT_CLIENT_SECRET" },
       "security-file": securityFile,
+      "maven-reads-security-file": mavenReadsSecurityFile,
       verify: { type: "boolean", default: true, describe: "request a token before writing (--no-verify to skip)" },
       "with-repositories": { type: "boolean", describe: "also add the Exchange and MuleSoft repositories a Mule build needs (profile anypoint-exchange)", defaultDescription: "no; the wizard asks" },
       "org-id": { type: "string", describe: "organization ID: print the URL to publish to and the pom's <distributionManagement>", defaultDescription: "the one the credential check reports" },
@@ -130,14 +136,14 @@ export const COMMANDS: CommandSpec[] = [
     name: "verify",
     describe: "check the credentials stored in settings.xml with Anypoint again",
     edits: false,
-    options: { "server-id": serverId, settings, "security-file": securityFile, ...connection, ...output },
+    options: { "server-id": serverId, settings, "security-file": securityFile, "maven-reads-security-file": mavenReadsSecurityFile, ...connection, ...output },
     examples: [["$0 verify --server-id anypoint-exchange-v3", "does the stored connected app still get a token?"]],
   },
   {
     name: "list",
     describe: "list the servers in settings.xml (never their passwords)",
     edits: false,
-    options: { settings, "security-file": securityFile, ...output },
+    options: { settings, "security-file": securityFile, "maven-reads-security-file": mavenReadsSecurityFile, ...output },
     examples: [["$0 list --json", "machine-readable list"]],
   },
   {
@@ -160,6 +166,7 @@ export const COMMANDS: CommandSpec[] = [
       pom,
       settings,
       "security-file": securityFile,
+      "maven-reads-security-file": mavenReadsSecurityFile,
       offline: { type: "boolean", default: false, describe: "make no request to Anypoint (skip the token check)" },
       ...connection,
       ...output,
@@ -179,6 +186,7 @@ export const COMMANDS: CommandSpec[] = [
       "client-secret": { type: "string", describe: "the new client secret (visible to other users: prefer the environment or stdin)" },
       settings,
       "security-file": securityFile,
+      "maven-reads-security-file": mavenReadsSecurityFile,
       verify: { type: "boolean", default: true, describe: "request a token with the new secret before writing (--no-verify to skip)" },
       ...connection,
       ...preview,

@@ -25,6 +25,7 @@ export interface DoctorArgs extends ConnectionArgs, OutputArgs {
   offline: boolean;
   envFile?: string | false;
   securityFile?: string;
+  mavenReadsSecurityFile?: boolean;
 }
 
 /** What was asked of Anypoint, for the report: never a secret. */

@@ -1,8 +1,7 @@
 /** `list`: the servers of the settings file Maven reads, one line each (or --json), and what each password is. */
 import { readSettingsText } from "../io/edit";
-import { M2Error } from "../errors";
 import { mavenProperties, settingsPath } from "../io/paths";
-import { readMaster, securityLocation, type Master } from "../io/security";
+import { findMaster, securityLocation, type Master } from "../io/security";
 import { listServers, type ServerSummary } from "../settings/list";
 import type { Io } from "./io";
 import { refuseStdoutOntoSettings } from "./stdout";
@@ -18,44 +17,48 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
+/** This machine's master password, or why there is none (and whether Maven fails on it too). */
+type Security = { master?: Master; problem?: string; mavenFails?: boolean };
+
 /** What the password's store means here: the variables it needs, or whether this machine decrypts it. */
-function storeNote(s: ServerSummary, security: { master?: Master; problem?: string }): string | undefined {
+function storeNote(s: ServerSummary, security: Security): string | undefined {
   if (s.variables) {
     const from = `password from ${s.variables.map((v) => `$${v}`).join(", ") || "Maven properties"}`;
     return s.unset ? `${from} (${s.unset.join(", ")} not set here)` : from;
   }
   if (s.maven4) return "encrypted in Maven 4's format: not decrypted here";
   if (s.decrypts === true) return `decrypts with ${security.master!.file}`;
-  if (s.decrypts === false) return `does not decrypt with ${security.master!.file}`;
+  if (s.decrypts === false) return security.master ? `does not decrypt with ${security.master.file}` : `does not decrypt: ${security.problem}`;
   if (s.decrypts === null) return `not decrypted here: ${security.problem}`;
   return undefined;
 }
 
-function notes(s: ServerSummary, security: { master?: Master; problem?: string }): string {
+function notes(s: ServerSummary, security: Security): string {
   return [s.connectedApp ? "Anypoint connected app" : undefined, storeNote(s, security), s.shadowed ? "ignored by Maven: an earlier server has this id" : undefined].filter(Boolean).join("; ");
 }
 
-/** This machine's master password, when a password is encrypted; a problem with the security file is told, not fatal. */
-function security(args: { securityFile?: string }, io: Io): { master?: Master; problem?: string } {
-  try {
-    return { master: readMaster(securityLocation(args, io), io, "an encrypted password cannot be checked") };
-  } catch (e) {
-    if (!(e instanceof M2Error)) throw e;
-    return { problem: `${e.details.file ? `${e.details.file}: ` : ""}${e.message}` };
-  }
+/**
+ * This machine's master password, when a password is encrypted; a problem with the security file is told, not
+ * fatal: where Maven fails on the file too, its encrypted passwords do not decrypt.
+ */
+function security(args: { securityFile?: string; mavenReadsSecurityFile?: boolean }, io: Io): Security {
+  const found = findMaster(securityLocation(args, io), io, "encrypted passwords need Maven's master password");
+  if ("master" in found) return { master: found.master };
+  const e = found.problem;
+  return { problem: `${e.details.file ? `${e.details.file}: ` : ""}${e.message}`, mavenFails: found.mavenFails };
 }
 
-export function list(args: { settings?: string; securityFile?: string } & OutputArgs, io: Io): void {
+export function list(args: { settings?: string; securityFile?: string; mavenReadsSecurityFile?: boolean } & OutputArgs, io: Io): void {
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "list");
   const { exists, value } = readSettingsText(io.fs, path, (text) => {
     const raw = listServers(text, io.env, mavenProperties(io));
     if (!raw.some((s) => s.password === "encrypted")) return { servers: raw, security: {} };
     const found = security(args, io);
-    return { servers: listServers(text, io.env, mavenProperties(io), { master: found.master?.master }), security: found };
+    return { servers: listServers(text, io.env, mavenProperties(io), { master: found.master?.master, mavenFails: found.mavenFails }), security: found };
   });
   const servers: ServerSummary[] = value?.servers ?? [];
-  const found = value?.security ?? {};
+  const found: Security = value?.security ?? {};
   const human =
     !exists ? [`${path} does not exist yet.`]
     : servers.length === 0 ? [`${path} has no servers.`]

@@ -26,6 +26,7 @@ export interface RotateArgs extends ConnectionArgs, OutputArgs {
   clientSecretStdin?: boolean;
   settings?: string;
   securityFile?: string;
+  mavenReadsSecurityFile?: boolean;
   verify: boolean;
   envFile?: string | false;
   dryRun?: boolean;

@@ -54,6 +54,7 @@ export interface SetupArgs extends ConnectionArgs, OutputArgs, RepositoryArgs {
   idEnv?: string;
   secretEnv?: string;
   securityFile?: string;
+  mavenReadsSecurityFile?: boolean;
 }
 
 type Wizard = typeof import("../wizard/wizard");
@@ -277,7 +278,7 @@ function refuseTraps(inputs: Inputs, io: Io): void {
  */
 async function settleStorage(args: SetupArgs, io: Io, wizard: Wizard | undefined): Promise<Storage> {
   const implied: Store | undefined = args.idEnv !== undefined || args.secretEnv !== undefined ? "env" : args.securityFile !== undefined ? "encrypted" : undefined;
-  for (const [option, given, belongs] of [["--id-env", args.idEnv, "env"], ["--secret-env", args.secretEnv, "env"], ["--security-file", args.securityFile, "encrypted"]] as const) {
+  for (const [option, given, belongs] of [["--id-env", args.idEnv, "env"], ["--secret-env", args.secretEnv, "env"], ["--security-file", args.securityFile, "encrypted"], ["--maven-reads-security-file", args.mavenReadsSecurityFile || undefined, "encrypted"]] as const) {
     if (given !== undefined && (args.store ?? implied) !== belongs) {
       throw new M2Error(Exit.usage, `${option} goes with --store ${belongs}, not --store ${args.store ?? implied}`);
     }
@@ -291,7 +292,8 @@ async function settleStorage(args: SetupArgs, io: Io, wizard: Wizard | undefined
     const location = securityLocation(args, io);
     refuseProjectMaster(location);
     const purpose = "--store encrypted needs Maven's master password";
-    if (wizard && !securityFileExists(io.fs, location.path)) {
+    // Only where Maven reads one file: the wizard never makes a security file Maven would not read.
+    if (wizard && !location.unusable && !securityFileExists(io.fs, location.path)) {
       const master = await wizard.askNewMaster(location.path);
       storage.security = { path: location.path, file: location.path, master, create: securityXml(master) };
     } else {

@@ -16,6 +16,7 @@ export interface VerifyArgs extends ConnectionArgs, OutputArgs {
   settings?: string;
   envFile?: string | false;
   securityFile?: string;
+  mavenReadsSecurityFile?: boolean;
 }
 
 export async function verify(args: VerifyArgs, io: Io): Promise<void> {

@@ -40,24 +40,79 @@ export function encryptedPart(value: string): string | undefined {
   return /[^\\]?\{(.*?[^\\])\}/.exec(value)?.[1];
 }
 
-/** Decrypts a value (decorated or not) with `passphrase`; undefined when it does not decrypt with it. */
+/** The value of each base64 digit, -1 for any other character (and for `=`). */
+const DIGITS = new Int8Array(128).fill(-1);
+[..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].forEach((c, i) => (DIGITS[c.charCodeAt(0)] = i));
+const PAD = 0x3d;
+
+/**
+ * plexus-cipher 2.0's own Base64.decodeBase64 (an old commons-codec), byte for byte, as PBECipher.decrypt64 calls it
+ * on the text's bytes: every character but the 64 digits and `=` is dropped (`-`, `_`, white space, non-ASCII);
+ * trailing `=` are cut; each whole group of four then gives three bytes, fewer when its third or fourth is `=`
+ * (a `=` in first or second place counts as -1), and a short last group gives zero bytes. The output has room
+ * for (length without trailing `=`) minus (number of groups) bytes: when `=` in the middle makes the groups
+ * write past it, Java throws, and undefined says so here.
+ */
+export function decodeBase64(text: string): Uint8Array | undefined {
+  const data: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === PAD || (c < 128 && DIGITS[c]! >= 0)) data.push(c);
+  }
+  if (data.length === 0) return new Uint8Array(0);
+  const groups = data.length >> 2;
+  let last = data.length;
+  while (data[last - 1] === PAD) if (--last === 0) return new Uint8Array(0);
+  const out = new Uint8Array(last - groups);
+  const digit = (c: number) => (c === PAD ? -1 : DIGITS[c]!);
+  for (let g = 0, o = 0; g < groups; g++, o += 3) {
+    const [c1, c2, m0, m1] = data.slice(g * 4, g * 4 + 4) as [number, number, number, number];
+    const b1 = digit(c1);
+    const b2 = digit(c2);
+    const bytes = [(b1 << 2) | (b2 >> 4)];
+    if (m0 !== PAD) bytes.push(((b2 & 0xf) << 4) | ((digit(m0) >> 2) & 0xf));
+    if (m0 !== PAD && m1 !== PAD) bytes.push((digit(m0) << 6) | digit(m1));
+    if (o + bytes.length > out.length) return undefined;
+    bytes.forEach((b, k) => (out[o + k] = b & 0xff));
+  }
+  return out;
+}
+
+/**
+ * UTF-8 bytes as Java's decoder reads them (`new String(bytes, "UTF8")`): as Node's, but for an encoded
+ * surrogate (ED A0..BF), which Java replaces with one U+FFFD for its two or three bytes where Node puts one for each.
+ */
+function javaUtf8(bytes: Buffer): string {
+  let out = "";
+  let from = 0;
+  for (let i = 0; i + 1 < bytes.length; i++) {
+    if (bytes[i] !== 0xed || bytes[i + 1]! < 0xa0 || bytes[i + 1]! > 0xbf) continue;
+    out += `${bytes.toString("utf8", from, i)}\uFFFD`;
+    const third = bytes[i + 2];
+    i += third !== undefined && third >= 0x80 && third <= 0xbf ? 2 : 1;
+    from = i + 1;
+  }
+  return out + bytes.toString("utf8", from);
+}
+
+/**
+ * Decrypts a value (decorated or not) with `passphrase` as PBECipher.decrypt64 does; undefined when Maven's
+ * cipher fails on it. The pad length is read as Java's signed byte; what follows it must be whole AES blocks,
+ * and none at all is the empty text (Java's Cipher.doFinal of nothing gives nothing).
+ */
 export function decrypt(value: string, passphrase: string): string | undefined {
   const bare = encryptedPart(value) ?? value;
-  let all: Buffer;
-  try {
-    all = Buffer.from(bare, "base64");
-  } catch {
-    return undefined;
-  }
-  if (all.length < SALT_SIZE + 1 + CHUNK_SIZE) return undefined;
-  const padLength = all[SALT_SIZE]!;
+  const all = decodeBase64(bare);
+  if (!all || all.length <= SALT_SIZE) return undefined;
+  const padLength = (all[SALT_SIZE]! << 24) >> 24;
   const end = all.length - padLength;
-  if (padLength > CHUNK_SIZE || end <= SALT_SIZE + 1 || (end - SALT_SIZE - 1) % CHUNK_SIZE !== 0) return undefined;
+  if (padLength < 0 || end < SALT_SIZE + 1) return undefined;
+  if (end === SALT_SIZE + 1) return "";
   const { key, iv } = keyAndIv(passphrase, all.subarray(0, SALT_SIZE));
   try {
     const decipher = crypto().createDecipheriv("aes-128-cbc", key, iv);
     const clear = Buffer.concat([decipher.update(all.subarray(SALT_SIZE + 1, end)), decipher.final()]);
-    return clear.toString("utf8");
+    return javaUtf8(clear);
   } catch {
     return undefined;
   }

@@ -5,7 +5,7 @@
  * files are found and read in src/io/security.ts.
  */
 import { Exit, M2Error, lineColumn } from "../errors";
-import { javaTrim, scanXml, textContent, type XmlElement } from "../xml/scan";
+import { attributeNames, javaTrim, mixedTextAt, scanXml, textContent, type XmlElement } from "../xml/scan";
 import { decrypt, encrypt, MASTER_PASSPHRASE } from "./cipher";
 
 export interface SecuritySettings {
@@ -15,34 +15,68 @@ export interface SecuritySettings {
   relocation?: string;
 }
 
-/** What Maven 3's reader knows; it is strict, so any other element makes Maven fail to read the file. */
-const KNOWN = new Set(["master", "relocation", "configurations"]);
+/**
+ * plexus-sec-dispatcher 2.0's model, as its Modello reader (SecurityConfigurationXpp3Reader, strict) reads it:
+ * each class's fields, a text field or a list of one class. A class element takes no attribute but
+ * `prefixed:ones` (and the root `xmlns`); a field's or a list's attributes are not looked at.
+ */
+interface ModelClass {
+  fields: Record<string, "text" | { item: string; of: ModelClass }>;
+}
+const PROPERTY: ModelClass = { fields: { name: "text", value: "text" } };
+const CONFIG: ModelClass = { fields: { name: "text", properties: { item: "property", of: PROPERTY } } };
+const SETTINGS_SECURITY: ModelClass = { fields: { master: "text", relocation: "text", configurations: { item: "configuration", of: CONFIG } } };
+
 /** Elements only Maven 4's settings-security4.xml has (plexus-sec-dispatcher 3 and 4). */
 const MAVEN4 = new Set(["modelVersion", "defaultDispatcher", "masterSource", "masterCipher"]);
 
 export const MAVEN4_HINT =
   "Maven 4 (4.0.0-beta-5 and later) keeps its master password setup in settings-security4.xml, a format anypoint-m2 cannot check against Maven 4 here; a wrong guess would send a wrong password. Use --store env, or a Maven 3 settings-security.xml (mvn --encrypt-master-password, Maven 3).";
 
-/** Reads a security file's text; throws exit 2, with the line, when Maven 3 could not use it. */
+const REJECTS = "Maven 3's reader rejects the file, so Maven sends encrypted passwords as written";
+
+/**
+ * Reads a security file's text as Maven 3's strict reader does; throws exit 2, with the line, where that reader
+ * would refuse it: another root, an attribute it does not know, an element it does not know (at any depth), a
+ * field twice, text between elements, an element inside a value.
+ */
 export function parseSecurity(text: string): SecuritySettings {
   const { root } = scanXml(text);
-  const at = (element: XmlElement, message: string, hint?: string) => new M2Error(Exit.usage, message, { ...lineColumn(text, element.start), hint });
-  const children = root.children;
-  const xmlns = /\sxmlns\s*=\s*["']([^"']*)["']/.exec(text.slice(root.start, root.openEnd))?.[1] ?? "";
-  const maven4 = children.find((c) => MAVEN4.has(c.name));
-  if (maven4 || /plexus-sec-dispatcher\/[3-9]/.test(xmlns)) {
-    throw at(maven4 ?? root, `this security file is written for Maven 4${maven4 ? ` (it has <${maven4.name}>)` : ""}: its master password cannot be read as Maven 3 reads it`, MAVEN4_HINT);
-  }
-  if (root.name !== "settingsSecurity") throw at(root, `the root element is <${root.name}>, not <settingsSecurity>: this is not a Maven settings-security.xml`);
-  const result: SecuritySettings = {};
-  for (const child of children) {
-    if (!KNOWN.has(child.name)) throw at(child, `<${child.name}> is not an element of settings-security.xml: Maven 3's reader rejects the file, so it decrypts nothing with it`);
-    if (child.name === "configurations") continue;
-    const key = child.name as "master" | "relocation";
-    if (result[key] !== undefined) throw at(child, `<${key}> appears twice: Maven 3's reader rejects the file`);
-    result[key] = javaTrim(textContent(text, child));
-  }
-  return result;
+  const at = (offset: number, message: string, hint?: string) => new M2Error(Exit.usage, message, { ...lineColumn(text, offset), hint });
+  const maven4 = root.children.find((c) => MAVEN4.has(c.name));
+  if (maven4) throw at(maven4.start, `this security file is written for Maven 4 (it has <${maven4.name}>): its master password cannot be read as Maven 3 reads it`, MAVEN4_HINT);
+  if (root.name !== "settingsSecurity") throw at(root.start, `the root element is <${root.name}>, not <settingsSecurity>: this is not a Maven settings-security.xml`);
+  const values: Record<string, string> = {};
+  const readClass = (element: XmlElement, model: ModelClass, where: string) => {
+    for (const name of attributeNames(text, element)) {
+      if (name.includes(":") || (element === root && name === "xmlns")) continue;
+      throw at(element.start, `<${element.name}>${where} has an attribute Maven 3's reader does not know, ${name}: ${REJECTS}`, "Remove the attribute.");
+    }
+    const mixed = mixedTextAt(text, element);
+    if (mixed >= 0) throw at(mixed, `<${element.name}>${where} holds text between its elements: ${REJECTS}`, "Remove the text.");
+    const seen = new Set<string>();
+    for (const child of element.children) {
+      const field = model.fields[child.name];
+      const inside = ` in <${element.name}>${where}`;
+      if (!field) throw at(child.start, `<${child.name}>${inside} is not an element of settings-security.xml: ${REJECTS}`, "Remove it.");
+      if (seen.has(child.name)) throw at(child.start, `<${child.name}>${inside} appears twice: ${REJECTS}`, "Keep one.");
+      seen.add(child.name);
+      if (field === "text") {
+        const inner = child.children[0];
+        if (inner) throw at(inner.start, `<${child.name}>${inside} holds an element, <${inner.name}>, not only text: ${REJECTS}`, "Leave only the value in it.");
+        if (element === root) values[child.name] = javaTrim(textContent(text, child));
+        continue;
+      }
+      const listMixed = mixedTextAt(text, child);
+      if (listMixed >= 0) throw at(listMixed, `<${child.name}>${inside} holds text between its elements: ${REJECTS}`, "Remove the text.");
+      for (const item of child.children) {
+        if (item.name !== field.item) throw at(item.start, `<${item.name}> in <${child.name}> is not an element of settings-security.xml: ${REJECTS}`, "Remove it.");
+        readClass(item, field.of, ` in <${child.name}>`);
+      }
+    }
+  };
+  readClass(root, SETTINGS_SECURITY, "");
+  return values as SecuritySettings;
 }
 
 /** A Maven 4 value, `{[name=master,cipher=...,version=4.0]...}`: Maven 3 cannot decrypt it. */

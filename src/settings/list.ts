@@ -27,8 +27,9 @@ export interface ServerSummary {
   variables?: string[];
   unset?: string[];
   /**
-   * encrypted: whether it decrypts with this machine's master password; null when there is none to try
-   * (no usable security file) or the value is in Maven 4's format.
+   * encrypted: whether it decrypts with this machine's master password (false too when Maven fails on the
+   * security file: it then sends the value as written); null when that cannot be told here (a security file
+   * that cannot be read here, a value in Maven 4's format).
    */
   decrypts?: boolean | null;
   /** encrypted in Maven 4's format, which Maven 3 cannot decrypt. */
@@ -38,6 +39,8 @@ export interface ServerSummary {
 export interface ListOptions {
   /** This machine's master password (from its settings-security.xml), when there is one. */
   master?: string;
+  /** There is none because Maven fails on the security file too: encrypted passwords do not decrypt. */
+  mavenFails?: boolean;
 }
 
 export const CONNECTED_APP_USERNAME = "~~~Client~~~";
@@ -50,14 +53,14 @@ function passwordForm(value: string | undefined): PasswordForm {
 }
 
 /** What list can say of a stored password without showing it: its variables, or whether it decrypts here. */
-function storeDetails(value: string | undefined, form: PasswordForm, env: Env, properties: Properties, master: string | undefined): Partial<ServerSummary> & { clientIdInside?: string | null } {
+function storeDetails(value: string | undefined, form: PasswordForm, env: Env, properties: Properties, { master, mavenFails }: ListOptions): Partial<ServerSummary> & { clientIdInside?: string | null } {
   if (form === "env") {
     const unset = missingReferences(value!, env, properties).map((n) => (n.startsWith("env.") ? n.slice(4) : n));
     return { variables: envVariables(value!), ...(unset.length ? { unset } : {}) };
   }
   if (form !== "encrypted") return {};
   if (isMaven4Encrypted(value!)) return { decrypts: null, maven4: true };
-  if (master === undefined) return { decrypts: null };
+  if (master === undefined) return { decrypts: mavenFails ? false : null };
   const decrypted = decryptPassword(value!, master);
   // Decrypted here: the client ID (never what follows it) can be shown, as for a literal password.
   return "clear" in decrypted ? { decrypts: true, clientIdInside: clientIdOf(decrypted.clear) } : { decrypts: false };
@@ -93,7 +96,7 @@ export function listServers(text: string, env: Env = {}, properties: Properties 
     const shadowed = entry.id !== undefined && seen.has(entry.id);
     if (entry.id !== undefined) seen.add(entry.id);
     const form = passwordForm(password);
-    const { clientIdInside, ...details } = storeDetails(password, form, env, properties, options.master);
+    const { clientIdInside, ...details } = storeDetails(password, form, env, properties, options);
     const connectedApp = username === CONNECTED_APP_USERNAME;
     return {
       id: entry.id ?? null,

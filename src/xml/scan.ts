@@ -636,6 +636,30 @@ function decodeText(raw: string): string {
 }
 
 /**
+ * Calls `visit` with each piece of character data in text[from, to) (a stretch of well-formed content with no
+ * element in it), in order: a run of text (references resolved, line ends normalised) or a CDATA section's
+ * content, with the offset where it starts. Comments and processing instructions are left out.
+ */
+function eachCharacterData(text: string, from: number, to: number, visit: (data: string, at: number) => void): void {
+  let pos = from;
+  while (pos < to) {
+    const lt = text.indexOf("<", pos);
+    const stop = lt < 0 || lt > to ? to : lt;
+    if (stop > pos) visit(decodeText(text.slice(pos, stop)), pos);
+    if (stop === to) return;
+    if (text.startsWith("<!--", lt)) {
+      pos = text.indexOf("-->", lt + 4) + 3;
+    } else if (text.startsWith("<![CDATA[", lt)) {
+      const close = text.indexOf("]]>", lt + 9);
+      visit(text.slice(lt + 9, close).replace(/\r\n?/g, "\n"), lt + 9);
+      pos = close + 3;
+    } else {
+      pos = text.indexOf("?>", lt + 2) + 2;
+    }
+  }
+}
+
+/**
  * The character data of an element as an XML parser reports it: text with references resolved and line
  * ends normalised, CDATA as is, comments and processing instructions left out, child elements skipped.
  * Untrimmed.
@@ -643,26 +667,43 @@ function decodeText(raw: string): string {
 export function textContent(text: string, element: XmlElement): string {
   let out = "";
   let pos = element.openEnd;
-  const children = element.children;
-  let child = 0;
-  const end = element.closeStart;
-  while (pos < end) {
-    const lt = text.indexOf("<", pos);
-    const stop = lt < 0 || lt > end ? end : lt;
-    if (stop > pos) out += decodeText(text.slice(pos, stop));
-    if (stop === end) break;
-    if (text.startsWith("<!--", lt)) {
-      pos = text.indexOf("-->", lt + 4) + 3;
-    } else if (text.startsWith("<![CDATA[", lt)) {
-      const close = text.indexOf("]]>", lt + 9);
-      out += text.slice(lt + 9, close).replace(/\r\n?/g, "\n");
-      pos = close + 3;
-    } else if (text.startsWith("<?", lt)) {
-      pos = text.indexOf("?>", lt + 2) + 2;
-    } else {
-      const c = children[child++];
-      pos = c ? c.end : end;
-    }
+  const add = (data: string) => {
+    out += data;
+  };
+  for (const child of element.children) {
+    eachCharacterData(text, pos, child.start, add);
+    pos = child.end;
   }
+  eachCharacterData(text, pos, element.closeStart, add);
   return out;
+}
+
+/**
+ * Where an element holds character data that is not white space (space, tab, line feed, carriage return,
+ * after references are resolved) between or around its child elements: the offset of the first such piece,
+ * or -1. What a pull parser's nextTag() refuses ("expected START_TAG or END_TAG not TEXT").
+ */
+export function mixedTextAt(text: string, element: XmlElement): number {
+  let found = -1;
+  const check = (data: string, at: number) => {
+    if (found < 0 && !/^[ \t\r\n]*$/.test(data)) found = at;
+  };
+  let pos = element.openEnd;
+  for (const child of element.children) {
+    eachCharacterData(text, pos, child.start, check);
+    if (found >= 0) return found;
+    pos = child.end;
+  }
+  eachCharacterData(text, pos, element.closeStart, check);
+  return found;
+}
+
+const attributeNameRe = new RegExp(`${S}+(${NAME})${S}*=${S}*(?:"[^"]*"|'[^']*')`, "uy");
+
+/** The names of an element's attributes, in order (the document is well-formed: scanXml has read it). */
+export function attributeNames(text: string, element: XmlElement): string[] {
+  const names: string[] = [];
+  attributeNameRe.lastIndex = element.start + 1 + element.name.length;
+  for (let a = attributeNameRe.exec(text); a && attributeNameRe.lastIndex <= element.openEnd; a = attributeNameRe.exec(text)) names.push(a[1]!);
+  return names;
 }

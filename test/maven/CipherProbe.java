@@ -1,4 +1,5 @@
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,8 @@ import org.apache.maven.settings.crypto.DefaultSettingsDecrypter;
 import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
 import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 import org.sonatype.plexus.components.cipher.DefaultPlexusCipher;
+import org.sonatype.plexus.components.sec.dispatcher.model.SettingsSecurity;
+import org.sonatype.plexus.components.sec.dispatcher.model.io.xpp3.SecurityConfigurationXpp3Reader;
 import org.sonatype.plexus.components.sec.dispatcher.DefaultSecDispatcher;
 import org.sonatype.plexus.components.sec.dispatcher.PasswordDecryptor;
 
@@ -33,6 +36,10 @@ import org.sonatype.plexus.components.sec.dispatcher.PasswordDecryptor;
  *                                      ("-" leaves the property unset: user.home decides)
  *   server SETTINGS SECFILE ID      -> "ok USERNAME PASSWORD PROBLEMS": the server as Maven's settings builder and
  *                                      decrypter give it (PROBLEMS: how many decryption problems were reported)
+ *   base64 TEXT                     -> "ok HEX" or "fail: reason": plexus-cipher's own Base64.decodeBase64 of the
+ *                                      text's bytes, as PBECipher.decrypt64 calls it
+ *   read BYTES                      -> "ok MASTER RELOCATION" ("-" for none) or "fail: reason": the security file's
+ *                                      bytes read as SecUtil.read reads them (the strict SecurityConfigurationXpp3Reader)
  */
 public class CipherProbe {
     static final SettingsBuilder BUILDER = new DefaultSettingsBuilderFactory().newInstance();
@@ -44,6 +51,16 @@ public class CipherProbe {
 
     static String unb64(String s) {
         return new String(Base64.getDecoder().decode(s), StandardCharsets.UTF_8);
+    }
+
+    static String b64OrNone(String s) {
+        return s == null ? "-" : b64(s);
+    }
+
+    static String hex(byte[] bytes) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : bytes) out.append(String.format("%02x", b & 0xff));
+        return out.toString();
     }
 
     static DefaultSecDispatcher dispatcher(String secFile) {
@@ -85,6 +102,13 @@ public class CipherProbe {
                         break;
                     case "dispatch":
                         answer = "ok " + b64(dispatcher(f[1]).decrypt(unb64(f[2])));
+                        break;
+                    case "base64":
+                        answer = "ok " + hex(org.sonatype.plexus.components.cipher.Base64.decodeBase64(unb64(f[1]).getBytes()));
+                        break;
+                    case "read":
+                        SettingsSecurity sec = new SecurityConfigurationXpp3Reader().read(new ByteArrayInputStream(Base64.getDecoder().decode(f[1])));
+                        answer = "ok " + b64OrNone(sec.getMaster()) + " " + b64OrNone(sec.getRelocation());
                         break;
                     case "server":
                         answer = server(new File(f[1]), f[2], f[3]);

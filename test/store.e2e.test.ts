@@ -518,7 +518,11 @@ describe("the security file Maven reads, read as Maven reads it", () => {
   });
 
   it("a value in base64url decrypts nowhere, as in Maven: list says so and setup writes it again, which Maven then decrypts", async () => {
-    const url = Array.from({ length: 50 }, VALUE).find((v) => /[+/]/.test(v))!.replace(/\+/g, "-").replace(/\//g, "_");
+    // A respelled value decrypts by chance (about 1 in 256), in Maven too: take one that Maven cannot decrypt.
+    const urls = Array.from({ length: 50 }, VALUE).filter((v) => /[+/]/.test(v)).map((v) => v.replace(/\+/g, "-").replace(/\//g, "_"));
+    const answers = cipherProbe.ask(urls.map((u) => ["decrypt", Buffer.from(u).toString("base64"), Buffer.from(MASTER).toString("base64")].join("\t")));
+    const url = urls.find((_, i) => answers[i]!.startsWith("fail"))!;
+    expect(url).toBeDefined();
     const h = withServer(url);
     const security = withSecurity(h);
     expect(decryptedServer(h, security).problems).toBe(1);
@@ -530,7 +534,11 @@ describe("the security file Maven reads, read as Maven reads it", () => {
   });
 
   it("a <master> in base64url: Maven's dispatcher cannot open it, and setup refuses it (exit 2)", async () => {
-    const master = Array.from({ length: 50 }, () => encrypt(MASTER, MASTER_PASSPHRASE)).find((v) => /[+/]/.test(v))!.replace(/\+/g, "-").replace(/\//g, "_");
+    // As above: a respelled <master> that Maven's cipher cannot decrypt (most of them).
+    const masters = Array.from({ length: 50 }, () => encrypt(MASTER, MASTER_PASSPHRASE)).filter((v) => /[+/]/.test(v)).map((v) => v.replace(/\+/g, "-").replace(/\//g, "_"));
+    const answers = cipherProbe.ask(masters.map((m) => ["decrypt", Buffer.from(m).toString("base64"), Buffer.from(MASTER_PASSPHRASE).toString("base64")].join("\t")));
+    const master = masters.find((_, i) => answers[i]!.startsWith("fail"))!;
+    expect(master).toBeDefined();
     const h = home();
     const security = join(h, ".m2", "settings-security.xml");
     writeFileSync(security, `<settingsSecurity><master>${master}</master></settingsSecurity>`);

@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { testTags } from "./test/helpers/tools";
+import { testTags } from "./test/helpers/tools.ts";
 
 export default defineConfig({
   test: {

@@ -62,7 +62,7 @@ describe("in zsh", () => { it("one", () => {}); it("two", () => {}); });`,
 
 /** The scratch project's config: the real one's tags and REQUIRE_ALL check, without the build. */
 const CONFIG = `import { defineConfig } from "vitest/config";
-import { testTags } from "./test/helpers/tools";
+import { testTags } from "./test/helpers/tools.ts";
 export default defineConfig({ test: { include: ["test/**/*.test.ts"], globalSetup: ["test/require-all.ts"], tags: testTags(), strictTags: true } });
 `;
 

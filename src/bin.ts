@@ -1,4 +1,4 @@
-// The CLI's bundle (dist/app.cjs): dist/cli.cjs (src/launch.ts) calls its start().
+// The command: bundled, with all an ordinary run needs, as dist/cli.cjs, the package's bin.
 import * as fs from "node:fs";
 import { main } from "./cli/main";
 import { Exit, M2Error } from "./errors";
@@ -119,24 +119,24 @@ const io = {
   },
 };
 
-/** Runs the command line; the launcher calls it, so that a bundle that is cut short is told from one that ran. */
-export function start(): void {
-  // Ctrl-C, a TERM (docker stop, timeout) or a closed terminal, outside a prompt: the run is cancelled, exit
-  // 130 for each, as scripts test for one "cancelled" code. Handlers run between event-loop turns, so never in
-  // the middle of the synchronous read-change-write; the file is the old or the new content, and no temp
-  // file of this run exists then. Whatever the way out, a lock still held is released.
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.on(signal, () => {
-      try {
-        write(2, `\nanypoint-m2: cancelled (${signal})\n`);
-      } catch {
-        /* a closed terminal cannot be told */
-      }
-      process.exit(130);
-    });
-  }
-  process.on("exit", releaseHeldLocks);
-  // Exit once the command is done: output is written synchronously, and a name lookup that hangs (which Node
-  // cannot cancel) must not keep a finished run, whose check already gave up at its deadline, alive.
-  void main(process.argv.slice(2), io).then((code) => process.exit(code));
+// Ctrl-C, a TERM (docker stop, timeout) or a closed terminal, outside a prompt: the run is cancelled, exit
+// 130 for each, as scripts test for one "cancelled" code. Handlers run between event-loop turns, so never in
+// the middle of the synchronous read-change-write; the file is the old or the new content, and no temp
+// file of this run exists then. Whatever the way out, a lock still held is released.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    try {
+      write(2, `\nanypoint-m2: cancelled (${signal})\n`);
+    } catch {
+      /* a closed terminal cannot be told */
+    }
+    process.exit(130);
+  });
 }
+process.on("exit", releaseHeldLocks);
+// The parts loaded on demand (./yargs.cjs) lie beside the real file: under --preserve-symlinks-main Node
+// names the main module by the link that ran it, and would look for them beside the link.
+if (require.main?.filename === __filename) require.main.filename = fs.realpathSync(__filename);
+// Exit once the command is done: output is written synchronously, and a name lookup that hangs (which Node
+// cannot cancel) must not keep a finished run, whose check already gave up at its deadline, alive.
+void main(process.argv.slice(2), io).then((code) => process.exit(code));

@@ -2,6 +2,7 @@
 // the names Java gives each charset, every byte of every single-byte table, how Maven's reader finds the
 // encoding (a declaration padded far from the start, UTF-16 with and without a mark), and characters
 // written by anypoint-m2 in every encoding read back by Maven.
+// @module-tag maven
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

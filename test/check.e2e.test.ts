@@ -30,7 +30,7 @@ afterAll(async () => {
 const accept = () =>
   anypoint.handle((req, res, n) => {
     if (req.url === "/accounts/api/me") {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ client: { name: "ci-publisher", org_id: "org-42" } }));
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ client: { name: "ci-publisher", org_id: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" } }));
       return;
     }
     tokenEndpoint(CLIENT_ID, SECRET, TOKEN)(req, res, n);
@@ -44,7 +44,7 @@ describe("setup checks first", () => {
     const { home, settings } = homeWithFixture("two-servers-no-final-newline.xml");
     const r = await m2(["setup", "--yes", "--json", "--server-id", "exchange-from-ci"], { home, env: env() });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ change: "added", verified: true, app: "ci-publisher", orgId: "org-42" });
+    expect(JSON.parse(r.stdout)).toMatchObject({ change: "added", verified: true, app: "ci-publisher", orgId: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" });
     expect(readFileSync(settings, "utf8")).toContain("<id>exchange-from-ci</id>");
   });
 
@@ -231,7 +231,7 @@ describe("a hostile or broken proxy", () => {
   const basic = Buffer.from(`corpuser:${PASSWORD}`).toString("base64");
   it.each([
     ["an HTML page", "text/html", (auth: string) => `<html><body><h1>Access denied</h1>user corpuser:${PASSWORD} is not allowed<!-- ${auth} --></body></html>`, "an HTML page, "],
-    ["a JSON error", "application/json", (auth: string) => JSON.stringify({ error: "forbidden", message: `user corpuser:${PASSWORD} is not allowed`, code: auth }), 'JSON with error "forbidden", message withheld'],
+    ["a JSON error", "application/json", (auth: string) => JSON.stringify({ error: "access_denied", message: `user corpuser:${PASSWORD} is not allowed`, code: auth }), ", OAuth error access_denied"],
   ])("one that answers with %s echoing its credentials: never shown, text or JSON", async (_, type, page, described) => {
     const sent: (string | undefined)[] = [];
     const proxy = await hostileProxy(({ proxyAuthorization }, res) => {

@@ -1,6 +1,7 @@
 // Maven 3's password encryption, both ways, judged by the installed Maven's own jars (plexus-cipher and
 // plexus-sec-dispatcher in its lib/, through test/maven/CipherProbe.java) and by `mvn --encrypt-password`
 // itself, run with -Dsettings.security in a scratch folder, never the real home.
+// @module-tag maven
 import { execFileSync } from "node:child_process";
 import { createCipheriv, createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";

@@ -1,5 +1,6 @@
 // Every public settings.xml of the shared corpus (an external conformance suite, skipped without it; see
 // test/helpers/corpus.ts): add, add again, remove, update; each malformed file refused for its own reason.
+// @module-tag corpus
 import { describe, expect, it } from "vitest";
 import { Exit, M2Error } from "../src/errors";
 import { listServers } from "../src/settings/list";

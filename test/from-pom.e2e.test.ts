@@ -168,7 +168,7 @@ async function declineRepositories(t: Terminal): Promise<void> {
   await declineRepositoriesIfAsked(t);
 }
 
-describe("the wizard with a pom", () => {
+describe("the wizard with a pom", { tags: ["tmux"] }, () => {
   let open: Terminal | undefined;
 
   it("offers the pom's Exchange ids, each pre-selected, and writes them all", async () => {

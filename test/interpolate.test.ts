@@ -38,7 +38,7 @@ const HOME = "/probe/home";
 const PROPERTIES = { "user.home": HOME };
 const probeEnv = () => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", JAVA_TOOL_OPTIONS: `-Duser.home=${HOME}`, ...ENV });
 
-describe("ids as Maven resolves them", () => {
+describe("ids as Maven resolves them", { tags: ["maven"] }, () => {
   let probe: Probe;
   /** Each id as Maven reads it, each in a file of its own (Maven replaces a resolved ${x} across the whole file). */
   const mavenIds = (ids: string[]): string[] =>

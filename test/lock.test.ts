@@ -120,12 +120,27 @@ describe("lock", () => {
     expect(error.message).toBe("/m2/settings.xml is locked by process 1 on build-agent-7");
   });
 
-  it("gets the lock once its holder releases it", async () => {
-    const { fs } = volume({ "/m2/settings.xml": "x" });
+  it("gets the lock once its holder releases it, and not before", async () => {
+    const { fs, raw } = volume({ "/m2/settings.xml": "x" });
     const first = await acquireLock(fs, "/m2/settings.xml");
-    setTimeout(() => first.release(), 100);
-    const second = await acquireLock(fs, "/m2/settings.xml", { waitMs: 2000, pollMs: 10 });
+    // The holder lets go when the waiter has found the lock taken twice: no timer decides the order.
+    let refused = 0;
+    const waiter: Fs = {
+      ...fs,
+      linkSync: (from, to) => {
+        try {
+          fs.linkSync(from, to);
+        } catch (e) {
+          if (++refused === 2) first.release();
+          throw e;
+        }
+      },
+    };
+    const second = await acquireLock(waiter, "/m2/settings.xml", { waitMs: 10_000, pollMs: 5 });
+    expect(refused).toBe(2);
+    expect(raw.readdirSync("/m2").sort()).toEqual(["settings.xml", "settings.xml.lock"]);
     second.release();
+    expect(raw.readdirSync("/m2")).toEqual(["settings.xml"]);
   });
 
   it("refuses at once a lock that is a folder, leaving it where it is and nothing else behind", async () => {

@@ -1,6 +1,7 @@
 // The settings file anypoint-m2 works on is the one the real `mvn` reads: each case runs `mvn -X` (which logs
 // "Reading user settings from …" before it stops for want of a goal) and the built CLI in the same
 // environment and folder, and compares. HOME always points at a scratch folder that Maven ignores.
+// @module-tag maven
 import { execFile, execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
@@ -8,13 +9,14 @@ import { dirname, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { launcherDialect } from "../src/maven/user-settings";
 import { cliEnv, run, tempHome } from "./helpers/cli";
+import { has } from "./helpers/tools";
 
 const accountSettings = join(userInfo().homedir, ".m2", "settings.xml");
 const accountBefore = existsSync(accountSettings) ? readFileSync(accountSettings) : undefined;
 const repo = tempHome();
-const mavenHome = dirname(dirname(realpathSync(execFileSync("which", ["mvn"], { encoding: "utf8" }).trim())));
+const mavenHome = has("maven") ? dirname(dirname(realpathSync(execFileSync("which", ["mvn"], { encoding: "utf8" }).trim()))) : "/no/maven";
 /** The installed Maven's launcher rules: the cases hold for 3.8 and 3.9 alike, MAVEN_ARGS aside. */
-const installed = launcherDialect(readFileSync(join(mavenHome, "bin", "mvn"), "utf8"));
+const installed = launcherDialect(has("maven") ? readFileSync(join(mavenHome, "bin", "mvn"), "utf8") : undefined);
 
 afterAll(() => {
   // No run here, of mvn or of anypoint-m2, created or changed the account's real settings file.

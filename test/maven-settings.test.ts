@@ -8,6 +8,7 @@ import { cleanArgs, mavenConfigWords, mavenOptions } from "../src/maven/argument
 import { javaOptionWords, shellWords } from "../src/maven/jvm";
 import { launcherDialect, userSettings, type LaunchContext } from "../src/maven/user-settings";
 import { b64, compileProbe, type Probe } from "./helpers/maven";
+import { has } from "./helpers/tools";
 
 /** What our parser keeps of a command line: the first -s (Maven's getOptionValue) and every -D, in order. */
 function parsed(args: string[]): { settings: string | undefined; defines: string[] } {
@@ -15,7 +16,7 @@ function parsed(args: string[]): { settings: string | undefined; defines: string
   return { settings: options.find((o) => o.key === "s")?.value, defines: options.filter((o) => o.key === "D").map((o) => o.value) };
 }
 
-describe("Maven's command line", () => {
+describe("Maven's command line", { tags: ["maven"] }, () => {
   let probe: Probe;
   beforeAll(() => {
     probe = compileProbe();
@@ -119,9 +120,9 @@ describe("which file Maven reads", () => {
   });
 });
 
-describe("the launcher's version", () => {
+describe("the launcher's version", { tags: ["maven"] }, () => {
   // The installed launcher without, then with, MAVEN_ARGS (3.8's and 3.9's differ in that).
-  const installed = readFileSync(realpathSync(execFileSync("which", ["mvn"], { encoding: "utf8" }).trim()), "utf8");
+  const installed = has("maven") ? readFileSync(realpathSync(execFileSync("which", ["mvn"], { encoding: "utf8" }).trim()), "utf8") : "";
   const launcher38 = installed.split("\n").filter((line) => !line.includes("MAVEN_ARGS")).join("\n");
   it.each([
     ["a Maven 3.8 launcher", launcher38, "3.8"],

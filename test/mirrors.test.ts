@@ -57,7 +57,7 @@ function settingsXml(mirrors: MirrorSpec[]): string {
   return `<settings>\n  <mirrors>\n${items}  </mirrors>\n</settings>\n`;
 }
 
-describe("mirror selection, as Maven's resolver selects", () => {
+describe("mirror selection, as Maven's resolver selects", { tags: ["maven"] }, () => {
   let probe: Probe;
   const dir = mkdtempSync(join(tmpdir(), "anypoint-m2-mirrors-"));
   let files = 0;

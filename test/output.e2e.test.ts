@@ -128,7 +128,7 @@ describe("quiet, verbose, colours", () => {
   it.each([
     [{}, true],
     [{ NO_COLOR: "1" }, false],
-  ])("in a terminal with %j uses colour: %s", async (extra, coloured) => {
+  ])("in a terminal with %j uses colour: %s", { tags: ["tmux"] }, async (extra, coloured) => {
     const home = tempHome();
     const t = terminal(["setup", "--no-verify", "--yes"], { cwd: home, env: { HOME: home, ...env, ...extra } });
     try {
@@ -160,7 +160,7 @@ describe("never stuck", () => {
     expect(existsSync(join(home, ".m2"))).toBe(false);
   });
 
-  it("CI set: no prompt even in a terminal", async () => {
+  it("CI set: no prompt even in a terminal", { tags: ["tmux"] }, async () => {
     const home = tempHome();
     const t = terminal(["setup"], { cwd: home, env: { HOME: home, CI: "true" } });
     try {

@@ -35,7 +35,7 @@ function listedIds(): Map<string, string[]> {
   return out;
 }
 
-describe.skipIf(!hasCorpus)("corpus poms", () => {
+describe.skipIf(!hasCorpus)("corpus poms", { tags: ["corpus"] }, () => {
   it("the Exchange ids found in each pom are the ones SOURCES.md lists, file by file", () => {
     const listed = listedIds();
     const files = readdirSync(pomsDir!).filter((f) => f.endsWith(".xml")).sort();
@@ -53,7 +53,7 @@ describe.skipIf(!hasCorpus)("corpus poms", () => {
   });
 });
 
-describe("Maven's model builder agrees on ids and URLs", () => {
+describe("Maven's model builder agrees on ids and URLs", { tags: ["maven"] }, () => {
   let probe: Probe;
   beforeAll(() => {
     probe = compileProbe("ProjectProbe");
@@ -88,7 +88,7 @@ describe("Maven's model builder agrees on ids and URLs", () => {
     else for (const entry of mine) expect(expected).toContain(entry);
   });
 
-  it.skipIf(!hasCorpus)("on every corpus pom Maven can build without downloading its parent", () => {
+  it.skipIf(!hasCorpus)("on every corpus pom Maven can build without downloading its parent", { tags: ["corpus"] }, () => {
     const files = readdirSync(pomsDir!).filter((f) => f.endsWith(".xml")).sort();
     const built = files.filter((f) => {
       const expected = maven(join(pomsDir!, f), "-");

@@ -34,7 +34,7 @@ type Fields = [id: string, active: string, protocol: string, host: string, port:
 
 const ours = (p: SettingsProxy): Fields => [p.id ?? "", String(p.active), p.protocol, p.host ?? "", p.port, p.username ?? "", p.password ?? "", p.nonProxyHosts ?? ""];
 
-describe("settings.xml proxies as Maven reads them", () => {
+describe("settings.xml proxies as Maven reads them", { tags: ["maven"] }, () => {
   let maven: Fields[];
   beforeAll(() => {
     const dir = mkdtempSync(join(tmpdir(), "anypoint-m2-proxies-"));

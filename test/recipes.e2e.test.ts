@@ -1,6 +1,7 @@
 // README's recipes: each one's anypoint-m2 line, as the README writes it, run by a shell in a temp HOME with
 // what that CI system provides, against a loopback token server; then Maven's own settings builder reads
 // the result. `npx --yes anypoint-m2` runs the built CLI here (the package itself: package.e2e.test.ts).
+// @module-tag maven
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -2,6 +2,7 @@
 // own profile selector sees the profile anypoint-exchange active with the Exchange repository (id: the
 // server id) and MuleSoft's releases, the plugin group org.mule.tools, and everything it saw before unchanged;
 // running again changes nothing; removal gives back the original bytes.
+// @module-tag maven
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -91,6 +92,6 @@ describe("fixtures, as Maven sees them", () => {
   it.each(subjects.filter((s) => s.label.startsWith("fixture ")).map((s) => [s.label, s] as const))("%s", (_, s) => check(s));
 });
 
-describe.skipIf(!hasCorpus)("corpus, as Maven sees it", () => {
+describe.skipIf(!hasCorpus)("corpus, as Maven sees it", { tags: ["corpus"] }, () => {
   it.each(subjects.filter((s) => !s.label.startsWith("fixture ")).map((s) => [s.label, s] as const))("%s", (_, s) => check(s));
 });

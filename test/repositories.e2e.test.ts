@@ -187,7 +187,7 @@ describe("--org-id and the organisation the check reports", () => {
   });
 });
 
-describe("the wizard asks", () => {
+describe("the wizard asks", { tags: ["tmux"] }, () => {
   let open: Terminal | undefined;
   afterEach(() => {
     open?.close();

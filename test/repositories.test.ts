@@ -130,7 +130,7 @@ describe("after the server, in one change", () => {
   });
 });
 
-describe.skipIf(!hasCorpus)("after the server, on every corpus file", () => {
+describe.skipIf(!hasCorpus)("after the server, on every corpus file", { tags: ["corpus"] }, () => {
   const server = { id: "anypoint-m2-corpus-test", username: "~~~Client~~~", password: "id~?~s&<>" };
   const input = { serverIds: [server.id], exchangeUrl: US };
   it.each(corpus().filter((f) => !f.malformed).map((f) => [f.name, f.bytes] as const))("%s: one change, the same bytes as the two in a row", (_, bytes) => {

@@ -1,6 +1,7 @@
 // rotate, end to end: one client ID under several ids and stores; every literal and encrypted copy gets the
 // new secret (Maven's settings builder and decrypter resolve it for each), env references are reported, other
 // servers stay byte for byte, and nothing is written unless Anypoint accepts the new secret.
+// @module-tag maven
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

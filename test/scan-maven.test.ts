@@ -60,7 +60,7 @@ const scans = (text: string): boolean => {
   }
 };
 
-describe("what Maven reads around the root", () => {
+describe("what Maven reads around the root", { tags: ["maven"] }, () => {
   const maven = new Map<string, boolean>();
   beforeAll(() => {
     const dir = mkdtempSync(join(tmpdir(), "anypoint-m2-scan-"));

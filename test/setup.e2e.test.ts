@@ -158,7 +158,7 @@ describe("--dry-run output", () => {
   });
 });
 
-describe("in a terminal", () => {
+describe("in a terminal", { tags: ["tmux"] }, () => {
   let open: Terminal | undefined;
   afterEach(() => {
     open?.close();

@@ -60,7 +60,7 @@ describe("several servers in one change", () => {
     expect((caught as M2Error).details.line).toBe(8);
   });
 
-  describe("Maven's settings builder", () => {
+  describe("Maven's settings builder", { tags: ["maven"] }, () => {
     let probe: Probe;
     beforeAll(() => {
       probe = compileProbe();
@@ -84,7 +84,7 @@ describe("several servers in one change", () => {
   });
 });
 
-describe("setup with several ids (the built CLI)", () => {
+describe("setup with several ids (the built CLI)", { tags: ["maven"] }, () => {
   const CLIENT_ID = "5f1e2d3c4b5a69788796a5b4c3d2e1f0";
   const SECRET = "Several-Ids-Secret-41";
   const TOKEN = "tok-4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8";

@@ -1,5 +1,7 @@
 // The wizard's storage question in a real pseudo-terminal (tmux), each choice, including creating a security
 // file (master password asked twice, hidden; written 0600 only once the change is confirmed).
+// @module-tag maven
+// @module-tag tmux
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";

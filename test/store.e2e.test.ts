@@ -1,6 +1,7 @@
 // The three stores end to end, through the built CLI: what is written, what Maven's own settings builder and
 // decrypter make of it (through the probes), what verify and list read back, and Maven's traps, refused or
 // warned before anything is written. Secrets appear in no byte of any file or output.
+// @module-tag maven
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,12 +1,14 @@
-// The test suite itself: its closing lines count what vitest counts, the corpus suites are skipped (with
-// one line saying how to run them) where there is no corpus, and CI refuses to run without the corpus.
+// The test suite itself: its closing lines count what vitest counts, the corpus suites and those of a
+// missing program are skipped (with one line each saying how many tests did not run and how to run them),
+// and CI installs the programs, then refuses to run without the corpus or with a test skipped.
 // Each case runs vitest on scratch test files in a temporary project that has no corpus beside it.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { corpusBeside } from "./helpers/corpus";
+import { corpusBeside, CORPUS_TESTS } from "./helpers/corpus";
+import { TOOLS } from "./helpers/tools";
 
 const repo = join(import.meta.dirname, "..");
 const VITEST = join(repo, "node_modules", "vitest", "vitest.mjs");
@@ -51,10 +53,24 @@ it("reads a named corpus file", () => {
 describe.skipIf(!hasCorpus)("the corpus suite", () => {
   it("has the files", () => expect(corpus().map((f) => f.name)).toEqual(["01-a.xml"]));
 });`,
+  // (Put together: vitest reads that comment anywhere in a file, this one included.)
+  "zsh-needed.test.ts": `// @module${"-tag"} zsh
+import { describe, it } from "vitest";
+it("runs zsh", () => {});
+describe("in zsh", () => { it("one", () => {}); it("two", () => {}); });`,
 };
+
+/** The scratch project's config: the real one's tags and REQUIRE_ALL check, without the build. */
+const CONFIG = `import { defineConfig } from "vitest/config";
+import { testTags } from "./test/helpers/tools.ts";
+export default defineConfig({ test: { include: ["test/**/*.test.ts"], globalSetup: ["test/require-all.ts"], tags: testTags(), strictTags: true } });
+`;
 
 let project: string;
 let fakeCorpus: string;
+/** A PATH with node only, and one with node and every tool. */
+let bin: string;
+let withTools: string;
 
 beforeAll(() => {
   const tmp = mkdtempSync(join(tmpdir(), "anypoint-m2-suite-"));
@@ -62,7 +78,16 @@ beforeAll(() => {
   mkdirSync(join(project, "test", "helpers"), { recursive: true });
   symlinkSync(join(repo, "node_modules"), join(project, "node_modules"));
   cpSync(join(repo, "test", "summary-reporter.ts"), join(project, "test", "summary-reporter.ts"));
-  cpSync(join(repo, "test", "helpers", "corpus.ts"), join(project, "test", "helpers", "corpus.ts"));
+  for (const file of ["require-all.ts", "helpers/corpus.ts", "helpers/tools.ts"]) cpSync(join(repo, "test", file), join(project, "test", file));
+  writeFileSync(join(project, "vitest.config.ts"), CONFIG);
+  writeFileSync(join(project, "package.json"), '{ "type": "module" }');
+  // Programs on the PATH: node, and stand-ins for the tools (or not).
+  mkdirSync(join(tmp, "bin"));
+  symlinkSync(process.execPath, join(tmp, "bin", "node"));
+  mkdirSync(join(tmp, "tools"));
+  for (const tool of TOOLS) for (const program of tool.programs) writeFileSync(join(tmp, "tools", program), "#!/bin/sh\n", { mode: 0o755 });
+  bin = join(tmp, "bin");
+  withTools = `${bin}:${join(tmp, "tools")}`;
   for (const [name, source] of Object.entries(SCRATCH)) writeFileSync(join(project, "test", name), source);
   mkdirSync(join(project, ".ci"));
   cpSync(join(repo, ".ci", "run"), join(project, ".ci", "run"));
@@ -71,11 +96,11 @@ beforeAll(() => {
   writeFileSync(join(fakeCorpus, "real", "01-a.xml"), "<settings/>");
 });
 
-/** Runs vitest in the scratch project with only the environment given (plus PATH), colours off. */
+/** Runs vitest in the scratch project with only the environment given (PATH: node only, unless given), colours off. */
 function vitest(env: Record<string, string> = {}): { code: number | null; stdout: string; out: string } {
   const r = spawnSync(process.execPath, [VITEST, "run", "--reporter=default", "--reporter=./test/summary-reporter.ts"], {
     cwd: project,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1", ...env },
+    env: { PATH: bin, NO_COLOR: "1", ...env },
     encoding: "utf8",
     timeout: 60_000,
   });
@@ -103,12 +128,54 @@ describe("the summary reporter", () => {
     const vitestFiles = line(out, /^ Test Files {2}(.+)$/m);
     const vitestTests = line(out, /^ {6}Tests {2}(.+)$/m);
     // The scratch files hold each kind of outcome, so the comparison below covers all of them.
-    expect(vitestFiles).toEqual({ failed: 4, passed: 2, skipped: 1 });
-    expect(vitestTests).toEqual({ failed: 2, passed: 4, "expected fail": 1, skipped: 10, todo: 1 });
+    expect(vitestFiles).toEqual({ failed: 4, passed: 2, skipped: 2 });
+    expect(vitestTests).toEqual({ failed: 2, passed: 4, "expected fail": 1, skipped: 13, todo: 1 });
     expect(line(out, /^tests: (.+)$/m)).toEqual(vitestTests);
     expect(line(out, /^test files: (.+)$/m)).toEqual(vitestFiles);
-    // The two lines close the run.
+    // The two lines close the run; the last is one CI reads: "word: N passed, N failed, N skipped".
     expect(stdout.trimEnd().split("\n").slice(-2).map((l) => l.split(":")[0])).toEqual(["test files", "tests"]);
+    expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/^[a-z]+: \d+ passed, \d+ failed, \d+ skipped/);
+  });
+});
+
+describe("a missing program", () => {
+  it("skips the tests that need it, and one line says how many did not run and how to install it", () => {
+    const { out } = plainRun();
+    expect(out).toMatch(/zsh-needed\.test\.ts \(3 tests \| 3 skipped\)/);
+    expect(out).toContain("\nzsh: zsh not found, so 3 tests did not run; to run them: apt-get install zsh\n");
+    // Programs no test of the project needs are not named.
+    expect(out).not.toMatch(/^(maven|tmux): /m);
+    expect(out).toContain(`\nnot run: ${CORPUS_TESTS + 3} tests, for want of the corpus or a program\n`);
+  });
+
+  it("with it on the PATH, they run and nothing is said", () => {
+    const { out } = vitest({ PATH: withTools, ANYPOINT_M2_CORPUS: fakeCorpus });
+    expect(out).toMatch(/zsh-needed\.test\.ts \(3 tests\)/);
+    expect(out).not.toMatch(/^(zsh|not run): /m);
+  });
+});
+
+describe("ANYPOINT_M2_REQUIRE_ALL=1 (CI)", () => {
+  it("a missing program stops the run before any test, naming it and how to install it", () => {
+    const { code, out } = vitest({ ANYPOINT_M2_REQUIRE_ALL: "1", ANYPOINT_M2_CORPUS: fakeCorpus });
+    expect(code).toBe(1);
+    expect(out).toContain("ANYPOINT_M2_REQUIRE_ALL=1, so every test must run, but: java, javac, mvn not found (apt-get install default-jdk-headless maven); tmux not found (apt-get install tmux); zsh not found (apt-get install zsh)");
+    expect(out).toMatch(/^tests: 0 passed, 0 failed, 0 skipped$/m);
+  });
+
+  it("a missing corpus stops the run before any test", () => {
+    const { code, out } = vitest({ ANYPOINT_M2_REQUIRE_ALL: "1", PATH: withTools });
+    expect(code).toBe(1);
+    expect(out).toContain("ANYPOINT_M2_REQUIRE_ALL=1, so every test must run, but: corpus: not found");
+    expect(out).toMatch(/^tests: 0 passed, 0 failed, 0 skipped$/m);
+  });
+
+  it("a skipped test fails the run, and so does a count of corpus tests other than CORPUS_TESTS; a line before the counts says each", () => {
+    const { code, stdout } = vitest({ ANYPOINT_M2_REQUIRE_ALL: "1", PATH: withTools, ANYPOINT_M2_CORPUS: fakeCorpus });
+    expect(code).toBe(1);
+    // The scratch tests tag none.
+    expect(stdout).toContain(`\ncorpus: 0 tests are tagged corpus, but CORPUS_TESTS in test/helpers/corpus.ts says ${CORPUS_TESTS}: set it to 0\n`);
+    expect(stdout).toMatch(/\nskipped: 8 tests, and ANYPOINT_M2_REQUIRE_ALL=1 allows none\ntest files: /);
   });
 });
 
@@ -121,7 +188,7 @@ describe("the corpus location", () => {
   });
 
   it("with ANYPOINT_M2_CORPUS: the corpus tests run", () => {
-    const { out } = vitest({ ANYPOINT_M2_CORPUS: fakeCorpus });
+    const { out } = vitest({ ANYPOINT_M2_CORPUS: fakeCorpus, PATH: withTools });
     expect(out).not.toContain("corpus: not found");
     expect(out).toMatch(/corpus-needed\.test\.ts \(2 tests\)/);
   });
@@ -133,10 +200,16 @@ describe("the corpus location", () => {
     expect(out).not.toMatch(/^tests: /m);
   });
 
-  it(".ci/run fails before installing anything when the corpus is not beside the clone", () => {
-    const r = spawnSync(join(project, ".ci", "run"), [], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, encoding: "utf8" });
+  it(".ci/run installs the programs, then fails when the corpus is not beside the clone", () => {
+    // A PATH with bash and the commands the script uses, and an apt-get that notes what it was asked.
+    const path = join(project, "..", "ci-bin");
+    mkdirSync(path);
+    for (const program of ["bash", "dirname", "env"]) symlinkSync(`/usr/bin/${program}`, join(path, program));
+    writeFileSync(join(path, "apt-get"), `#!/bin/sh\necho "$@" >> ${join(path, "apt-get.log")}\n`, { mode: 0o755 });
+    const r = spawnSync(join(project, ".ci", "run"), [], { env: { PATH: path }, encoding: "utf8" });
     expect(r.status).toBe(1);
+    expect(r.stdout).toContain("installing: default-jdk-headless maven xmlstarlet tmux zsh");
+    expect(readFileSync(join(path, "apt-get.log"), "utf8")).toContain("install -y -qq --no-install-recommends default-jdk-headless maven xmlstarlet tmux zsh");
     expect(r.stderr).toContain(`CI needs the shared corpus: no real/*.xml in ${corpusBeside(project)}`);
-    expect(r.stdout).not.toContain("installing");
   });
 });

@@ -1,6 +1,7 @@
 // Values Maven cannot give back are refused (exit 2), and only those, with Maven as the judge: each
 // character in a password is written by anypoint-m2, or, when refused, with the best escaping XML has, and
 // read back through Maven's settings builder (test/maven/SettingsProbe.java).
+// @module-tag maven
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,4 +1,5 @@
 // The wizard in a real pseudo-terminal (tmux), answering each prompt, against a loopback token server.
+// @module-tag tmux
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";

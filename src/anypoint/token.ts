@@ -8,8 +8,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, buildConnector, Pool, ProxyAgent, request as send, type Dispatcher } from "undici";
 import { Exit, M2Error } from "../errors";
 import { Budget, DeadlineError, within } from "./deadline";
-import { endpoint, hideCredentialsInText, shownUrl } from "./endpoint";
-import { describeBody, holdsCredentials, shownValue } from "./excerpt";
+import { endpoint, shownUrl } from "./endpoint";
+import { isOrgId } from "./exchange";
+import { describeBody, shownName } from "./excerpt";
 import type { ProxyChoice } from "./proxy";
 
 export interface TokenRequest {
@@ -179,25 +180,27 @@ function retryAfterMs(header: string | string[] | undefined): number | undefined
   return Number.isFinite(ms) ? Math.max(ms, 0) : undefined;
 }
 
-/** Why a request failed, in a few words: name not resolved, refused, TLS, timed out. */
-function cause(e: unknown, timeoutSeconds: number, credentials: string[]): string {
+/**
+ * Why a request failed, in a few words: name not resolved, refused, TLS, timed out. A library's message is not
+ * ours and may quote what a server sent: only its error code is shown (Node's and undici's errors all have one).
+ */
+function cause(e: unknown, timeoutSeconds: number): string {
   if (e instanceof DeadlineError) return e.message;
   // undici nests the real error a few causes deep.
   const chain: (Error & { code?: unknown })[] = [];
   for (let c = e as (Error & { cause?: unknown }) | undefined; c && chain.length < 6; c = c.cause as typeof c) chain.push(c);
-  const code = chain.map((c) => c.code).find((c): c is string => typeof c === "string");
+  const code = chain.map((c) => c.code).find((c): c is string => typeof c === "string" && /^[A-Z][A-Z0-9_]*$/.test(c));
   if (chain.some((c) => c.name === "TimeoutError") || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") return `timed out after ${timeoutSeconds} s`;
-  const said = chain[chain.length - 1]?.message ?? String(e);
-  // A library's message is not ours: one that might quote a credential is not shown.
-  const message = holdsCredentials(said, credentials) ? "the connection failed" : hideCredentialsInText(said);
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "name not resolved";
   if (code === "ECONNREFUSED") return "connection refused";
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "connection reset";
   if (code === "UND_ERR_CONNECT_TIMEOUT") return "connection timed out";
-  const proxyStatus = /Proxy response \((\d+)\)/.exec(message);
+  const said = chain[chain.length - 1]?.message ?? String(e);
+  // undici's: "Proxy response (407) !== 200 when HTTP Tunneling".
+  const proxyStatus = /Proxy response \((\d{3})\)/.exec(said);
   if (proxyStatus) return `the proxy answered HTTP ${proxyStatus[1]}${proxyStatus[1] === "407" ? " (proxy credentials missing or wrong)" : ""}`;
-  if (/CERT|TLS|SSL/i.test(code ?? "") || /certificate|TLS|SSL/i.test(message)) return `TLS error (${code ?? message})`;
-  return code ? `${code}: ${message}` : message;
+  if (/CERT|TLS|SSL/.test(code ?? "") || /certificate|TLS|SSL/i.test(said)) return `TLS error${code ? ` (${code})` : ""}`;
+  return code ?? "the connection failed";
 }
 
 /** A timeout gets no second wait (nothing ever hangs), and a proxy that refused will refuse again. */
@@ -218,7 +221,6 @@ export async function checkCredentials(request: TokenRequest): Promise<Identity>
   const waitCapMs = Math.min(timeoutMs, RETRY_AFTER_CAP_MS);
   const backoff = (attempt: number) => Math.min((request.backoffMs ?? 500) * 2 ** (attempt - 1), waitCapMs);
   const wait = (ms: number) => sleep(Math.min(ms, budget.left()));
-  const credentials = secretsOf(request);
   const connections = connectionsFor(request.proxy, timeoutMs);
   const log = request.log ?? (() => undefined);
   log(`token request: POST ${shownUrl(url)}${request.proxy ? ` via ${request.proxy.url.origin} (${request.proxy.source}${request.proxy.auth ? ", with proxy credentials" : ""})` : " (no proxy)"}`);
@@ -230,7 +232,7 @@ export async function checkCredentials(request: TokenRequest): Promise<Identity>
       try {
         answer = await exchange(url, { method: "POST", headers: { accept: "application/json", "content-type": "application/x-www-form-urlencoded" }, body: form }, connections, limit(request.timeoutSeconds, budget));
       } catch (e) {
-        const why = cause(e, request.timeoutSeconds, credentials);
+        const why = cause(e, request.timeoutSeconds);
         log(`attempt ${attempt}: ${why} after ${Math.round(performance.now() - started)} ms`);
         if (!worthRetrying(why) || attempt === ATTEMPTS) {
           throw new M2Error(Exit.unreachable, `could not reach Anypoint at ${where}: ${why}${attempt > 1 ? ` (attempt ${attempt} of ${ATTEMPTS})` : ""}`, {
@@ -286,7 +288,7 @@ async function outcome(request: TokenRequest, answer: Answer, where: string, con
   const token = accessToken(text);
   if (status >= 200 && status < 300 && token) return await identify(request, connections, token, budget);
   const type = answer.headers["content-type"];
-  const body = describeBody(text, Array.isArray(type) ? type[0] : type, answer.bytes, secretsOf(request));
+  const body = describeBody(text, Array.isArray(type) ? type[0] : type, answer.bytes);
   throw new M2Error(Exit.unreachable, `unexpected response from ${where} (HTTP ${status}${status >= 200 && status < 300 ? ", no access_token" : ""}): ${body}`, { hint });
 }
 
@@ -313,15 +315,14 @@ async function identify(request: TokenRequest, connections: Connections, token: 
     const url = endpoint(request.base, "accounts/api/me");
     answer = await exchange(url, { method: "GET", headers: { accept: "application/json", authorization: `Bearer ${token}` } }, connections, limit(request.timeoutSeconds, budget));
   } catch (e) {
-    log(`app lookup: ${cause(e, request.timeoutSeconds, credentials)}`);
+    log(`app lookup: ${cause(e, request.timeoutSeconds)}`);
     return {};
   }
   log(`app lookup: HTTP ${answer.status}${answer.text === undefined ? ", more than 1 MiB: ignored" : ""}`);
   if (answer.status !== 200 || answer.text === undefined) return {};
   const me = parseJson(answer.text) as { client?: { name?: unknown; org_id?: unknown } } | null | undefined;
-  // Shown to people: a value that may hold a credential or the token, or that would steer the terminal, is not.
-  const shown = (value: unknown) => (typeof value === "string" ? shownValue(value, credentials) : undefined);
-  const app = shown(me?.client?.name);
-  const orgId = shown(me?.client?.org_id);
+  // Shown to people: the app's name when it holds no credential (nor the token), the organisation's when it is an ID.
+  const app = shownName(me?.client?.name, credentials);
+  const orgId = typeof me?.client?.org_id === "string" && isOrgId(me.client.org_id) ? me.client.org_id : undefined;
   return { ...(app ? { app } : {}), ...(orgId ? { orgId } : {}) };
 }

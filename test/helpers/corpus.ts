@@ -1,7 +1,8 @@
 // The only place that knows where the shared corpus is. The corpus (real public settings files, poms) is
 // an external conformance suite, not part of the project: its folder is ANYPOINT_M2_CORPUS, else
-// ../shared/corpus beside the clone when that exists. Without either, the tests that need it are skipped
-// and the summary reporter prints `corpusMissingLine`; everything else runs on the project's fixtures.
+// ../shared/corpus beside the clone when that exists. Without either, the tests that need it (tagged
+// `corpus`) are skipped or, made one per corpus file, not made at all: the summary reporter prints
+// `corpusMissingLine`, which says how many tests that is; everything else runs on the project's fixtures.
 // A location that is given (or present) but does not hold the corpus is an error, never a silent skip.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -31,10 +32,16 @@ const realDir = corpusRoot && join(corpusRoot, "real");
 
 const SKIP_NOTE = `needs the corpus: set ${CORPUS_VARIABLE}`;
 
-/** The one line the run prints when the corpus is absent: what was skipped and how to run it. */
+/**
+ * How many tests the corpus brings: those tagged `corpus` in a run with it. Without the corpus most of them
+ * are not even made (they are one per file), so the count is kept here; a run with the corpus checks it.
+ */
+export const CORPUS_TESTS = 456;
+
+/** The one line the run prints when the corpus is absent: how many tests did not run and how to run them. */
 export const corpusMissingLine = hasCorpus
   ? undefined
-  : `corpus: not found, so the corpus, Maven-corpus and corpus-file tests were skipped; to run them: ${CORPUS_VARIABLE}=/path/to/corpus npm test (the folder holding real/*.xml), or put it at ${beside}`;
+  : `corpus: not found, so ${CORPUS_TESTS} tests did not run; to run them: ${CORPUS_VARIABLE}=/path/to/corpus npm test (the folder holding real/*.xml), or put it at ${beside}`;
 
 export interface CorpusFile {
   name: string;

@@ -1,0 +1,54 @@
+// The programs some tests need besides Node, each a vitest tag. A test file that needs one says so with
+// `// @module-tag NAME` in its first lines, a suite or a test with `{ tags: ["NAME"] }`; vitest.config.ts
+// skips the tests of a tag whose programs are not on the PATH, and the summary reporter says how many did
+// not run and how to install what they need. With ANYPOINT_M2_REQUIRE_ALL=1 (CI) a missing one stops the run.
+import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
+
+export interface Tool {
+  /** The tag of the tests that need it. */
+  tag: string;
+  programs: string[];
+  /** How to get them, on Debian or Ubuntu as CI runs. */
+  install: string;
+}
+
+export const TOOLS: Tool[] = [
+  { tag: "maven", programs: ["java", "javac", "mvn"], install: "apt-get install default-jdk-headless maven" },
+  { tag: "tmux", programs: ["tmux"], install: "apt-get install tmux" },
+  { tag: "zsh", programs: ["zsh"], install: "apt-get install zsh" },
+];
+
+/** Whether an executable `name` is in one of the PATH's folders. */
+function onPath(name: string, path: string | undefined): boolean {
+  return (path ?? "").split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir || ".", name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The programs of `tool` that are not on the PATH. */
+export const missingPrograms = (tool: Tool, path = process.env.PATH): string[] => tool.programs.filter((p) => !onPath(p, path));
+
+/** The tools some program of which is missing. */
+export const missingTools = (path = process.env.PATH): Tool[] => TOOLS.filter((t) => missingPrograms(t, path).length > 0);
+
+/** CI's switch: every tool and the corpus must be there, and no test may be skipped. */
+export const REQUIRE_ALL_VARIABLE = "ANYPOINT_M2_REQUIRE_ALL";
+export const requireAll = (): boolean => process.env[REQUIRE_ALL_VARIABLE] === "1";
+
+/** Whether the programs of the tag's tool are all on the PATH (for what a test file does as it loads). */
+export const has = (tag: string): boolean => !missingTools().some((t) => t.tag === tag);
+
+/** vitest's tags: one per tool, whose tests are skipped where it is missing, and the corpus's. */
+export function testTags(): { name: string; description: string; skip?: boolean }[] {
+  const missing = new Set(missingTools().map((t) => t.tag));
+  return [
+    ...TOOLS.map((t) => ({ name: t.tag, description: `needs ${t.programs.join(", ")}`, skip: missing.has(t.tag) })),
+    { name: "corpus", description: "needs the shared corpus (test/helpers/corpus.ts)" },
+  ];
+}

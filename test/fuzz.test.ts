@@ -88,6 +88,18 @@ describe("mutation fuzzing of settings files", () => {
     expect(removeBytes(added.bytes, SERVER.id).bytes).toEqual(bytes);
   });
 
+  // Once a defect: a </servers> sharing its line with text (here U+FEFF) in a <servers> of several lines was
+  // opened up on insertion, and removal left that line break behind.
+  it("removes what setup added before a </servers> that shares its line with text, giving back the file", () => {
+    const original = readFileSync(join(fixtures, "servers-with-only-comments", "before.xml"));
+    const at = original.indexOf("  </servers>");
+    expect(at).toBeGreaterThan(0);
+    const bytes = Buffer.concat([original.subarray(0, at), Buffer.from("\uFEFF"), original.subarray(at)]);
+    const added = upsertBytes(bytes, SERVER);
+    expect(added.change).toBe("added");
+    expect(removeBytes(added.bytes, SERVER.id).bytes).toEqual(bytes);
+  });
+
   // Whether the mutations exercise both outcomes is a property of the generator, so it is measured on a
   // fixed sample (seeded, the same every run), not required of the random runs above.
   it("mutates files both into ones it refuses and into ones it edits", () => {

@@ -298,8 +298,9 @@ function insertServers(model: SettingsModel, added: readonly ServerInput[]): Edi
     const trailing = text.slice(p, servers.closeStart);
     const lineBreak = /\r\n|\r|\n/.exec(trailing);
     if (lineBreak) return { offset: p + lineBreak.index + lineBreak[0].length, length: 0, content: `${indent}${xml}${eol}` };
-    // </servers> shares a line with the last server: the new one goes on lines of its own before it.
-    if (servers.children.length > 0) return { offset: p, length: 0, content: `${eol}${indent}${xml}` };
+    // </servers> shares a line with the last server (or with other text, in a <servers> of several lines):
+    // the new one goes on lines of its own before it, and removing it gives that line back as it was.
+    if (servers.children.length > 0 || /[\r\n]/.test(text.slice(servers.openEnd, p))) return { offset: p, length: 0, content: `${eol}${indent}${xml}` };
     // An empty <servers></servers> on one line is opened up.
     return { offset: p, length: trailing.length, content: `${eol}${indent}${xml}${eol}${serversIndent}` };
   }

@@ -108,10 +108,10 @@ export function removeSpan(text: string, start: number, end: number): Edit {
     const from = text.startsWith("\r\n", b - 2) ? b - 2 : b - 1;
     return { offset: from, length: end - from, content: "" };
   }
-  // After a start tag, on its line, with the next element on a line of its own: the line break and that
-  // line's indentation go too (the inverse of insertFirst on a line shared with the first child).
-  const next = /^(?:\r\n|\r|\n)[ \t]*/.exec(text.slice(e));
-  if (!startsLine && text.charCodeAt(b - 1) === 0x3e && next && text.startsWith("<", e + next[0].length) && !text.startsWith("</", e + next[0].length)) {
+  // After a start tag, on its line, with what follows (an element, or text) on a line of its own: the line
+  // break and that line's indentation go too (the inverse of insertFirst on a line shared with the first child).
+  const next = /^(?:\r\n|\r|\n)[ \t]*(?=[^\r\n])/.exec(text.slice(e));
+  if (!startsLine && text.charCodeAt(b - 1) === 0x3e && next && !text.startsWith("</", e + next[0].length)) {
     return { offset: start, length: e + next[0].length - start, content: "" };
   }
   return { offset: start, length: end - start, content: "" };

@@ -83,14 +83,14 @@ describe("ids as Maven resolves them", () => {
   });
 
   it("a system property it cannot see is named as unknown: Maven resolves it", () => {
-    expect(resolveId("${java.version}", ENV, PROPERTIES)).toEqual({ id: "${java.version}", unknown: ["java.version"] });
+    expect(resolveId("${java.version}", ENV, PROPERTIES)).toEqual({ id: "${java.version}", unknown: ["java.version"], shown: "${java.version}" });
     expect(mavenIds(["${java.version}"])[0]).toMatch(/^\d/);
     // An unset ${env.X} stays as written for Maven too: nothing unknown about it.
     expect(resolveId("${env.UNSET}", ENV, PROPERTIES).unknown).toEqual([]);
   });
 
   it("a variable that refers to itself: left as written (Maven cannot read such a file at all)", () => {
-    expect(resolveId("${env.LOOP}", { LOOP: "${env.LOOP}" })).toEqual({ id: "${env.LOOP}", unknown: [] });
+    expect(resolveId("${env.LOOP}", { LOOP: "${env.LOOP}" })).toEqual({ id: "${env.LOOP}", unknown: [], shown: "${env.LOOP}" });
     const [answer] = probe.ask([`ids\t${file(withIds(["${env.LOOP}"]))}`], { PATH: process.env.PATH ?? "", LOOP: "${env.LOOP}" });
     expect(answer).toMatch(/^fail: .*interpolate/i);
   });
@@ -127,9 +127,9 @@ describe("matching ids", () => {
     }
   });
 
-  it("list: ids resolved, as written kept, the later duplicate shadowed", () => {
+  it("list: an id from the environment shown as written, never resolved; matched as resolved: the later duplicate shadowed", () => {
     expect(listServers(text, ENV).map((s) => [s.id, s.idAsWritten, s.shadowed])).toEqual([
-      ["anypoint-exchange-v3", "${env.A}", false],
+      ["${env.A}", "${env.A}", false],
       ["anypoint-exchange-v3", undefined, true],
       ["${repo.id}", "${repo.id}", false],
       ["other", undefined, false],

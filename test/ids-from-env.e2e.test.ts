@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await anypoint.close();
-  expectNoSecret(outputs, [SECRET], 18); // 21 runs (measured)
+  expectNoSecret(outputs, [SECRET], 19); // 22 runs (measured)
 });
 
 const pom = (repositories: string, properties = "") =>
@@ -115,6 +115,14 @@ describe("an id whose value comes from the environment", () => {
     const { home } = project(pom(repository("exchange")), settingsXml(server("exchange"), mirror));
     const r = await m2(["doctor", "--offline"], { home, env });
     expect(r.stdout).toContain('mirror "m-${env.ANYPOINT_CLIENT_SECRET}" (mirrorOf *) takes the downloads of Exchange repository "exchange"');
+  });
+
+  it("a proxy whose id comes from the environment is named as written in its error", async () => {
+    const proxies = `  <proxies>\n    <proxy>\n      <id>p-\${env.ANYPOINT_CLIENT_SECRET}</id>\n      <host>proxy.example</host>\n      <port>nope</port>\n    </proxy>\n  </proxies>\n`;
+    const { home } = project(pom(""), settingsXml(server("exchange"), proxies));
+    const r = await m2(["verify", "--server-id", "exchange", "--verbose"], { home, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('settings.xml <proxy> p-${env.ANYPOINT_CLIENT_SECRET}: port "nope" is not a port number');
   });
 });
 

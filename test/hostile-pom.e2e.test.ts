@@ -81,6 +81,16 @@ describe("20,000 Exchange repositories", () => {
     expect(r.ms).toBeLessThan(BOUND_MS);
   });
 
+  it("setup --from-pom --dry-run previews the update of each one's server in a file of 20,000, in linear time", async () => {
+    const home = project(pom, settings);
+    const r = await run(["setup", "--from-pom", "--no-verify", "--yes", "--dry-run", "--json"], { home, env });
+    expect(r.code, r.stderr).toBe(0);
+    const diff = (JSON.parse(r.stdout) as { diff: string }).diff.split("\n");
+    expect(diff.filter((line) => line.startsWith("-<server>"))).toHaveLength(N);
+    expect(diff.filter((line) => line.startsWith("+<server>"))).toHaveLength(N);
+    expect(r.ms).toBeLessThan(BOUND_MS);
+  });
+
   it("setup --from-pom updates each one's server in a file of 20,000, in linear time", async () => {
     const home = project(pom, settings);
     const r = await run(["setup", "--from-pom", "--no-verify", "--yes", "--json"], { home, env });

@@ -513,7 +513,7 @@ async function checkCredentials(io: Io, inputs: Inputs, plan: Plan): Promise<{ i
 async function confirm(io: Io, inputs: Inputs, plan: Plan, dryRun: boolean): Promise<void> {
   const preview = outcomeOf(plan);
   if (preview.change === "unchanged") return;
-  io.stdout((await import("./preview")).maskedDiff(plan.path, preview.before, preview.after, [inputs.clientSecret], { color: io.color, cwd: io.cwd }));
+  io.stdout((await import("./preview")).maskedDiff(plan.path, preview.before, preview.after, [inputs.clientSecret], { color: io.color, cwd: io.cwd }, preview.edits));
   if (dryRun) return;
   const question = preview.newFile ? `Create ${plan.path} (new file) with this content?` : `Write this to ${plan.path}?`;
   if (!(await inputs.wizard!.askConfirm(question))) throw new M2Error(Exit.cancelled, "not confirmed; nothing was written");
@@ -533,7 +533,7 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
     warnings.push(`${path} can be read by other users (mode ${outcome.mode.toString(8)}) and holds a secret; run: chmod 600 ${path}`);
   }
   const diff =
-    args.dryRun && !wizard ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [inputs.clientSecret], { color: io.color && !args.json, cwd: io.cwd }) : "";
+    args.dryRun && !wizard ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [inputs.clientSecret], { color: io.color && !args.json, cwd: io.cwd }, outcome.edits) : "";
   const who = identity ? describeIdentity(identity) : "";
   const servers = outcome.servers ?? serverIds.map((id) => ({ id, change: outcome.change }));
   const newFile = outcome.created || (args.dryRun && outcome.newFile);

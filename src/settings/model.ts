@@ -145,6 +145,11 @@ export interface ServersByIds {
  * doubtful for each id it does not match.
  */
 export function serversWithIds(model: SettingsModel, ids: readonly string[], env: Env = {}, properties: Properties = {}): ServersByIds {
+  if (ids.length === 1) {
+    // One id (the usual setup): compared in place, without a slice of each server's id.
+    const uncertain: ServerEntry[] = [];
+    return { matches: new Map([[ids[0]!, serversWithId(model, ids[0]!, env, properties, uncertain)]]), uncertain };
+  }
   const matches = new Map(ids.map((id) => [id, [] as ServerEntry[]]));
   const uncertain: ServerEntry[] = [];
   const { text, servers } = model;

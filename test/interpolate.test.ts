@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Exit, M2Error } from "../src/errors";
 import { listServers } from "../src/settings/list";
+import { interpolate, interpolator } from "../src/settings/interpolate";
 import { resolveId } from "../src/settings/model";
 import { removeServer, upsertServer } from "../src/settings/servers";
 import { storedCredentials } from "../src/settings/stored";
@@ -83,14 +84,14 @@ describe("ids as Maven resolves them", { tags: ["maven"] }, () => {
   });
 
   it("a system property it cannot see is named as unknown: Maven resolves it", () => {
-    expect(resolveId("${java.version}", ENV, PROPERTIES)).toEqual({ id: "${java.version}", unknown: ["java.version"] });
+    expect(resolveId("${java.version}", ENV, PROPERTIES)).toEqual({ id: "${java.version}", unknown: ["java.version"], shown: "${java.version}" });
     expect(mavenIds(["${java.version}"])[0]).toMatch(/^\d/);
     // An unset ${env.X} stays as written for Maven too: nothing unknown about it.
     expect(resolveId("${env.UNSET}", ENV, PROPERTIES).unknown).toEqual([]);
   });
 
   it("a variable that refers to itself: left as written (Maven cannot read such a file at all)", () => {
-    expect(resolveId("${env.LOOP}", { LOOP: "${env.LOOP}" })).toEqual({ id: "${env.LOOP}", unknown: [] });
+    expect(resolveId("${env.LOOP}", { LOOP: "${env.LOOP}" })).toEqual({ id: "${env.LOOP}", unknown: [], shown: "${env.LOOP}" });
     const [answer] = probe.ask([`ids\t${file(withIds(["${env.LOOP}"]))}`], { PATH: process.env.PATH ?? "", LOOP: "${env.LOOP}" });
     expect(answer).toMatch(/^fail: .*interpolate/i);
   });
@@ -127,9 +128,9 @@ describe("matching ids", () => {
     }
   });
 
-  it("list: ids resolved, as written kept, the later duplicate shadowed", () => {
+  it("list: an id from the environment shown as written, never resolved; matched as resolved: the later duplicate shadowed", () => {
     expect(listServers(text, ENV).map((s) => [s.id, s.idAsWritten, s.shadowed])).toEqual([
-      ["anypoint-exchange-v3", "${env.A}", false],
+      ["${env.A}", "${env.A}", false],
       ["anypoint-exchange-v3", undefined, true],
       ["${repo.id}", "${repo.id}", false],
       ["other", undefined, false],
@@ -154,5 +155,45 @@ describe("matching ids", () => {
   it("verify reads the server whose ${env.X} id Maven resolves to the one asked for, values trimmed as Maven does", () => {
     const stored = `<settings><servers><server><id>\${env.A}</id><username>~~~Client~~~</username><password>\${env.P}</password></server></servers></settings>`;
     expect(storedCredentials(stored, "anypoint-exchange-v3", { ...ENV, P: " cid~?~sec " })).toMatchObject({ clientId: "cid", clientSecret: "sec" });
+  });
+});
+
+describe("bounded interpolation", () => {
+  it("a value past 64 KiB is left as written, the expression that passed it named", () => {
+    const properties: Record<string, string> = { a0: "x" };
+    for (let i = 1; i <= 60; i++) properties[`a${i}`] = `\${a${i - 1}}\${a${i - 1}}`;
+    const result = interpolate("ex-${a60}", {}, properties);
+    expect(result.value).toBe("ex-${a60}");
+    expect(result.tooLong).toBe("a17"); // 2^17 characters: the first past 64 KiB
+    expect(result.unresolved).toEqual(["a17"]);
+    // Below the bound, resolved as before.
+    expect(interpolate("${a16}", {}, properties).value).toHaveLength(2 ** 16);
+  });
+
+  it("each name is looked up once per interpolator, however many values use it", () => {
+    const chain: Record<string, string> = { c0: "end" };
+    for (let i = 1; i <= 2000; i++) chain[`c${i}`] = `\${c${i - 1}}`;
+    let lookups = 0;
+    const counted = new Proxy(chain, { getOwnPropertyDescriptor: (target, key) => (lookups++, Reflect.getOwnPropertyDescriptor(target, key)) });
+    const resolve = interpolator({}, counted);
+    const values = Array.from({ length: 5000 }, (_, i) => resolve(`r${i}-\${c2000}`).value);
+    expect(values[4999]).toBe("r4999-end");
+    expect(lookups).toBeLessThan(2 * (2000 + 5000));
+  });
+
+  it("a name that fails (a cycle) fails alike for every value that uses it", () => {
+    const resolve = interpolator({}, { a: "${b}", b: "${a}", c: "${a}" });
+    expect(resolve("${c}")).toMatchObject({ value: "${c}", unresolved: ["a"] });
+    expect(resolve("x${a}")).toMatchObject({ value: "x${a}", unresolved: ["a"] });
+  });
+
+  it("says when a value from the environment went into the result, directly or through a property", () => {
+    const env = { S: "from-env" };
+    expect(interpolate("x-${env.S}", env)).toMatchObject({ value: "x-from-env", fromEnv: true });
+    expect(interpolate("x-${S}", env)).toMatchObject({ value: "x-from-env", fromEnv: true });
+    expect(interpolate("x-${p}", env, { p: "${env.S}" }, { bareEnv: false })).toMatchObject({ value: "x-from-env", fromEnv: true });
+    expect(interpolate("x-${p}", env, { p: "plain" })).toMatchObject({ value: "x-plain", fromEnv: false });
+    // A pom's bare ${S} is no environment variable.
+    expect(interpolate("x-${S}", env, {}, { bareEnv: false })).toMatchObject({ value: "x-${S}", fromEnv: false, unresolved: ["S"] });
   });
 });

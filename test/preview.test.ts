@@ -3,10 +3,13 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { applyPatch } from "diff";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { maskedDiff, patchName } from "../src/commands/preview";
 import { MASK, maskSecrets } from "../src/settings/mask";
 import { looksLikeCredential } from "../src/xml/secret-names";
+import { applyEdits, type Edit } from "../src/xml/edit";
 
 const doc = (servers: string, eol = "\n"): string =>
   ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<settings>", "  <servers>", servers, "  </servers>", "</settings>", ""].join(eol);
@@ -245,5 +248,45 @@ describe("URLs with credentials", () => {
     expect(masked).not.toContain("URLPASS");
     expect(masked).toContain("<url>https://***@repo.example/maven</url>");
     expect(masked.split("\n")).toHaveLength(text.split("\n").length);
+  });
+});
+
+describe("a diff from the edits (many edits across a large file cost their own size)", () => {
+  it("applies with patch and gives the text after, whatever the edits", () => {
+    const words = ["<a>", "</a>", "x", "y", "  ", "\n", "\n", "\n", "z\n"];
+    let checked = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(8), fc.array(fc.constantFrom(...words), { maxLength: 4 })), { minLength: 1, maxLength: 6 }),
+        (parts, raw) => {
+          const before = parts.join("");
+          const edits: Edit[] = [];
+          let end = 0;
+          for (const [offset, length, content] of raw.map(([a, l, c]) => [a % (before.length + 1), l, c.join("")] as const).sort((x, y) => x[0] - y[0])) {
+            if (offset < end) continue;
+            edits.push({ offset, length: Math.min(length, before.length - offset), content });
+            end = offset + Math.min(length, before.length - offset);
+          }
+          const after = applyEdits(before, edits);
+          if (after === before) return;
+          checked++;
+          expect(applyPatch(before, maskedDiff("f", before, after, [], { color: false }, edits))).toBe(after);
+        },
+      ),
+      { numRuns: 2000, seed: 42 },
+    );
+    expect(checked).toBeGreaterThan(1500);
+  });
+
+  it("is jsdiff's diff for an update of two fields and for a server inserted", () => {
+    const before = "<settings>\n  <servers>\n    <server>\n      <id>a</id>\n      <username>u</username>\n      <password>p</password>\n    </server>\n  </servers>\n</settings>\n";
+    for (const edits of [
+      [{ offset: before.indexOf(">u<") + 1, length: 1, content: "v" }, { offset: before.indexOf(">p<") + 1, length: 1, content: "q" }],
+      [{ offset: before.indexOf("  </servers>"), length: 0, content: "    <server>\n      <id>b</id>\n    </server>\n" }],
+    ]) {
+      const after = applyEdits(before, edits);
+      expect(maskedDiff("f", before, after, [], { color: false }, edits)).toBe(maskedDiff("f", before, after, [], { color: false }));
+    }
   });
 });

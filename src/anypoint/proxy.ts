@@ -81,7 +81,7 @@ function fromEnvValue(value: string, source: string): ProxyChoice {
 /** A settings.xml proxy's URL; an unusable host or port is a usage error naming the proxy and its line. */
 function fromSettings(proxy: SettingsProxy, scheme: string): URL {
   const unusable = (what: string) =>
-    new M2Error(Exit.usage, `settings.xml <proxy>${proxy.id ? ` ${proxy.id}` : ""}: ${what}`, {
+    new M2Error(Exit.usage, `settings.xml <proxy>${proxy.shownId ? ` ${proxy.shownId}` : ""}: ${what}`, {
       line: proxy.line,
       hint: "Fix that <proxy> (Maven needs it right too), or set HTTPS_PROXY, which takes precedence.",
     });
@@ -116,6 +116,6 @@ export function chooseProxy(target: URL, env: Record<string, string | undefined>
     url: fromSettings(proxy, proxy.protocol === "https" ? "https" : "http"),
     // An encrypted password cannot be used yet: the proxy is tried without credentials.
     auth: proxy.username && !proxy.encryptedPassword ? { username: proxy.username, password: proxy.password ?? "" } : undefined,
-    source: `settings.xml <proxy>${proxy.id ? ` ${proxy.id}` : ""}`,
+    source: `settings.xml <proxy>${proxy.shownId ? ` ${proxy.shownId}` : ""}`,
   };
 }

@@ -15,8 +15,8 @@ import { refuseTargetChosenByProject } from "../io/trust";
 import { createSecurityFile, readMaster, refuseProjectMaster, securityFileExists, securityLocation } from "../io/security";
 import { encrypt, encryptedPart } from "../maven/cipher";
 import { securityXml } from "../maven/security";
-import { CONNECTED_APP_USERNAME, listServers } from "../settings/list";
-import { fieldValue, readSettings, serversWithId } from "../settings/model";
+import { CONNECTED_APP_USERNAME, listServers, serversUsedFor } from "../settings/list";
+import { fieldValue, readSettings, serversWithIds } from "../settings/model";
 import { andRepositories, mergeRepositories, PROFILE_ID } from "../settings/repositories";
 import { scrubMovedSecrets, upsertServers, type ChangeKind, type OnExisting, type ServerInput, type SettingsChange } from "../settings/servers";
 import { decryptPassword, DEFAULT_ID_ENV, DEFAULT_SECRET_ENV, envPassword, envTraps, passwordTraps, storeOf, type Store } from "../settings/stores";
@@ -165,11 +165,13 @@ function publishTarget(args: SetupArgs, io: Io, inputs: Inputs, identity: Identi
 function operation(inputs: Inputs, io: Io): (text: string) => SettingsChange {
   const properties = mavenProperties(io);
   return (text) => {
-    const servers = inputs.serverIds.map((id) => ({ id, username: CONNECTED_APP_USERNAME, ...storedPassword(inputs, io, text, id) }));
+    refuseTraps(inputs, io);
+    const current = inputs.storage.store === "encrypted" ? currentPasswords(text, inputs.serverIds, io) : undefined;
+    const servers = inputs.serverIds.map((id) => ({ id, username: CONNECTED_APP_USERNAME, ...storedPassword(inputs, current?.get(id)) }));
     const upserted = upsertServers(text, servers, inputs.onExisting ?? "update", io.env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
     // Moving the secret out of the file: the backup does not keep it either (scrubMovedSecrets says why).
-    const updated = servers.filter((s) => upserted.servers.some((r) => r.id === s.id && r.change === "updated"));
-    const scrub = inputs.storage.store === "literal" ? [] : scrubMovedSecrets(text, updated, io.env, properties);
+    const updatedIds = new Set(upserted.servers.filter((r) => r.change === "updated").map((r) => r.id));
+    const scrub = inputs.storage.store === "literal" ? [] : scrubMovedSecrets(text, servers.filter((s) => updatedIds.has(s.id)), io.env, properties);
     const change = scrub.length > 0 ? { ...upserted, scrub } : upserted;
     inputs.parts.server = change.change;
     if (!inputs.withRepositories) return change;
@@ -201,15 +203,44 @@ function readProject(args: SetupArgs, io: Io, required: boolean): Project {
   const warnings = pom.error
     ? [`${path}${pom.error.details.line ? `:${pom.error.details.line}` : ""}: the pom cannot be read (${pom.error.message}); its repository ids are not used`]
     : pom.report!.problems.map((p) => `${path}:${p.line}: ${p.message}`);
-  const repositories = pomExchange(pom);
-  if (!pom.error && repositories.length === 0) warnings.push(`${path} declares no Exchange repository (a parent pom may)`);
+  // An id the pom takes from the environment is written as a server id only when --server-id names it.
+  const named = new Set(args.serverId ?? []);
+  const all = pomExchange(pom);
+  const fromEnv = all.filter((r) => r.idFromEnv && !named.has(r.id!));
+  if (fromEnv.length > 0 && required) throw idFromEnvironment(fromEnv, path);
+  if (fromEnv.length > 0) warnings.push(`${path}:${fromEnv[0]!.line}: ${idsFromEnvironment(fromEnv)}; not offered as a server id (give it with --server-id)`);
+  const repositories = fromEnv.length > 0 ? all.filter((r) => !fromEnv.includes(r)) : all;
+  if (!pom.error && all.length === 0) warnings.push(`${path} declares no Exchange repository (a parent pom may)`);
   return { path, repositories, warnings };
 }
 
+/** The pom's Exchange repositories whose ids take a value from the environment, as written (never the value). */
+function idsFromEnvironment(repositories: PomRepository[]): string {
+  const listed = repositories.slice(0, 3).map((r) => `${r.shown} (line ${r.line})`);
+  const more = repositories.length - listed.length;
+  return `the Exchange repository id${repositories.length > 1 ? "s" : ""} ${listed.join(", ")}${more > 0 ? ` and ${more} more` : ""} take${repositories.length > 1 ? "" : "s"} a value from the environment`;
+}
+
+/**
+ * --from-pom refuses an id that comes from an environment variable: the variable's value (perhaps a secret,
+ * as in ex-${env.ANYPOINT_CLIENT_SECRET}) would be written into settings.xml and printed.
+ */
+function idFromEnvironment(repositories: PomRepository[], path: string): M2Error {
+  return new M2Error(Exit.usage, `${idsFromEnvironment(repositories)}: setup does not write an environment variable's value into settings.xml as a server id`, {
+    file: path,
+    line: repositories[0]!.line,
+    hint: "Give the id Maven resolves it to with --server-id, or write the id in the pom as it is.",
+  });
+}
+
 /** Where a pom uses the id: "repositories, distributionManagement". */
-function sectionsOf(repositories: PomRepository[], id: string): string {
-  const sections = repositories.filter((r) => r.id === id).map((r) => r.section.replace(/^distributionManagement\..*/, "distributionManagement"));
-  return [...new Set(sections)].join(", ");
+function sectionsOf(repositories: PomRepository[]): Map<string, string> {
+  const sections = new Map<string, Set<string>>();
+  for (const r of repositories) {
+    const list = sections.get(r.id!) ?? sections.set(r.id!, new Set()).get(r.id!)!;
+    list.add(r.section.replace(/^distributionManagement\..*/, "distributionManagement"));
+  }
+  return new Map([...sections].map(([id, list]) => [id, [...list].join(", ")]));
 }
 
 /**
@@ -217,7 +248,8 @@ function sectionsOf(repositories: PomRepository[], id: string): string {
  * given that differs is a usage error. A host or URL that is no region's (a private endpoint) is not compared.
  */
 function applyImpliedRegion(project: Project, ids: string[], endpoint: EndpointChoice, env: Record<string, string | undefined>, verify: boolean, notes: string[]): void {
-  const used = project.repositories.filter((r) => ids.includes(r.id!));
+  const chosen = new Set(ids);
+  const used = project.repositories.filter((r) => chosen.has(r.id!));
   const implied = impliedRegion(used, project.path!);
   if (!implied) return;
   const given = endpoint.region !== undefined || endpoint.host !== undefined || endpoint.baseUrl !== undefined || env.ANYPOINT_HOST || env.ANYPOINT_BASE_URL;
@@ -226,29 +258,26 @@ function applyImpliedRegion(project: Project, ids: string[], endpoint: EndpointC
     if (verify) notes.push(`Control plane: ${implied}, as the pom's Exchange repositories are on ${facadeHost(implied)}.`);
     return;
   }
-  const chosen = regionOfHost(resolveBaseUrl(endpoint, env).host);
-  if (chosen !== undefined && chosen !== implied) {
-    throw new M2Error(Exit.usage, `the pom's Exchange repositories (${[...new Set(used.map((r) => r.id))].join(", ")}) are on ${facadeHost(implied)}, the ${implied} control plane, but ${endpoint.region !== undefined ? "--region" : "the control plane given"} says ${chosen}`, {
+  const named = regionOfHost(resolveBaseUrl(endpoint, env).host);
+  if (named !== undefined && named !== implied) {
+    throw new M2Error(Exit.usage, `the pom's Exchange repositories (${[...new Set(used.map((r) => r.shown))].join(", ")}) are on ${facadeHost(implied)}, the ${implied} control plane, but ${endpoint.region !== undefined ? "--region" : "the control plane given"} says ${named}`, {
       file: project.path,
-      hint: `Leave out --region to use ${implied}, or give the --server-id values of the ${chosen} control plane.`,
+      hint: `Leave out --region to use ${implied}, or give the --server-id values of the ${named} control plane.`,
     });
   }
 }
 
 /**
- * The password as the chosen store writes it. Refuses what Maven would not read back as these credentials
- * (checked again here, as the wizard may have corrected them). An encrypted value already in the file that
- * decrypts to the same credentials is kept, so that running setup again changes nothing.
+ * The password as the chosen store writes it (the operation has refused, again, what Maven would not read back
+ * as these credentials: the wizard may have corrected them). An encrypted value already in the file (`current`)
+ * that decrypts to the same credentials is kept, so that running setup again changes nothing.
  */
-function storedPassword(inputs: Inputs, io: Io, text: string, id: string): Pick<ServerInput, "password" | "envReferences"> {
+function storedPassword(inputs: Inputs, current: string | undefined): Pick<ServerInput, "password" | "envReferences"> {
   const { storage } = inputs;
-  refuseTraps(inputs, io);
   const clear = `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}`;
   if (storage.store === "literal") return { password: clear };
   if (storage.store === "env") return { password: envPassword(storage.variables!.id, storage.variables!.secret), envReferences: true };
   const { master } = storage.security!;
-  const model = readSettings(text);
-  const current = fieldValue(model, serversWithId(model, id, io.env, mavenProperties(io))[0]?.password);
   if (current !== undefined && storeOf(current) === "encrypted" && current === `{${encryptedPart(current)}}`) {
     const decrypted = decryptPassword(current, master);
     if ("clear" in decrypted && decrypted.clear === clear) return { password: current };
@@ -256,6 +285,13 @@ function storedPassword(inputs: Inputs, io: Io, text: string, id: string): Pick<
   let value = storage.encrypted.get(clear);
   if (value === undefined) storage.encrypted.set(clear, (value = encrypt(clear, master)));
   return { password: value };
+}
+
+/** The password each id's server has now (the one Maven uses), all found in one pass over the file. */
+function currentPasswords(text: string, ids: readonly string[], io: Io): Map<string, string | undefined> {
+  const model = readSettings(text);
+  const { matches } = serversWithIds(model, ids, io.env, mavenProperties(io));
+  return new Map([...matches].map(([id, list]) => [id, fieldValue(model, list[0]?.password)]));
 }
 
 /** The store's traps for these credentials (src/settings/stores.ts), as Maven will run: in this environment. */
@@ -357,9 +393,13 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
     } else if (args.verify && !endpointKnown) endpoint.region = await wizard.askRegion();
     found.clientId ??= await wizard.askClientId();
     found.clientSecret ??= await wizard.askSecret();
-    if (serverIds.length === 0 && pomIds.length > 0) serverIds = await wizard.askServerIds(pomIds.map((id) => ({ id, where: sectionsOf(project!.repositories, id) })), project!.path!);
+    if (serverIds.length === 0 && pomIds.length > 0) {
+      const sections = sectionsOf(project!.repositories);
+      serverIds = await wizard.askServerIds(pomIds.map((id) => ({ id, where: sections.get(id)! })), project!.path!);
+    }
     if (serverIds.length === 0) serverIds = [await wizard.askServerId(servers, DEFAULT_SERVER_ID)];
-    const existing = servers.filter((s) => s.id !== null && serverIds.includes(s.id) && !s.shadowed);
+    // Matched as Maven resolves ids (a server written <id>${env.X}</id> is the one X names).
+    const existing = readSettingsText(io.fs, path, (text) => serversUsedFor(text, serverIds, io.env, mavenProperties(io))).value ?? [];
     if (existing.length > 0 && onExisting === undefined) onExisting = (await (existing.length === 1 ? wizard.askUpdate(existing[0]!) : wizard.askUpdateAll(existing))) ? "update" : "keep";
   }
   if (serverIds.length === 0) serverIds = [DEFAULT_SERVER_ID];
@@ -395,6 +435,8 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
       ? { clientId: "", clientSecret: "", warnings: found.warnings }
       : requireCredentials(found);
   const orgId = args.orgId === undefined ? undefined : checkOrgId(args.orgId);
+  const pomIdSet = new Set(pomIds);
+  const chosenIds = new Set(serverIds);
   // Resolved before any work when asked for, so that an unknown facade is a usage error at once.
   const exchange = withRepositories || orgId !== undefined ? exchangeFor(check?.base ?? resolveBaseUrl(endpoint, env), args, env) : undefined;
   if (exchange && withRepositories) warnings.push(...derivedWarning(exchange));
@@ -403,8 +445,8 @@ async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inpu
     clientId,
     clientSecret,
     serverIds,
-    fromPom: serverIds.every((id) => pomIds.includes(id)),
-    publishId: project?.repositories.find((r) => r.section.startsWith("distributionManagement") && serverIds.includes(r.id!))?.id ?? serverIds[0]!,
+    fromPom: serverIds.every((id) => pomIdSet.has(id)),
+    publishId: project?.repositories.find((r) => r.section.startsWith("distributionManagement") && chosenIds.has(r.id!))?.id ?? serverIds[0]!,
     onExisting,
     check,
     wizard,
@@ -468,7 +510,7 @@ async function checkCredentials(io: Io, inputs: Inputs, plan: Plan): Promise<{ i
 async function confirm(io: Io, inputs: Inputs, plan: Plan, dryRun: boolean): Promise<void> {
   const preview = outcomeOf(plan);
   if (preview.change === "unchanged") return;
-  io.stdout((await import("./preview")).maskedDiff(plan.path, preview.before, preview.after, [inputs.clientSecret], { color: io.color, cwd: io.cwd }));
+  io.stdout((await import("./preview")).maskedDiff(plan.path, preview.before, preview.after, [inputs.clientSecret], { color: io.color, cwd: io.cwd }, preview.edits));
   if (dryRun) return;
   const question = preview.newFile ? `Create ${plan.path} (new file) with this content?` : `Write this to ${plan.path}?`;
   if (!(await inputs.wizard!.askConfirm(question))) throw new M2Error(Exit.cancelled, "not confirmed; nothing was written");
@@ -488,7 +530,7 @@ async function print(args: SetupArgs, io: Io, inputs: Inputs, outcome: EditOutco
     warnings.push(`${path} can be read by other users (mode ${outcome.mode.toString(8)}) and holds a secret; run: chmod 600 ${path}`);
   }
   const diff =
-    args.dryRun && !wizard ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [inputs.clientSecret], { color: io.color && !args.json, cwd: io.cwd }) : "";
+    args.dryRun && !wizard ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [inputs.clientSecret], { color: io.color && !args.json, cwd: io.cwd }, outcome.edits) : "";
   const who = identity ? describeIdentity(identity) : "";
   const servers = outcome.servers ?? serverIds.map((id) => ({ id, change: outcome.change }));
   const newFile = outcome.created || (args.dryRun && outcome.newFile);

@@ -16,7 +16,7 @@ import type { ProjectPom } from "../project/load";
 import { exchangeRepositories, type PomRepository } from "../project/pom";
 import { interpolate, type Env, type Properties } from "../settings/interpolate";
 import { CONNECTED_APP_USERNAME } from "../settings/list";
-import { readMirrors, selectMirror, type SettingsMirror } from "../settings/mirrors";
+import { mirrorSelector, readMirrors, type SettingsMirror } from "../settings/mirrors";
 import { fieldValue, readSettings, serverEntries, type ServerEntry, type SettingsModel } from "../settings/model";
 import { javaTrim } from "../xml/scan";
 import type { Finding } from "./findings";
@@ -58,6 +58,16 @@ const DOWNLOADS = new Set(["repositories", "pluginRepositories"]);
 /** A value exactly as Maven's password encryption writes it. */
 const ENCRYPTED = /^\{[A-Za-z0-9+/=]+\}$/;
 const quote = (ids: readonly string[]) => ids.map((id) => `"${id}"`).join(", ");
+/** A list in a map, made on first use. */
+const append = <K, V>(map: Map<K, V[]>, key: K, value: V): void => void (map.get(key) ?? map.set(key, []).get(key)!).push(value);
+/** Each id once (by the id Maven matches), in order. */
+function uniqueIds(ids: { id: string; shown: string }[]): { id: string; shown: string }[] {
+  const seen = new Set<string>();
+  return ids.filter((i) => !seen.has(i.id) && Boolean(seen.add(i.id)));
+}
+/** The setup command for a server id as shown: one written with `${…}` is given as the id Maven resolves it to. */
+const setupFor = (shown: string): string =>
+  shown.includes("${") ? `anypoint-m2 setup --server-id ID (ID: the id Maven resolves ${shown} to)` : `anypoint-m2 setup --server-id ${shown}`;
 
 export function diagnose(settings: SettingsInput, pom: ProjectPom | undefined, context: DiagnoseContext): Diagnosis {
   const findings: Finding[] = [];
@@ -127,6 +137,8 @@ function pomFindings(pom: ProjectPom | undefined, findings: Finding[]): PomRepos
 
 class Doctor {
   readonly checks: CredentialCheck[] = [];
+  /** The same checks, by credentials and control plane. */
+  private readonly checked = new Map<string, CredentialCheck>();
   /** The server Maven uses for each id: the first with it. */
   private readonly used = new Map<string, ServerEntry>();
 
@@ -159,9 +171,10 @@ class Doctor {
     const { path, exists } = this.settings;
     if (!exists) return;
     const seen = new Map<string, ServerEntry[]>();
-    for (const e of this.entries) if (e.id !== undefined) seen.set(e.id, [...(seen.get(e.id) ?? []), e]);
-    for (const [id, list] of seen) {
+    for (const e of this.entries) if (e.id !== undefined) append(seen, e.id, e);
+    for (const list of seen.values()) {
       if (list.length < 2) continue;
+      const id = [...new Set(list.map((e) => e.shown))].join('" = "');
       const [first, ...others] = list.map((e) => this.line(e.element.start));
       this.add({
         severity: "warning",
@@ -171,7 +184,8 @@ class Doctor {
         fix: `Keep one <server> with id "${id}": the one whose credentials you mean.`,
       });
     }
-    for (const [id, entry] of this.used) {
+    for (const entry of this.used.values()) {
+      const id = entry.shown;
       const username = this.value(entry, "username");
       if (username !== undefined && username !== CONNECTED_APP_USERNAME && username.toLowerCase() === CONNECTED_APP_USERNAME.toLowerCase()) {
         this.add({
@@ -219,18 +233,22 @@ class Doctor {
   forRepositories(repositories: PomRepository[]): void {
     const complete = this.mirrors.filter((m) => m.id && m.url && m.mirrorOf);
     const intercepted = new Map<SettingsMirror, PomRepository[]>();
-    const needed = new Map<string, PomRepository[]>();
-    const need = (id: string, r: PomRepository) => needed.set(id, [...(needed.get(id) ?? []), r]);
+    // By the id Maven matches; `shown`, what is said of it (as written when it comes from the environment).
+    const needed = new Map<string, { shown: string; list: PomRepository[] }>();
+    const need = (id: string, shown: string, r: PomRepository) => (needed.get(id) ?? needed.set(id, { shown, list: [] }).get(id)!).list.push(r);
+    const selector = mirrorSelector(complete);
     for (const r of repositories) {
-      const mirror = DOWNLOADS.has(r.section) && r.url ? selectMirror({ id: r.id!, url: r.url, layout: r.layout }, complete) : undefined;
-      if (!mirror) need(r.id!, r);
+      const mirror = DOWNLOADS.has(r.section) && r.url ? selector({ id: r.id!, url: r.url, layout: r.layout }) : undefined;
+      if (!mirror) need(r.id!, r.shown!, r);
       // A mirror that is itself Exchange needs the connected app under its own id.
-      else if (facadeRegion(mirror.url!)) need(mirror.id!, r);
-      else intercepted.set(mirror, [...(intercepted.get(mirror) ?? []), r]);
+      else if (facadeRegion(mirror.url!)) need(mirror.id!, mirror.shown.id!, r);
+      else append(intercepted, mirror, r);
     }
-    for (const [mirror, list] of intercepted) this.intercepts(mirror, [...new Set(list.map((r) => r.id!))], "error");
-    for (const [id, list] of needed) {
-      const entry = this.used.get(id);
+    for (const [mirror, list] of intercepted) this.intercepts(mirror, uniqueIds(list.map((r) => ({ id: r.id!, shown: r.shown! }))), "error");
+    for (const [key, { shown: id, list }] of needed) {
+      const found = this.used.get(key);
+      // A server found for an id the pom takes from the environment is named as the pom writes it.
+      const entry = found && (list[0]!.idFromEnv ? { ...found, shown: id } : found);
       const region = list.find((r) => r.region)?.region;
       const sections = [...new Set(list.map((r) => r.section.replace(/^distributionManagement\..*/, "distributionManagement")))].join(", ");
       if (!entry) {
@@ -240,9 +258,9 @@ class Doctor {
           file: this.pomFile,
           line: list[0]!.line,
           message: `Exchange repository "${id}" (${sections}) has no <server> with that id in ${this.settings.path}${this.settings.exists ? "" : " (the file does not exist)"}: Maven sends no credentials, and Exchange answers 401`,
-          fix: `anypoint-m2 setup --server-id ${id} (or anypoint-m2 setup --from-pom for every Exchange id of the pom)`,
+          fix: `${setupFor(id)} (or anypoint-m2 setup --from-pom for every Exchange id of the pom)`,
         });
-      } else this.server(id, entry, region);
+      } else this.server(entry, region);
     }
   }
 
@@ -260,39 +278,44 @@ class Doctor {
     }
     // Without the pom the repositories' ids and URLs are not known: each app's id is taken for an Exchange repository.
     const complete = this.mirrors.filter((m) => m.id && m.url && m.mirrorOf);
-    const intercepted = new Map<SettingsMirror, string[]>();
-    for (const [id] of apps) {
-      const mirror = selectMirror({ id, url: `https://${facadeHost("us")}/api/v3/maven` }, complete);
-      if (mirror && !facadeRegion(mirror.url!)) intercepted.set(mirror, [...(intercepted.get(mirror) ?? []), id]);
+    const intercepted = new Map<SettingsMirror, { id: string; shown: string }[]>();
+    const selector = mirrorSelector(complete);
+    for (const [id, entry] of apps) {
+      const mirror = selector({ id, url: `https://${facadeHost("us")}/api/v3/maven` });
+      if (mirror && !facadeRegion(mirror.url!)) append(intercepted, mirror, { id, shown: entry.shown! });
     }
     for (const [mirror, ids] of intercepted) this.intercepts(mirror, ids, "warning");
-    for (const [id, entry] of apps) this.server(id, entry, undefined);
+    for (const [, entry] of apps) this.server(entry, undefined);
   }
 
-  private intercepts(mirror: SettingsMirror, ids: string[], severity: "error" | "warning"): void {
+  /** `ids`: by the id Maven matches, and as shown (as written when it comes from the environment). */
+  private intercepts(mirror: SettingsMirror, ids: { id: string; shown: string }[], severity: "error" | "warning"): void {
     const pattern = mirror.mirrorOf!;
-    const listed = ids.filter((id) => pattern !== "*" && (pattern === id || pattern.split(",").includes(id)));
+    const entries = new Set(pattern.split(","));
+    const listed = ids.filter(({ id }) => pattern !== "*" && (pattern === id || entries.has(id)));
+    const shown = ids.map((i) => i.shown);
     const fix = listed.length > 0
-      ? `Take ${quote(listed)} out of its <mirrorOf>${ids.length > listed.length ? `, and add ${ids.filter((id) => !listed.includes(id)).map((id) => `!${id}`).join(",")}` : ""}.`
-      : `Exclude them from it: <mirrorOf>${pattern},${ids.map((id) => `!${id}`).join(",")}</mirrorOf> (unless that mirror proxies Exchange with its own credentials).`;
+      ? `Take ${quote(listed.map((i) => i.shown))} out of its <mirrorOf>${ids.length > listed.length ? `, and add ${ids.filter((i) => !listed.includes(i)).map((i) => `!${i.shown}`).join(",")}` : ""}.`
+      : `Exclude them from it: <mirrorOf>${mirror.shown.mirrorOf},${shown.map((id) => `!${id}`).join(",")}</mirrorOf> (unless that mirror proxies Exchange with its own credentials).`;
     this.add({
       severity,
       code: "mirror-intercepts",
       line: mirror.line,
       message:
-        `mirror "${mirror.id}" (mirrorOf ${pattern}) takes the downloads of ${severity === "warning" ? "the Exchange repository your pom may name " : "Exchange repository "}${quote(ids)}: ` +
-        `Maven fetches them from ${hideCredentials(mirror.url!)} with the credentials of server "${mirror.id}", not those of ${quote(ids)}`,
+        `mirror "${mirror.shown.id}" (mirrorOf ${mirror.shown.mirrorOf}) takes the downloads of ${severity === "warning" ? "the Exchange repository your pom may name " : "Exchange repository "}${quote(shown)}: ` +
+        `Maven fetches them from ${hideCredentials(mirror.shown.url!)} with the credentials of server "${mirror.shown.id}", not those of ${quote(shown)}`,
       fix,
     });
   }
 
   /** One server Maven sends to Exchange: its form, its password's store, then the token check to make. */
-  private server(id: string, entry: ServerEntry, region: Region | undefined): void {
+  private server(entry: ServerEntry, region: Region | undefined): void {
+    const id = entry.shown!;
     const line = this.line(entry.element.start);
     const name = `server "${id}"`;
     const username = this.value(entry, "username");
     const { env, properties } = this.context;
-    const fix = `anypoint-m2 setup --server-id ${id} --on-existing update`;
+    const fix = `${setupFor(id)} --on-existing update`;
     if (username === undefined || username === "") {
       this.add({ severity: "error", code: "not-connected-app", line, message: `${name} has no username, so Maven sends no credentials`, fix });
       return;
@@ -380,9 +403,14 @@ class Doctor {
       });
     }
     if (!connectedApp) return;
-    const same = this.checks.find((c) => c.clientId === clientId && c.clientSecret === clientSecret && c.region === region);
+    const key = JSON.stringify([clientId, clientSecret, region ?? null]);
+    const same = this.checked.get(key);
     if (same) same.servers.push({ id, line });
-    else this.checks.push({ servers: [{ id, line }], clientId, clientSecret, ...(region ? { region } : {}) });
+    else {
+      const check: CredentialCheck = { servers: [{ id, line }], clientId, clientSecret, ...(region ? { region } : {}) };
+      this.checked.set(key, check);
+      this.checks.push(check);
+    }
   }
 }
 
@@ -399,7 +427,7 @@ export function checkFinding(check: CredentialCheck, error: M2Error, settingsPat
       ? `Anypoint rejected the credentials of server ${ids} (client ID ${check.clientId}): ${error.message}`
       : `the credentials of server ${ids} could not be checked: ${error.message}`,
     fix: rejectedCredentials
-      ? `Check the connected app in Access Management, then anypoint-m2 setup --server-id ${check.servers[0]!.id} with its current secret.`
+      ? `Check the connected app in Access Management, then ${setupFor(check.servers[0]!.id)} with its current secret.`
       : error.exitCode === Exit.unreachable
         ? "Check the network and the proxy settings (and --region, --host), or pass --offline to skip the check."
         : (error.details.hint ?? "Correct what the message names, or pass --offline to skip the check."),

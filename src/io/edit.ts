@@ -1,7 +1,7 @@
 /** Read, change, write: the one path every command that edits settings.xml goes through. */
 import { dirname } from "node:path";
 import { Exit, M2Error } from "../errors";
-import { applyEdits } from "../xml/edit";
+import { applyEdits, type Edit } from "../xml/edit";
 import { decodeXml } from "../xml/encoding";
 import { changeBytes, type ByteChange } from "../settings/bytes";
 import type { ChangeKind, ServerChange, SettingsChange } from "../settings/servers";
@@ -26,6 +26,8 @@ export interface EditOutcome {
   /** The text before and after (after === before when nothing changes); for previews. */
   before: string;
   after: string;
+  /** The edits that make `after` of `before`, when they are known (a preview diffs them, not the whole file). */
+  edits?: readonly Edit[];
   /** The resulting file's bytes (for --stdout). */
   bytes: Uint8Array;
 }
@@ -88,6 +90,7 @@ export function outcomeOf(p: Plan, written?: { backup: string | undefined; creat
     // A blank file was planned from the template; the preview shows the change from what is really there.
     before: p.file.bytes === undefined ? "" : blank(p.file.bytes) ? Buffer.from(p.file.bytes).toString("latin1") : p.result.text,
     after: absent ? "" : textAfter(p.result),
+    ...(p.file.bytes !== undefined && !blank(p.file.bytes) && p.result.change !== "unchanged" ? { edits: p.result.edits } : {}),
     // Joined only when asked for (--stdout): a write takes the parts.
     get bytes() {
       return absent ? new Uint8Array() : p.result.bytes;

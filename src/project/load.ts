@@ -66,7 +66,7 @@ export const pomExchangeIds = (pom: ProjectPom | undefined): string[] => (pom?.r
 export function impliedRegion(repositories: readonly PomRepository[], path: string): Region | undefined {
   const regions = [...new Set(repositories.map((r) => r.region!))];
   if (regions.length <= 1) return regions[0];
-  const listed = regions.map((region) => `${region}: ${[...new Set(repositories.filter((r) => r.region === region).map((r) => r.id))].join(", ")}`).join("; ");
+  const listed = regions.map((region) => `${region}: ${[...new Set(repositories.filter((r) => r.region === region).map((r) => r.shown))].join(", ")}`).join("; ");
   throw new M2Error(Exit.usage, `the pom's Exchange repositories are in ${regions.length} control planes (${listed}); one connected app belongs to one`, {
     file: path,
     hint: "Run setup once per control plane, with --region and the --server-id values of that region.",

@@ -9,19 +9,24 @@
  * activeByDefault over them, and a profile's own over them for what that profile declares), `project.*`
  * coordinates (from `<parent>` where the pom leaves them out), `env.X` from the environment and Maven's
  * known system properties. A parent pom's properties cannot be seen: what only they define stays unresolved,
- * and a URL whose host it hides is reported, never guessed.
+ * and a URL whose host it hides is reported, never guessed. An id that takes a value from the environment is
+ * shown as written (the value may be a secret); a value past the interpolation bound is reported unresolved.
  */
 import { lineColumn, unsafeAt } from "../errors";
 import { hideCredentials, type Region } from "../anypoint/endpoint";
-import { interpolate, type Env, type Properties } from "../settings/interpolate";
+import { interpolator, MAX_VALUE, type Env, type Interpolated, type Properties } from "../settings/interpolate";
 import { javaTrim, scanXml, textContent, type XmlElement } from "../xml/scan";
 import { facadeRegion, hostOf } from "./exchange";
 
 export type PomSection = "repositories" | "pluginRepositories" | "distributionManagement.repository" | "distributionManagement.snapshotRepository";
 
 export interface PomRepository {
-  /** The id as Maven resolves it; undefined when the repository has no <id>. */
+  /** The id as Maven resolves it, for matching: not to be shown (it may hold an environment variable's value). */
   id: string | undefined;
+  /** The id to show: as Maven resolves it, or as written when a value from the environment went into it. */
+  shown: string | undefined;
+  /** A value from the environment went into the id (`${env.X}`, or a property defined with one). */
+  idFromEnv?: true;
   /** The id as written, when it holds `${…}`. */
   idAsWritten?: string;
   /** The URL as resolved (expressions nothing defines stay as written); undefined without <url>. */
@@ -108,7 +113,6 @@ export function readPom(text: string, context: PomContext = {}): PomReport {
   if (project.name !== "project") {
     throw unsafeAt(text, project.start, `the root element is <${project.name}>, not <project>: this is not a Maven pom`, "Point --pom at your project's pom.xml.");
   }
-  const envProperties = Object.fromEntries(Object.entries(context.env ?? {}).map(([k, v]) => [`env.${k}`, v]));
   const profiles = project.child("profiles")?.children.filter((p) => p.name === "profile") ?? [];
   const byDefault = profiles.filter((p) => {
     const activation = p.child("activation");
@@ -116,38 +120,43 @@ export function readPom(text: string, context: PomContext = {}): PomReport {
   });
   const base: Properties = {
     ...context.properties,
-    ...envProperties,
     ...propertiesOf(text, project),
-    ...Object.assign({}, ...byDefault.map((p) => propertiesOf(text, p))),
+    ...byDefault.reduce((all, p) => Object.assign(all, propertiesOf(text, p)), {}),
     ...coordinates(text, project, context.basedir),
   };
   const report: PomReport = { repositories: [], problems: [], defaultProfiles: byDefault.map((p) => field(text, p, "id") ?? "default") };
-  read(text, project, base, undefined, report);
+  // `${env.X}` from the environment; a bare `${X}` is no environment variable in a pom.
+  const resolver = (...layers: Properties[]) => interpolator(context.env ?? {}, layers, { bareEnv: false });
+  const top = resolver(base);
+  read(text, project, top, undefined, report);
   for (const profile of profiles) {
     const id = field(text, profile, "id") ?? "default";
-    read(text, profile, { ...base, ...propertiesOf(text, profile) }, id, report);
+    const own = propertiesOf(text, profile);
+    read(text, profile, Object.keys(own).length > 0 ? resolver(base, own) : top, id, report);
   }
   return report;
 }
 
 /** The repositories of a project or profile element, into `report`. */
-function read(text: string, owner: XmlElement, properties: Properties, profile: string | undefined, report: PomReport): void {
+type Resolve = (written: string) => Interpolated;
+
+function read(text: string, owner: XmlElement, interpolate: Resolve, profile: string | undefined, report: PomReport): void {
   for (const [container, name, section] of SECTIONS) {
     for (const element of owner.child(container)?.children ?? []) {
-      if (element.name === name) report.repositories.push(repository(text, element, section, properties, profile, report));
+      if (element.name === name) report.repositories.push(repository(text, element, section, interpolate, profile, report));
     }
   }
   const distribution = owner.child("distributionManagement");
   for (const name of ["repository", "snapshotRepository"] as const) {
     const element = distribution?.child(name);
-    if (element) report.repositories.push(repository(text, element, `distributionManagement.${name}`, properties, profile, report));
+    if (element) report.repositories.push(repository(text, element, `distributionManagement.${name}`, interpolate, profile, report));
   }
 }
 
-function repository(text: string, element: XmlElement, section: PomSection, properties: Properties, profile: string | undefined, report: PomReport): PomRepository {
+function repository(text: string, element: XmlElement, section: PomSection, interpolate: Resolve, profile: string | undefined, report: PomReport): PomRepository {
   const idElement = element.child("id");
   const line = lineColumn(text, (idElement ?? element).start).line;
-  const resolve = (written: string | undefined) => (written === undefined ? undefined : interpolate(written, {}, properties));
+  const resolve = (written: string | undefined) => (written === undefined ? undefined : interpolate(written));
   const idWritten = field(text, element, "id");
   const urlWritten = field(text, element, "url");
   const id = resolve(idWritten);
@@ -159,7 +168,7 @@ function repository(text: string, element: XmlElement, section: PomSection, prop
   if (url && hostOf(javaTrim(url.value)) === undefined && url.unresolved.length > 0) {
     report.problems.push({
       line,
-      message: `the URL of repository ${shownId} (${where}) is ${hideCredentials(urlWritten!)}: ${url.unresolved.map((n) => `\${${n}}`).join(", ")} is not defined in this pom, so whether it is Exchange cannot be told`,
+      message: `the URL of repository ${shownId} (${where}) is ${hideCredentials(urlWritten!)}: ${notDefined(url)}, so whether it is Exchange cannot be told`,
       hint: "It may come from a parent pom or a -D option. If it is Exchange, give its id with --server-id.",
     });
   }
@@ -169,12 +178,14 @@ function repository(text: string, element: XmlElement, section: PomSection, prop
       message:
         id === undefined
           ? `an Exchange repository (${where}) has no <id>, which Maven requires`
-          : `the id of an Exchange repository (${where}) is ${idWritten}, and ${id.unresolved.map((n) => `\${${n}}`).join(", ")} is not defined in this pom`,
+          : `the id of an Exchange repository (${where}) is ${idWritten}, and ${notDefined(id)}`,
       hint: "Give the id Maven will use with --server-id.",
     });
   }
   return {
     id: id === undefined ? undefined : javaTrim(id.value),
+    shown: id === undefined ? undefined : id.fromEnv ? idWritten : javaTrim(id.value),
+    ...(id?.fromEnv ? { idFromEnv: true as const } : {}),
     ...(idWritten?.includes("${") ? { idAsWritten: idWritten } : {}),
     url: url === undefined ? undefined : javaTrim(url.value),
     ...(urlWritten?.includes("${") ? { urlAsWritten: urlWritten } : {}),
@@ -185,6 +196,14 @@ function repository(text: string, element: XmlElement, section: PomSection, prop
     ...(region ? { region } : {}),
     unresolved,
   };
+}
+
+/** What an unresolved value lacks: a definition, or (past the bound) a reasonable length. */
+function notDefined({ unresolved, tooLong }: Interpolated): string {
+  const names = unresolved.map((n) => `\${${n}}`).join(", ");
+  return tooLong !== undefined
+    ? `resolving ${names} passes ${MAX_VALUE / 1024} KiB (no id or URL is that long), so it is left unresolved`
+    : `${names} is not defined in this pom`;
 }
 
 /** The Exchange repositories whose id is known: what setup can write servers for. */

@@ -1,13 +1,17 @@
 /** What `list` shows of each server: never a password, only how it is stored (and a connected app's client ID). */
 import { SEPARATOR } from "../anypoint/credentials";
+import { lineColumn } from "../errors";
 import { type Env, type Properties } from "./interpolate";
-import { fieldValue, readSettings, serverEntries } from "./model";
+import { fieldValue, readSettings, serverEntries, serversWithIds, type ServerEntry, type SettingsModel } from "./model";
 import { decryptPassword, envVariables, isMaven4Encrypted, missingReferences, storeOf } from "./stores";
 
 export type PasswordForm = "none" | "empty" | "literal" | "env" | "encrypted";
 
 export interface ServerSummary {
-  /** The id as Maven resolves it (`${…}` from its properties and the environment). */
+  /**
+   * The id as Maven resolves it (`${…}` from its properties and the environment); as written when a value from
+   * the environment went into it, which is never shown.
+   */
   id: string | null;
   /** The id as written, when it holds `${…}`. */
   idAsWritten?: string;
@@ -74,40 +78,36 @@ function clientIdOf(password: string | undefined): string | null {
 
 export function listServers(text: string, env: Env = {}, properties: Properties = {}, options: ListOptions = {}): ServerSummary[] {
   const model = readSettings(text);
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) lineStarts.push(i + 1);
-  }
-  const lineOf = (offset: number): number => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
   const seen = new Set<string>();
   return serverEntries(model, env, properties).map((entry) => {
-    const username = fieldValue(model, entry.username) ?? null;
-    const password = fieldValue(model, entry.password);
     const shadowed = entry.id !== undefined && seen.has(entry.id);
     if (entry.id !== undefined) seen.add(entry.id);
-    const form = passwordForm(password);
-    const { clientIdInside, ...details } = storeDetails(password, form, env, properties, options);
-    const connectedApp = username === CONNECTED_APP_USERNAME;
-    return {
-      id: entry.id ?? null,
-      ...(entry.written !== undefined ? { idAsWritten: entry.written } : {}),
-      username,
-      password: form,
-      connectedApp,
-      clientId: connectedApp ? (clientIdInside ?? clientIdOf(password)) : null,
-      line: lineOf(entry.element.start),
-      shadowed,
-      ...details,
-    };
+    return summary(model, entry, shadowed, env, properties, options);
   });
+}
+
+/** The server Maven uses for each of these ids that has one (ids matched as Maven resolves them), in the order given. */
+export function serversUsedFor(text: string, ids: readonly string[], env: Env = {}, properties: Properties = {}, options: ListOptions = {}): ServerSummary[] {
+  const model = readSettings(text);
+  const { matches } = serversWithIds(model, ids, env, properties);
+  return [...matches.values()].flatMap((list) => (list[0] ? [summary(model, list[0], false, env, properties, options)] : []));
+}
+
+function summary(model: SettingsModel, entry: ServerEntry, shadowed: boolean, env: Env, properties: Properties, options: ListOptions): ServerSummary {
+  const username = fieldValue(model, entry.username) ?? null;
+  const password = fieldValue(model, entry.password);
+  const form = passwordForm(password);
+  const { clientIdInside, ...details } = storeDetails(password, form, env, properties, options);
+  const connectedApp = username === CONNECTED_APP_USERNAME;
+  return {
+    id: entry.shown ?? null,
+    ...(entry.written !== undefined ? { idAsWritten: entry.written } : {}),
+    username,
+    password: form,
+    connectedApp,
+    clientId: connectedApp ? (clientIdInside ?? clientIdOf(password)) : null,
+    line: lineColumn(model.text, entry.element.start).line,
+    shadowed,
+    ...details,
+  };
 }

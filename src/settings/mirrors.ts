@@ -9,7 +9,7 @@
  */
 import { lineColumn, unsafeAt } from "../errors";
 import { javaTrim, textContent, type XmlElement } from "../xml/scan";
-import { interpolate, type Env, type Properties } from "./interpolate";
+import { interpolator, type Env, type Interpolated, type Properties } from "./interpolate";
 import type { SettingsModel } from "./model";
 
 export interface SettingsMirror {
@@ -20,6 +20,8 @@ export interface SettingsMirror {
   /** Layouts it mirrors; Maven's default is "default,legacy". */
   mirrorOfLayouts: string;
   line: number;
+  /** What to show of id, url and mirrorOf: as written when a value from the environment went into it. */
+  shown: { id: string | undefined; url: string | undefined; mirrorOf: string | undefined };
 }
 
 /** What the selector looks at of a repository. */
@@ -30,10 +32,15 @@ export interface MirrorTarget {
   layout?: string;
 }
 
-const field = (model: SettingsModel, element: XmlElement, name: string, env: Env, properties: Properties): string | undefined => {
+/** A field as Maven reads it, and as shown (as written when a value from the environment went into it). */
+function field(model: SettingsModel, element: XmlElement, name: string, interpolate: (value: string) => Interpolated): { value?: string; shown?: string } {
   const child = element.child(name);
-  return child ? javaTrim(interpolate(javaTrim(textContent(model.text, child)), env, properties).value) : undefined;
-};
+  if (!child) return {};
+  const written = javaTrim(textContent(model.text, child));
+  const resolved = interpolate(written);
+  const value = javaTrim(resolved.value);
+  return { value, shown: resolved.fromEnv ? written : value };
+}
 
 /** Every <mirror> of the settings' <mirrors>, in order. A second <mirrors> is refused, as Maven refuses it. */
 export function readMirrors(model: SettingsModel, env: Env = {}, properties: Properties = {}): SettingsMirror[] {
@@ -43,13 +50,16 @@ export function readMirrors(model: SettingsModel, env: Env = {}, properties: Pro
     section = element;
   });
   const mirrors: SettingsMirror[] = [];
+  const resolve = interpolator(env, properties);
   section?.forEachChild("mirror", (element) => {
+    const [id, url, mirrorOf] = (["id", "url", "mirrorOf"] as const).map((name) => field(model, element, name, resolve));
     mirrors.push({
-      id: field(model, element, "id", env, properties),
-      url: field(model, element, "url", env, properties),
-      mirrorOf: field(model, element, "mirrorOf", env, properties),
-      mirrorOfLayouts: field(model, element, "mirrorOfLayouts", env, properties) ?? "default,legacy",
+      id: id!.value,
+      url: url!.value,
+      mirrorOf: mirrorOf!.value,
+      mirrorOfLayouts: field(model, element, "mirrorOfLayouts", resolve).value ?? "default,legacy",
       line: lineColumn(model.text, element.start).line,
+      shown: { id: id!.shown, url: url!.shown, mirrorOf: mirrorOf!.shown },
     });
   });
   return mirrors;
@@ -61,9 +71,34 @@ export function readMirrors(model: SettingsModel, env: Env = {}, properties: Pro
  * such a file before it gets here).
  */
 export function selectMirror(repository: MirrorTarget, mirrors: readonly SettingsMirror[]): SettingsMirror | undefined {
-  const layout = repository.layout ?? "default";
-  const usable = mirrors.filter((m) => m.mirrorOf !== undefined && matchesLayout(layout, m.mirrorOfLayouts));
-  return usable.find((m) => m.mirrorOf === repository.id) ?? usable.find((m) => matchesPattern(repository, m.mirrorOf!));
+  return mirrorSelector(mirrors)(repository);
+}
+
+/** Patterns of one entry that match more than the id they name. */
+const WILDCARDS = new Set(["*", "external:*", "external:http:*"]);
+
+/**
+ * selectMirror for many repositories under the same mirrors: the mirrors usable for each layout are sorted
+ * once, an exact mirrorOf is found by id, and only patterns that can match other ids (a list, a wildcard) are
+ * tried in turn; a pom of thousands of repositories costs one look each, not one per mirror.
+ */
+export function mirrorSelector(mirrors: readonly SettingsMirror[]): (repository: MirrorTarget) => SettingsMirror | undefined {
+  const byLayout = new Map<string, { exact: Map<string, SettingsMirror>; patterns: SettingsMirror[] }>();
+  const forLayout = (layout: string) => {
+    const known = byLayout.get(layout);
+    if (known) return known;
+    const usable = mirrors.filter((m) => m.mirrorOf !== undefined && matchesLayout(layout, m.mirrorOfLayouts));
+    const exact = new Map<string, SettingsMirror>();
+    for (const m of usable) if (!exact.has(m.mirrorOf!)) exact.set(m.mirrorOf!, m);
+    // A single entry that is no wildcard matches only the id it is, which `exact` finds first.
+    const patterns = usable.filter((m) => m.mirrorOf!.includes(",") || WILDCARDS.has(m.mirrorOf!));
+    byLayout.set(layout, { exact, patterns });
+    return { exact, patterns };
+  };
+  return (repository) => {
+    const { exact, patterns } = forLayout(repository.layout ?? "default");
+    return exact.get(repository.id) ?? patterns.find((m) => matchesPattern(repository, m.mirrorOf!));
+  };
 }
 
 /**

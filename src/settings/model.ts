@@ -5,8 +5,13 @@ import { interpolate, mavenMayResolve, type Env, type Properties } from "./inter
 
 export interface ServerEntry {
   element: XmlElement;
-  /** The id as Maven reads it (trimmed, `${…}` resolved), or undefined when the server has no <id>. */
+  /**
+   * The id as Maven reads it (trimmed, `${…}` resolved), or undefined when the server has no <id>. For
+   * matching only: it may hold an environment variable's value, so what is shown is `shown`.
+   */
   id: string | undefined;
+  /** The id to show: `id`, or the id as written when a value from the environment went into it. */
+  shown: string | undefined;
   /** The id as written (trimmed), when it holds `${…}`. */
   written?: string;
   /** Expressions in the id that Maven may resolve from what is not visible here (system properties, -D). */
@@ -53,10 +58,12 @@ export function readSettings(text: string): SettingsModel {
  * An id as Maven reads it: trimmed, `${…}` resolved from Maven's properties and the environment (an
  * expression nothing defines stays as written, as Maven leaves it), trimmed again as Maven reads it back.
  */
-export function resolveId(written: string, env: Env = {}, properties: Properties = {}): { id: string; unknown: string[] } {
-  if (!written.includes("${")) return { id: javaTrim(written), unknown: [] };
-  const { value, unresolved } = interpolate(javaTrim(written), env, properties);
-  return { id: javaTrim(value), unknown: unresolved.filter(mavenMayResolve) };
+export function resolveId(written: string, env: Env = {}, properties: Properties = {}): { id: string; unknown: string[]; shown: string } {
+  const trimmed = javaTrim(written);
+  if (!written.includes("${")) return { id: trimmed, unknown: [], shown: trimmed };
+  const { value, unresolved, fromEnv, tooLong } = interpolate(trimmed, env, properties);
+  const id = javaTrim(value);
+  return { id, unknown: unresolved.filter((n) => mavenMayResolve(n) && n !== tooLong), shown: fromEnv ? trimmed : id };
 }
 
 /** A server's fields; one with a repeated <id>, <username> or <password> is refused, as Maven does. */
@@ -67,9 +74,9 @@ function entry(text: string, element: XmlElement, env: Env, properties: Properti
   }
   const [idElement, username, password] = found;
   const written = idElement ? javaTrim(textContent(text, idElement)) : undefined;
-  if (written === undefined || !written.includes("${")) return { element, id: written, idElement, username, password };
-  const { id, unknown } = resolveId(written, env, properties);
-  return { element, id, written, unknown, idElement, username, password };
+  if (written === undefined || !written.includes("${")) return { element, id: written, shown: written, idElement, username, password };
+  const { id, unknown, shown } = resolveId(written, env, properties);
+  return { element, id, shown, written, unknown, idElement, username, password };
 }
 
 /** Every <server> of the settings' own <servers>, in order, ids as Maven resolves them. */
@@ -123,6 +130,45 @@ export function serversWithId(model: SettingsModel, id: string, env: Env = {}, p
     else if (found === -1) doubtful?.push(entry(model.text, server(), env, properties));
   });
   return matches;
+}
+
+/** The servers of several ids, found in one pass; `uncertain` are those whose id Maven may resolve otherwise. */
+export interface ServersByIds {
+  matches: Map<string, ServerEntry[]>;
+  /** Servers whose id holds an expression Maven may resolve from what is not visible here, in order. */
+  uncertain: ServerEntry[];
+}
+
+/**
+ * serversWithId for many ids at once: one pass over the servers, whatever the number of ids (setup --from-pom
+ * with a pom of thousands of repositories on a file of thousands of servers). A server in `uncertain` is
+ * doubtful for each id it does not match.
+ */
+export function serversWithIds(model: SettingsModel, ids: readonly string[], env: Env = {}, properties: Properties = {}): ServersByIds {
+  if (ids.length === 1) {
+    // One id (the usual setup): compared in place, without a slice of each server's id.
+    const uncertain: ServerEntry[] = [];
+    return { matches: new Map([[ids[0]!, serversWithId(model, ids[0]!, env, properties, uncertain)]]), uncertain };
+  }
+  const matches = new Map(ids.map((id) => [id, [] as ServerEntry[]]));
+  const uncertain: ServerEntry[] = [];
+  const { text, servers } = model;
+  servers?.forEachChildField("server", "id", (from, to, at) => {
+    if (from < 0) return;
+    plainRe.lastIndex = from;
+    plainRe.test(text);
+    if (plainRe.lastIndex >= to) {
+      const list = matches.get(javaTrim(text.slice(from, to)));
+      if (list) list.push(entry(text, servers.row(at), env, properties));
+      return;
+    }
+    const found = entry(text, servers.row(at), env, properties);
+    // An id given with `${` is the server written so; any other, the server Maven resolves to it.
+    if (found.written !== undefined && found.written.includes("${")) matches.get(found.written)?.push(found);
+    if (!found.id!.includes("${")) matches.get(found.id!)?.push(found);
+    if (found.unknown?.length) uncertain.push(found);
+  });
+  return { matches, uncertain };
 }
 
 /** A field's value as Maven reads it: character data, trimmed. */

@@ -10,7 +10,10 @@ import { fieldValue, readSettings } from "./model";
 import { interpolate, isEncrypted } from "./interpolate";
 
 export interface SettingsProxy {
+  /** As Maven reads it: not to be shown (it may hold an environment variable's value). */
   id: string | undefined;
+  /** The id to show: `id`, or as written when a value from the environment went into it. */
+  shownId: string | undefined;
   active: boolean;
   protocol: string;
   host: string | undefined;
@@ -39,8 +42,11 @@ export function readProxies(text: string, env: Record<string, string | undefined
       };
       const password = value("password");
       const encryptedPassword = password !== undefined && isEncrypted(password);
+      const id = written("id");
+      const resolvedId = id === undefined ? undefined : interpolate(id, env);
       return {
-        id: value("id"),
+        id: resolvedId === undefined ? undefined : javaTrim(resolvedId.value),
+        shownId: resolvedId === undefined ? undefined : javaTrim(resolvedId.fromEnv ? id! : resolvedId.value),
         // Java's Boolean.valueOf: "true" in any case is true, anything else false.
         active: (written("active") ?? "true").toLowerCase() === "true",
         protocol: (value("protocol") ?? "http").toLowerCase(),

@@ -77,6 +77,11 @@ function valueOf(c: Context, element: XmlElement | undefined): string | undefine
 
 const idOf = (c: Context, element: XmlElement): string | undefined => valueOf(c, element.child("id"));
 
+/** What to show of an element's text: as Maven reads it, or as written when a value from the environment went into it. */
+function shownOf(c: Context, element: XmlElement | undefined): string | undefined {
+  return element ? resolveId(javaTrim(textContent(c.text, element)), c.env, c.properties).shown : undefined;
+}
+
 function profileIn(c: Context, profiles: XmlElement | undefined): XmlElement | undefined {
   let found: XmlElement | undefined;
   profiles?.forEachChild("profile", (p) => {
@@ -277,7 +282,7 @@ function elsewhere(c: Context, profiles: XmlElement | undefined, ours: XmlElemen
         const url = valueOf(c, e.child("url"));
         if (want && !sameUrl(url, want.url)) {
           warnings.push(
-            `profile "${idOf(c, p) ?? "default"}" (line ${lineColumn(c.text, e.start).line}) also declares the ${item} "${id}", with URL ${url ?? "none"}; ` +
+            `profile "${shownOf(c, p.child("id")) ?? "default"}" (line ${lineColumn(c.text, e.start).line}) also declares the ${item} "${id}", with URL ${shownOf(c, e.child("url")) ?? "none"}; ` +
               `when both profiles are active Maven uses only one of them for that id`,
           );
         }

@@ -66,14 +66,14 @@ export function rotateSecret(text: string, clientId: string, secret: string, opt
       if (user.toLowerCase() === CONNECTED_APP_USERNAME.toLowerCase() && written.startsWith(`${clientId}${SEPARATOR}`)) {
         const line = lineColumn(text, entry.element.start).line;
         rotation.change.warnings.push(
-          `server "${entry.id ?? "(no id)"}" (line ${line}) holds this client ID, but its username is "${user}", which Exchange does not take for a connected app; it was not changed (write ~~~Client~~~ there, or run setup for it)`,
+          `server "${entry.shown ?? "(no id)"}" (line ${line}) holds this client ID, but its username is "${user}", which Exchange does not take for a connected app; it was not changed (write ~~~Client~~~ there, or run setup for it)`,
         );
       }
       continue;
     }
     const line = lineColumn(text, entry.element.start).line;
     const store = storeOf(written);
-    const server = { id: entry.id ?? null, line, store };
+    const server = { id: entry.shown ?? null, line, store };
     const replace = (value: string) => {
       const element = entry.password!;
       const edit: Edit = element.selfClosing

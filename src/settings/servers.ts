@@ -8,7 +8,7 @@ import type { Edit } from "../xml/edit";
 import { detectEol, detectIndentUnit, indentAt, lineIndent } from "../xml/layout";
 import type { XmlElement } from "../xml/scan";
 import type { Env, Properties } from "./interpolate";
-import { fieldValue, readSettings, serversWithId, type ServerEntry, type SettingsModel } from "./model";
+import { fieldValue, readSettings, serversWithId, serversWithIds, type ServerEntry, type SettingsModel } from "./model";
 import { insertAfter, insertFirst, MARKER, markerBefore, removeSpan } from "../xml/lines";
 import { checkValue, escapeText } from "./value";
 import { CONNECTED_APP_USERNAME } from "./list";
@@ -87,15 +87,18 @@ export function upsertServers(
   properties: Properties = {},
   options: UpsertOptions = {},
 ): SettingsChange & { servers: ServerChange[] } {
-  const unique = servers.filter((s, i) => servers.findIndex((t) => t.id === s.id) === i);
+  const ids = new Set<string>();
+  const unique = servers.filter((s) => !ids.has(s.id) && Boolean(ids.add(s.id)));
   for (const server of unique) checkServer(server);
   const model = readSettings(text);
-  const warnings: string[] = [];
+  // Every id in one pass over the servers: a pom's thousands of ids cost one look at each server.
+  const found = serversWithIds(model, unique.map((s) => s.id), env, properties);
+  const warnings: string[] = doubtWarnings(model, unique.map((s) => ({ id: s.id, first: found.matches.get(s.id)![0] })), found.uncertain);
   const edits: Edit[] = [];
   const added: ServerInput[] = [];
   const results: ServerChange[] = [];
   for (const server of unique) {
-    const planned = planServer(model, server, onExisting, env, properties, options);
+    const planned = planServer(model, server, found.matches.get(server.id)!, onExisting, options);
     warnings.push(...planned.warnings);
     if (planned.change === "added") added.push(server);
     edits.push(...planned.edits);
@@ -142,23 +145,13 @@ function checkServer(server: ServerInput): void {
 }
 
 /** One server of an upsert: its edits when it exists ("added" means it is to be inserted with the others). */
-function planServer(
-  model: SettingsModel,
-  server: ServerInput,
-  onExisting: OnExisting,
-  env: Env,
-  properties: Properties,
-  options: UpsertOptions,
-): SettingsChange {
+function planServer(model: SettingsModel, server: ServerInput, matches: readonly ServerEntry[], onExisting: OnExisting, options: UpsertOptions): SettingsChange {
   const { text } = model;
   const warnings: string[] = [];
   if (server.password.includes("${") && !server.envReferences) {
     warnings.push("the password contains '${', which Maven reads as the start of a property reference");
   }
-  const doubtful: ServerEntry[] = [];
-  const matches = serversWithId(model, server.id, env, properties, doubtful);
   const first = matches[0];
-  warnings.push(...doubtWarnings(model, server.id, first, doubtful));
   if (!first) return { edits: [], change: "added", warnings };
 
   const firstLine = lineOf(text, first.element.start);
@@ -202,7 +195,7 @@ export function removeServer(text: string, id: string, env: Env = {}, properties
   for (const m of matches) {
     if (m.written !== undefined && m.written !== id) warnings.push(`the server at line ${lineOf(text, m.element.start)} has the id ${m.written}, which Maven reads as "${id}" in this environment`);
   }
-  if (matches.length === 0) warnings.push(...doubtWarnings(model, id, undefined, doubtful));
+  if (matches.length === 0) warnings.push(...doubtWarnings(model, [{ id, first: undefined }], doubtful));
   const created = model.servers && createdAndEmptied(text, model.servers, matches);
   return {
     edits: created !== undefined ? [removeSpan(text, created, model.servers!.end)] : matches.map((m) => removal(text, m.element)),
@@ -229,17 +222,31 @@ function createdAndEmptied(text: string, servers: XmlElement, matches: readonly 
 }
 
 /**
- * Servers before the one Maven will use (all of them when there is none) whose id holds an expression that
- * Maven may resolve to `id` from a system property or a -D option not visible here.
+ * Servers before the one Maven will use for an id (all of them when there is none) whose id holds an
+ * expression that Maven may resolve to that id from a system property or a -D option not visible here: one
+ * warning per such server, naming the ids it may take (a few, and how many more).
  */
-function doubtWarnings(model: SettingsModel, id: string, first: ServerEntry | undefined, doubtful: ServerEntry[]): string[] {
-  return doubtful
-    .filter((e) => !first || e.element.start < first.element.start)
-    .map(
-      (e) =>
-        `the server at line ${lineOf(model.text, e.element.start)} has the id ${e.written}: Maven replaces ${e.unknown!.map((n) => `\${${n}}`).join(", ")} when it runs ` +
-        `(a Java system property or a -D option), which anypoint-m2 cannot see; if that makes it "${id}", Maven uses that server instead`,
-    );
+function doubtWarnings(model: SettingsModel, ids: readonly { id: string; first: ServerEntry | undefined }[], doubtful: readonly ServerEntry[]): string[] {
+  if (doubtful.length === 0) return [];
+  // Where each id's server is (Infinity: none), sorted: the ids a doubtful server comes before are a suffix.
+  const firsts = ids.map(({ id, first }) => ({ id, at: first ? first.element.start : Infinity })).sort((a, b) => a.at - b.at);
+  return doubtful.flatMap((e) => {
+    let lo = 0;
+    let hi = firsts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (firsts[mid]!.at > e.element.start) hi = mid;
+      else lo = mid + 1;
+    }
+    const before = firsts.slice(lo, lo + 4).map((f) => f.id);
+    const more = firsts.length - lo - before.length;
+    if (before.length === 0) return [];
+    const named = before.length === 1 ? `"${before[0]}"` : `one of ${before.map((id) => `"${id}"`).join(", ")}${more > 0 ? ` (or ${more} more)` : ""}`;
+    return [
+      `the server at line ${lineOf(model.text, e.element.start)} has the id ${e.written}: Maven replaces ${e.unknown!.map((n) => `\${${n}}`).join(", ")} when it runs ` +
+        `(a Java system property or a -D option), which anypoint-m2 cannot see; if that makes it ${named}, Maven uses that server instead`,
+    ];
+  });
 }
 
 /** The edit that removes a server: src/xml/lines.ts removeSpan, the inverse of how one is added. */

@@ -29,7 +29,7 @@ export function storedCredentials(text: string, id: string, env: Env = {}, prope
   const model = readSettings(text);
   const entry = serversWithId(model, id, env, properties)[0];
   if (!entry) {
-    const ids = serverEntries(model, env, properties).map((e) => e.id).filter((x): x is string => x !== undefined);
+    const ids = serverEntries(model, env, properties).map((e) => e.shown).filter((x): x is string => x !== undefined);
     throw new M2Error(Exit.usage, `there is no server "${id}"`, {
       hint: ids.length ? `Servers in the file: ${ids.join(", ")}. Pass --server-id.` : "Run anypoint-m2 setup first.",
     });

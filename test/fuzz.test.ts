@@ -100,6 +100,19 @@ describe("mutation fuzzing of settings files", () => {
     expect(removeBytes(added.bytes, SERVER.id).bytes).toEqual(bytes);
   });
 
+  // Once defects, found here once removal had to give back the exact bytes: text where a block goes.
+  it.each([
+    ["text after the last child, before </settings>", "<settings>\n  <pluginGroups/>\u00e9\n</settings>\n"],
+    ["text after the element <servers> follows", "<settings>\n  <offline>false</offline>@\n  <mirrors/>\n</settings>\n"],
+    ["an element after the element <servers> follows, on its line", "<settings>\n  <offline>false</offline><mirrors/>\n</settings>\n"],
+    ["a stray --> before </settings>", "<settings>\n  <mirrors/>\n--></settings>\n"],
+  ])("removes the <servers> it created with %s, giving back the file", (_, text) => {
+    const bytes = Buffer.from(text, "utf8");
+    const added = upsertBytes(bytes, SERVER);
+    expect(added.change).toBe("added");
+    expect(Buffer.from(removeBytes(added.bytes, SERVER.id).bytes).toString("utf8")).toBe(text);
+  });
+
   // Whether the mutations exercise both outcomes is a property of the generator, so it is measured on a
   // fixed sample (seeded, the same every run), not required of the random runs above.
   it("mutates files both into ones it refuses and into ones it edits", () => {

@@ -52,7 +52,9 @@ export function appendInside(text: string, parent: XmlElement, make: (indent: st
   const lineBreak = /\r\n|\r|\n/.exec(trailing);
   // After the line that holds the last thing inside, so that line and the lines closing `parent` stay as they are.
   if (lineBreak) return { offset: p + lineBreak.index + lineBreak[0].length, length: 0, content: `${indent}${block}${eol}` };
-  if (children.length > 0) return { offset: p, length: 0, content: `${eol}${indent}${block}` };
+  // The close tag shares a line with the last child, or with text in a parent of several lines: the block goes
+  // on lines of its own before it, and removing it gives that line back as it was.
+  if (children.length > 0 || /[\r\n]/.test(text.slice(parent.openEnd, p))) return { offset: p, length: 0, content: `${eol}${indent}${block}` };
   return { offset: p, length: trailing.length, content: `${eol}${indent}${block}${eol}${parentIndent}` };
 }
 
@@ -91,8 +93,9 @@ export function insertFirst(text: string, parent: XmlElement, make: (indent: str
 
 /**
  * The edit that takes out text[start, end): the whole line(s) when it stands alone on them; with the line
- * break and indentation before it when it starts a line and only its parent's end tag follows (the inverse
- * of how a block is added there); otherwise exactly the span.
+ * break and indentation before it when it starts a line and its parent's end tag, text, or (for a block
+ * anypoint-m2 marked) anything follows on that line (the inverse of how a block is added there); otherwise
+ * exactly the span.
  */
 export function removeSpan(text: string, start: number, end: number): Edit {
   let b = start;
@@ -104,7 +107,9 @@ export function removeSpan(text: string, start: number, end: number): Edit {
     const eolLength = text.startsWith("\r\n", e) ? 2 : e < text.length ? 1 : 0;
     return { offset: b, length: e + eolLength - b, content: "" };
   }
-  if (startsLine && b > 0 && text.startsWith("</", e)) {
+  // On a line of its own up to what follows it on that line (a close tag, text, or anything after a block
+  // anypoint-m2 marked): the line break before it goes, as insertAfter and appendInside put one there.
+  if (startsLine && b > 0 && (text.startsWith("</", e) || text.charCodeAt(e) !== 0x3c || text.startsWith(MARKER, start))) {
     const from = text.startsWith("\r\n", b - 2) ? b - 2 : b - 1;
     return { offset: from, length: end - from, content: "" };
   }

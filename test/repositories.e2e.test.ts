@@ -109,7 +109,7 @@ describe("remove --with-repositories", () => {
     expect(readFileSync(settings, "utf8")).toBe(EXISTING);
   });
 
-  it("keeps the activation, releases and plugin group while a repository the user wrote in the profile serves another server (Maven still sees it)", async () => {
+  it("keeps the activation, releases and plugin group while a repository the user wrote in the profile serves another server (Maven still sees it)", { tags: ["maven"] }, async () => {
     // The user's own profile anypoint-exchange, with a repository of theirs: setup adds to it.
     const { home, settings } = homeWithSettings(
       EXISTING.replace(

@@ -2,6 +2,7 @@
 // SecurityConfigurationXpp3Reader, through test/maven/CipherProbe.java): many generated files and the
 // hand-made ones Maven rejects without a word, each accepted by parseSecurity exactly when Maven reads it,
 // with the same <master> and <relocation>.
+// @module-tag maven
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { M2Error } from "../src/errors";

@@ -87,7 +87,7 @@ const root = fc
   );
 const file = fc
   .tuple(
-    fc.constantFrom("", "", '<?xml version="1.0"?>\n', '<?xml version="1.0" encoding="UTF-8"?>\n', "<!-- mine -->\n", "\uFEFF"),
+    fc.constantFrom("", "", '<?xml version="1.0"?>\n', '<?xml version="1.0" encoding="UTF-8"?>\n', '<?xml version="1.1"?>\n', "<!-- mine -->\n", "\uFEFF"),
     root,
     fc.constantFrom("", "\n", "\n<!-- end -->\n", "\nx", "<a/>"),
   )

@@ -590,6 +590,8 @@ export function scanXml(text: string): XmlDocument {
   if (text.startsWith("<?xml") && /[ \t\r\n]/.test(text.charAt(5))) {
     declarationRe.lastIndex = 0;
     if (!declarationRe.test(text)) throw unsafeAt(text, 0, "the XML declaration is malformed");
+    // Maven's parser (MXParser) reads XML 1.0 only: it stops at any other version, so the file is not Maven's.
+    if (!/^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.0"|'1\.0')/.test(text)) throw unsafeAt(text, 0, "the XML declaration says a version other than 1.0, which Maven's parser does not read");
     pos = declarationRe.lastIndex;
   }
 

@@ -330,4 +330,20 @@ describe("a master password chosen by the project's .mvn/", () => {
     expect(named.code).toBe(0);
     expect(readFileSync(settings, "utf8")).toMatch(/<password>\{[A-Za-z0-9+/=]+\}<\/password>/);
   });
+
+  it("--store encrypted refuses the default security file under a -Duser.home from .mvn/jvm.config, even into the user's own --settings", async () => {
+    const { home, settings } = homeWithSettings("<settings>\n  <servers>\n  </servers>\n</settings>\n");
+    const project = join(home, "project");
+    mkdirSync(join(project, ".mvn"), { recursive: true });
+    mkdirSync(join(project, "fakehome", ".m2"), { recursive: true });
+    writeFileSync(join(project, ".mvn", "jvm.config"), `-Duser.home=${join(project, "fakehome")}\n`);
+    writeFileSync(join(project, "fakehome", ".m2", "settings-security.xml"), `<settingsSecurity><master>${encrypt("attacker", MASTER_PASSPHRASE)}</master></settingsSecurity>\n`);
+    // jvm.config comes before JAVA_TOOL_OPTIONS' user.home on Maven's command line, so it is the one Maven takes.
+    const projectEnv = { ...env, MAVEN_OPTS: "", JAVA_TOOL_OPTIONS: `-Duser.home=${home}` };
+    const r = await run(["setup", "--store", "encrypted", "--no-verify", "--yes", "--settings", settings], { home, env: projectEnv, cwd: project });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(project, ".mvn", "jvm.config")} names the security file ${join(project, "fakehome", ".m2", "settings-security.xml")}`);
+    expect(r.stderr).toContain("does not choose the master password your secret is encrypted with");
+    expect(readFileSync(settings, "utf8")).not.toContain("<password>");
+  });
 });

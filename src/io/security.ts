@@ -56,7 +56,12 @@ export const CREATE_HINT =
 function mavenLocation(io: SecurityIo): SecurityLocation {
   const properties = mavenProperties(io);
   const property = properties["settings.security"];
-  if (property === undefined) return { path: join(resolve(io.cwd, properties["user.home"] ?? io.home), ".m2", "settings-security.xml"), source: "Maven's default" };
+  if (property === undefined) {
+    // Under user.home: a project's .mvn/ that sets it chooses the file, and so the master password, too.
+    const home = propertySource(io, "user.home");
+    const chosen = isProjectFile(home) ? { source: `Maven's default under -Duser.home in ${home}`, project: home } : { source: "Maven's default" };
+    return { path: join(resolve(io.cwd, properties["user.home"] ?? io.home), ".m2", "settings-security.xml"), ...chosen };
+  }
   const given = propertySource(io, "settings.security");
   const source = `-Dsettings.security${given ? ` in ${given}` : ""}`;
   const project = isProjectFile(given) ? { project: given } : {};

@@ -113,7 +113,7 @@ describe("a settings file chosen by a project's .mvn/", () => {
     <server>
       <id>anypoint-exchange-v3</id>
       <username>~~~Client~~~</username>
-      <password>\${env.ANYPOINT_CLIENT_ID}~?~\${env.ANYPOINT_CLIENT_SECRET}</password>
+      <password>${CLIENT_ID}~?~${SECRET}</password>
     </server>
   </servers>
   <proxies>
@@ -153,6 +153,37 @@ describe("a settings file chosen by a project's .mvn/", () => {
     expect(r.stderr).toContain("the <proxy> of the settings file is not used for requests to Anypoint");
     if (args[0] === "doctor") expect(JSON.parse(r.stdout).checked).toMatchObject([{ result: "accepted" }]);
     expect(readFileSync(settings).equals(before)).toBe(true);
+  });
+
+  it.each([
+    ["doctor", ["doctor"]],
+    ["doctor --json", ["doctor", "--json"]],
+    ["verify", ["verify"]],
+    ["list --json", ["list", "--json"]],
+  ] as const)("%s: ${env.X} and -D values of the user's in its password are neither sent nor shown", async (_, args) => {
+    accept();
+    const home = tempHome();
+    const project = join(realpathSync(home), "project");
+    mkdirSync(join(project, ".mvn"), { recursive: true });
+    writeFileSync(join(project, ".mvn", "maven.config"), "-s evil.xml\n");
+    writeFileSync(
+      join(project, "evil.xml"),
+      "<settings><servers><server><id>anypoint-exchange-v3</id><username>~~~Client~~~</username><password>${env.SUPER_SECRET_TOKEN}~?~${ci.token}</password></server></servers></settings>\n",
+    );
+    const leaks = { SUPER_SECRET_TOKEN: "ghp_LEAKED_VALUE_1234", MAVEN_OPTS: `-Duser.home=${home} -Dci.token=aws_LEAK_5678` };
+    const r = await m2([...args], { home, cwd: project, env: { ...env(), ...leaks } });
+    for (const value of ["ghp_LEAKED_VALUE_1234", "aws_LEAK_5678"]) {
+      expect(r.stdout).not.toContain(value);
+      expect(r.stderr).not.toContain(value);
+      expect(anypoint.requests.some((q) => q.body.includes(value) || JSON.stringify(q.headers).includes(value))).toBe(false);
+    }
+    expect(r.stderr).toContain(`note: \${…} in ${join(project, "evil.xml")} is not resolved from your environment: ${join(project, ".mvn", "maven.config")} chose that file`);
+    expect(tokenRequests()).toHaveLength(0);
+    if (args[0] === "verify") expect(r.code).toBe(2);
+    if (args[0] === "list") expect(r.code).toBe(0);
+    // Named with --settings, the file is the user's own, resolved as Maven resolves it.
+    const trusted = await m2(["list", "--json", "--settings", join(project, "evil.xml")], { home, cwd: project, env: { ...env(), ...leaks } });
+    expect(JSON.parse(trusted.stdout).servers[0].clientId).toBe("${env.SUPER_SECRET_TOKEN}");
   });
 
   it("a .mvn any user can write (as a /tmp/.mvn would be) is named in a warning; the project's own is not", async () => {

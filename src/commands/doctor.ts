@@ -12,7 +12,8 @@ import { securityLocation } from "../io/security";
 import { Exit, M2Error } from "../errors";
 import { loadEnvironment } from "../io/envfile";
 import { readSettingsFile } from "../io/files";
-import { mavenProperties, settingsPath } from "../io/paths";
+import { settingsPath } from "../io/paths";
+import { settingsValues } from "../io/trust";
 import { findPom, loadPom } from "../project/load";
 import { decodeXml } from "../xml/encoding";
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
@@ -44,13 +45,13 @@ export async function doctor(args: DoctorArgs, io: Io): Promise<void> {
   const path = settingsPath(args, io);
   const pomPath = findPom(io, args.pom);
   debug(io, `settings: ${path}; pom: ${pomPath ?? "none"}`);
-  const properties = mavenProperties(io);
+  const values = settingsValues(args, io);
   const settings = readSettings(io, path);
   const pom = pomPath ? loadPom(io, pomPath) : undefined;
   // ${env.X} in settings.xml as Maven resolves it: from the environment Maven runs in, not the env file.
   const diagnosis = diagnose(settings, pom, {
-    env: io.env,
-    properties,
+    env: values.env,
+    properties: values.properties,
     passwords: securityFilePasswords(io, securityLocation(args, io)),
   });
   const findings = [...diagnosis.findings];

@@ -1,6 +1,7 @@
 /** `list`: the servers of the settings file Maven reads, one line each (or --json), and what each password is. */
 import { readSettingsText } from "../io/edit";
-import { mavenProperties, settingsPath } from "../io/paths";
+import { settingsPath } from "../io/paths";
+import { settingsValues } from "../io/trust";
 import { findMaster, securityLocation, type Master } from "../io/security";
 import { listServers, type ServerSummary } from "../settings/list";
 import type { Io } from "./io";
@@ -51,11 +52,12 @@ function security(args: { securityFile?: string; mavenReadsSecurityFile?: boolea
 export function list(args: { settings?: string; securityFile?: string; mavenReadsSecurityFile?: boolean } & OutputArgs, io: Io): void {
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "list");
+  const values = settingsValues(args, io);
   const { exists, value } = readSettingsText(io.fs, path, (text) => {
-    const raw = listServers(text, io.env, mavenProperties(io));
+    const raw = listServers(text, values.env, values.properties);
     if (!raw.some((s) => s.password === "encrypted")) return { servers: raw, security: {} };
     const found = security(args, io);
-    return { servers: listServers(text, io.env, mavenProperties(io), { master: found.master?.master, mavenFails: found.mavenFails }), security: found };
+    return { servers: listServers(text, values.env, values.properties, { master: found.master?.master, mavenFails: found.mavenFails }), security: found };
   });
   const servers: ServerSummary[] = value?.servers ?? [];
   const found: Security = value?.security ?? {};

@@ -2,7 +2,8 @@
 import { Exit, M2Error } from "../errors";
 import { loadEnvironment } from "../io/envfile";
 import { readSettingsText } from "../io/edit";
-import { mavenProperties, settingsPath } from "../io/paths";
+import { settingsPath } from "../io/paths";
+import { settingsValues } from "../io/trust";
 import { readMaster, securityLocation } from "../io/security";
 import { storedCredentials } from "../settings/stored";
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
@@ -43,7 +44,8 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
   let stored;
   try {
     // ${env.X} as Maven resolves it: from the environment only, not from an env file.
-    stored = storedCredentials(text, serverId, io.env, mavenProperties(io), { master });
+    const values = settingsValues(args, io);
+    stored = storedCredentials(text, serverId, values.env, values.properties, { master });
   } catch (e) {
     throw e instanceof M2Error && !fromSecurity.has(e) ? e.inFile(path) : e;
   }

@@ -20,7 +20,7 @@ import { PROXY_VARIABLES } from "../anypoint/proxy";
 import type { Io } from "../commands/io";
 import { Exit, M2Error } from "../errors";
 import { readProxies, type SettingsProxy } from "../settings/proxies";
-import { chosenByProject } from "./paths";
+import { chosenByProject, isProjectFile, mavenUserSettings } from "./paths";
 
 /** What a project's `./.env` may give: the connected app's credentials. */
 const PROJECT_CREDENTIALS = new Set(["ANYPOINT_CLIENT_ID", "ANYPOINT_CLIENT_SECRET"]);
@@ -72,4 +72,28 @@ export function credentialProxies(text: string | undefined, env: Record<string, 
     proxies: [],
     ignored: active ? `the <proxy> of the settings file is not used for requests to Anypoint: ${chooser} chose that file, and a project does not choose where credentials are sent; set HTTPS_PROXY, or pass --settings to trust the file` : undefined,
   };
+}
+
+/** What `${…}` in the settings file is resolved from, for what anypoint-m2 reads, prints and sends. */
+export interface SettingsValues {
+  env: Record<string, string | undefined>;
+  properties: Record<string, string>;
+}
+
+/** Maven's own properties, which hold nothing of the user's: the home and current folders. */
+const JAVA_OWN = new Set(["user.home", "user.dir"]);
+
+/**
+ * The user's own settings file is resolved as Maven resolves it: from the environment Maven runs in and its
+ * properties (every -D). A file a project's .mvn/ chose gets neither: only the properties the project itself
+ * gave (its -D options) and Java's own, so no variable or -D of the user's (a token in MAVEN_OPTS, a CI
+ * secret) goes from it into a request or into output; a note on stderr says so.
+ */
+export function settingsValues(args: { settings?: string; quiet?: boolean }, io: Io): SettingsValues {
+  const maven = mavenUserSettings(io);
+  const chooser = chosenByProject(args, io);
+  if (chooser === undefined) return { env: io.env, properties: maven.properties };
+  const properties = Object.fromEntries(Object.entries(maven.properties).filter(([name]) => JAVA_OWN.has(name) || isProjectFile(maven.sources[name] ?? "")));
+  if (!args.quiet) io.stderr(`note: \${…} in ${maven.path} is not resolved from your environment: ${chooser} chose that file, and a project does not choose which variable is read; pass --settings to trust it`);
+  return { env: {}, properties };
 }

@@ -56,6 +56,25 @@ describe("a pom whose properties double each other", () => {
   });
 });
 
+describe("a pom of many profiles, each with properties of its own, whose URLs hold a 64 KB property", () => {
+  const big = "x".repeat(65_000);
+  const profiles = Array.from({ length: 1000 }, (_, k) => {
+    const repositories = Array.from({ length: 50 }, (_, i) => `<repository><id>r${k}_${i}</id><url>https://maven.anypoint.mulesoft.com/\${big}</url></repository>`).join("");
+    return `<profile><id>p${k}</id><properties><z>1</z></properties><repositories>${repositories}</repositories></profile>`;
+  });
+  const pom = `<project><modelVersion>4.0.0</modelVersion><groupId>g</groupId><artifactId>a</artifactId><version>1</version><properties><big>${big}</big></properties><profiles>${profiles.join("")}</profiles></project>\n`;
+
+  // Once an out-of-memory crash: each profile's interpolator had a budget of its own (1,000 times 64 MiB).
+  it("doctor ends with its findings within a 256 MB heap: one budget for the whole pom", async () => {
+    const home = project(pom);
+    const r = await run(["doctor", "--offline", "--json"], { home, env: { ...env, ...SMALL_HEAP } });
+    expect(r.code, r.stderr.slice(0, 500)).toBe(7);
+    const findings = (JSON.parse(r.stdout) as { findings: Finding[] }).findings;
+    expect(findings.length).toBeGreaterThan(1000);
+    expect(findings.map((f) => f.code)).not.toContain("pom-unreadable");
+  }, BOUND_MS * 3);
+});
+
 describe("20,000 Exchange repositories", () => {
   const N = 20_000;
   const ids = Array.from({ length: N }, (_, i) => `ex-${i}`);

@@ -14,7 +14,7 @@
  */
 import { lineColumn, unsafeAt } from "../errors";
 import { hideCredentials, type Region } from "../anypoint/endpoint";
-import { interpolator, MAX_VALUE, type Env, type Interpolated, type Properties } from "../settings/interpolate";
+import { interpolator, MAX_VALUE, workBudget, type Env, type Interpolated, type Properties } from "../settings/interpolate";
 import { javaTrim, scanXml, textContent, type XmlElement } from "../xml/scan";
 import { facadeRegion, hostOf } from "./exchange";
 
@@ -126,7 +126,9 @@ export function readPom(text: string, context: PomContext = {}): PomReport {
   };
   const report: PomReport = { repositories: [], problems: [], defaultProfiles: byDefault.map((p) => field(text, p, "id") ?? "default") };
   // `${env.X}` from the environment; a bare `${X}` is no environment variable in a pom.
-  const resolver = (...layers: Properties[]) => interpolator(context.env ?? {}, layers, { bareEnv: false });
+  // One budget for the whole pom: a thousand profiles with properties of their own build no more than one.
+  const budget = workBudget();
+  const resolver = (...layers: Properties[]) => interpolator(context.env ?? {}, layers, { bareEnv: false, budget });
   const top = resolver(base);
   read(text, project, top, undefined, report);
   for (const profile of profiles) {

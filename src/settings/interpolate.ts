@@ -33,7 +33,16 @@ export interface Interpolated {
 export interface InterpolateOptions {
   /** A bare `${NAME}` is the environment variable NAME when no property has that name (settings: yes; a pom: no). */
   bareEnv?: boolean;
+  /** The work left, shared by the interpolators of one file (a pom's profiles): see workBudget. */
+  budget?: WorkBudget;
 }
+
+/** What the interpolators of one file may build in all, so that many (one per pom profile) add up to no more. */
+export interface WorkBudget {
+  left: number;
+}
+
+export const workBudget = (): WorkBudget => ({ left: MAX_WORK });
 
 /**
  * The longest value resolved: 64 KiB. Maven's ids, URLs and passwords are well under 1 KiB; four times the
@@ -42,7 +51,7 @@ export interface InterpolateOptions {
  */
 export const MAX_VALUE = 64 * 1024;
 /**
- * Text built in all by one interpolator: 64 MiB (a thousand values at the cap). A value with thousands of
+ * Text built in all by one interpolator, or by those of one file sharing a budget: 64 MiB (a thousand values at the cap). A value with thousands of
  * expressions costs its length per expression resolved; this bounds what a hostile file can ask in all.
  */
 const MAX_WORK = 64 * 1024 * 1024;
@@ -73,7 +82,7 @@ export function interpolator(env: Env, properties: Properties | readonly Propert
   // Layers (a profile's properties over the project's): the last that has a name decides.
   const layers = Array.isArray(properties) ? [...(properties as readonly Properties[])].reverse() : [properties as Properties];
   const names = new Map<string, Resolved>();
-  let work = 0;
+  const budget = options.budget ?? workBudget();
   const lookup = (name: string): { value: string; fromEnv: boolean } | undefined => {
     let property: string | undefined;
     for (const layer of layers) if ((property = own(layer, name)) !== undefined) break;
@@ -99,8 +108,8 @@ export function interpolator(env: Env, properties: Properties | readonly Propert
       // Every occurrence at once, then the search starts over (the replacement can complete an expression).
       const parts = result.split(whole);
       const length = result.length + (parts.length - 1) * (resolved.value.length - whole.length);
-      work += length;
-      if (length > MAX_VALUE || work > MAX_WORK) throw new Failure(owner ?? name, "tooLong");
+      budget.left -= length;
+      if (length > MAX_VALUE || budget.left < 0) throw new Failure(owner ?? name, "tooLong");
       result = parts.join(resolved.value);
       re.lastIndex = 0;
     }

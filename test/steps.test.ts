@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Io } from "../src/commands/io";
 import type { Inputs } from "../src/commands/setup/inputs";
 import { operation } from "../src/commands/setup/plan";
+import { repositoriesByDefault } from "../src/commands/setup/repositories";
 import { planEdit, writePlan, type Operation } from "../src/io/edit";
 import type { Fs } from "../src/io/files";
 import { applyEdits } from "../src/xml/edit";
@@ -89,5 +90,31 @@ describe("setup's operation", () => {
     const next = operation(inputs, io)(after);
     expect(next.report).toEqual({ server: "unchanged" });
     expect(next.edits).toEqual([]);
+  });
+});
+
+describe("the wizard's repositories default", () => {
+  /** ./pom.xml in the current folder, read by src/project/ (the one pom reader). */
+  const byDefault = (pom: string | undefined, ids: string[]) => {
+    const { fs } = memfs({ "/p/.keep": "", ...(pom === undefined ? {} : { "/p/pom.xml": pom }) }, "/");
+    const io = { env: {}, cwd: "/p", home: "/home/u", fs: fs as unknown as Fs, stderr: () => {} } as unknown as Io;
+    return repositoriesByDefault(io, "/home/u/.m2/settings.xml", ids);
+  };
+  const pom = (body: string) => `<project>\n  <properties><repo.id>from-property</repo.id></properties>\n${body}\n</project>\n`;
+  const repository = (id: string) => `<repository><id>${id}</id><url>https://repo.example.com/</url></repository>`;
+
+  it("is yes without a pom, and with a pom that declares none of the ids in its <repositories>", () => {
+    expect(byDefault(undefined, ["anypoint-exchange-v3"])).toBe(true);
+    expect(byDefault(pom(`<repositories>${repository("other")}</repositories>`), ["anypoint-exchange-v3"])).toBe(true);
+    // Plugin repositories and distributionManagement are not where a build looks for dependencies.
+    expect(byDefault(pom(`<pluginRepositories><pluginRepository><id>x</id></pluginRepository></pluginRepositories>`), ["x"])).toBe(true);
+    expect(byDefault(pom(`<distributionManagement>${repository("x")}</distributionManagement>`), ["x"])).toBe(true);
+    expect(byDefault("<project><repositories>", ["x"])).toBe(true);
+  });
+
+  it("is no for an id among the pom's <repositories> or a profile's, an id written with a property as Maven resolves it", () => {
+    expect(byDefault(pom(`<repositories>${repository("x")}</repositories>`), ["y", "x"])).toBe(false);
+    expect(byDefault(pom(`<profiles><profile><id>p</id><repositories>${repository(" x ")}</repositories></profile></profiles>`), ["x"])).toBe(false);
+    expect(byDefault(pom(`<repositories>${repository("${repo.id}")}</repositories>`), ["from-property"])).toBe(false);
   });
 });

@@ -1,9 +1,9 @@
 /** `remove`: takes servers out of the settings file (and, with --with-repositories, what setup added for them). */
 import { Exit, M2Error } from "../errors";
-import { editSettings } from "../io/edit";
+import { editSettings, type Operation } from "../io/edit";
 import { mavenProperties, settingsPath } from "../io/paths";
 import { andRepositories, removeRepositories } from "../settings/repositories";
-import { removeServer, type ChangeKind, type SettingsChange } from "../settings/servers";
+import { removeServer, type ChangeKind } from "../settings/servers";
 import type { Io } from "./io";
 import { debug, done, reportEdit, type OutputArgs } from "./output";
 import { refuseStdoutOntoSettings } from "./stdout";
@@ -22,24 +22,14 @@ export async function remove(args: RemoveArgs, io: Io): Promise<void> {
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "remove");
   debug(io, `settings: ${path}`);
-  // What the last planning did to the server and to the repositories (the file's change covers both).
-  const parts: { server?: ChangeKind; repositories?: ChangeKind } = {};
-  const operation = (text: string): SettingsChange => {
-    const server = removeServer(text, args.id, io.env, mavenProperties(io));
-    parts.server = server.change;
-    if (!args.withRepositories) return server;
-    const both = andRepositories(text, server, (middle) => removeRepositories(middle, [args.id], io.env, mavenProperties(io)));
-    parts.repositories = both.repositories;
-    return both;
-  };
-  const outcome = await editSettings(io.fs, path, operation, { create: false, dryRun: args.dryRun || args.stdout, lockWaitMs: args.lockTimeout * 1000 });
+  const outcome = await editSettings(io.fs, path, operation(args, io), { create: false, dryRun: args.dryRun || args.stdout, lockWaitMs: args.lockTimeout * 1000 });
   if (args.stdout) {
     io.writeStdout(outcome.bytes);
     return;
   }
   const diff = args.dryRun ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [], { color: io.color && !args.json, cwd: io.cwd }) : "";
-  const server = outcome.change === "removed" ? parts.server : "unchanged";
-  const repositories = args.withRepositories ? (outcome.change === "removed" ? parts.repositories : "unchanged") : undefined;
+  const server = outcome.change === "removed" ? outcome.report.server : "unchanged";
+  const repositories = args.withRepositories ? (outcome.change === "removed" ? outcome.report.repositories : "unchanged") : undefined;
   const what = [server === "removed" ? `server "${args.id}"` : "", repositories === "removed" ? "the repositories anypoint-m2 had added" : ""].filter(Boolean).join(" and ");
   const prose =
     outcome.change !== "removed"
@@ -49,4 +39,20 @@ export async function remove(args: RemoveArgs, io: Io): Promise<void> {
         : [done(io, `Removed ${what} from ${path}.`), ...(server !== "removed" ? [`No server "${args.id}" was there.`] : []), ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : [])];
   const result = { settings: path, serverId: args.id, change: server, ...(repositories ? { repositories } : {}), backup: outcome.backup ?? null, ...(args.dryRun ? { dryRun: true, diff } : {}), warnings: outcome.warnings };
   reportEdit(io, args, result, prose, diff);
+}
+
+/** What one planning did to the server and to the repositories (the file's change covers both). */
+interface RemoveReport {
+  server: ChangeKind;
+  repositories?: ChangeKind;
+}
+
+/** The server out, and with --with-repositories what setup added for it, as a pure function of the file's text. */
+function operation(args: RemoveArgs, io: Io): Operation<RemoveReport> {
+  return (text) => {
+    const server = removeServer(text, args.id, io.env, mavenProperties(io));
+    if (!args.withRepositories) return { ...server, report: { server: server.change } };
+    const both = andRepositories(text, server, (middle) => removeRepositories(middle, [args.id], io.env, mavenProperties(io)));
+    return { ...both, report: { server: server.change, repositories: both.repositories } };
+  };
 }

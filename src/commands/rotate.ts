@@ -4,20 +4,19 @@
  * nothing is written unless it is accepted. All copies change in one write, under one lock, with one backup.
  * A copy it cannot compare fails the run (exit 8) after the others are written.
  */
-import { gatherCredentials, requireCredentials } from "../anypoint/credentials";
+import { requireCredentials } from "../anypoint/credentials";
 import type { Identity } from "../anypoint/token";
 import { Exit, M2Error } from "../errors";
-import { outcomeOf, planEdit, writePlan, type EditOutcome } from "../io/edit";
-import { loadEnvironment } from "../io/envfile";
+import { outcomeOf, planEdit, writePlan, type EditOutcome, type Operation } from "../io/edit";
 import { mavenProperties, settingsPath } from "../io/paths";
 import { readMaster, securityLocation, refuseProjectMaster } from "../io/security";
 import { encrypt } from "../maven/cipher";
 import { rotateSecret, type RotatedServer, type Rotation } from "../settings/rotate";
-import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
+import { describeIdentity, prepareCheck, type Check, type ConnectionArgs } from "./check";
+import { canPrompt, givenCredentials } from "./credentials";
 import type { Io } from "./io";
-import { announceEnvFile, debug, done, reportEdit, type OutputArgs } from "./output";
+import { debug, done, reportEdit, type OutputArgs } from "./output";
 import { refuseTargetChosenByProject } from "../io/trust";
-import { readSecretFromStdin } from "./setup";
 import { refuseStdoutOntoSettings } from "./stdout";
 
 export interface RotateArgs extends ConnectionArgs, OutputArgs {
@@ -49,22 +48,56 @@ export async function rotate(args: RotateArgs, io: Io): Promise<void> {
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "rotate");
   if (!args.dryRun && !args.stdout) refuseTargetChosenByProject(args, io, path);
-  const loaded = await loadEnvironment(io.fs, io.env, args.envFile, io.cwd);
-  announceEnvFile(io, args, loaded);
-  const prompt = !args.yes && !args.nonInteractive && !args.json && !args.stdout && !io.env.CI && io.terminal;
-  const stdinSecret = args.clientSecretStdin ? await readSecretFromStdin(io) : undefined;
-  const found = gatherCredentials({ clientId: args.clientId, clientSecret: args.clientSecret, stdinSecret, env: loaded.env, envFile: loaded.file });
-  const wizard = prompt && (!found.clientId || !found.clientSecret) ? await import("../wizard/wizard") : undefined;
+  const inputs = await settleInputs(args, io);
+  const { clientId, clientSecret, check, wizard } = inputs;
+  debug(io, `settings: ${path}; control plane: ${check ? check.base.origin : "not checked (--no-verify)"}`);
+
+  const change = operation(args, io, inputs);
+  const plan = planEdit(io.fs, path, change, false);
+  if (plan.file.bytes === undefined) throw new M2Error(Exit.usage, `${path} does not exist`, { hint: "Run anypoint-m2 setup first." });
+  const planned = plan.report;
+  if (planned.updated.length + planned.current.length + planned.env.length === 0) {
+    if (planned.unchecked.length > 0) throw new M2Error(Exit.unchecked, `no server in ${path} was found to hold the client ID ${clientId}, and ${notCompared(planned.unchecked)}`, { hint: UNCHECKED_HINT });
+    throw new M2Error(Exit.usage, `no connected-app server in ${path} holds the client ID ${clientId}`, { hint: "See anypoint-m2 list; run anypoint-m2 setup for a new server." });
+  }
+
+  const identity = check ? await check.run(clientId, clientSecret, plan.result.text, path) : undefined;
+  if (wizard && planned.updated.length > 0 && !args.dryRun) {
+    io.stdout((await import("./preview")).maskedDiff(path, outcomeOf(plan).before, outcomeOf(plan).after, [clientSecret], { color: io.color, cwd: io.cwd }));
+    if (!(await wizard.askConfirm(`Write this to ${path}?`))) throw new M2Error(Exit.cancelled, "not confirmed; nothing was written");
+  }
+  const outcome = args.dryRun || args.stdout ? outcomeOf(plan) : await writePlan(io.fs, plan, change, (args.lockTimeout ?? 10) * 1000);
+  await print(args, io, inputs, outcome, identity);
+}
+
+/** The new credentials (flags, stdin, environment, env file, else the wizard) and the check to prove them. */
+interface Inputs {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly warnings: readonly string[];
+  readonly wizard: typeof import("../wizard/wizard") | undefined;
+  readonly check: Check | undefined;
+}
+
+async function settleInputs(args: RotateArgs, io: Io): Promise<Inputs> {
+  const { env, found } = await givenCredentials(args, io);
+  const wizard = canPrompt(io, args) && (!found.clientId || !found.clientSecret) ? await import("../wizard/wizard") : undefined;
   if (wizard) {
     found.clientId ??= await wizard.askClientId();
     found.clientSecret ??= await wizard.askSecret("New client secret");
   }
   const { clientId, clientSecret, warnings } = requireCredentials(found);
-  const check = args.verify ? prepareCheck(args, io, loaded.env) : undefined;
-  debug(io, `settings: ${path}; control plane: ${check ? check.base.origin : "not checked (--no-verify)"}`);
+  const check = args.verify ? prepareCheck(args, io, env) : undefined;
+  return { clientId, clientSecret, warnings, wizard, check };
+}
 
-  // The master password is read once, and only when an encrypted password is met; new values are encrypted
-  // once per run, so that the plan and the write under the lock agree byte for byte.
+/**
+ * The rotation as a pure function of the file's text, reporting which copies it updated, found current, left
+ * to the environment or could not compare. The master password is read once, and only when an encrypted
+ * password is met; new values are encrypted once per run, so that the plan and the write under the lock
+ * agree byte for byte.
+ */
+function operation(args: RotateArgs, io: Io, { clientId, clientSecret }: Inputs): Operation<Rotation> {
   let master: { master: string; file: string } | { problem: string } | undefined;
   const readOnce = () =>
     (master ??= (() => {
@@ -79,50 +112,21 @@ export async function rotate(args: RotateArgs, io: Io): Promise<void> {
       }
     })());
   const encrypted = new Map<string, string>();
-  let rotation: Rotation | undefined;
-  const operation = (text: string) => {
-    rotation = rotateSecret(text, clientId, clientSecret, {
-      env: io.env,
-      properties: mavenProperties(io),
-      master: readOnce,
-      encrypt: (clear, key) => encrypted.get(clear) ?? encrypted.set(clear, encrypt(clear, key)).get(clear)!,
-    });
-    return rotation.change;
+  const options = {
+    env: io.env,
+    properties: mavenProperties(io),
+    master: readOnce,
+    encrypt: (clear: string, key: string) => encrypted.get(clear) ?? encrypted.set(clear, encrypt(clear, key)).get(clear)!,
   };
-
-  const plan = planEdit(io.fs, path, operation, false);
-  if (plan.file.bytes === undefined) throw new M2Error(Exit.usage, `${path} does not exist`, { hint: "Run anypoint-m2 setup first." });
-  const planned = rotation!;
-  if (planned.updated.length + planned.current.length + planned.env.length === 0) {
-    if (planned.unchecked.length > 0) throw new M2Error(Exit.unchecked, `no server in ${path} was found to hold the client ID ${clientId}, and ${notCompared(planned.unchecked)}`, { hint: UNCHECKED_HINT });
-    throw new M2Error(Exit.usage, `no connected-app server in ${path} holds the client ID ${clientId}`, { hint: "See anypoint-m2 list; run anypoint-m2 setup for a new server." });
-  }
-
-  let identity: Identity | undefined;
-  if (check) identity = await check.run(clientId, clientSecret, plan.result.text, path);
-  if (wizard && planned.updated.length > 0 && !args.dryRun) {
-    io.stdout((await import("./preview")).maskedDiff(path, outcomeOf(plan).before, outcomeOf(plan).after, [clientSecret], { color: io.color, cwd: io.cwd }));
-    if (!(await wizard.askConfirm(`Write this to ${path}?`))) throw new M2Error(Exit.cancelled, "not confirmed; nothing was written");
-  }
-  const outcome = args.dryRun || args.stdout ? outcomeOf(plan) : await writePlan(io.fs, plan, operation, (args.lockTimeout ?? 10) * 1000);
-  await print(args, io, { path, clientId, clientSecret, outcome, rotation: rotation!, identity, check: check?.base.host, warnings, wizard: Boolean(wizard) });
+  return (text) => {
+    const rotation = rotateSecret(text, clientId, clientSecret, options);
+    return { ...rotation.change, report: rotation };
+  };
 }
 
-interface Result {
-  path: string;
-  clientId: string;
-  clientSecret: string;
-  outcome: EditOutcome;
-  rotation: Rotation;
-  identity: Identity | undefined;
-  check: string | undefined;
-  warnings: string[];
-  wizard: boolean;
-}
-
-async function print(args: RotateArgs, io: Io, r: Result): Promise<void> {
-  const { path, outcome, rotation } = r;
-  const warnings = [...r.warnings, ...outcome.warnings];
+async function print(args: RotateArgs, io: Io, inputs: Inputs, outcome: EditOutcome<Rotation>, identity: Identity | undefined): Promise<void> {
+  const { settings: path, report: rotation } = outcome;
+  const warnings = [...inputs.warnings, ...outcome.warnings];
   if (rotation.unchecked.length > 0) io.exitCode = Exit.unchecked;
   const failure = () => {
     if (rotation.unchecked.length > 0) io.stderr(`anypoint-m2: ${notCompared(rotation.unchecked)}\n  ${UNCHECKED_HINT}`);
@@ -134,10 +138,10 @@ async function print(args: RotateArgs, io: Io, r: Result): Promise<void> {
     return;
   }
   const ids = (list: RotatedServer[]) => list.map(name).join(", ");
-  const who = r.identity ? describeIdentity(r.identity) : "";
-  const diff = args.dryRun ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [r.clientSecret], { color: io.color && !args.json, cwd: io.cwd }) : "";
+  const who = identity ? describeIdentity(identity) : "";
+  const diff = args.dryRun ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [inputs.clientSecret], { color: io.color && !args.json, cwd: io.cwd }) : "";
   const lines = [
-    ...(r.check ? [done(io, `Anypoint (${r.check}) accepted the new secret${who ? ` of ${who}` : ""}.`)] : []),
+    ...(inputs.check ? [done(io, `Anypoint (${inputs.check.base.host}) accepted the new secret${who ? ` of ${who}` : ""}.`)] : []),
     ...(rotation.updated.length > 0 ? [done(io, `${args.dryRun ? "Would update" : "Updated"} server ${ids(rotation.updated)} in ${path}.`)] : []),
     ...(rotation.current.length > 0 ? [`Server ${ids(rotation.current)} already ${rotation.current.length > 1 ? "hold" : "holds"} the new secret.`] : []),
     ...rotation.env.map((s) => `Server ${name(s)} takes its secret from the environment: update the variable ${s.variables.join(" and ")} wherever Maven runs.`),
@@ -146,15 +150,15 @@ async function print(args: RotateArgs, io: Io, r: Result): Promise<void> {
   ];
   const result = {
     settings: path,
-    clientId: r.clientId,
+    clientId: inputs.clientId,
     change: outcome.change,
     updated: rotation.updated.map((s) => s.id),
     current: rotation.current.map((s) => s.id),
     env: rotation.env.map((s) => ({ id: s.id, variables: s.variables })),
     unchecked: rotation.unchecked.map((s) => ({ id: s.id, line: s.line, reason: s.reason })),
     backup: outcome.backup ?? null,
-    verified: r.identity !== undefined,
-    ...(r.identity?.app ? { app: r.identity.app } : {}),
+    verified: identity !== undefined,
+    ...(identity?.app ? { app: identity.app } : {}),
     ...(args.dryRun ? { dryRun: true, diff } : {}),
     warnings,
   };

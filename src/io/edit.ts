@@ -9,7 +9,15 @@ import template from "../../templates/settings.xml?raw";
 import { fileError, makeFolders, readSettingsFile, unchangedSince, writeSettingsFile, type Fs, type SettingsFile } from "./files";
 import { acquireLock } from "./lock";
 
-export interface EditOutcome {
+/**
+ * A change to the file as a pure function of its text: the edits, and whatever else the operation learned
+ * making them (`report`, generic: what a command prints of it). Planning and writing hand back the report of
+ * the very text they planned or wrote, so a command learns nothing through a closure. An operation without a
+ * report leaves it undefined (R's default).
+ */
+export type Operation<R = undefined> = (text: string) => SettingsChange & { report?: R };
+
+export interface EditOutcome<R = undefined> {
   settings: string;
   change: ChangeKind;
   /** For an upsert: what happens to each server (all "unchanged" when the file does not change). */
@@ -30,12 +38,16 @@ export interface EditOutcome {
   edits?: readonly Edit[];
   /** The resulting file's bytes (for --stdout). */
   bytes: Uint8Array;
+  /** The operation's report for the text these bytes were made of (under the lock, the text written). */
+  report: R;
 }
 
-export interface Plan {
+export interface Plan<R = undefined> {
   path: string;
   file: SettingsFile;
-  result: ByteChange;
+  result: ByteChange<R>;
+  /** What the operation learned planning this change (its report). */
+  report: R;
   /** Whether a missing file is started from the template (setup) or left alone (remove). */
   create: boolean;
 }
@@ -61,21 +73,22 @@ export function readSettingsText<T>(fs: Fs, path: string, read: (text: string) =
  * Reads the settings file and computes `operation` on it: what would change, without a lock and without
  * writing. File and content errors come from here, before any check or prompt.
  */
-export function planEdit(fs: Fs, path: string, operation: (text: string) => SettingsChange, create: boolean): Plan {
+export function planEdit<R = undefined>(fs: Fs, path: string, operation: Operation<R>, create: boolean): Plan<R> {
   const file = readSettingsFile(fs, path);
   try {
     const start = file.bytes === undefined || blank(file.bytes) ? Buffer.from(template, "utf8") : file.bytes;
-    return { path, file, result: changeBytes(start, operation), create };
+    const result = changeBytes(start, operation);
+    return { path, file, result, report: result.report as R, create };
   } catch (e) {
     // A usage error is about the values given, not about the file.
     throw e instanceof M2Error && e.exitCode !== Exit.usage ? e.inFile(path) : e;
   }
 }
 
-const textAfter = (result: ByteChange): string => (result.change === "unchanged" ? result.text : applyEdits(result.text, result.edits));
+const textAfter = (result: ByteChange<unknown>): string => (result.change === "unchanged" ? result.text : applyEdits(result.text, result.edits));
 
 /** What a plan did, or would do (no `written`: a dry run, or nothing to write). */
-export function outcomeOf(p: Plan, written?: { backup: string | undefined; created: boolean; warnings: string[] }): EditOutcome {
+export function outcomeOf<R>(p: Plan<R>, written?: { backup: string | undefined; created: boolean; warnings: string[] }): EditOutcome<R> {
   const absent = p.file.bytes === undefined && !p.create;
   return {
     settings: p.path,
@@ -95,6 +108,7 @@ export function outcomeOf(p: Plan, written?: { backup: string | undefined; creat
     get bytes() {
       return absent ? new Uint8Array() : p.result.bytes;
     },
+    report: p.report,
   };
 }
 
@@ -102,7 +116,7 @@ export function outcomeOf(p: Plan, written?: { backup: string | undefined; creat
  * Writes a plan under the lock: unless its status shows the file untouched since the plan read it, the file
  * is read again there and, when another run changed it since, `operation` is computed again on what is there now. Nothing is written when nothing changes.
  */
-export async function writePlan(fs: Fs, first: Plan, operation: (text: string) => SettingsChange, lockWaitMs: number): Promise<EditOutcome> {
+export async function writePlan<R>(fs: Fs, first: Plan<R>, operation: Operation<R>, lockWaitMs: number): Promise<EditOutcome<R>> {
   if (first.result.change === "unchanged" || (first.file.bytes === undefined && !first.create)) return outcomeOf(first);
   let lock;
   try {
@@ -123,7 +137,7 @@ export async function writePlan(fs: Fs, first: Plan, operation: (text: string) =
 }
 
 /** The plan again, on the file as it is under the lock: the same plan when its bytes are the same. */
-function replan(fs: Fs, first: Plan, operation: (text: string) => SettingsChange): Plan {
+function replan<R>(fs: Fs, first: Plan<R>, operation: Operation<R>): Plan<R> {
   const current = readSettingsFile(fs, first.path);
   const same = current.bytes === undefined ? first.file.bytes === undefined : first.file.bytes !== undefined && Buffer.compare(current.bytes, first.file.bytes) === 0;
   return same ? { ...first, file: current } : planEdit(fs, first.path, operation, first.create);
@@ -139,7 +153,7 @@ export interface EditOptions {
 }
 
 /** Plan, then write (unless a dry run): for commands with nothing to do in between. */
-export async function editSettings(fs: Fs, path: string, operation: (text: string) => SettingsChange, options: EditOptions): Promise<EditOutcome> {
+export async function editSettings<R = undefined>(fs: Fs, path: string, operation: Operation<R>, options: EditOptions): Promise<EditOutcome<R>> {
   const plan = planEdit(fs, path, operation, options.create);
   return options.dryRun ? outcomeOf(plan) : writePlan(fs, plan, operation, options.lockWaitMs ?? 10_000);
 }

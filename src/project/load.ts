@@ -59,6 +59,10 @@ export function loadPom(io: PomIo, path: string): ProjectPom {
 export const pomExchange = (pom: ProjectPom | undefined): PomRepository[] => (pom?.report ? exchangeRepositories(pom.report) : []);
 export const pomExchangeIds = (pom: ProjectPom | undefined): string[] => (pom?.report ? exchangeIds(pom.report) : []);
 
+/** The ids of the pom's <repositories> (the project's and its profiles'), as Maven resolves them; none for a pom not read. */
+export const pomRepositoryIds = (pom: ProjectPom | undefined): string[] =>
+  pom?.report ? pom.report.repositories.filter((r) => r.section === "repositories" && r.id !== undefined).map((r) => r.id!) : [];
+
 /**
  * The one control plane these Exchange repositories are in; undefined when there are none. Repositories in
  * several control planes cannot share one connected app: that is a usage error, naming them.

@@ -2,7 +2,9 @@
 import { decodeXml, editedParts } from "../xml/encoding";
 import type { SettingsChange } from "./servers";
 
-export interface ByteChange extends SettingsChange {
+export interface ByteChange<R = undefined> extends SettingsChange {
+  /** What the operation learned making this change (io/edit.ts's Operation), passed through untouched. */
+  report?: R;
   /** The new content; the same array when nothing changes. Joined on first use: writing needs only `parts`. */
   readonly bytes: Uint8Array;
   /** The new content in pieces, in order (views of the original bytes and the new text). */
@@ -15,7 +17,7 @@ export interface ByteChange extends SettingsChange {
 
 const lengthOf = (parts: readonly Uint8Array[]): number => parts.reduce((n, p) => n + p.length, 0);
 
-export function changeBytes(bytes: Uint8Array, operation: (text: string) => SettingsChange): ByteChange {
+export function changeBytes<R = undefined>(bytes: Uint8Array, operation: (text: string) => SettingsChange & { report?: R }): ByteChange<R> {
   const decoded = decodeXml(bytes);
   const result = operation(decoded.text);
   const text = decoded.text;

@@ -3,17 +3,14 @@
  * wizard's default), and what to put in a pom.xml to publish. The settings edit itself is
  * src/settings/repositories.ts.
  */
-import { join } from "node:path";
-import snippet from "../../templates/distribution-management.xml?raw";
-import { exchangeMaven, publishUrl, type ExchangeMaven } from "../anypoint/exchange";
-import { readSettingsText } from "../io/edit";
-import type { Fs } from "../io/files";
-import { mavenProperties } from "../io/paths";
-import { declaresRepository, PROFILE_ID, type RepositoriesChange } from "../settings/repositories";
-import { escapeText } from "../settings/value";
-import { decodeXml } from "../xml/encoding";
-import { javaTrim, scanXml, textContent, type XmlElement } from "../xml/scan";
-import type { Io } from "./io";
+import snippet from "../../../templates/distribution-management.xml?raw";
+import { exchangeMaven, publishUrl, type ExchangeMaven } from "../../anypoint/exchange";
+import { readSettingsText } from "../../io/edit";
+import { mavenProperties } from "../../io/paths";
+import { findPom, loadPom, pomRepositoryIds } from "../../project/load";
+import { declaresRepository, PROFILE_ID, type RepositoriesChange } from "../../settings/repositories";
+import { escapeText } from "../../settings/value";
+import type { Io } from "../io";
 
 export interface RepositoryArgs {
   withRepositories?: boolean;
@@ -28,36 +25,17 @@ export function exchangeFor(controlPlane: URL, args: RepositoryArgs, env: Record
   return exchangeMaven(controlPlane, given);
 }
 
-/** A pom is far smaller than this; a larger file is not read for a default. */
-const POM_LIMIT = 16 * 1024 * 1024;
-
-/** The ids of <repositories> in a pom (the project's and its profiles'); none when it cannot be read. */
-export function pomRepositoryIds(fs: Fs, folder: string): string[] {
-  const path = join(folder, "pom.xml");
-  try {
-    const stat = fs.statSync(path);
-    if (!stat.isFile() || stat.size > POM_LIMIT) return [];
-    const { text } = decodeXml(fs.readFileSync(path));
-    const project = scanXml(text).root;
-    const ids: string[] = [];
-    const collect = (owner: XmlElement) =>
-      owner.child("repositories")?.forEachChild("repository", (r) => {
-        const id = r.child("id");
-        if (id) ids.push(javaTrim(textContent(text, id)));
-      });
-    collect(project);
-    project.child("profiles")?.forEachChild("profile", collect);
-    return ids;
-  } catch {
-    // A default for a question: a pom that is missing or cannot be read declares nothing.
-    return [];
-  }
-}
-
-/** The wizard's default: add the repositories unless settings.xml or ./pom.xml already declares one with the server's id. */
-export function repositoriesByDefault(io: Io, settingsPath: string, serverId: string): boolean {
-  const inSettings = readSettingsText(io.fs, settingsPath, (text) => declaresRepository(text, serverId, io.env, mavenProperties(io))).value ?? false;
-  return !inSettings && !pomRepositoryIds(io.fs, io.cwd).includes(serverId);
+/**
+ * The wizard's default: add the repositories unless settings.xml declares one with a server's id, or
+ * ./pom.xml does in its <repositories> (one that cannot be read declares nothing).
+ */
+export function repositoriesByDefault(io: Io, settingsPath: string, serverIds: readonly string[]): boolean {
+  const here = findPom(io, undefined);
+  const inPom = new Set(pomRepositoryIds(here === undefined ? undefined : loadPom(io, here)));
+  return serverIds.every((id) => {
+    const inSettings = readSettingsText(io.fs, settingsPath, (text) => declaresRepository(text, id, io.env, mavenProperties(io))).value ?? false;
+    return !inSettings && !inPom.has(id);
+  });
 }
 
 export interface Publishing {

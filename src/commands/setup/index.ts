@@ -1,0 +1,58 @@
+/**
+ * setup as the pipeline it is: settle the inputs (inputs.ts: flags, environment, env file, pom, wizard), plan
+ * the change (plan.ts), check the credentials (check.ts), preview and confirm (confirm.ts), then write under
+ * the lock and print what was done (print.ts). Each step is a plain function; each hands the next what it learned.
+ */
+import { Exit, M2Error } from "../../errors";
+import { outcomeOf, planEdit, writePlan, type Plan } from "../../io/edit";
+import { settingsPath } from "../../io/paths";
+import { refuseTargetChosenByProject } from "../../io/trust";
+import type { Io } from "../io";
+import { debug } from "../output";
+import { refuseStdoutOntoSettings } from "../stdout";
+import { checkCredentials } from "./check";
+import { confirm } from "./confirm";
+import { settleInputs, type SetupArgs } from "./inputs";
+import { operation, type SetupReport } from "./plan";
+import { print } from "./print";
+import { writeNewSecurityFile } from "./storage";
+
+export type { SetupArgs } from "./inputs";
+export { DEFAULT_SERVER_ID } from "./project";
+
+export async function setup(args: SetupArgs, io: Io): Promise<void> {
+  if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
+  const path = settingsPath(args, io);
+  refuseStdoutOntoSettings(io, path, "setup");
+  if (!args.dryRun && !args.stdout) refuseTargetChosenByProject(args, io, path);
+  const settled = await settleInputs(args, io, path);
+  debug(io, `settings: ${path}; server ids: ${settled.serverIds.join(", ")}; control plane: ${settled.check ? settled.check.base.origin : "not checked (--no-verify)"}`);
+
+  // The file's problems come before the network: plan first, then check, then plan again if the wizard
+  // corrected the credentials meanwhile (new inputs, so a new operation).
+  const first = operation(settled, io);
+  const planned = planEdit(io.fs, path, first, true);
+  const warnings = emptyFile(args, planned);
+  // A server kept as it was (--on-existing keep, or "no" in the wizard) gets nothing written: nothing to prove.
+  const kept = settled.onExisting === "keep" && planned.report.server === "unchanged" && planned.file.bytes !== undefined;
+  const { inputs, identity } = settled.check && !kept ? await checkCredentials(io, settled, planned) : { inputs: settled, identity: undefined };
+  const change = inputs === settled ? first : operation(inputs, io);
+  const plan = inputs === settled ? planned : planEdit(io.fs, path, change, true);
+
+  if (inputs.wizard) await confirm(io, inputs, plan, Boolean(args.dryRun));
+  if (!args.dryRun && !args.stdout) writeNewSecurityFile(io, inputs.storage, Boolean(args.quiet));
+  const outcome = args.dryRun || args.stdout ? outcomeOf(plan) : await writePlan(io.fs, plan, change, args.lockTimeout * 1000);
+  await print(args, io, inputs, { outcome, identity, kept, warnings });
+}
+
+/** An empty file is filled from the template (a warning), except for --stdout, where it is most likely a mistake. */
+function emptyFile(args: SetupArgs, plan: Plan<SetupReport>): string[] {
+  const empty = plan.file.bytes !== undefined && outcomeOf(plan).before.trim() === "";
+  if (empty && args.stdout) {
+    // `--stdout | tee settings.xml` empties the file before it is read: the result would drop everything.
+    throw new M2Error(Exit.unsafe, `${plan.path} is empty, so --stdout would print a new file from the template`, {
+      hint: "If its content was piped back into it (| tee, or a redirect in another command), that emptied it first: restore it (perhaps from its .bak) and print to another file.",
+    });
+  }
+  return empty ? [`${plan.path} was empty (Maven cannot read such a file); it is filled from the template (an existing .bak is left as it is)`] : [];
+}

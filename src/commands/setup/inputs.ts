@@ -1,0 +1,129 @@
+/**
+ * setup's first step: everything it needs to know before it plans, settled once from flags, stdin, the
+ * environment, the env file, the pom and the wizard (which asks only for what is still missing). What comes
+ * out is read-only: a later step that learns better (the wizard's corrected credentials) makes new inputs.
+ */
+import { requireCredentials } from "../../anypoint/credentials";
+import { resolveBaseUrl, type EndpointChoice } from "../../anypoint/endpoint";
+import { checkOrgId, type ExchangeMaven } from "../../anypoint/exchange";
+import type { OnExisting } from "../../settings/servers";
+import type { Store } from "../../settings/stores";
+import { prepareCheck, type Check, type ConnectionArgs } from "../check";
+import { canPrompt, givenCredentials } from "../credentials";
+import type { Io } from "../io";
+import type { OutputArgs } from "../output";
+import { refuseTraps } from "./plan";
+import { applyImpliedRegion, DEFAULT_SERVER_ID, projectIds, readProject } from "./project";
+import { askFirst, askRepositories, type Answers, type Wizard } from "./questions";
+import { derivedWarning, exchangeFor, type RepositoryArgs } from "./repositories";
+import { settleStorage, type Storage } from "./storage";
+
+export interface SetupArgs extends ConnectionArgs, OutputArgs, RepositoryArgs {
+  clientId?: string;
+  clientSecret?: string;
+  clientSecretStdin?: boolean;
+  /** Every --server-id given, each once. */
+  serverId?: string[];
+  /** Take the server ids of the pom's Exchange repositories. */
+  fromPom?: boolean;
+  pom?: string;
+  settings?: string;
+  onExisting?: OnExisting;
+  verify: boolean;
+  envFile?: string | false;
+  dryRun?: boolean;
+  stdout?: boolean;
+  lockTimeout: number;
+  yes?: boolean;
+  nonInteractive?: boolean;
+  store?: Store;
+  idEnv?: string;
+  secretEnv?: string;
+  securityFile?: string;
+  mavenReadsSecurityFile?: boolean;
+}
+
+/** Everything setup needs to know before it plans: settled once, by flags, environment or wizard. */
+export type Inputs = Readonly<{
+  env: Record<string, string | undefined>;
+  clientId: string;
+  clientSecret: string;
+  /** The servers to write, each with the same credentials, in one change. */
+  serverIds: readonly string[];
+  /** The ids came from the pom (so the pom already names them). */
+  fromPom: boolean;
+  /** undefined: update a connected-app entry, refuse to replace anyone else's credentials. */
+  onExisting: OnExisting | undefined;
+  check: Check | undefined;
+  wizard: Wizard | undefined;
+  warnings: readonly string[];
+  /** Add the Exchange and MuleSoft repositories too (--with-repositories, or the wizard's answer). */
+  withRepositories: boolean;
+  /** --org-id, checked. */
+  orgId: string | undefined;
+  /** The id the publish snippet names: the pom's distributionManagement id among serverIds, else the first. */
+  publishId: string;
+  /** The Exchange Maven facade, when the repositories or a publish URL need it. */
+  exchange: ExchangeMaven | undefined;
+  storage: Storage;
+}>;
+
+/** Flags, stdin, environment and env file first; the wizard asks only for what is still missing. */
+export async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inputs> {
+  const { env, found: given } = await givenCredentials(args, io);
+  const wizard = canPrompt(io, args) ? await import("../../wizard/wizard") : undefined;
+  // --pom names the pom to take ids from: outside the wizard it means --from-pom.
+  const fromPom = Boolean(args.fromPom) || (args.pom !== undefined && !wizard);
+  const project = fromPom || wizard ? readProject(args, io, fromPom) : undefined;
+  const projectWarnings = [...(project?.warnings ?? [])];
+  const pomIds = projectIds(project);
+  const givenIds = fromPom ? [...new Set([...(args.serverId ?? []), ...pomIds])] : [...(args.serverId ?? [])];
+  if (fromPom && pomIds.length === 0) projectWarnings.push(`no server id from the pom: ${givenIds.length > 0 ? "using the --server-id given" : `using the default, ${DEFAULT_SERVER_ID}`}`);
+  const asGiven: Answers = { endpoint: { region: args.region, host: args.host, baseUrl: args.baseUrl }, found: given, serverIds: givenIds, onExisting: args.onExisting };
+  // The wizard shows the pom's warnings before its questions; otherwise they are the run's warnings.
+  const answers = wizard ? await askFirst(wizard, io, { path, verify: args.verify, env, project: project!, warnings: projectWarnings.splice(0) }, asGiven) : asGiven;
+  const { found, onExisting } = answers;
+  const endpoint: EndpointChoice = { ...answers.endpoint };
+  const serverIds = answers.serverIds.length > 0 ? answers.serverIds : [DEFAULT_SERVER_ID];
+  const notes: string[] = [];
+  if (project?.path && (fromPom || wizard)) applyImpliedRegion(project, serverIds, endpoint, env, args.verify, notes);
+  if (!args.quiet) for (const note of notes) io.stderr(note);
+
+  const storage = await settleStorage(args, io, wizard);
+  let withRepositories = args.withRepositories;
+  if (wizard && withRepositories === undefined) {
+    const answer = await askRepositories(wizard, io, { path, args, env, endpoint, serverIds });
+    withRepositories = answer.withRepositories;
+    if (answer.region !== undefined) endpoint.region = answer.region;
+  }
+  const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout, settings: args.settings, quiet: args.quiet }, io, env) : undefined;
+  // The env store writes only references: without a check, an image build needs no credentials at all.
+  const { clientId, clientSecret, warnings } =
+    storage.store === "env" && !args.verify && (!found.clientId || !found.clientSecret)
+      ? { clientId: "", clientSecret: "", warnings: found.warnings }
+      : requireCredentials(found);
+  const orgId = args.orgId === undefined ? undefined : checkOrgId(args.orgId);
+  const pomIdSet = new Set(pomIds);
+  const chosenIds = new Set(serverIds);
+  // Resolved before any work when asked for, so that an unknown facade is a usage error at once.
+  const exchange = withRepositories || orgId !== undefined ? exchangeFor(check?.base ?? resolveBaseUrl(endpoint, env), args, env) : undefined;
+  if (exchange && withRepositories) warnings.push(...derivedWarning(exchange));
+  const inputs: Inputs = {
+    env,
+    clientId,
+    clientSecret,
+    serverIds,
+    fromPom: serverIds.every((id) => pomIdSet.has(id)),
+    publishId: project?.repositories.find((r) => r.section.startsWith("distributionManagement") && chosenIds.has(r.id!))?.id ?? serverIds[0]!,
+    onExisting,
+    check,
+    wizard,
+    warnings: [...projectWarnings, ...warnings],
+    withRepositories: withRepositories ?? false,
+    orgId,
+    exchange,
+    storage,
+  };
+  refuseTraps(inputs, io);
+  return inputs;
+}

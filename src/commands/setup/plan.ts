@@ -1,0 +1,81 @@
+/** setup's change to settings.xml, as a pure function of the file's text: the servers, and the repositories when asked. */
+import { SEPARATOR } from "../../anypoint/credentials";
+import { Exit, M2Error } from "../../errors";
+import type { Operation } from "../../io/edit";
+import { mavenProperties } from "../../io/paths";
+import { encrypt, encryptedPart } from "../../maven/cipher";
+import { CONNECTED_APP_USERNAME } from "../../settings/list";
+import { fieldValue, readSettings, serversWithIds } from "../../settings/model";
+import { andRepositories, mergeRepositories } from "../../settings/repositories";
+import { scrubMovedSecrets, upsertServers, type ChangeKind, type ServerInput } from "../../settings/servers";
+import { decryptPassword, envPassword, envTraps, passwordTraps, storeOf } from "../../settings/stores";
+import type { Io } from "../io";
+import type { Inputs } from "./inputs";
+
+/** What one planning did to the server and to the repositories (the file's change covers both). */
+export interface SetupReport {
+  server: ChangeKind;
+  repositories?: ChangeKind;
+}
+
+/**
+ * The change to the file, as a pure function of its text. Ids are matched as Maven will resolve them: from
+ * the environment Maven runs in (not the env file) and its properties. One operation serves one set of
+ * inputs: a new encrypted password is made once, here, so that every plan of it writes the same bytes.
+ */
+export function operation(inputs: Inputs, io: Io): Operation<SetupReport> {
+  const properties = mavenProperties(io);
+  const clear = `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}`;
+  const encrypted = inputs.storage.store === "encrypted" ? encrypt(clear, inputs.storage.security!.master) : undefined;
+  return (text) => {
+    refuseTraps(inputs, io);
+    const current = inputs.storage.store === "encrypted" ? currentPasswords(text, inputs.serverIds, io) : undefined;
+    const servers = inputs.serverIds.map((id) => ({ id, username: CONNECTED_APP_USERNAME, ...storedPassword(inputs, current?.get(id), encrypted) }));
+    const upserted = upsertServers(text, servers, inputs.onExisting ?? "update", io.env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
+    // Moving the secret out of the file: the backup does not keep it either (scrubMovedSecrets says why).
+    const updatedIds = new Set(upserted.servers.filter((r) => r.change === "updated").map((r) => r.id));
+    const scrub = inputs.storage.store === "literal" ? [] : scrubMovedSecrets(text, servers.filter((s) => updatedIds.has(s.id)), io.env, properties);
+    const change = scrub.length > 0 ? { ...upserted, scrub } : upserted;
+    if (!inputs.withRepositories) return { ...change, report: { server: change.change } };
+    const repositories = { serverIds: inputs.serverIds, exchangeUrl: inputs.exchange!.url };
+    const both = andRepositories(text, change, (middle) => mergeRepositories(middle, repositories, io.env, properties));
+    return { ...both, report: { server: change.change, repositories: both.repositories } };
+  };
+}
+
+/**
+ * The password as the chosen store writes it (the operation has refused, again, what Maven would not read back
+ * as these credentials). An encrypted value already in the file (`current`) that decrypts to the same
+ * credentials is kept, so that running setup again changes nothing; else `encrypted`, made for this run.
+ */
+function storedPassword(inputs: Inputs, current: string | undefined, encrypted: string | undefined): Pick<ServerInput, "password" | "envReferences"> {
+  const { storage } = inputs;
+  const clear = `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}`;
+  if (storage.store === "literal") return { password: clear };
+  if (storage.store === "env") return { password: envPassword(storage.variables!.id, storage.variables!.secret), envReferences: true };
+  const { master } = storage.security!;
+  if (current !== undefined && storeOf(current) === "encrypted" && current === `{${encryptedPart(current)}}`) {
+    const decrypted = decryptPassword(current, master);
+    if ("clear" in decrypted && decrypted.clear === clear) return { password: current };
+  }
+  return { password: encrypted! };
+}
+
+/** The password each id's server has now (the one Maven uses), all found in one pass over the file. */
+function currentPasswords(text: string, ids: readonly string[], io: Io): Map<string, string | undefined> {
+  const model = readSettings(text);
+  const { matches } = serversWithIds(model, ids, io.env, mavenProperties(io));
+  return new Map([...matches].map(([id, list]) => [id, fieldValue(model, list[0]?.password)]));
+}
+
+/** The store's traps for these credentials (src/settings/stores.ts), as Maven will run: in this environment. */
+export function traps(inputs: Inputs, io: Io) {
+  const { store, variables } = inputs.storage;
+  if (store === "env" && !inputs.clientId) return envTraps(variables!, io.env, mavenProperties(io));
+  return passwordTraps(store, inputs.clientId, inputs.clientSecret, { env: io.env, properties: mavenProperties(io), variables });
+}
+
+export function refuseTraps(inputs: Inputs, io: Io): void {
+  const refused = traps(inputs, io).find((t) => t.refuse);
+  if (refused) throw new M2Error(Exit.usage, refused.message, { hint: refused.hint });
+}

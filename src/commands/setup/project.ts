@@ -1,0 +1,104 @@
+/**
+ * What the project's pom says to setup: the server ids of its Exchange repositories, and the control plane
+ * they are in. The pom itself is read by src/project/.
+ */
+import { resolveBaseUrl, type EndpointChoice } from "../../anypoint/endpoint";
+import { Exit, M2Error } from "../../errors";
+import { facadeHost, regionOfHost } from "../../project/exchange";
+import { findPom, impliedRegion, loadPom, pomExchange } from "../../project/load";
+import type { PomRepository } from "../../project/pom";
+import type { Io } from "../io";
+
+export const DEFAULT_SERVER_ID = "anypoint-exchange-v3";
+
+/** The project's pom, when setup is to take ids from it: its Exchange repositories and what to tell the user. */
+export interface Project {
+  path: string | undefined;
+  repositories: PomRepository[];
+  warnings: string[];
+}
+
+/**
+ * Reads the pom for --from-pom (which needs one) or to offer its ids in the wizard. A pom that cannot be read,
+ * or an Exchange repository it cannot resolve, is reported, not fatal.
+ */
+export function readProject(args: { pom?: string; serverId?: string[] }, io: Io, required: boolean): Project {
+  const path = findPom(io, args.pom);
+  if (!path) {
+    if (!required) return { path, repositories: [], warnings: [] };
+    throw new M2Error(Exit.usage, `--from-pom: there is no pom.xml in ${io.cwd}`, { hint: "Run it in the project's folder, or pass --pom PATH." });
+  }
+  const pom = loadPom(io, path);
+  const warnings = pom.error
+    ? [`${path}${pom.error.details.line ? `:${pom.error.details.line}` : ""}: the pom cannot be read (${pom.error.message}); its repository ids are not used`]
+    : pom.report!.problems.map((p) => `${path}:${p.line}: ${p.message}`);
+  // An id the pom takes from the environment is written as a server id only when --server-id names it.
+  const named = new Set(args.serverId ?? []);
+  const all = pomExchange(pom);
+  const fromEnv = all.filter((r) => r.idFromEnv && !named.has(r.id!));
+  if (fromEnv.length > 0 && required) throw idFromEnvironment(fromEnv, path);
+  if (fromEnv.length > 0) warnings.push(`${path}:${fromEnv[0]!.line}: ${idsFromEnvironment(fromEnv)}; not offered as a server id (give it with --server-id)`);
+  const repositories = fromEnv.length > 0 ? all.filter((r) => !fromEnv.includes(r)) : all;
+  if (!pom.error && all.length === 0) warnings.push(`${path} declares no Exchange repository (a parent pom may)`);
+  return { path, repositories, warnings };
+}
+
+/** The ids of the project's Exchange repositories, each once, in the pom's order. */
+export const projectIds = (project: Project | undefined): string[] => [...new Set(project?.repositories.map((r) => r.id!) ?? [])];
+
+/** The pom's Exchange repositories whose ids take a value from the environment, as written (never the value). */
+function idsFromEnvironment(repositories: PomRepository[]): string {
+  const listed = repositories.slice(0, 3).map((r) => `${r.shown} (line ${r.line})`);
+  const more = repositories.length - listed.length;
+  return `the Exchange repository id${repositories.length > 1 ? "s" : ""} ${listed.join(", ")}${more > 0 ? ` and ${more} more` : ""} take${repositories.length > 1 ? "" : "s"} a value from the environment`;
+}
+
+/**
+ * --from-pom refuses an id that comes from an environment variable: the variable's value (perhaps a secret,
+ * as in ex-${env.ANYPOINT_CLIENT_SECRET}) would be written into settings.xml and printed.
+ */
+function idFromEnvironment(repositories: PomRepository[], path: string): M2Error {
+  return new M2Error(Exit.usage, `${idsFromEnvironment(repositories)}: setup does not write an environment variable's value into settings.xml as a server id`, {
+    file: path,
+    line: repositories[0]!.line,
+    hint: "Give the id Maven resolves it to with --server-id, or write the id in the pom as it is.",
+  });
+}
+
+/** Where a pom uses the id: "repositories, distributionManagement". */
+export function sectionsOf(repositories: PomRepository[]): Map<string, string> {
+  const sections = new Map<string, Set<string>>();
+  for (const r of repositories) {
+    const list = sections.get(r.id!) ?? sections.set(r.id!, new Set()).get(r.id!)!;
+    list.add(r.section.replace(/^distributionManagement\..*/, "distributionManagement"));
+  }
+  return new Map([...sections].map(([id, list]) => [id, [...list].join(", ")]));
+}
+
+/** Whether the flags or the environment say where Anypoint is. */
+export function endpointGiven(endpoint: EndpointChoice, env: Record<string, string | undefined>): boolean {
+  return Boolean(endpoint.region !== undefined || endpoint.host !== undefined || endpoint.baseUrl !== undefined || env.ANYPOINT_HOST || env.ANYPOINT_BASE_URL);
+}
+
+/**
+ * The control plane the chosen pom ids imply, used when nothing else says where Anypoint is; a region
+ * given that differs is a usage error. A host or URL that is no region's (a private endpoint) is not compared.
+ */
+export function applyImpliedRegion(project: Project, ids: string[], endpoint: EndpointChoice, env: Record<string, string | undefined>, verify: boolean, notes: string[]): void {
+  const chosen = new Set(ids);
+  const used = project.repositories.filter((r) => chosen.has(r.id!));
+  const implied = impliedRegion(used, project.path!);
+  if (!implied) return;
+  if (!endpointGiven(endpoint, env)) {
+    endpoint.region = implied;
+    if (verify) notes.push(`Control plane: ${implied}, as the pom's Exchange repositories are on ${facadeHost(implied)}.`);
+    return;
+  }
+  const named = regionOfHost(resolveBaseUrl(endpoint, env).host);
+  if (named !== undefined && named !== implied) {
+    throw new M2Error(Exit.usage, `the pom's Exchange repositories (${[...new Set(used.map((r) => r.shown))].join(", ")}) are on ${facadeHost(implied)}, the ${implied} control plane, but ${endpoint.region !== undefined ? "--region" : "the control plane given"} says ${named}`, {
+      file: project.path,
+      hint: `Leave out --region to use ${implied}, or give the --server-id values of the ${named} control plane.`,
+    });
+  }
+}

@@ -1,7 +1,7 @@
 // What a project may decide (src/io/trust.ts), run end to end with the built CLI: a project's ./.env and a
 // settings file its .mvn/ chose never say where a credential goes. A loopback control plane answers the
 // token requests; a real loopback proxy that takes the connected app's credentials records what reaches it.
-import { chmodSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, realpathSync, truncateSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
@@ -12,6 +12,7 @@ const CLIENT_ID = "0123456789abcdef0123456789abcdef";
 const SECRET = "Project-Trust-Secret-9d2e";
 const TOKEN = "tok-11112222-3333-4444-5555-666677778888";
 const { m2, outputs } = recorder();
+const SMALL_HEAP = { NODE_OPTIONS: "--max-old-space-size=256" };
 
 let anypoint: ControlPlane;
 let proxy: Proxy;
@@ -184,6 +185,18 @@ describe("a settings file chosen by a project's .mvn/", () => {
     // Named with --settings, the file is the user's own, resolved as Maven resolves it.
     const trusted = await m2(["list", "--json", "--settings", join(project, "evil.xml")], { home, cwd: project, env: { ...env(), ...leaks } });
     expect(JSON.parse(trusted.stdout).servers[0].clientId).toBe("${env.SUPER_SECRET_TOKEN}");
+  });
+
+  it("a .mvn/jvm.config over 1 MiB (a sparse file of gigabytes, say) is refused at once, not read whole", async () => {
+    const home = tempHome();
+    const project = join(home, "project");
+    mkdirSync(join(project, ".mvn"), { recursive: true });
+    const config = join(project, ".mvn", "jvm.config");
+    writeFileSync(config, "");
+    truncateSync(config, 3 * 1024 ** 3);
+    const r = await m2(["list"], { home, cwd: project, env: { ...SMALL_HEAP } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${config} is larger than 1 MiB, which no Maven configuration file is`);
   });
 
   it("a .mvn any user can write (as a /tmp/.mvn would be) is named in a warning; the project's own is not", async () => {

@@ -8,6 +8,7 @@ import type { Io } from "../commands/io";
 import { launcherDialect, userSettings, type UserSettings } from "../maven/user-settings";
 import type { MavenDialect } from "../maven/arguments";
 import type { Fs } from "./files";
+import { Exit, M2Error } from "../errors";
 
 /**
  * The account's home directory, as Java reads it for user.home (the password database, not $HOME). An
@@ -25,7 +26,6 @@ export function accountHome(): string {
 
 type PathIo = Pick<Io, "env" | "cwd" | "home" | "fs" | "stderr">;
 
-const isFile = (fs: Fs, path: string): boolean => fs.statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
 const isDirectory = (fs: Fs, path: string): boolean => fs.statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 
 /** The text of the first executable `mvn` on the PATH, as a shell would pick it (a small script, or nothing). */
@@ -56,8 +56,17 @@ function projectBaseDir(fs: Fs, env: Io["env"], cwd: string, dialect: () => Mave
   }
 }
 
+/** Far above any real `.mvn/jvm.config` or `maven.config` (a few lines; the shell's limit on a command line is 2 MiB). */
+const MAX_CONFIG_BYTES = 1 << 20;
+
 function readOptional(fs: Fs, path: string): { path: string; text: string } | undefined {
-  if (!isFile(fs, path)) return undefined;
+  const stat = fs.statSync(path, { throwIfNoEntry: false });
+  if (!stat?.isFile()) return undefined;
+  if (stat.size > MAX_CONFIG_BYTES) {
+    throw new M2Error(Exit.usage, `${path} is larger than 1 MiB, which no Maven configuration file is, so anypoint-m2 does not read it`, {
+      hint: "Look at what put it there; remove it, or run from a folder outside it.",
+    });
+  }
   try {
     return { path, text: fs.readFileSync(path, "utf8") as string };
   } catch {

@@ -71,6 +71,19 @@ describe("setup checks first", () => {
     expect(readFileSync(settings).equals(original)).toBe(true);
   });
 
+  it("the hint of a check that could not be made fits the command: setup may skip it with --no-verify, verify may not", async () => {
+    anypoint.handle(() => undefined);
+    const { home } = homeWithFixture("flush-left-standalone.xml");
+    const setup = await m2(["setup", "--yes", "--timeout", "1"], { home, env: env() });
+    expect(setup.code).toBe(4);
+    expect(setup.stderr).toMatch(/Check the network, the proxy settings and --region\/--host, or pass --no-verify to write without checking\./);
+    expect((await m2(["setup", "--yes", "--no-verify"], { home, env: env() })).code).toBe(0);
+    const verify = await m2(["verify", "--timeout", "1"], { home, env: env() });
+    expect(verify.code).toBe(4);
+    expect(verify.stderr).toContain("Check the network, the proxy settings and --region/--host.");
+    expect(verify.stderr).not.toContain("--no-verify");
+  });
+
   it("Retry-After: 99999 with --timeout 3: exit 4 at once, not after the 60 s two capped waits took", async () => {
     anypoint.handle((_, res) => res.writeHead(429, { "retry-after": "99999" }).end());
     const { home, settings, original } = homeWithFixture("flush-left-standalone.xml");

@@ -24,6 +24,8 @@ export interface TokenRequest {
   backoffMs?: number;
   /** Diagnostics for --verbose; never given a secret. */
   log?: (message: string) => void;
+  /** How the command that asked can do without the check ("pass --no-verify to write without checking"), for hints. */
+  skip?: string;
 }
 
 export interface Identity {
@@ -33,6 +35,8 @@ export interface Identity {
 }
 
 const ATTEMPTS = 3;
+
+const orSkip = (request: TokenRequest): string => (request.skip ? `, or ${request.skip}` : "");
 const RETRY_AFTER_CAP_MS = 30_000;
 /** A token answer is a few hundred bytes; whatever is far larger did not come from Anypoint's token endpoint. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -236,7 +240,7 @@ export async function checkCredentials(request: TokenRequest): Promise<Identity>
         log(`attempt ${attempt}: ${why} after ${Math.round(performance.now() - started)} ms`);
         if (!worthRetrying(why) || attempt === ATTEMPTS) {
           throw new M2Error(Exit.unreachable, `could not reach Anypoint at ${where}: ${why}${attempt > 1 ? ` (attempt ${attempt} of ${ATTEMPTS})` : ""}`, {
-            hint: "Check the network, the proxy settings and --region/--host, or pass --no-verify to write without checking.",
+            hint: `Check the network, the proxy settings and --region/--host${orSkip(request)}.`,
           });
         }
         await wait(backoff(attempt));
@@ -246,13 +250,13 @@ export async function checkCredentials(request: TokenRequest): Promise<Identity>
       if (!retriedStatus(answer.status)) return await outcome(request, answer, where, connections, budget);
       if (attempt === ATTEMPTS) {
         throw new M2Error(Exit.unreachable, `Anypoint at ${where} kept failing (HTTP ${answer.status}, ${ATTEMPTS} attempts)`, {
-          hint: "Try again later, or pass --no-verify to write without checking.",
+          hint: `Try again later${orSkip(request)}.`,
         });
       }
       const asked = retryAfterMs(answer.headers["retry-after"]);
       if (asked !== undefined && asked > waitCapMs) {
         throw new M2Error(Exit.unreachable, `Anypoint at ${where} answered HTTP ${answer.status} and asked to wait ${Math.ceil(asked / 1000)} s before trying again; this check waits at most ${waitCapMs / 1000} s`, {
-          hint: "Try again later (a longer --timeout waits longer, up to 30 s), or pass --no-verify to write without checking.",
+          hint: `Try again later (a longer --timeout waits longer, up to 30 s)${orSkip(request)}.`,
         });
       }
       await wait(asked ?? backoff(attempt));

@@ -27,6 +27,9 @@ export interface Check {
   run(clientId: string, clientSecret: string, settingsText: string | undefined, settingsPath?: string): Promise<Identity>;
 }
 
+/** The way round the check for the commands that write: said in the hints of a check that could not be made. */
+export const WRITE_UNCHECKED = "pass --no-verify to write without checking";
+
 /** Said once per run, however many checks doctor makes. */
 const warned = new WeakSet<Io>();
 
@@ -35,7 +38,7 @@ const warned = new WeakSet<Io>();
  * environment with the env file under it (where Anypoint is, the proxy variables); the settings file's
  * `${env.X}` is resolved from the environment alone (`io.env`), as Maven does.
  */
-export function prepareCheck(args: ConnectionArgs, io: Io, env: Record<string, string | undefined>): Check {
+export function prepareCheck(args: ConnectionArgs, io: Io, env: Record<string, string | undefined>, skip?: string): Check {
   const base = resolveBaseUrl(args, env);
   const log = (message: string) => debug(io, message);
   return {
@@ -54,7 +57,7 @@ export function prepareCheck(args: ConnectionArgs, io: Io, env: Record<string, s
         throw e instanceof M2Error && e.details.line !== undefined && settingsPath ? e.inFile(settingsPath) : e;
       }
       const { checkCredentials } = await import("../anypoint/token");
-      return checkCredentials({ base, clientId, clientSecret, timeoutSeconds: args.timeout, proxy, log });
+      return checkCredentials({ base, clientId, clientSecret, timeoutSeconds: args.timeout, proxy, log, skip });
     },
   };
 }

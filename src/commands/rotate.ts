@@ -12,7 +12,7 @@ import { mavenProperties, settingsPath } from "../io/paths";
 import { readMaster, securityLocation, refuseProjectMaster } from "../io/security";
 import { encrypt } from "../maven/cipher";
 import { rotateSecret, type RotatedServer, type Rotation } from "../settings/rotate";
-import { describeIdentity, prepareCheck, type Check, type ConnectionArgs } from "./check";
+import { describeIdentity, prepareCheck, WRITE_UNCHECKED, type Check, type ConnectionArgs } from "./check";
 import { canPrompt, givenCredentials } from "./credentials";
 import type { Io } from "./io";
 import { debug, done, reportEdit, type OutputArgs } from "./output";
@@ -87,7 +87,7 @@ async function settleInputs(args: RotateArgs, io: Io): Promise<Inputs> {
     found.clientSecret ??= await wizard.askSecret("New client secret");
   }
   const { clientId, clientSecret, warnings } = requireCredentials(found);
-  const check = args.verify ? prepareCheck(args, io, env) : undefined;
+  const check = args.verify ? prepareCheck(args, io, env, WRITE_UNCHECKED) : undefined;
   return { clientId, clientSecret, warnings, wizard, check };
 }
 

@@ -8,7 +8,7 @@ import { resolveBaseUrl, type EndpointChoice } from "../../anypoint/endpoint";
 import { checkOrgId, type ExchangeMaven } from "../../anypoint/exchange";
 import type { OnExisting } from "../../settings/servers";
 import type { Store } from "../../settings/stores";
-import { prepareCheck, type Check, type ConnectionArgs } from "../check";
+import { prepareCheck, WRITE_UNCHECKED, type Check, type ConnectionArgs } from "../check";
 import { canPrompt, givenCredentials } from "../credentials";
 import type { Io } from "../io";
 import type { OutputArgs } from "../output";
@@ -96,7 +96,7 @@ export async function settleInputs(args: SetupArgs, io: Io, path: string): Promi
     withRepositories = answer.withRepositories;
     if (answer.region !== undefined) endpoint.region = answer.region;
   }
-  const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout, settings: args.settings, quiet: args.quiet }, io, env) : undefined;
+  const check = args.verify ? prepareCheck({ ...endpoint, timeout: args.timeout, settings: args.settings, quiet: args.quiet }, io, env, WRITE_UNCHECKED) : undefined;
   // The env store writes only references: without a check, an image build needs no credentials at all.
   const { clientId, clientSecret, warnings } =
     storage.store === "env" && !args.verify && (!found.clientId || !found.clientSecret)

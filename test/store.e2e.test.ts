@@ -128,6 +128,8 @@ describe("--store env", () => {
     [["--store", "env", "--security-file", "s.xml"], "--security-file goes with --store encrypted"],
     [["--secret-env", "1BAD"], "--secret-env takes the name of an environment variable"],
     [["--id-env", "A-B"], "--id-env takes the name of an environment variable"],
+    [["--maven-reads-security-file"], "--maven-reads-security-file goes with --security-file"],
+    [["--store", "env", "--maven-reads-security-file", "--security-file", "s.xml"], "--security-file goes with --store encrypted, not --store env"],
   ])("%j is a usage error (exit 2), nothing written", async (args, message) => {
     const h = home();
     const r = await m2(["setup", ...args, "--no-verify", "--yes"], { home: h, env: creds() });

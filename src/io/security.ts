@@ -260,6 +260,6 @@ export function refuseProjectMaster(location: SecurityLocation): void {
   if (!location.project) return;
   throw usage(
     `${location.project} names the security file ${location.path}: a file that comes with the project does not choose the master password your secret is encrypted with`,
-    `Pass --security-file ${location.path} to use it anyway, or --security-file with your own.`,
+    `Pass --security-file ${location.path} to use it anyway. To use your own, tell Maven so where it wins over ${location.project}: -Dsettings.security=YOURS in MAVEN_OPTS or ~/.mavenrc, then pass --security-file YOURS.`,
   );
 }

@@ -35,9 +35,13 @@ type Wizard = typeof import("../../wizard/wizard");
  */
 export async function settleStorage(args: StorageArgs, io: Io, wizard: Wizard | undefined): Promise<Storage> {
   const implied: Store | undefined = args.idEnv !== undefined || args.secretEnv !== undefined ? "env" : args.securityFile !== undefined ? "encrypted" : undefined;
+  if (args.mavenReadsSecurityFile && args.securityFile === undefined) {
+    throw new M2Error(Exit.usage, "--maven-reads-security-file goes with --security-file", { hint: "Name the file with --security-file PATH, or leave both out to use the one Maven reads." });
+  }
   for (const [option, given, belongs] of [["--id-env", args.idEnv, "env"], ["--secret-env", args.secretEnv, "env"], ["--security-file", args.securityFile, "encrypted"], ["--maven-reads-security-file", args.mavenReadsSecurityFile || undefined, "encrypted"]] as const) {
     if (given !== undefined && (args.store ?? implied) !== belongs) {
-      throw new M2Error(Exit.usage, `${option} goes with --store ${belongs}, not --store ${args.store ?? implied}`);
+      const store = args.store ?? implied;
+      throw new M2Error(Exit.usage, `${option} goes with --store ${belongs}${store ? `, not --store ${store}` : ""}`);
     }
   }
   if (args.idEnv !== undefined) checkEnvName("--id-env", args.idEnv);

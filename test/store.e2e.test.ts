@@ -233,7 +233,7 @@ describe("moving the secret out of the file", () => {
     expect(literal).toContain(literalPassword);
     const r = await m2(["setup", "--store", store, "--no-verify", "--yes", "--with-repositories", "--exchange-url", "https://maven.anypoint.mulesoft.com/api/v3/maven"], { home: h, env: creds() });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`Previous version saved as ${settingsOf(h)}.bak, with the password written as is replaced there too by the ${store} one: no file keeps the secret.`);
+    expect(r.stdout).toContain(`Previous version saved as ${settingsOf(h)}.bak, with the password this run moved out of the file replaced there too by its ${store} form.`);
     // No file anypoint-m2 wrote or kept holds the secret, as written or escaped.
     const files = filesOf(h);
     expect(files).toHaveLength(3);
@@ -250,6 +250,19 @@ describe("moving the secret out of the file", () => {
     expect(statSync(`${settingsOf(h)}.bak`).mode & 0o777).toBe(0o600);
     const json = await m2(["setup", "--store", "literal", "--no-verify", "--yes", "--json"], { home: h, env: creds() });
     expect(JSON.parse(json.stdout).backupWithoutSecret).toBeUndefined();
+  });
+
+  it("another server that holds the same secret as written is named: the secret is still in the file and its backup", async () => {
+    const h = home();
+    expect((await m2(["setup", "--server-id", "one", "--server-id", "two", "--no-verify", "--yes"], { home: h, env: creds() })).code).toBe(0);
+    const r = await m2(["setup", "--store", "env", "--server-id", "one", "--no-verify", "--yes", "--json"], { home: h, env: creds() });
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as { warnings: string[]; backupWithoutSecret?: boolean };
+    expect(result.warnings.filter((w) => w.startsWith("server "))).toEqual([expect.stringMatching(/^server "two" \(line \d+\) still holds this secret as written, in this file and its backup: run setup with --server-id two and --store env to move it out too$/)]);
+    expect(readFileSync(settingsOf(h), "utf8")).toContain(literalPassword);
+    const moved = await m2(["setup", "--store", "env", "--server-id", "two", "--no-verify", "--yes", "--json"], { home: h, env: creds() });
+    expect((JSON.parse(moved.stdout) as { warnings: string[] }).warnings.filter((w) => w.startsWith("server "))).toEqual([]);
+    for (const bytes of filesOf(h)) expect(bytes.includes(literalPassword)).toBe(false);
   });
 
   it("anyone else's password replaced with --on-existing update stays in the backup: that is what it is for", async () => {

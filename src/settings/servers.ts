@@ -8,7 +8,7 @@ import type { Edit } from "../xml/edit";
 import { detectEol, detectIndentUnit, indentAt, lineIndent } from "../xml/layout";
 import type { XmlElement } from "../xml/scan";
 import type { Env, Properties } from "./interpolate";
-import { fieldValue, readSettings, serversWithId, serversWithIds, type ServerEntry, type SettingsModel } from "./model";
+import { fieldValue, readSettings, serverEntries, serversWithId, serversWithIds, type ServerEntry, type SettingsModel } from "./model";
 import { insertAfter, insertFirst, MARKER, markerBefore, removeSpan } from "../xml/lines";
 import { checkValue, escapeText } from "./value";
 import { CONNECTED_APP_USERNAME } from "./list";
@@ -130,6 +130,18 @@ export function scrubMovedSecrets(text: string, servers: readonly ServerInput[],
     edits.push({ offset: password.openEnd, length: password.closeStart - password.openEnd, content: escapeText(server.password) });
   }
   return edits;
+}
+
+/**
+ * Servers other than `ids` whose password is `clear` as written (a literal copy of the secret): what setup
+ * moving the secret to another store for `ids` leaves in the file, named with their lines.
+ */
+export function literalCopies(text: string, clear: string, ids: readonly string[], env: Env = {}, properties: Properties = {}): { id: string; line: number }[] {
+  const model = readSettings(text);
+  const moved = new Set(ids);
+  return serverEntries(model, env, properties)
+    .filter((e) => !(e.id !== undefined && moved.has(e.id)) && fieldValue(model, e.password) === clear)
+    .map((e) => ({ id: e.shown ?? "(no id)", line: lineOf(text, e.element.start) }));
 }
 
 /** The checks on what is to be written, before the file is looked at. */

@@ -7,7 +7,7 @@ import { encrypt, encryptedPart } from "../../maven/cipher";
 import { CONNECTED_APP_USERNAME } from "../../settings/list";
 import { fieldValue, readSettings, serversWithIds } from "../../settings/model";
 import { andRepositories, mergeRepositories } from "../../settings/repositories";
-import { scrubMovedSecrets, upsertServers, type ChangeKind, type ServerInput } from "../../settings/servers";
+import { literalCopies, scrubMovedSecrets, upsertServers, type ChangeKind, type ServerInput } from "../../settings/servers";
 import { decryptPassword, envPassword, envTraps, passwordTraps, storeOf } from "../../settings/stores";
 import type { Io } from "../io";
 import type { Inputs } from "./inputs";
@@ -35,7 +35,9 @@ export function operation(inputs: Inputs, io: Io): Operation<SetupReport> {
     // Moving the secret out of the file: the backup does not keep it either (scrubMovedSecrets says why).
     const updatedIds = new Set(upserted.servers.filter((r) => r.change === "updated").map((r) => r.id));
     const scrub = inputs.storage.store === "literal" ? [] : scrubMovedSecrets(text, servers.filter((s) => updatedIds.has(s.id)), io.env, properties);
-    const change = scrub.length > 0 ? { ...upserted, scrub } : upserted;
+    const copies = inputs.storage.store === "literal" ? [] : literalCopies(text, clear, inputs.serverIds, io.env, properties);
+    const left = copies.map((c) => `server "${c.id}" (line ${c.line}) still holds this secret as written, in this file and its backup: run setup with --server-id ${c.id} and --store ${inputs.storage.store} to move it out too`);
+    const change = { ...upserted, warnings: [...upserted.warnings, ...left], ...(scrub.length > 0 ? { scrub } : {}) };
     if (!inputs.withRepositories) return { ...change, report: { server: change.change } };
     const repositories = { serverIds: inputs.serverIds, exchangeUrl: inputs.exchange!.url };
     const both = andRepositories(text, change, (middle) => mergeRepositories(middle, repositories, io.env, properties));

@@ -61,7 +61,7 @@ export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, 
     ...(args.dryRun ? ["Dry run: nothing written."] : []),
     ...(outcome.backup && !outcome.backupScrubbed ? [`Previous version saved as ${outcome.backup}.`] : []),
     ...(outcome.backupScrubbed
-      ? [`Previous version saved as ${outcome.backup}, with the password written as is replaced there too by the ${storage.store} one: no file keeps the secret.`]
+      ? [`Previous version saved as ${outcome.backup}, with the password this run moved out of the file replaced there too by its ${storage.store} form.`]
       : []),
     ...storageLines(storage, Boolean(args.dryRun)),
     ...(args.dryRun || kept || repositories ? [] : next),

@@ -74,7 +74,7 @@ describe("setup's operation", () => {
     orgId: undefined,
     publishId: "anypoint-exchange-v3",
     exchange: undefined,
-    storage: { store: "encrypted", security: { path: "/home/u/.m2/settings-security.xml", file: "/home/u/.m2/settings-security.xml", master: "master-password" } },
+    storage: { store: "encrypted", named: true, security: { path: "/home/u/.m2/settings-security.xml", file: "/home/u/.m2/settings-security.xml", master: "master-password" } },
   });
 
   it("reports what it did to the servers, with its inputs frozen, and every plan of it writes the same encrypted bytes", () => {

@@ -221,6 +221,36 @@ describe("switching stores", () => {
   });
 });
 
+describe("running setup again without --store", () => {
+  const password = (h: string) => /<id>anypoint-exchange-v3<\/id>\s*<username>[^<]*<\/username>\s*<password>([^<]*)<\/password>/.exec(readFileSync(settingsOf(h), "utf8"))![1]!;
+
+  it("keeps the env store and its variables: the secret is not written back into the file", async () => {
+    const h = home();
+    expect((await m2(["setup", "--store", "env", "--id-env", "AP_ID", "--secret-env", "AP_SECRET", "--no-verify", "--yes"], { home: h, env: creds() })).code).toBe(0);
+    const before = readFileSync(settingsOf(h));
+    const r = await m2(["setup", "--no-verify", "--yes", "--json"], { home: h, env: creds() });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ store: "env", change: "unchanged", variables: ["AP_ID", "AP_SECRET"] });
+    expect(r.stderr).toContain("note: the password stays in the env store the server already has; pass --store literal to write it as is");
+    expect(readFileSync(settingsOf(h)).equals(before)).toBe(true);
+    // Named, the literal store is written.
+    expect((await m2(["setup", "--store", "literal", "--no-verify", "--yes"], { home: h, env: creds() })).code).toBe(0);
+    expect(password(h)).toContain(CLIENT_ID);
+  });
+
+  it("keeps the encrypted store: the value still decrypts to the same, so nothing changes", async () => {
+    const h = home();
+    withSecurity(h);
+    expect((await m2(["setup", "--store", "encrypted", "--no-verify", "--yes"], { home: h, env: creds() })).code).toBe(0);
+    const before = readFileSync(settingsOf(h));
+    const r = await m2(["setup", "--no-verify", "--yes", "--json"], { home: h, env: creds() });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ store: "encrypted", change: "unchanged" });
+    expect(readFileSync(settingsOf(h)).equals(before)).toBe(true);
+    expect(password(h)).toMatch(/^\{[A-Za-z0-9+/=]+\}$/);
+  });
+});
+
 describe("moving the secret out of the file", () => {
   const envPassword = "${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}";
   const literalPassword = `${CLIENT_ID}~?~${SECRET.replace("&", "&amp;").replace("<", "&lt;")}`;

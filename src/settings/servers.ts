@@ -72,6 +72,8 @@ export function upsertServer(
 export interface ServerChange {
   id: string;
   change: ChangeKind;
+  /** The password of the server Maven used for the id before the change, as written, when it had one. */
+  previous?: string;
 }
 
 /**
@@ -102,7 +104,8 @@ export function upsertServers(
     warnings.push(...planned.warnings);
     if (planned.change === "added") added.push(server);
     edits.push(...planned.edits);
-    results.push({ id: server.id, change: planned.change });
+    const previous = fieldValue(model, found.matches.get(server.id)![0]?.password);
+    results.push({ id: server.id, change: planned.change, ...(previous !== undefined ? { previous } : {}) });
   }
   if (added.length > 0) edits.push(insertServers(model, added));
   const changed = results.filter((r) => r.change !== "unchanged");

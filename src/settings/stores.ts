@@ -175,3 +175,23 @@ export function envTraps(variables: { id: string; secret: string }, env: Env, pr
   }
   return [];
 }
+
+/** An env password as setup writes it: `${env.ID}~?~${env.SECRET}` exactly, and the two variables. */
+const ENV_PASSWORD = /^\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}~\?~\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+/**
+ * The store the servers of `passwords` (as written) share, when they all have one other than literal: what a
+ * run of setup that names no store keeps, so that running it again never writes the secret back into the
+ * file. An env store keeps its variables when every password names the same two, as setup writes them.
+ */
+export function sharedStore(passwords: readonly (string | undefined)[]): { store: Exclude<Store, "literal">; variables?: { id: string; secret: string } } | undefined {
+  const written = passwords.filter((p): p is string => p !== undefined && p !== "");
+  if (written.length === 0) return undefined;
+  const store = storeOf(written[0]!);
+  if (store === "literal" || written.some((p) => storeOf(p) !== store)) return undefined;
+  if (store === "encrypted") return { store };
+  const pairs = written.map((p) => ENV_PASSWORD.exec(javaTrim(p)));
+  const first = pairs[0];
+  const same = first && pairs.every((m) => m && m[1] === first[1] && m[2] === first[2]);
+  return same ? { store, variables: { id: first[1]!, secret: first[2]! } } : { store };
+}

@@ -114,13 +114,13 @@ export async function askUpdateAll(servers: ServerSummary[]): Promise<boolean> {
 }
 
 /** How the password is written; each choice says when it fits. */
-export async function askStore(): Promise<Store> {
+export async function askStore(current: Store = "literal"): Promise<Store> {
   const choices: { value: Store; name: string; short: Store }[] = [
     { value: "literal", short: "literal", name: "literal     as is, in a settings.xml only you can read: your own machine" },
     { value: "env", short: "env", name: "env         as ${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}, no secret on disk: CI jobs and images" },
     { value: "encrypted", short: "encrypted", name: "encrypted   with Maven's master password (settings-security.xml): hidden from a casual reader of settings.xml" },
   ];
-  return ask((context) => select<Store>({ message: "Store the password as", choices, default: "literal" }, context));
+  return ask((context) => select<Store>({ message: "Store the password as", choices, default: current }, context));
 }
 
 /**

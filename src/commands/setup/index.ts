@@ -12,7 +12,7 @@ import { debug } from "../output";
 import { refuseStdoutOntoSettings } from "../stdout";
 import { checkCredentials } from "./check";
 import { confirm } from "./confirm";
-import { settleInputs, type SetupArgs } from "./inputs";
+import { keepStore, settleInputs, type SetupArgs } from "./inputs";
 import { operation, type SetupReport } from "./plan";
 import { print } from "./print";
 import { writeNewSecurityFile } from "./storage";
@@ -25,13 +25,19 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "setup");
   if (!args.dryRun && !args.stdout) refuseTargetChosenByProject(args, io, path);
-  const settled = await settleInputs(args, io, path);
+  let settled = await settleInputs(args, io, path);
   debug(io, `settings: ${path}; server ids: ${settled.serverIds.join(", ")}; control plane: ${settled.check ? settled.check.base.origin : "not checked (--no-verify)"}`);
 
   // The file's problems come before the network: plan first, then check, then plan again if the wizard
   // corrected the credentials meanwhile (new inputs, so a new operation).
-  const first = operation(settled, io);
-  const planned = planEdit(io.fs, path, first, true);
+  let first = operation(settled, io);
+  let planned = planEdit(io.fs, path, first, true);
+  if (planned.report.kept) {
+    // No store named, and the servers have one: kept (a new operation for the new inputs).
+    settled = await keepStore(args, io, settled, planned.report.kept);
+    first = operation(settled, io);
+    planned = planEdit(io.fs, path, first, true);
+  }
   const warnings = emptyFile(args, planned);
   // A server kept as it was (--on-existing keep, or "no" in the wizard) gets nothing written: nothing to prove.
   const kept = settled.onExisting === "keep" && planned.report.server === "unchanged" && planned.file.bytes !== undefined;

@@ -16,7 +16,10 @@ import { refuseTraps } from "./plan";
 import { applyImpliedRegion, DEFAULT_SERVER_ID, projectIds, readProject } from "./project";
 import { askFirst, askRepositories, type Answers, type Wizard } from "./questions";
 import { derivedWarning, exchangeFor, type RepositoryArgs } from "./repositories";
-import { settleStorage, type Storage } from "./storage";
+import { settleStorage, type KeptStore, type Storage } from "./storage";
+import { currentPasswords } from "./plan";
+import { readSettingsText } from "../../io/edit";
+import { sharedStore } from "../../settings/stores";
 
 export interface SetupArgs extends ConnectionArgs, OutputArgs, RepositoryArgs {
   clientId?: string;
@@ -89,7 +92,9 @@ export async function settleInputs(args: SetupArgs, io: Io, path: string): Promi
   if (project?.path && (fromPom || wizard)) applyImpliedRegion(project, serverIds, endpoint, env, args.verify, notes);
   if (!args.quiet) for (const note of notes) io.stderr(note);
 
-  const storage = await settleStorage(args, io, wizard);
+  // The wizard offers the store the servers already have; elsewhere the plan finds it (keepStore), at no
+  // cost to a run on a file without one.
+  const storage = await settleStorage(args, io, wizard, wizard ? keptStore(io, path, serverIds) : undefined);
   let withRepositories = args.withRepositories;
   if (wizard && withRepositories === undefined) {
     const answer = await askRepositories(wizard, io, { path, args, env, endpoint, serverIds });
@@ -126,4 +131,25 @@ export async function settleInputs(args: SetupArgs, io: Io, path: string): Promi
   };
   refuseTraps(inputs, io);
   return inputs;
+}
+
+/** The store the file's servers for these ids already share, if any; a file that cannot be read has none (planning says why). */
+function keptStore(io: Io, path: string, serverIds: readonly string[]): KeptStore {
+  try {
+    return readSettingsText(io.fs, path, (text) => sharedStore([...currentPasswords(text, serverIds, io).values()])).value;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Inputs whose store was not named, when the plan found the servers sharing one (SetupReport.kept): that store,
+ * so that running setup again never writes the secret back into the file; a note says so.
+ */
+export async function keepStore(args: SetupArgs, io: Io, inputs: Inputs, kept: NonNullable<KeptStore>): Promise<Inputs> {
+  if (!args.quiet) {
+    const many = inputs.serverIds.length > 1;
+    io.stderr(`note: the password stays in the ${kept.store} store the server${many ? "s" : ""} already ha${many ? "ve" : "s"}; pass --store literal to write it as is`);
+  }
+  return { ...inputs, storage: await settleStorage(args, io, undefined, kept) };
 }

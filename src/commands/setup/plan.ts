@@ -8,7 +8,8 @@ import { CONNECTED_APP_USERNAME } from "../../settings/list";
 import { fieldValue, readSettings, serversWithIds } from "../../settings/model";
 import { andRepositories, mergeRepositories } from "../../settings/repositories";
 import { literalCopies, scrubMovedSecrets, upsertServers, type ChangeKind, type ServerInput } from "../../settings/servers";
-import { decryptPassword, envPassword, envTraps, passwordTraps, storeOf } from "../../settings/stores";
+import { decryptPassword, envPassword, envTraps, passwordTraps, sharedStore, storeOf } from "../../settings/stores";
+import type { KeptStore } from "./storage";
 import type { Io } from "../io";
 import type { Inputs } from "./inputs";
 
@@ -16,6 +17,8 @@ import type { Inputs } from "./inputs";
 export interface SetupReport {
   server: ChangeKind;
   repositories?: ChangeKind;
+  /** No store was named, and the servers already share one other than literal: the run keeps it (index.ts). */
+  kept?: NonNullable<KeptStore>;
 }
 
 /**
@@ -38,10 +41,12 @@ export function operation(inputs: Inputs, io: Io): Operation<SetupReport> {
     const copies = inputs.storage.store === "literal" ? [] : literalCopies(text, clear, inputs.serverIds, io.env, properties);
     const left = copies.map((c) => `server "${c.id}" (line ${c.line}) still holds this secret as written, in this file and its backup: run setup with --server-id ${c.id} and --store ${inputs.storage.store} to move it out too`);
     const change = { ...upserted, warnings: [...upserted.warnings, ...left], ...(scrub.length > 0 ? { scrub } : {}) };
-    if (!inputs.withRepositories) return { ...change, report: { server: change.change } };
+    const kept = inputs.storage.named ? undefined : sharedStore(upserted.servers.map((s) => s.previous));
+    const server = { server: change.change, ...(kept ? { kept } : {}) };
+    if (!inputs.withRepositories) return { ...change, report: server };
     const repositories = { serverIds: inputs.serverIds, exchangeUrl: inputs.exchange!.url };
     const both = andRepositories(text, change, (middle) => mergeRepositories(middle, repositories, io.env, properties));
-    return { ...both, report: { server: change.change, repositories: both.repositories } };
+    return { ...both, report: { ...server, repositories: both.repositories } };
   };
 }
 
@@ -64,7 +69,7 @@ function storedPassword(inputs: Inputs, current: string | undefined, encrypted: 
 }
 
 /** The password each id's server has now (the one Maven uses), all found in one pass over the file. */
-function currentPasswords(text: string, ids: readonly string[], io: Io): Map<string, string | undefined> {
+export function currentPasswords(text: string, ids: readonly string[], io: Io): Map<string, string | undefined> {
   const model = readSettings(text);
   const { matches } = serversWithIds(model, ids, io.env, mavenProperties(io));
   return new Map([...matches].map(([id, list]) => [id, fieldValue(model, list[0]?.password)]));

@@ -2,7 +2,10 @@
 import { Exit, M2Error } from "../../errors";
 import { createSecurityFile, readMaster, refuseProjectMaster, securityFileExists, securityLocation } from "../../io/security";
 import { securityXml } from "../../maven/security";
-import { DEFAULT_ID_ENV, DEFAULT_SECRET_ENV, type Store } from "../../settings/stores";
+import { DEFAULT_ID_ENV, DEFAULT_SECRET_ENV, type sharedStore, type Store } from "../../settings/stores";
+
+/** The store the servers to write already share (settings/stores.ts sharedStore). */
+export type KeptStore = ReturnType<typeof sharedStore>;
 import { checkEnvName } from "../../settings/value";
 import type { Io } from "../io";
 
@@ -16,6 +19,8 @@ export interface StorageArgs {
 
 export interface Storage {
   readonly store: Store;
+  /** The store was named (--store, an option that implies one, the wizard's answer), not the default. */
+  readonly named: boolean;
   /** env: the variables Maven reads the credentials from when it runs. */
   readonly variables?: { id: string; secret: string };
   /**
@@ -33,7 +38,7 @@ type Wizard = typeof import("../../wizard/wizard");
  * master password is read now, before any question or request; when there is no security file, the wizard
  * offers to create one, and anywhere else that is a usage error naming how to make one.
  */
-export async function settleStorage(args: StorageArgs, io: Io, wizard: Wizard | undefined): Promise<Storage> {
+export async function settleStorage(args: StorageArgs, io: Io, wizard: Wizard | undefined, kept?: KeptStore): Promise<Storage> {
   const implied: Store | undefined = args.idEnv !== undefined || args.secretEnv !== undefined ? "env" : args.securityFile !== undefined ? "encrypted" : undefined;
   if (args.mavenReadsSecurityFile && args.securityFile === undefined) {
     throw new M2Error(Exit.usage, "--maven-reads-security-file goes with --security-file", { hint: "Name the file with --security-file PATH, or leave both out to use the one Maven reads." });
@@ -46,18 +51,21 @@ export async function settleStorage(args: StorageArgs, io: Io, wizard: Wizard | 
   }
   if (args.idEnv !== undefined) checkEnvName("--id-env", args.idEnv);
   if (args.secretEnv !== undefined) checkEnvName("--secret-env", args.secretEnv);
-  const store = args.store ?? implied ?? (wizard ? await wizard.askStore() : "literal");
-  if (store === "env") return { store, variables: { id: args.idEnv ?? DEFAULT_ID_ENV, secret: args.secretEnv ?? DEFAULT_SECRET_ENV } };
-  if (store !== "encrypted") return { store };
+  // No store named: the one the servers already have (the wizard's default), never the secret written back.
+  const store = args.store ?? implied ?? (wizard ? await wizard.askStore(kept?.store) : (kept?.store ?? "literal"));
+  const named = args.store !== undefined || implied !== undefined || wizard !== undefined || kept !== undefined;
+  const variables = store === "env" ? kept?.variables : undefined;
+  if (store === "env") return { store, named, variables: { id: args.idEnv ?? variables?.id ?? DEFAULT_ID_ENV, secret: args.secretEnv ?? variables?.secret ?? DEFAULT_SECRET_ENV } };
+  if (store !== "encrypted") return { store, named };
   const location = securityLocation(args, io);
   refuseProjectMaster(location);
   const purpose = "--store encrypted needs Maven's master password";
   // Only where Maven reads one file: the wizard never makes a security file Maven would not read.
   if (wizard && !location.unusable && !securityFileExists(io.fs, location.path)) {
     const master = await wizard.askNewMaster(location.path);
-    return { store, security: { path: location.path, file: location.path, master, create: securityXml(master) } };
+    return { store, named, security: { path: location.path, file: location.path, master, create: securityXml(master) } };
   }
-  return { store, security: readMaster(location, io, purpose) };
+  return { store, named, security: readMaster(location, io, purpose) };
 }
 
 /** The security file the wizard made, written once the change is confirmed and before settings.xml is. */

@@ -75,9 +75,11 @@ export function scan(spec: CommandSpec | undefined, words: readonly string[]): T
       tokens.push({ kind: "argument", word });
       continue;
     }
-    // After a switch, "true" or "false" would be read as an argument: said as what it is.
+    // After a switch, "true" or "false" would be read as an argument: said as what it is (and taken with it).
     const noValueAfter = (flag: string, name: string) => {
-      if (next === "true" || next === "false") tokens.push(refuse(`${flag} takes no value (found "${next}" after it)`, `Write ${flag} alone to turn it on, or --no-${name} to turn it off.`));
+      if (next !== "true" && next !== "false") return 0;
+      tokens.push(refuse(`${flag} takes no value (found "${next}" after it)`, `Write ${flag} alone to turn it on, or --no-${name} to turn it off.`));
+      return 1;
     };
     if (!word.startsWith("--")) {
       // `-yq`: one-letter switches, and h for help.
@@ -87,7 +89,7 @@ export function scan(spec: CommandSpec | undefined, words: readonly string[]): T
       else {
         for (const c of word.slice(1)) tokens.push(c === "h" ? { kind: "help" } : { kind: "option", name: letters.get(c)!, value: true });
         const last = letters.get(word.slice(-1));
-        if (last) noValueAfter(word, last);
+        if (last) i += noValueAfter(word, last);
       }
       continue;
     }
@@ -105,7 +107,7 @@ export function scan(spec: CommandSpec | undefined, words: readonly string[]): T
       if (equals) tokens.push(refuse(`--${no}${name} takes no value`, `Write --${name} or --no-${name}, without "=".`));
       else {
         tokens.push({ kind: "option", name, value: !no });
-        if (!no) noValueAfter(word, name);
+        if (!no) i += noValueAfter(word, name);
       }
     } else if (equals) {
       tokens.push({ kind: "option", name, value: inline });

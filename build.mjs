@@ -1,6 +1,6 @@
 // Bundles the CLI into dist/: dist/cli.cjs, the package's bin, holds everything an ordinary run needs, in one
 // CommonJS file (Node starts a CommonJS entry faster than an ES module). What only some runs need is bundled
-// apart and loaded on demand with require(): dist/yargs.cjs (help, usage errors, completion), dist/anypoint.cjs
+// apart and loaded on demand with require(): dist/help.cjs (help, rendered by yargs), dist/anypoint.cjs
 // (the credential check, with undici), dist/wizard.cjs (the prompts), dist/preview.cjs (diffs, with jsdiff),
 // dist/doctor.cjs (the doctor command).
 //
@@ -25,7 +25,7 @@ const raw = {
 };
 
 /** Modules imported with `await import(...)` that become bundles of their own: source -> output. */
-const LAZY = { "src/cli/yargs.ts": "yargs", "src/anypoint/token.ts": "anypoint", "src/wizard/wizard.ts": "wizard", "src/commands/preview.ts": "preview", "src/commands/doctor.ts": "doctor" };
+const LAZY = { "src/cli/help.ts": "help", "src/anypoint/token.ts": "anypoint", "src/wizard/wizard.ts": "wizard", "src/commands/preview.ts": "preview", "src/commands/doctor.ts": "doctor" };
 
 const lazy = {
   name: "lazy",
@@ -53,7 +53,7 @@ const common = {
 /** yargs is an ES module that reads import.meta.url; in CommonJS that is this file's URL. */
 const importMetaUrl = 'var __importMetaUrl = require("node:url").pathToFileURL(__filename).href;';
 
-/** A part run as if it were the command (`node dist/yargs.cjs`) says so, rather than exit 0 having done nothing. */
+/** A part run as if it were the command (`node dist/help.cjs`) says so, rather than exit 0 having done nothing. */
 const notTheCommand = (name) =>
   `if (require.main === module) { process.stderr.write("anypoint-m2: ${name}.cjs is a part of anypoint-m2, not the command: run cli.cjs beside it\\n"); process.exit(1); }`;
 
@@ -65,6 +65,6 @@ await rm("dist", { recursive: true, force: true });
 await build({ ...common, entryPoints: { cli: "src/bin.ts" }, outExtension: { ".js": ".cjs" }, outdir: "dist", plugins: [raw, lazy], banner: { js: "#!/usr/bin/env -S node --" } });
 chmodSync("dist/cli.cjs", 0o755);
 for (const [source, name] of Object.entries(LAZY)) {
-  const yargs = name === "yargs" ? { banner: { js: importMetaUrl }, define: { "import.meta.url": "__importMetaUrl" } } : {};
+  const yargs = name === "help" ? { banner: { js: importMetaUrl }, define: { "import.meta.url": "__importMetaUrl" } } : {};
   await build({ ...common, ...yargs, footer: { js: notTheCommand(name) }, entryPoints: { [name]: source }, outExtension: { ".js": ".cjs" }, outdir: "dist", plugins: [raw, lazy] });
 }

@@ -134,7 +134,7 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   });
 }
 process.on("exit", releaseHeldLocks);
-// The parts loaded on demand (./yargs.cjs) lie beside the real file: under --preserve-symlinks-main Node
+// The parts loaded on demand (./help.cjs) lie beside the real file: under --preserve-symlinks-main Node
 // names the main module by the link that ran it, and would look for them beside the link.
 if (require.main?.filename === __filename) require.main.filename = fs.realpathSync(__filename);
 // Exit once the command is done: output is written synchronously, and a name lookup that hangs (which Node

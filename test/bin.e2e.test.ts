@@ -5,6 +5,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, r
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { version } from "../package.json";
 import { CLI, cliEnv, tempHome } from "./helpers/cli";
 
 /** A copy of dist/ to spoil, and `anypoint-m2 args` run from it through its #! line. */
@@ -33,7 +34,7 @@ describe("the command", () => {
 
   it("says that a part of it run as if it were the command is not the command, and fails", () => {
     const parts = readdirSync(dirname(CLI)).filter((name) => name.endsWith(".cjs") && name !== "cli.cjs");
-    expect(parts).toEqual(expect.arrayContaining(["yargs.cjs", "anypoint.cjs", "wizard.cjs", "preview.cjs", "doctor.cjs"]));
+    expect(parts).toEqual(expect.arrayContaining(["help.cjs", "anypoint.cjs", "wizard.cjs", "preview.cjs", "doctor.cjs"]));
     for (const part of parts) {
       const r = spawnSync(process.execPath, [join(dirname(CLI), part), "list"], { env: cliEnv(tempHome()), encoding: "utf8", timeout: 10_000 });
       expect(r.status, part).toBe(1);
@@ -59,11 +60,15 @@ describe("the command", () => {
       mkdirSync(gone);
       return spawnSync("bash", ["-c", `cd "$0" && rmdir "$0" && exec "$@"`, gone, CLI, ...args], { env: cliEnv(home), encoding: "utf8", timeout: 10_000 });
     };
-    for (const args of [["list"], ["--version"], ["list", "--bogus"]]) {
+    // list looks for the settings file Maven reads (.mvn/ of the project); help is laid out by yargs, which reads the folder as it loads.
+    for (const args of [["list"], ["--help"], ["list", "--help"]]) {
       const r = inGone(...args);
       expect(r.status, args.join(" ")).toBe(2);
       expect(r.stderr).toBe("anypoint-m2: the current folder no longer exists (ENOENT)\n  Change to a folder that exists and run again.\n");
     }
+    // The arguments are read without it.
+    expect(inGone("--version")).toMatchObject({ status: 0, stdout: `${version}\n` });
+    expect(inGone("list", "--bogus")).toMatchObject({ status: 2, stderr: expect.stringMatching(/^anypoint-m2: unknown option for list: --bogus\n/) });
     const r = inGone("list", "--settings", join(home, "settings.xml"));
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("does not exist yet");
@@ -90,10 +95,10 @@ describe("the command", () => {
 
   it("says in one line that a lazy bundle is missing", () => {
     const { dir, run } = copyOfDist();
-    rmSync(join(dir, "yargs.cjs"));
+    rmSync(join(dir, "help.cjs"));
     const r = run(["--help", "--json"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^anypoint-m2: unexpected failure: Cannot find module '\.\/yargs\.cjs'$/m);
+    expect(r.stderr).toMatch(/^anypoint-m2: unexpected failure: Cannot find module '\.\/help\.cjs'$/m);
     expect(r.stderr).not.toContain("Require stack");
   });
 });

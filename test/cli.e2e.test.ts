@@ -3,6 +3,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync,
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COMMANDS } from "../src/cli/spec";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
 import { expectNoSecret, recorder, tempHome } from "./helpers/cli";
 import { corpusFile } from "./helpers/corpus";
@@ -225,6 +226,25 @@ describe("arguments", () => {
     expect(remove.stderr).not.toContain("non-option");
   });
 
+  it("--help of each command is laid out from the table: each option with its choices or range, and the exit codes", async () => {
+    const home = tempHome();
+    expect(COMMANDS.length).toBeGreaterThan(0);
+    for (const spec of COMMANDS) {
+      // Help wins over the mistakes on the same line: it is what they need.
+      const r = await m2([spec.name, "--bogus", "--help"], { home });
+      expect(r.code, spec.name).toBe(0);
+      // (Lines are wrapped: compared with single spaces.)
+      const text = r.stdout.replace(/\s+/g, " ");
+      expect(text).toContain(`anypoint-m2 ${spec.name}`);
+      for (const [name, o] of Object.entries(spec.options)) {
+        expect(text, `${spec.name} --${name}`).toContain(` --${name} `);
+        if (o.choices) expect(text).toContain(`[choices: ${o.choices.join(", ")}]`);
+        if (o.type === "number") expect(text).toContain(`from ${o.range.min} to ${o.range.max}`);
+      }
+      expect(r.stdout).toContain("130  cancelled by the user");
+    }
+  });
+
   it("a read-only command on a malformed file does not say that nothing was written", async () => {
     const { home, settings } = homeWithFixture("extra-end-tag.xml");
     const listed = await m2(["list"], { home });
@@ -292,6 +312,6 @@ describe("list and remove", () => {
 
 describe("secrets", () => {
   it("never appear in any output of any scenario above", () => {
-    expectNoSecret(outputs, [SECRET, "Sup3r&amp;Secret", TOKEN], 30); // 34 runs (measured)
+    expectNoSecret(outputs, [SECRET, "Sup3r&amp;Secret", TOKEN], 30); // 41 runs (measured)
   });
 });

@@ -59,7 +59,7 @@ async function installed(context: TestContext, args: string[], env: Record<strin
 describe("the packed package", () => {
   it("holds the bundles, the templates and the README, and no sources or tests", () => {
     const paths = packed.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(["dist/cli.cjs", "dist/anypoint.cjs", "dist/doctor.cjs", "dist/wizard.cjs", "dist/yargs.cjs", "dist/preview.cjs", "templates/settings.xml", "templates/repositories.xml", "README.md", "package.json"]));
+    expect(paths).toEqual(expect.arrayContaining(["dist/cli.cjs", "dist/anypoint.cjs", "dist/doctor.cjs", "dist/wizard.cjs", "dist/help.cjs", "dist/preview.cjs", "templates/settings.xml", "templates/repositories.xml", "README.md", "package.json"]));
     expect(paths.filter((p) => /^(src|test|fixtures|bench)\//.test(p))).toEqual([]);
     // The bin is executable in the tarball, as npm links it.
     expect(packed.files.find((f) => f.path === "dist/cli.cjs")!.mode & 0o111).not.toBe(0);

@@ -1,15 +1,17 @@
 /**
  * Shell completion from the command table: the scripts `anypoint-m2 completion bash|zsh` prints, and the
  * candidates they ask for on each Tab (`anypoint-m2 --get-yargs-completions WORD...`, the request name
- * yargs' scripts used, so scripts installed before keep working). Answered without loading yargs.
+ * yargs' scripts used, so scripts installed before keep working).
  */
+import { scan } from "./read";
 import { COMMANDS, type CommandSpec } from "./spec";
 
 export const COMPLETION_REQUEST = "--get-yargs-completions";
 
 /**
- * The candidates for the last word, given the words typed so far (the program's name first). Nothing
- * means "a file or free text": the scripts then fall back to file names.
+ * The candidates for the last word, given the words typed so far (the program's name first), read by the
+ * command's table as the command line will be. Nothing means "a file or free text": the scripts then fall
+ * back to file names.
  */
 export function completions(words: readonly string[]): string[] {
   const typed = words.slice(1);
@@ -19,36 +21,24 @@ export function completions(words: readonly string[]): string[] {
   if (!spec) return before.length > 0 ? [] : matching(current.startsWith("-") ? ["--help", "--version"] : COMMANDS.map((c) => c.name), current);
   if (before.includes("--")) return [];
   // `--region=e` (zsh keeps it one word; bash splits it at "=").
-  const inline = /^(--[^=]+)=(.*)$/.exec(current);
-  if (inline) return valuesOf(spec, inline[1]!).map((v) => `${inline[1]}=${v}`).filter((c) => c.startsWith(current));
-  const previous = before[before.length - 1];
-  const option = previous?.startsWith("--") ? spec.options[previous.slice(2)] : undefined;
-  if (option && option.type !== "boolean") return matching(option.choices ?? [], current);
+  const inline = /^--([^=]+)=(.*)$/.exec(current);
+  if (inline) return (spec.options[inline[1]!]?.choices ?? []).map((v) => `--${inline[1]}=${v}`).filter((c) => c.startsWith(current));
+  const tokens = scan(spec, before.slice(1));
+  const last = tokens[tokens.length - 1];
+  // The word before is a value option still waiting for its value.
+  if (last?.kind === "option" && last.value === undefined) return matching(spec.options[last.name]?.choices ?? [], current);
   const positional = spec.positional;
-  const positionalsGiven = countPositionals(spec, before.slice(1));
-  if (positional && positionalsGiven === 0 && !current.startsWith("-")) return matching(positional.choices ?? [], current);
-  return matching(optionNames(spec).filter((name) => !before.includes(name)), current);
+  if (positional && !tokens.some((t) => t.kind === "argument") && !current.startsWith("-")) return matching(positional.choices ?? [], current);
+  const given = new Set(tokens.flatMap((t) => (t.kind === "option" && !spec.options[t.name]?.multiple ? [t.name] : [])));
+  return matching(optionNames(spec, given), current);
 }
 
-function valuesOf(spec: CommandSpec, flag: string): readonly string[] {
-  return spec.options[flag.slice(2)]?.choices ?? [];
-}
-
-/** Long names only (`-y` is not offered as `--y`), with `--no-` where it means something. */
-function optionNames(spec: CommandSpec): string[] {
-  const names = Object.entries(spec.options).flatMap(([name, o]) => [`--${name}`, ...(o.negatable || (o.type === "boolean" && o.default === true) ? [`--no-${name}`] : [])]);
+/** Long names only (`-y` is not offered as `--y`), with `--no-` where it means something; not those given. */
+function optionNames(spec: CommandSpec, given: ReadonlySet<string>): string[] {
+  const names = Object.entries(spec.options)
+    .filter(([name]) => !given.has(name))
+    .flatMap(([name, o]) => [`--${name}`, ...(o.negatable || (o.type === "boolean" && o.default === true) ? [`--no-${name}`] : [])]);
   return [...names, "--help"];
-}
-
-/** Words that are not options or their values. */
-function countPositionals(spec: CommandSpec, words: readonly string[]): number {
-  let count = 0;
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i]!;
-    if (!word.startsWith("-")) count++;
-    else if (!word.includes("=") && spec.options[word.slice(2)] && spec.options[word.slice(2)]!.type !== "boolean") i++;
-  }
-  return count;
 }
 
 const matching = (candidates: readonly string[], prefix: string) => candidates.filter((c) => c.startsWith(prefix));

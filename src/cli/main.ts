@@ -1,7 +1,8 @@
 /**
- * The command line: parses arguments, runs a command, prints errors. The only place that turns errors
- * into exit codes. Modules a command does not need (yargs, network, prompts) are imported on demand.
+ * The command line: reads the arguments, runs a command, prints errors. The only place that turns errors
+ * into exit codes. Modules a command does not need (help, network, prompts) are imported on demand.
  */
+import { version } from "../../package.json";
 import { Exit, M2Error } from "../errors";
 import type { Io } from "../commands/io";
 import { list } from "../commands/list";
@@ -10,7 +11,7 @@ import { rotate } from "../commands/rotate";
 import { setup } from "../commands/setup";
 import { verify } from "../commands/verify";
 import { completions, completionScript, COMPLETION_REQUEST } from "./completion";
-import { fastParse, type Invocation } from "./fast";
+import { noCommand, read, type Invocation } from "./read";
 import { COMMANDS } from "./spec";
 
 /** The error as the user reads it; `edits`: the command writes settings.xml (and so wrote nothing). */
@@ -55,16 +56,21 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return Exit.ok;
     }
     // No command in a terminal (nothing, or only options such as --base-url): the setup wizard.
-    const noCommand = argv.length === 0 || (argv[0]!.startsWith("-") && !["-h", "--help", "--version"].some((a) => argv.includes(a)));
-    const wizard = noCommand && io.terminal && !io.env.CI;
-    const words = wizard ? ["setup", ...argv] : argv;
-    invocation = fastParse(words);
-    if (!invocation) {
+    let reading = read(argv);
+    if (!reading && io.terminal && !io.env.CI) reading = read(["setup", ...argv]);
+    if (!reading) throw noCommand();
+    if ("version" in reading) {
+      io.stdout(version);
+      return Exit.ok;
+    }
+    if ("help" in reading) {
       // yargs reads the current folder as it loads: one that is gone is said as every command says it.
       void io.cwd;
-      invocation = await (await import("./yargs")).yargsParse(words, process.stdout.columns);
+      io.stdout(await (await import("./help")).help(reading.help, process.stdout.columns));
+      return Exit.ok;
     }
-    if (invocation) await run(invocation, io);
+    invocation = reading;
+    await run(invocation, io);
     return io.exitCode ?? Exit.ok;
   } catch (caught) {
     // One line: Node's own messages go on (a require stack, say); DEBUG=1 prints the whole error.

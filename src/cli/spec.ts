@@ -1,7 +1,7 @@
 /**
- * The commands and their options, declared once: both parsers read arguments with this table, one
- * validation step (validate.ts) turns what either read into a command's arguments, yargs builds help and
- * usage errors from it, and completion.ts offers its names.
+ * The commands and their options, declared once: read.ts reads a command line with this table (and
+ * coerces and checks the values by it), help.ts has yargs lay it out as --help, and completion.ts offers
+ * its names and choices.
  *
  * String and number options take one value: an option given twice is a usage error, never a silent pick,
  * unless the table says it takes several (`multiple`: each occurrence adds one, e.g. --server-id a --server-id b).
@@ -12,7 +12,7 @@ export type OptionSpec = {
   defaultDescription?: string;
   /** The values a string option accepts, in lower case; the user's value is matched ignoring case. */
   choices?: readonly string[];
-  /** One letter: `-y` for `--yes`. */
+  /** One letter for a switch: `-y` for `--yes`. */
   alias?: string;
   /** A string option that `--no-<name>` turns off (its value is then false). */
   negatable?: boolean;

@@ -52,8 +52,8 @@ function security(args: { securityFile?: string; mavenReadsSecurityFile?: boolea
 export function list(args: { settings?: string; securityFile?: string; mavenReadsSecurityFile?: boolean } & OutputArgs, io: Io): void {
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "list");
-  const values = settingsValues(args, io);
   const { exists, value } = readSettingsText(io.fs, path, (text) => {
+    const values = settingsValues(args, io);
     const raw = listServers(text, values.env, values.properties);
     if (!raw.some((s) => s.password === "encrypted")) return { servers: raw, security: {} };
     const found = security(args, io);

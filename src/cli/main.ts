@@ -3,7 +3,7 @@
  * into exit codes. Modules a command does not need (yargs, network, prompts) are imported on demand.
  */
 import { Exit, M2Error } from "../errors";
-import type { Io } from "../commands/io";
+import type { Io } from "../world";
 import { list } from "../commands/list";
 import { remove } from "../commands/remove";
 import { rotate } from "../commands/rotate";

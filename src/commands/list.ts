@@ -3,7 +3,7 @@ import { readSettingsText } from "../io/edit";
 import { mavenProperties, settingsPath } from "../io/paths";
 import { findMaster, securityLocation, type Master } from "../io/security";
 import { listServers, type ServerSummary } from "../settings/list";
-import type { Io } from "./io";
+import type { Io } from "../world";
 import { refuseStdoutOntoSettings } from "./stdout";
 import { report, type OutputArgs } from "./output";
 

@@ -7,13 +7,12 @@ import { join } from "node:path";
 import snippet from "../../templates/distribution-management.xml?raw";
 import { exchangeMaven, publishUrl, type ExchangeMaven } from "../anypoint/exchange";
 import { readSettingsText } from "../io/edit";
-import type { Fs } from "../io/files";
 import { mavenProperties } from "../io/paths";
 import { declaresRepository, PROFILE_ID, type RepositoriesChange } from "../settings/repositories";
 import { escapeText } from "../settings/value";
 import { decodeXml } from "../xml/encoding";
 import { javaTrim, scanXml, textContent, type XmlElement } from "../xml/scan";
-import type { Io } from "./io";
+import type { Fs, Io } from "../world";
 
 export interface RepositoryArgs {
   withRepositories?: boolean;

@@ -14,7 +14,7 @@ import { readMaster, securityLocation, refuseProjectMaster } from "../io/securit
 import { encrypt } from "../maven/cipher";
 import { rotateSecret, type RotatedServer, type Rotation } from "../settings/rotate";
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
-import type { Io } from "./io";
+import type { Io } from "../world";
 import { announceEnvFile, debug, done, reportEdit, type OutputArgs } from "./output";
 import { refuseTargetChosenByProject } from "../io/trust";
 import { readSecretFromStdin } from "./setup";

@@ -3,7 +3,7 @@
  * check the credentials, preview and confirm, then write under the lock. Each step is a plain function.
  */
 import { isUtf8 } from "node:buffer";
-import { gatherCredentials, requireCredentials, SEPARATOR } from "../anypoint/credentials";
+import { gatherCredentials, requireCredentials } from "../anypoint/credentials";
 import { resolveBaseUrl, type EndpointChoice, type Region } from "../anypoint/endpoint";
 import { checkOrgId, isOrgId, type ExchangeMaven } from "../anypoint/exchange";
 import type { Identity } from "../anypoint/token";
@@ -15,22 +15,21 @@ import { refuseTargetChosenByProject } from "../io/trust";
 import { createSecurityFile, readMaster, refuseProjectMaster, securityFileExists, securityLocation } from "../io/security";
 import { encrypt, encryptedPart } from "../maven/cipher";
 import { securityXml } from "../maven/security";
-import { CONNECTED_APP_USERNAME, listServers, serversUsedFor } from "../settings/list";
+import { listServers, serversUsedFor } from "../settings/list";
 import { fieldValue, readSettings, serversWithIds } from "../settings/model";
 import { andRepositories, mergeRepositories, PROFILE_ID } from "../settings/repositories";
 import { scrubMovedSecrets, upsertServers, type ChangeKind, type OnExisting, type ServerInput, type SettingsChange } from "../settings/servers";
-import { decryptPassword, DEFAULT_ID_ENV, DEFAULT_SECRET_ENV, envPassword, envTraps, passwordTraps, storeOf, type Store } from "../settings/stores";
+import { decryptPassword, envPassword, envTraps, passwordTraps, storeOf, type Store } from "../settings/stores";
 import { checkEnvName } from "../settings/value";
 import { facadeHost, regionOfHost } from "../project/exchange";
 import { findPom, impliedRegion, loadPom, pomExchange } from "../project/load";
 import type { PomRepository } from "../project/pom";
 import { describeIdentity, prepareCheck, type Check, type ConnectionArgs } from "./check";
-import type { Io } from "./io";
+import type { Io } from "../world";
 import { announceEnvFile, debug, done, reportEdit, type OutputArgs } from "./output";
 import { derivedWarning, exchangeFor, publishing, repositoriesByDefault, repositoryLines, type RepositoryArgs } from "./repositories";
 import { refuseStdoutOntoSettings } from "./stdout";
-
-export const DEFAULT_SERVER_ID = "anypoint-exchange-v3";
+import { CLIENT_ID_ENV, CLIENT_SECRET_ENV, CONNECTED_APP_USERNAME, DEFAULT_SERVER_ID, SEPARATOR } from "../domain";
 
 export interface SetupArgs extends ConnectionArgs, OutputArgs, RepositoryArgs {
   clientId?: string;
@@ -323,7 +322,7 @@ async function settleStorage(args: SetupArgs, io: Io, wizard: Wizard | undefined
   if (args.secretEnv !== undefined) checkEnvName("--secret-env", args.secretEnv);
   const store = args.store ?? implied ?? (wizard ? await wizard.askStore() : "literal");
   const storage: Storage = { store, encrypted: new Map() };
-  if (store === "env") storage.variables = { id: args.idEnv ?? DEFAULT_ID_ENV, secret: args.secretEnv ?? DEFAULT_SECRET_ENV };
+  if (store === "env") storage.variables = { id: args.idEnv ?? CLIENT_ID_ENV, secret: args.secretEnv ?? CLIENT_SECRET_ENV };
   if (store === "encrypted") {
     const location = securityLocation(args, io);
     refuseProjectMaster(location);

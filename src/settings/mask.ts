@@ -12,7 +12,7 @@
  * The masked text keeps every line break of the original, so it has the same lines: a diff computed on
  * the real texts can be printed with the masked lines, and a changed password still shows as a changed line.
  */
-import { SEPARATOR } from "../anypoint/credentials";
+import { SEPARATOR } from "../domain";
 import { javaTrim, scanXml, textContent, type XmlElement } from "../xml/scan";
 import { looksLikeCredential, mayHoldCredential, namesOrLocates } from "../xml/secret-names";
 import { escapeText } from "./value";

@@ -11,7 +11,7 @@ import type { Env, Properties } from "./interpolate";
 import { fieldValue, readSettings, serversWithId, serversWithIds, type ServerEntry, type SettingsModel } from "./model";
 import { insertAfter, insertFirst, MARKER, markerBefore, removeSpan } from "../xml/lines";
 import { checkValue, escapeText } from "./value";
-import { CONNECTED_APP_USERNAME } from "./list";
+import { CONNECTED_APP_USERNAME } from "../domain";
 import { storeOf } from "./stores";
 
 export interface ServerInput {

@@ -40,12 +40,12 @@ export function pomRepositoryIds(fs: Fs, folder: string): string[] {
     const project = scanXml(text).root;
     const ids: string[] = [];
     const collect = (owner: XmlElement) =>
-      owner.child("repositories")?.forEachChild("repository", (r) => {
+      owner.child("repositories")?.children("repository").forEach((r) => {
         const id = r.child("id");
         if (id) ids.push(javaTrim(textContent(text, id)));
       });
     collect(project);
-    project.child("profiles")?.forEachChild("profile", collect);
+    project.child("profiles")?.children("profile").forEach(collect);
     return ids;
   } catch {
     // A default for a question: a pom that is missing or cannot be read declares nothing.

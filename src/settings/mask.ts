@@ -86,7 +86,7 @@ function secretSpans({ element }: Visit, spans: Span[], stack: Visit[]): void {
   if (element.selfClosing) return;
   const password = isPassword(element.name);
   let from = element.openEnd;
-  for (const child of element.children) {
+  for (const child of element.children()) {
     if (!namesOrLocates(child.name)) continue;
     spans.push({ from, to: child.start, password });
     stack.push({ element: child, secret: false, headers: false });
@@ -110,7 +110,7 @@ function elementSpans(text: string, root: XmlElement): Span[] {
     }
     const headers = visit.headers || HEADERS.test(visit.element.name);
     let values: boolean | undefined;
-    for (const child of visit.element.children) {
+    for (const child of visit.element.children()) {
       // Whether <value> children are secret is asked once, and only of an element that has one.
       const value = child.name === "value" && (values ??= headers || namesCredential(text, visit.element));
       stack.push({ element: child, secret: value || isCredential(child.name), headers });

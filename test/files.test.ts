@@ -8,7 +8,8 @@ import { memfs } from "memfs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Exit, M2Error } from "../src/errors";
 import { editSettings, planEdit, writePlan } from "../src/io/edit";
-import { MAX_SETTINGS_BYTES, readSettingsFile, type Fs } from "../src/io/files";
+import { MAX_SETTINGS_BYTES, readSettingsFile } from "../src/io/files";
+import type { Fs } from "../src/world";
 import { removeServer, upsertServer } from "../src/settings/servers";
 
 const SERVER = { id: "anypoint-exchange-v3", username: "~~~Client~~~", password: "cid~?~secret" };

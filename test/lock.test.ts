@@ -5,7 +5,7 @@ import { hostname } from "node:os";
 import { memfs } from "memfs";
 import { describe, expect, it } from "vitest";
 import { Exit, M2Error } from "../src/errors";
-import type { Fs } from "../src/io/files";
+import type { Fs } from "../src/world";
 import { acquireLock, LOCK_STALE_MS, releaseHeldLocks } from "../src/io/lock";
 
 function volume(files: Record<string, string> = {}) {

@@ -2,12 +2,12 @@
 // lock return that report for the text they planned or wrote, and setup's operation leaves its inputs alone.
 import { memfs } from "memfs";
 import { describe, expect, it } from "vitest";
-import type { Io } from "../src/commands/io";
+import type { Io } from "../src/world";
 import type { Inputs } from "../src/commands/setup/inputs";
 import { operation } from "../src/commands/setup/plan";
 import { repositoriesByDefault } from "../src/commands/setup/repositories";
 import { planEdit, writePlan, type Operation } from "../src/io/edit";
-import type { Fs } from "../src/io/files";
+import type { Fs } from "../src/world";
 import { applyEdits } from "../src/xml/edit";
 import { upsertServer } from "../src/settings/servers";
 

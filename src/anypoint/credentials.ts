@@ -4,6 +4,7 @@
  * warning; a missing one is an error naming every place it could have come from.
  */
 import { Exit, M2Error } from "../errors";
+import { CLIENT_ID_ENV, CLIENT_SECRET_ENV, SEPARATOR } from "../domain";
 
 export interface CredentialInput {
   clientId?: string;
@@ -21,8 +22,6 @@ export interface Credentials {
   clientSecret: string;
   warnings: string[];
 }
-
-export const SEPARATOR = "~?~";
 
 function pick(label: string, candidates: [string | undefined, string][], warnings: string[]): string | undefined {
   for (const [value, source] of candidates) {
@@ -51,14 +50,14 @@ export interface FoundCredentials {
 export function gatherCredentials(input: CredentialInput): FoundCredentials {
   const warnings: string[] = [];
   const envSource = (name: string) => (input.envFile && input.env[name] !== undefined ? `${name} (environment or ${input.envFile})` : name);
-  const clientId = pick("client ID", [[input.clientId, "--client-id"], [input.env.ANYPOINT_CLIENT_ID, envSource("ANYPOINT_CLIENT_ID")]], warnings);
+  const clientId = pick("client ID", [[input.clientId, "--client-id"], [input.env[CLIENT_ID_ENV], envSource(CLIENT_ID_ENV)]], warnings);
   if (input.clientSecret !== undefined) {
-    warnings.push("--client-secret is visible to other users in the process list and stays in your shell history; prefer ANYPOINT_CLIENT_SECRET or --client-secret-stdin");
+    warnings.push(`--client-secret is visible to other users in the process list and stays in your shell history; prefer ${CLIENT_SECRET_ENV} or --client-secret-stdin`);
   }
   const stdin = input.stdinSecret?.replace(/\r?\n$/, "");
   const clientSecret = pick(
     "client secret",
-    [[input.clientSecret, "--client-secret"], [stdin, "stdin"], [input.env.ANYPOINT_CLIENT_SECRET, envSource("ANYPOINT_CLIENT_SECRET")]],
+    [[input.clientSecret, "--client-secret"], [stdin, "stdin"], [input.env[CLIENT_SECRET_ENV], envSource(CLIENT_SECRET_ENV)]],
     warnings,
   );
   if (clientId?.includes(SEPARATOR)) {
@@ -70,8 +69,8 @@ export function gatherCredentials(input: CredentialInput): FoundCredentials {
 /** Both values, or a usage error with one line per missing input naming the flag and the variable. */
 export function requireCredentials(found: FoundCredentials): Credentials {
   const missing: string[] = [];
-  if (!found.clientId) missing.push("client ID: pass --client-id, or set ANYPOINT_CLIENT_ID (in the environment or a .env file)");
-  if (!found.clientSecret) missing.push("client secret: set ANYPOINT_CLIENT_SECRET (in the environment or a .env file), or pass --client-secret-stdin");
+  if (!found.clientId) missing.push(`client ID: pass --client-id, or set ${CLIENT_ID_ENV} (in the environment or a .env file)`);
+  if (!found.clientSecret) missing.push(`client secret: set ${CLIENT_SECRET_ENV} (in the environment or a .env file), or pass --client-secret-stdin`);
   if (missing.length > 0) throw new M2Error(Exit.usage, `missing input:\n  ${missing.join("\n  ")}`);
   return { clientId: found.clientId!, clientSecret: found.clientSecret!, warnings: found.warnings };
 }

@@ -6,7 +6,6 @@
  * and knows no settings.xml; its ProxyAgent does the dispatching.
  */
 import { Exit, M2Error } from "../errors";
-import type { SettingsProxy } from "../settings/proxies";
 import { hideCredentials } from "./endpoint";
 
 export interface ProxyChoice {
@@ -15,6 +14,27 @@ export interface ProxyChoice {
   auth?: { username: string; password: string };
   /** Where it was configured, for messages: "HTTPS_PROXY" or "settings.xml <proxy> corp". */
   source: string;
+}
+
+/**
+ * A <proxy> of settings.xml, as src/settings/proxies.ts reads it: the fields the choice needs. Declared here,
+ * so that this module knows proxies, not settings.xml's model.
+ */
+export interface DeclaredProxy {
+  /** The id to show in messages. */
+  shownId: string | undefined;
+  active: boolean;
+  protocol: string;
+  host: string | undefined;
+  /** As written: checked here, when the proxy is used. */
+  port: string;
+  username: string | undefined;
+  password: string | undefined;
+  /** Encrypted with Maven's master password: the proxy is tried without credentials. */
+  encryptedPassword: boolean;
+  nonProxyHosts: string | undefined;
+  /** 1-based line of the <proxy>, for messages. */
+  line: number;
 }
 
 export const PROXY_VARIABLES = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"];
@@ -79,7 +99,7 @@ function fromEnvValue(value: string, source: string): ProxyChoice {
 }
 
 /** A settings.xml proxy's URL; an unusable host or port is a usage error naming the proxy and its line. */
-function fromSettings(proxy: SettingsProxy, scheme: string): URL {
+function fromSettings(proxy: DeclaredProxy, scheme: string): URL {
   const unusable = (what: string) =>
     new M2Error(Exit.usage, `settings.xml <proxy>${proxy.shownId ? ` ${proxy.shownId}` : ""}: ${what}`, {
       line: proxy.line,
@@ -98,7 +118,7 @@ function fromSettings(proxy: SettingsProxy, scheme: string): URL {
   return url;
 }
 
-export function chooseProxy(target: URL, env: Record<string, string | undefined>, settingsProxies: SettingsProxy[]): ProxyChoice | undefined {
+export function chooseProxy(target: URL, env: Record<string, string | undefined>, settingsProxies: readonly DeclaredProxy[]): ProxyChoice | undefined {
   if (PROXY_VARIABLES.some((name) => env[name])) {
     if (bypassedByNoProxy(target, variable(env, "no_proxy"))) return undefined;
     const scheme = target.protocol === "https:" ? "https_proxy" : "http_proxy";

@@ -4,7 +4,7 @@
  */
 import { version } from "../../package.json";
 import { Exit, M2Error } from "../errors";
-import type { Io } from "../commands/io";
+import type { Io } from "../world";
 import { list } from "../commands/list";
 import { remove } from "../commands/remove";
 import { rotate } from "../commands/rotate";

@@ -8,7 +8,7 @@ import type { Identity } from "../anypoint/token";
 import { M2Error } from "../errors";
 import { chosenByProject } from "../io/paths";
 import { credentialProxies } from "../io/trust";
-import type { Io } from "./io";
+import type { Io } from "../world";
 import { debug } from "./output";
 
 export interface ConnectionArgs extends EndpointChoice {

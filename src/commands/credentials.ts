@@ -6,7 +6,7 @@ import { isUtf8 } from "node:buffer";
 import { gatherCredentials, type FoundCredentials } from "../anypoint/credentials";
 import { Exit, M2Error } from "../errors";
 import { loadEnvironment } from "../io/envfile";
-import type { Io } from "./io";
+import type { Io } from "../world";
 import { announceEnvFile, type OutputArgs } from "./output";
 
 export interface CredentialArgs extends OutputArgs {

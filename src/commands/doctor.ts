@@ -11,13 +11,12 @@ import { securityFilePasswords } from "../doctor/passwords";
 import { securityLocation } from "../io/security";
 import { Exit, M2Error } from "../errors";
 import { loadEnvironment } from "../io/envfile";
-import { readSettingsFile } from "../io/files";
+import { readSettingsFile, settingsText } from "../io/files";
 import { settingsPath } from "../io/paths";
 import { settingsValues } from "../io/trust";
 import { findPom, loadPom } from "../project/load";
-import { decodeXml } from "../xml/encoding";
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
-import type { Io } from "./io";
+import type { Io } from "../world";
 import { announceEnvFile, debug, type OutputArgs } from "./output";
 
 export interface DoctorArgs extends ConnectionArgs, OutputArgs {
@@ -72,11 +71,12 @@ function readSettings(io: Io, path: string): SettingsInput {
   try {
     const file = readSettingsFile(io.fs, path);
     if (file.bytes === undefined) return { path, text: undefined, exists: false };
+    const text = settingsText(file);
     // A blank file is one Maven cannot read.
-    if (file.bytes.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d)) {
+    if (text === undefined) {
       return { path, text: undefined, exists: true, mode: file.mode, error: new M2Error(Exit.unsafe, "the file is empty", { hint: "Run anypoint-m2 setup to fill it." }) };
     }
-    return { path, text: decodeXml(file.bytes).text, exists: true, mode: file.mode };
+    return { path, text, exists: true, mode: file.mode };
   } catch (e) {
     if (!(e instanceof M2Error)) throw e;
     return { path, text: undefined, exists: true, error: e };

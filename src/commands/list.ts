@@ -4,7 +4,7 @@ import { settingsPath } from "../io/paths";
 import { settingsValues } from "../io/trust";
 import { findMaster, securityLocation, type Master } from "../io/security";
 import { listServers, type ServerSummary } from "../settings/list";
-import type { Io } from "./io";
+import type { Io } from "../world";
 import { refuseStdoutOntoSettings } from "./stdout";
 import { report, type OutputArgs } from "./output";
 

@@ -1,6 +1,6 @@
 /** Printing a command's result: one JSON object for --json, short sentences otherwise; warnings on stderr. */
 import type { Environment } from "../io/envfile";
-import type { Io } from "./io";
+import type { Io } from "../world";
 
 export interface OutputArgs {
   json: boolean;

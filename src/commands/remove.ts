@@ -4,7 +4,7 @@ import { editSettings, type Operation } from "../io/edit";
 import { mavenProperties, settingsPath } from "../io/paths";
 import { andRepositories, removeRepositories } from "../settings/repositories";
 import { removeServer, type ChangeKind } from "../settings/servers";
-import type { Io } from "./io";
+import type { Io } from "../world";
 import { debug, done, reportEdit, type OutputArgs } from "./output";
 import { refuseStdoutOntoSettings } from "./stdout";
 

@@ -14,7 +14,7 @@ import { encrypt } from "../maven/cipher";
 import { rotateSecret, type RotatedServer, type Rotation } from "../settings/rotate";
 import { describeIdentity, prepareCheck, WRITE_UNCHECKED, type Check, type ConnectionArgs } from "./check";
 import { canPrompt, givenCredentials } from "./credentials";
-import type { Io } from "./io";
+import type { Io } from "../world";
 import { debug, done, reportEdit, type OutputArgs } from "./output";
 import { refuseTargetChosenByProject } from "../io/trust";
 import { refuseStdoutOntoSettings } from "./stdout";

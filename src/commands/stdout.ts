@@ -3,7 +3,7 @@
  * reading it would find nothing and every server the user had would be lost. Caught before anything else.
  */
 import { Exit, M2Error } from "../errors";
-import type { Io } from "./io";
+import type { Io } from "../world";
 
 export function refuseStdoutOntoSettings(io: Io, path: string, command: string): void {
   const out = io.stdoutFile();

@@ -7,10 +7,10 @@ import { settingsValues } from "../io/trust";
 import { readMaster, securityLocation } from "../io/security";
 import { storedCredentials } from "../settings/stored";
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
-import type { Io } from "./io";
+import type { Io } from "../world";
 import { refuseStdoutOntoSettings } from "./stdout";
 import { announceEnvFile, debug, report, type OutputArgs } from "./output";
-import { DEFAULT_SERVER_ID } from "./setup";
+import { DEFAULT_SERVER_ID } from "../domain";
 
 export interface VerifyArgs extends ConnectionArgs, OutputArgs {
   serverId?: string;

@@ -7,7 +7,7 @@
  * the first server with its id, or with the id of the mirror Maven puts in front of it; without a pom,
  * every connected-app server Maven would use (the first with each id).
  */
-import { SEPARATOR } from "../anypoint/credentials";
+import { CONNECTED_APP_USERNAME, SEPARATOR } from "../domain";
 import { hideCredentials, type Region } from "../anypoint/endpoint";
 import { Exit, lineColumn, M2Error } from "../errors";
 import { encryptedPart } from "../maven/cipher";
@@ -15,7 +15,6 @@ import { facadeHost, facadeRegion } from "../project/exchange";
 import type { ProjectPom } from "../project/load";
 import { exchangeRepositories, type PomRepository } from "../project/pom";
 import { interpolate, type Env, type Properties } from "../settings/interpolate";
-import { CONNECTED_APP_USERNAME } from "../settings/list";
 import { mirrorSelector, readMirrors, type SettingsMirror } from "../settings/mirrors";
 import { fieldValue, readSettings, serverEntries, type ServerEntry, type SettingsModel } from "../settings/model";
 import { javaTrim } from "../xml/scan";

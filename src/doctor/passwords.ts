@@ -5,7 +5,7 @@
  * `<user.home>/.m2/settings-security.xml`, `<relocation>` followed, Maven 4's files refused), and a value is
  * opened with src/settings/stores.ts. Nothing here ever returns or prints the master password.
  */
-import type { Io } from "../commands/io";
+import type { Io } from "../world";
 import { M2Error } from "../errors";
 import { readMaster, type SecurityLocation } from "../io/security";
 import { MAVEN4_HINT } from "../maven/security";

@@ -2,11 +2,11 @@
 import { dirname } from "node:path";
 import { Exit, M2Error } from "../errors";
 import { applyEdits, type Edit } from "../xml/edit";
-import { decodeXml } from "../xml/encoding";
 import { changeBytes, type ByteChange } from "../settings/bytes";
 import type { ChangeKind, ServerChange, SettingsChange } from "../settings/servers";
 import template from "../../templates/settings.xml?raw";
-import { fileError, makeFolders, readSettingsFile, unchangedSince, writeSettingsFile, type Fs, type SettingsFile } from "./files";
+import { blank, fileError, makeFolders, readSettingsFile, settingsText, unchangedSince, writeSettingsFile, type SettingsFile } from "./files";
+import type { Fs } from "../world";
 import { acquireLock } from "./lock";
 
 /**
@@ -52,18 +52,15 @@ export interface Plan<R = undefined> {
   create: boolean;
 }
 
-/** An empty or whitespace-only file holds nothing to keep (Maven cannot read it): it starts from the template. */
-const blank = (bytes: Uint8Array): boolean => bytes.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d);
-
 /**
  * Reads the settings file and applies `read` to its text, naming the file in any error. `value` is
  * undefined when the file does not exist or is blank (setup starts those from the template).
  */
 export function readSettingsText<T>(fs: Fs, path: string, read: (text: string) => T): { exists: boolean; value: T | undefined } {
   const file = readSettingsFile(fs, path);
-  if (file.bytes === undefined || blank(file.bytes)) return { exists: file.bytes !== undefined, value: undefined };
   try {
-    return { exists: true, value: read(decodeXml(file.bytes).text) };
+    const text = settingsText(file);
+    return { exists: file.bytes !== undefined, value: text === undefined ? undefined : read(text) };
   } catch (e) {
     throw e instanceof M2Error ? e.inFile(path) : e;
   }

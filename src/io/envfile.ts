@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { isUtf8 } from "node:buffer";
 import { Exit, M2Error } from "../errors";
-import type { Fs } from "./files";
+import type { Fs } from "../world";
 import { projectEnv } from "./trust";
 
 export interface Environment {

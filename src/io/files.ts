@@ -5,15 +5,11 @@
  * nothing to do while it waits, and Node's promise-based readFile takes a round trip per 512 KiB.
  */
 import { constants, type Stats } from "node:fs";
-import type * as nodeFs from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { Exit, M2Error } from "../errors";
+import type { Fs } from "../world";
+import { decodeXml } from "../xml/encoding";
 
-export type Fs = Pick<
-  typeof nodeFs,
-  | "readFileSync" | "openSync" | "readSync" | "writeSync" | "fsyncSync" | "closeSync" | "fstatSync" | "fchmodSync" | "fchownSync"
-  | "chmodSync" | "renameSync" | "linkSync" | "lstatSync" | "statSync" | "readlinkSync" | "mkdirSync" | "unlinkSync" | "readdirSync"
->;
 
 export interface SettingsFile {
   /** The path as the user named it. */
@@ -138,6 +134,39 @@ export function readSettingsFile(fs: Fs, path: string): SettingsFile {
   } catch (e) {
     throw e instanceof M2Error ? e : fileError("read", path, e);
   }
+}
+
+/** An empty or whitespace-only settings file: nothing to keep, and nothing Maven can read. */
+export const blank = (bytes: Uint8Array): boolean => bytes.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d);
+
+/** A settings file's text, as Maven decodes it (decodeXml's error if it cannot); undefined when it is missing or blank. */
+export const settingsText = (file: SettingsFile): string | undefined => (file.bytes === undefined || blank(file.bytes) ? undefined : decodeXml(file.bytes).text);
+
+/**
+ * The one way from an XML file's bytes to its text, as Maven decodes them (src/xml/encoding.ts), for files
+ * anypoint-m2 only reads (the security file, a pom); settings.xml is read by readSettingsFile, which keeps
+ * its bytes for the edit, and then decoded by settingsText, or by changeBytes for an edit. undefined when nothing is there. A file that is not a
+ * regular one or is larger than `maxBytes` is refused with `refuse(why)`, before it is opened (a FIFO would
+ * block the run); it is opened without blocking all the same. A file that cannot be read is a fileError;
+ * bytes not valid in the file's encoding, decodeXml's error.
+ */
+export function readXmlFile(fs: Fs, path: string, maxBytes: number, refuse: (why: string) => M2Error): string | undefined {
+  const stat = fs.statSync(path, { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  if (!stat.isFile()) throw refuse(`is ${kindOf(stat)}, not a file`);
+  if (stat.size > maxBytes) throw refuse(`is larger than ${maxBytes / 1024 / 1024} MiB`);
+  let bytes: Uint8Array;
+  try {
+    const fd = fs.openSync(path, READ_FLAGS);
+    try {
+      bytes = fs.readFileSync(fd) as Uint8Array;
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    throw fileError("read", path, e);
+  }
+  return decodeXml(bytes).text;
 }
 
 /**

@@ -7,7 +7,8 @@
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { Exit, M2Error } from "../errors";
-import { kindOf, READ_FLAGS, removeQuietly, tempBeside, writeAll, type Fs } from "./files";
+import { kindOf, READ_FLAGS, removeQuietly, tempBeside, writeAll } from "./files";
+import type { Fs } from "../world";
 
 export interface Lock {
   path: string;

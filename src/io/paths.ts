@@ -4,10 +4,9 @@
  */
 import { homedir, userInfo } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import type { Io } from "../commands/io";
+import type { Fs, Io } from "../world";
 import { launcherDialect, userSettings, type UserSettings } from "../maven/user-settings";
 import type { MavenDialect } from "../maven/arguments";
-import type { Fs } from "./files";
 import { Exit, M2Error } from "../errors";
 
 /**

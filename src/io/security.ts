@@ -6,11 +6,10 @@
  * atomically, never over an existing one.
  */
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
-import type { Io } from "../commands/io";
+import type { Fs, Io } from "../world";
 import { Exit, M2Error } from "../errors";
 import { masterPassword, MAVEN4_HINT, parseSecurity } from "../maven/security";
-import { decodeXml } from "../xml/encoding";
-import { fileError, kindOf, makeFolders, READ_FLAGS, removeQuietly, tempBeside, writeAll, type Fs } from "./files";
+import { fileError, makeFolders, readXmlFile, removeQuietly, tempBeside, writeAll } from "./files";
 import { isProjectFile, mavenProperties, optionPath, propertySource } from "./paths";
 
 type SecurityIo = Pick<Io, "env" | "cwd" | "home" | "fs" | "stderr">;
@@ -107,25 +106,12 @@ export function securityLocation(args: { securityFile?: string; mavenReadsSecuri
 
 /** The file's text, or undefined when nothing is there; anything but a regular file of sane size is refused. */
 function readText(fs: Fs, path: string): string | undefined {
-  const stat = fs.statSync(path, { throwIfNoEntry: false });
-  if (!stat) return undefined;
-  if (!stat.isFile()) throw usage(`the security file ${path} is ${kindOf(stat)}, not a file`);
-  if (stat.size > MAX_BYTES) throw usage(`the security file ${path} is larger than 1 MiB: it is not a settings-security.xml`);
-  let bytes: Buffer;
   try {
-    const fd = fs.openSync(path, READ_FLAGS);
-    try {
-      bytes = fs.readFileSync(fd) as Buffer;
-    } finally {
-      fs.closeSync(fd);
-    }
+    return readXmlFile(fs, path, MAX_BYTES, (why) => usage(`the security file ${path} ${why}`));
   } catch (e) {
-    throw usage(fileError("read", path, e).message, "Check the file's permissions.");
-  }
-  try {
-    return decodeXml(bytes).text;
-  } catch (e) {
-    throw e instanceof M2Error ? new M2Error(Exit.usage, e.message, { ...e.details, file: path }) : e;
+    if (!(e instanceof M2Error) || e.exitCode === Exit.usage) throw e;
+    // Not readable (fileError), or bytes not valid in its encoding: a problem with the file named.
+    throw e.exitCode === Exit.writeFailed ? usage(e.message, "Check the file's permissions.") : new M2Error(Exit.usage, e.message, { ...e.details, file: path });
   }
 }
 

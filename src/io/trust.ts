@@ -17,13 +17,14 @@
  */
 import { REGIONS } from "../anypoint/endpoint";
 import { PROXY_VARIABLES } from "../anypoint/proxy";
-import type { Io } from "../commands/io";
+import { CLIENT_ID_ENV, CLIENT_SECRET_ENV } from "../domain";
 import { Exit, M2Error } from "../errors";
 import { readProxies, type SettingsProxy } from "../settings/proxies";
+import type { Io } from "../world";
 import { chosenByProject, isProjectFile, mavenUserSettings } from "./paths";
 
 /** What a project's `./.env` may give: the connected app's credentials. */
-const PROJECT_CREDENTIALS = new Set(["ANYPOINT_CLIENT_ID", "ANYPOINT_CLIENT_SECRET"]);
+const PROJECT_CREDENTIALS = new Set([CLIENT_ID_ENV, CLIENT_SECRET_ENV]);
 
 const REGION_HOSTS = new Set<string>(Object.values(REGIONS));
 

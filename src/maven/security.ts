@@ -43,7 +43,7 @@ const REJECTS = "Maven 3's reader rejects the file, so Maven sends encrypted pas
 export function parseSecurity(text: string): SecuritySettings {
   const { root } = scanXml(text);
   const at = (offset: number, message: string, hint?: string) => new M2Error(Exit.usage, message, { ...lineColumn(text, offset), hint });
-  const maven4 = root.children.find((c) => MAVEN4.has(c.name));
+  const maven4 = root.children().find((c) => MAVEN4.has(c.name));
   if (maven4) throw at(maven4.start, `this security file is written for Maven 4 (it has <${maven4.name}>): its master password cannot be read as Maven 3 reads it`, MAVEN4_HINT);
   if (root.name !== "settingsSecurity") throw at(root.start, `the root element is <${root.name}>, not <settingsSecurity>: this is not a Maven settings-security.xml`);
   const values: Record<string, string> = {};
@@ -55,21 +55,21 @@ export function parseSecurity(text: string): SecuritySettings {
     const mixed = mixedTextAt(text, element);
     if (mixed >= 0) throw at(mixed, `<${element.name}>${where} holds text between its elements: ${REJECTS}`, "Remove the text.");
     const seen = new Set<string>();
-    for (const child of element.children) {
+    for (const child of element.children()) {
       const field = model.fields[child.name];
       const inside = ` in <${element.name}>${where}`;
       if (!field) throw at(child.start, `<${child.name}>${inside} is not an element of settings-security.xml: ${REJECTS}`, "Remove it.");
       if (seen.has(child.name)) throw at(child.start, `<${child.name}>${inside} appears twice: ${REJECTS}`, "Keep one.");
       seen.add(child.name);
       if (field === "text") {
-        const inner = child.children[0];
+        const inner = child.child();
         if (inner) throw at(inner.start, `<${child.name}>${inside} holds an element, <${inner.name}>, not only text: ${REJECTS}`, "Leave only the value in it.");
         if (element === root) values[child.name] = javaTrim(textContent(text, child));
         continue;
       }
       const listMixed = mixedTextAt(text, child);
       if (listMixed >= 0) throw at(listMixed, `<${child.name}>${inside} holds text between its elements: ${REJECTS}`, "Remove the text.");
-      for (const item of child.children) {
+      for (const item of child.children()) {
         if (item.name !== field.item) throw at(item.start, `<${item.name}> in <${child.name}> is not an element of settings-security.xml: ${REJECTS}`, "Remove it.");
         readClass(item, field.of, ` in <${child.name}>`);
       }

@@ -4,10 +4,10 @@
  * the caller to report: it never stops a run by itself.
  */
 import { dirname, join, resolve } from "node:path";
-import type { Io } from "../commands/io";
+import type { Io } from "../world";
 import { Exit, M2Error } from "../errors";
+import { readXmlFile } from "../io/files";
 import { mavenProperties } from "../io/paths";
-import { decodeXml } from "../xml/encoding";
 import { exchangeIds, exchangeRepositories, readPom, type PomReport, type PomRepository } from "./pom";
 import type { Region } from "../anypoint/endpoint";
 
@@ -44,13 +44,12 @@ export function findPom(io: PomIo, option: string | undefined): string | undefin
 /** Reads and parses the pom; failures come back in `error`. */
 export function loadPom(io: PomIo, path: string): ProjectPom {
   try {
-    const size = io.fs.statSync(path).size;
-    if (size > MAX_POM_BYTES) throw new M2Error(Exit.unsafe, `the file is ${Math.floor(size / 1024 / 1024)} MiB, too large for a pom`);
-    const bytes = io.fs.readFileSync(path) as Uint8Array;
-    const report = readPom(decodeXml(bytes).text, { env: io.env, properties: mavenProperties(io), basedir: dirname(path) });
-    return { path, report };
+    const text = readXmlFile(io.fs, path, MAX_POM_BYTES, (why) => new M2Error(Exit.unsafe, `the pom ${why}`));
+    if (text === undefined) throw new M2Error(Exit.unsafe, "could not read it: it no longer exists");
+    return { path, report: readPom(text, { env: io.env, properties: mavenProperties(io), basedir: dirname(path) }) };
   } catch (e) {
-    const error = e instanceof M2Error ? e : new M2Error(Exit.unsafe, `could not read it: ${(e as Error).message}`);
+    // Not readable (fileError's exit code is a failed write's): a pom that could not be read.
+    const error = e instanceof M2Error && e.exitCode !== Exit.writeFailed ? e : new M2Error(Exit.unsafe, `could not read it: ${(e as Error).message}`);
     return { path, error: error.inFile(path) };
   }
 }

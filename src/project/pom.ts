@@ -82,7 +82,7 @@ const field = (text: string, parent: XmlElement, name: string): string | undefin
 function propertiesOf(text: string, parent: XmlElement): Record<string, string> {
   const out: Record<string, string> = {};
   const properties = parent.child("properties");
-  for (const p of properties?.children ?? []) out[p.name] = javaTrim(textContent(text, p));
+  for (const p of properties?.children() ?? []) out[p.name] = javaTrim(textContent(text, p));
   return out;
 }
 
@@ -113,7 +113,7 @@ export function readPom(text: string, context: PomContext = {}): PomReport {
   if (project.name !== "project") {
     throw unsafeAt(text, project.start, `the root element is <${project.name}>, not <project>: this is not a Maven pom`, "Point --pom at your project's pom.xml.");
   }
-  const profiles = project.child("profiles")?.children.filter((p) => p.name === "profile") ?? [];
+  const profiles = project.child("profiles")?.children().filter((p) => p.name === "profile") ?? [];
   const byDefault = profiles.filter((p) => {
     const activation = p.child("activation");
     return activation !== undefined && field(text, activation, "activeByDefault") === "true";
@@ -144,7 +144,7 @@ type Resolve = (written: string) => Interpolated;
 
 function read(text: string, owner: XmlElement, interpolate: Resolve, profile: string | undefined, report: PomReport): void {
   for (const [container, name, section] of SECTIONS) {
-    for (const element of owner.child(container)?.children ?? []) {
+    for (const element of owner.child(container)?.children() ?? []) {
       if (element.name === name) report.repositories.push(repository(text, element, section, interpolate, profile, report));
     }
   }

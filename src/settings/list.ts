@@ -1,5 +1,5 @@
 /** What `list` shows of each server: never a password, only how it is stored (and a connected app's client ID). */
-import { SEPARATOR } from "../anypoint/credentials";
+import { CONNECTED_APP_USERNAME, SEPARATOR } from "../domain";
 import { lineColumn } from "../errors";
 import { type Env, type Properties } from "./interpolate";
 import { fieldValue, readSettings, serverEntries, serversWithIds, type ServerEntry, type SettingsModel } from "./model";
@@ -46,8 +46,6 @@ export interface ListOptions {
   /** There is none because Maven fails on the security file too: encrypted passwords do not decrypt. */
   mavenFails?: boolean;
 }
-
-export const CONNECTED_APP_USERNAME = "~~~Client~~~";
 
 /** The store as Maven treats it: `${…}` is resolved first; any `{…}` is then taken for an encrypted value. */
 function passwordForm(value: string | undefined): PasswordForm {

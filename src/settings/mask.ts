@@ -12,7 +12,7 @@
  * The masked text keeps every line break of the original, so it has the same lines: a diff computed on
  * the real texts can be printed with the masked lines, and a changed password still shows as a changed line.
  */
-import { SEPARATOR } from "../anypoint/credentials";
+import { SEPARATOR } from "../domain";
 import { javaTrim, scanXml, textContent, type XmlElement } from "../xml/scan";
 import { looksLikeCredential, mayHoldCredential, namesOrLocates } from "../xml/secret-names";
 import { escapeText } from "./value";
@@ -86,7 +86,7 @@ function secretSpans({ element }: Visit, spans: Span[], stack: Visit[]): void {
   if (element.selfClosing) return;
   const password = isPassword(element.name);
   let from = element.openEnd;
-  for (const child of element.children) {
+  for (const child of element.children()) {
     if (!namesOrLocates(child.name)) continue;
     spans.push({ from, to: child.start, password });
     stack.push({ element: child, secret: false, headers: false });
@@ -110,7 +110,7 @@ function elementSpans(text: string, root: XmlElement): Span[] {
     }
     const headers = visit.headers || HEADERS.test(visit.element.name);
     let values: boolean | undefined;
-    for (const child of visit.element.children) {
+    for (const child of visit.element.children()) {
       // Whether <value> children are secret is asked once, and only of an element that has one.
       const value = child.name === "value" && (values ??= headers || namesCredential(text, visit.element));
       stack.push({ element: child, secret: value || isCredential(child.name), headers });

@@ -44,14 +44,11 @@ function field(model: SettingsModel, element: XmlElement, name: string, interpol
 
 /** Every <mirror> of the settings' <mirrors>, in order. A second <mirrors> is refused, as Maven refuses it. */
 export function readMirrors(model: SettingsModel, env: Env = {}, properties: Properties = {}): SettingsMirror[] {
-  let section: XmlElement | undefined;
-  model.settings.forEachChild("mirrors", (element) => {
-    if (section) throw unsafeAt(model.text, element.start, "the file has more than one <mirrors> section, which Maven rejects", "Merge them into one <mirrors>.");
-    section = element;
-  });
+  const [section, second] = model.settings.children("mirrors");
+  if (second) throw unsafeAt(model.text, second.start, "the file has more than one <mirrors> section, which Maven rejects", "Merge them into one <mirrors>.");
   const mirrors: SettingsMirror[] = [];
   const resolve = interpolator(env, properties);
-  section?.forEachChild("mirror", (element) => {
+  for (const element of section?.children("mirror") ?? []) {
     const [id, url, mirrorOf] = (["id", "url", "mirrorOf"] as const).map((name) => field(model, element, name, resolve));
     mirrors.push({
       id: id!.value,
@@ -61,7 +58,7 @@ export function readMirrors(model: SettingsModel, env: Env = {}, properties: Pro
       line: lineColumn(model.text, element.start).line,
       shown: { id: id!.shown, url: url!.shown, mirrorOf: mirrorOf!.shown },
     });
-  });
+  }
   return mirrors;
 }
 

@@ -28,8 +28,6 @@ export interface SettingsModel {
   servers: XmlElement | undefined;
 }
 
-const SERVER_FIELDS = ["id", "username", "password"] as const;
-
 export function readSettings(text: string): SettingsModel {
   const doc = scanXml(text);
   const settings = doc.root;
@@ -44,13 +42,8 @@ export function readSettings(text: string): SettingsModel {
       prefixed ? "Write the root as <settings xmlns=\"...\"> without a prefix." : "Point --settings at your Maven settings.xml.",
     );
   }
-  let servers: XmlElement | undefined;
-  settings.forEachChild("servers", (element) => {
-    if (servers) {
-      throw unsafeAt(text, element.start, "the file has more than one <servers> section, which Maven rejects", "Merge them into one <servers> and run again.");
-    }
-    servers = element;
-  });
+  const [servers, second] = settings.children("servers");
+  if (second) throw unsafeAt(text, second.start, "the file has more than one <servers> section, which Maven rejects", "Merge them into one <servers> and run again.");
   return { doc, text, settings, servers };
 }
 
@@ -68,11 +61,13 @@ export function resolveId(written: string, env: Env = {}, properties: Properties
 
 /** A server's fields; one with a repeated <id>, <username> or <password> is refused, as Maven does. */
 function entry(text: string, element: XmlElement, env: Env, properties: Properties): ServerEntry {
-  const { found, repeated } = element.fields(SERVER_FIELDS);
+  const [ids, usernames, passwords] = (["id", "username", "password"] as const).map((name) => element.children(name));
+  // The first repeat in the file, of whichever field.
+  const repeated = [ids![1], usernames![1], passwords![1]].filter((e) => e !== undefined).sort((a, b) => a.start - b.start)[0];
   if (repeated) {
     throw unsafeAt(text, repeated.start, `a <server> has more than one <${repeated.name}>, which Maven rejects`, `Keep one <${repeated.name}> in that server and run again.`);
   }
-  const [idElement, username, password] = found;
+  const [idElement, username, password] = [ids![0], usernames![0], passwords![0]];
   const written = idElement ? javaTrim(textContent(text, idElement)) : undefined;
   if (written === undefined || !written.includes("${")) return { element, id: written, shown: written, idElement, username, password };
   const { id, unknown, shown } = resolveId(written, env, properties);
@@ -81,20 +76,18 @@ function entry(text: string, element: XmlElement, env: Env, properties: Properti
 
 /** Every <server> of the settings' own <servers>, in order, ids as Maven resolves them. */
 export function serverEntries(model: SettingsModel, env: Env = {}, properties: Properties = {}): ServerEntry[] {
-  const entries: ServerEntry[] = [];
-  model.servers?.forEachChild("server", (element) => {
-    entries.push(entry(model.text, element, env, properties));
-  });
-  return entries;
+  return (model.servers?.children("server") ?? []).map((element) => entry(model.text, element, env, properties));
 }
 
 /**
- * Whether an <id> whose content is text[from, to) holds `id` as Maven reads it: 1 yes, 0 no, -1 no but it
+ * Whether the <id> `field` holds `id` as Maven reads it: 1 yes, 0 no, -1 no but it
  * holds an expression Maven may resolve from what is not visible here. Content with no reference (`&`), no
  * markup (a comment, CDATA) and no `$` is compared as written, trimmed; other content is decoded and resolved.
  * An `id` that itself holds `${` is compared as written.
  */
-function compareId(text: string, from: number, to: number, server: () => XmlElement, id: string, env: Env, properties: Properties): 1 | 0 | -1 {
+function compareId(text: string, field: XmlElement, id: string, env: Env, properties: Properties): 1 | 0 | -1 {
+  const from = field.openEnd;
+  const to = field.closeStart;
   plainRe.lastIndex = from;
   plainRe.test(text);
   if (plainRe.lastIndex >= to) {
@@ -103,7 +96,7 @@ function compareId(text: string, from: number, to: number, server: () => XmlElem
     if (text.charCodeAt(from) > 0x20 && text.charCodeAt(to - 1) > 0x20) return to - from === id.length && text.startsWith(id, from) ? 1 : 0;
     return javaTrim(text.slice(from, to)) === id ? 1 : 0;
   }
-  const written = javaTrim(textContent(text, server().child("id")!));
+  const written = javaTrim(textContent(text, field));
   if (id.includes("${")) return written === id ? 1 : 0;
   const resolved = resolveId(written, env, properties);
   return resolved.id === id ? 1 : resolved.unknown.length > 0 ? -1 : 0;
@@ -114,21 +107,17 @@ const plainRe = /[^&<$]*/y;
 
 /**
  * The servers with this id as Maven resolves ids, in order (Maven uses the first); fast on files with many
- * servers (a pass over the element table, views only of the servers found). `doubtful`, when given, collects
+ * servers (ids compared in place, entries made only of the servers found). `doubtful`, when given, collects
  * the servers whose id Maven may still resolve to `id` from a system property or a -D option not visible here.
  */
 export function serversWithId(model: SettingsModel, id: string, env: Env = {}, properties: Properties = {}, doubtful?: ServerEntry[]): ServerEntry[] {
   const matches: ServerEntry[] = [];
-  const servers = model.servers;
-  if (!servers) return matches;
-  let row = -1;
-  const server = () => servers.row(row);
-  servers.forEachChildField("server", "id", (from, to, at) => {
-    row = at;
-    const found = from >= 0 ? compareId(model.text, from, to, server, id, env, properties) : 0;
-    if (found === 1) matches.push(entry(model.text, server(), env, properties));
-    else if (found === -1) doubtful?.push(entry(model.text, server(), env, properties));
-  });
+  for (let server = model.servers?.child("server"); server; server = server.next("server")) {
+    const field = server.child("id");
+    const found = field ? compareId(model.text, field, id, env, properties) : 0;
+    if (found === 1) matches.push(entry(model.text, server, env, properties));
+    else if (found === -1) doubtful?.push(entry(model.text, server, env, properties));
+  }
   return matches;
 }
 
@@ -152,22 +141,22 @@ export function serversWithIds(model: SettingsModel, ids: readonly string[], env
   }
   const matches = new Map(ids.map((id) => [id, [] as ServerEntry[]]));
   const uncertain: ServerEntry[] = [];
-  const { text, servers } = model;
-  servers?.forEachChildField("server", "id", (from, to, at) => {
-    if (from < 0) return;
-    plainRe.lastIndex = from;
+  const { text } = model;
+  for (let server = model.servers?.child("server"); server; server = server.next("server")) {
+    const field = server.child("id");
+    if (!field) continue;
+    plainRe.lastIndex = field.openEnd;
     plainRe.test(text);
-    if (plainRe.lastIndex >= to) {
-      const list = matches.get(javaTrim(text.slice(from, to)));
-      if (list) list.push(entry(text, servers.row(at), env, properties));
-      return;
+    if (plainRe.lastIndex >= field.closeStart) {
+      matches.get(javaTrim(text.slice(field.openEnd, field.closeStart)))?.push(entry(text, server, env, properties));
+      continue;
     }
-    const found = entry(text, servers.row(at), env, properties);
+    const found = entry(text, server, env, properties);
     // An id given with `${` is the server written so; any other, the server Maven resolves to it.
     if (found.written !== undefined && found.written.includes("${")) matches.get(found.written)?.push(found);
     if (!found.id!.includes("${")) matches.get(found.id!)?.push(found);
     if (found.unknown?.length) uncertain.push(found);
-  });
+  }
   return { matches, uncertain };
 }
 

@@ -32,7 +32,7 @@ export function readProxies(text: string, env: Record<string, string | undefined
   const model = readSettings(text);
   const proxies = model.settings.child("proxies");
   if (!proxies) return [];
-  return proxies.children
+  return proxies.children()
     .filter((p) => p.name === "proxy")
     .map((p) => {
       const written = (name: string) => fieldValue(model, p.child(name));

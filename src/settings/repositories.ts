@@ -55,13 +55,10 @@ interface Context {
 
 /** The only child `name` of `parent`; a second one is refused: Maven's strict reader rejects it, its lenient one reads the last. */
 function single(text: string, parent: XmlElement, name: string): XmlElement | undefined {
-  let found: XmlElement | undefined;
-  parent.forEachChild(name, (element) => {
-    if (found) {
-      throw unsafeAt(text, element.start, `<${parent.name}> has more than one <${name}>: Maven's strict reader rejects that, and its lenient one reads only the last`, `Merge them into one <${name}> and run again.`);
-    }
-    found = element;
-  });
+  const [found, second] = parent.children(name);
+  if (second) {
+    throw unsafeAt(text, second.start, `<${parent.name}> has more than one <${name}>: Maven's strict reader rejects that, and its lenient one reads only the last`, `Merge them into one <${name}> and run again.`);
+  }
   return found;
 }
 
@@ -83,12 +80,7 @@ function shownOf(c: Context, element: XmlElement | undefined): string | undefine
 }
 
 function profileIn(c: Context, profiles: XmlElement | undefined): XmlElement | undefined {
-  let found: XmlElement | undefined;
-  profiles?.forEachChild("profile", (p) => {
-    if (idOf(c, p) === PROFILE_ID) found = p;
-    return found !== undefined;
-  });
-  return found;
+  return profiles?.children("profile").find((p) => idOf(c, p) === PROFILE_ID);
 }
 
 /** Two URLs that differ only by a final slash name the same repository. */
@@ -97,11 +89,8 @@ const sameUrl = (a: string | undefined, b: string): boolean => a !== undefined &
 /** The template with the Exchange repository written once per server id, as a scanned document. */
 function expandedTemplate(input: RepositoriesInput): XmlDocument {
   const doc = scanXml(template);
-  let exchange: XmlElement | undefined;
-  doc.root.child("profiles")!.child("profile")!.child("repositories")!.forEachChild("repository", (r) => {
-    if (textContent(template, r.child("id")!) === "EXCHANGE_REPOSITORY_ID") exchange = r;
-    return exchange !== undefined;
-  });
+  const repositories = doc.root.child("profiles")!.child("profile")!.child("repositories")!.children("repository");
+  const exchange = repositories.find((r) => textContent(template, r.child("id")!) === "EXCHANGE_REPOSITORY_ID");
   const one = template.slice(exchange!.start, exchange!.end);
   const copies = input.serverIds.map((id) => one.replace("EXCHANGE_REPOSITORY_ID", escapeText(id)).replace("EXCHANGE_URL", escapeText(input.exchangeUrl)));
   return scanXml(template.slice(0, exchange!.start) + copies.join(`\n${indentAt(template, exchange!.start)}`) + template.slice(exchange!.end));
@@ -126,12 +115,7 @@ class Blocks {
   item(list: ListName, id: string): XmlElement {
     const [, name] = LISTS.find(([l]) => l === list)!;
     const c: Context = { text: this.doc.text, env: {}, properties: {} };
-    let found: XmlElement | undefined;
-    this.at("profiles", "profile", list).forEachChild(name, (r) => {
-      if (idOf(c, r) === id) found = r;
-      return found !== undefined;
-    });
-    return found!;
+    return this.at("profiles", "profile", list).children(name).find((r) => idOf(c, r) === id)!;
   }
 
   /** The elements, each after MARKER, one after another at `indent`. */
@@ -187,7 +171,7 @@ export function mergeRepositories(text: string, input: RepositoriesInput, env: E
   const profile = profileIn(c, sections.profiles);
   const edits: Edit[] = [];
   const missing: Section[] = [];
-  const has = (section: XmlElement, item: string, value: string): boolean => section.children.some((e) => e.name === item && valueOf(c, e) === value);
+  const has = (section: XmlElement, item: string, value: string): boolean => section.children().some((e) => e.name === item && valueOf(c, e) === value);
 
   if (!sections.pluginGroups) missing.push("pluginGroups");
   else if (!has(sections.pluginGroups, "pluginGroup", PLUGIN_GROUP)) {
@@ -217,10 +201,10 @@ function createSections(
   if (missing.length === 0) return [];
   const make = (names: Section[]) => blocks.marked(names.map((n) => blocks.at(n)));
   // Several insertions at one place would overlap: into an empty <settings> they go as one block.
-  if (settings.children.length === 0) return [appendInside(text, settings, make(missing), layout)];
+  if (settings.children().length === 0) return [appendInside(text, settings, make(missing), layout)];
   const edits: Edit[] = [];
   if (missing.includes("pluginGroups")) {
-    const anchor = settings.children.filter((e) => BEFORE_PLUGIN_GROUPS.has(e.name)).pop();
+    const anchor = settings.children().filter((e) => BEFORE_PLUGIN_GROUPS.has(e.name)).pop();
     edits.push(anchor ? insertAfter(text, anchor, make(["pluginGroups"]), layout) : insertFirst(text, settings, make(["pluginGroups"]), layout));
   }
   const rest = missing.filter((n) => n !== "pluginGroups");
@@ -242,11 +226,7 @@ function updateProfile(c: Context, profile: XmlElement, input: RepositoriesInput
     }
     const missing: XmlElement[] = [];
     for (const want of wanted(input, list)) {
-      let found: XmlElement | undefined;
-      container.forEachChild(item, (e) => {
-        if (idOf(c, e) === want.id) found = e;
-        return found !== undefined;
-      });
+      const found = container.children(item).find((e) => idOf(c, e) === want.id);
       if (found) edits.push(...urlEdits(c, found, want.url, layout));
       else missing.push(blocks.item(list, want.id));
     }
@@ -273,10 +253,10 @@ function urlEdits(c: Context, repository: XmlElement, url: string, { eol }: Layo
 /** Other profiles that declare one of these repository ids with another URL: Maven then uses only one of them. */
 function elsewhere(c: Context, profiles: XmlElement | undefined, ours: XmlElement | undefined, input: RepositoriesInput): string[] {
   const warnings: string[] = [];
-  profiles?.forEachChild("profile", (p) => {
-    if (ours && p.start === ours.start) return;
+  for (const p of profiles?.children("profile") ?? []) {
+    if (ours && p.start === ours.start) continue;
     for (const [list, item] of LISTS) {
-      p.child(list)?.forEachChild(item, (e) => {
+      for (const e of p.child(list)?.children(item) ?? []) {
         const id = idOf(c, e);
         const want = wanted(input, list).find((w) => w.id === id);
         const url = valueOf(c, e.child("url"));
@@ -286,9 +266,9 @@ function elsewhere(c: Context, profiles: XmlElement | undefined, ours: XmlElemen
               `when both profiles are active Maven uses only one of them for that id`,
           );
         }
-      });
+      }
     }
-  });
+  }
   return warnings;
 }
 
@@ -318,7 +298,7 @@ export function removeRepositories(text: string, serverIds: readonly string[], e
     const releases: XmlElement[] = [];
     for (const list of lists) {
       const listOurs = profileOurs || marked(list);
-      for (const e of list.children) {
+      for (const e of list.children()) {
         const ours = listOurs || marked(e);
         const id = idOf(c, e);
         if (ours && list.name === "repositories" && id !== undefined && serverIds.includes(id)) going.add(e.start);
@@ -329,15 +309,15 @@ export function removeRepositories(text: string, serverIds: readonly string[], e
       }
     }
     if (shared) for (const e of releases) going.add(e.start);
-    const emptied = (list: XmlElement): boolean => list.children.every((e) => going.has(e.start));
-    const whole = shared && profileOurs && profile.children.every((e) => e.name === "id" || (lists.some((l) => l.start === e.start) && emptied(e)));
+    const emptied = (list: XmlElement): boolean => list.children().every((e) => going.has(e.start));
+    const whole = shared && profileOurs && profile.children().every((e) => e.name === "id" || (lists.some((l) => l.start === e.start) && emptied(e)));
     if (whole) {
-      const onlyChild = sections.profiles!.children.length === 1 && marked(sections.profiles!);
+      const onlyChild = sections.profiles!.children().length === 1 && marked(sections.profiles!);
       taken.push(onlyChild ? sections.profiles! : profile);
     } else {
       for (const list of lists) {
-        if ((profileOurs || marked(list)) && emptied(list) && list.children.length > 0) taken.push(list);
-        else taken.push(...list.children.filter((e) => going.has(e.start)));
+        if ((profileOurs || marked(list)) && emptied(list) && list.children().length > 0) taken.push(list);
+        else taken.push(...list.children().filter((e) => going.has(e.start)));
       }
     }
   }
@@ -348,8 +328,8 @@ export function removeRepositories(text: string, serverIds: readonly string[], e
     ] as const) {
       if (!section) continue;
       const sectionOurs = marked(section);
-      const ours = section.children.filter((e) => e.name === item && valueOf(c, e) === value && (sectionOurs || marked(e)));
-      if (sectionOurs && ours.length === section.children.length) taken.push(section);
+      const ours = section.children().filter((e) => e.name === item && valueOf(c, e) === value && (sectionOurs || marked(e)));
+      if (sectionOurs && ours.length === section.children().length) taken.push(section);
       else taken.push(...ours);
     }
   }
@@ -371,13 +351,5 @@ export function andRepositories(text: string, first: SettingsChange, then: (text
 export function declaresRepository(text: string, id: string, env: Env = {}, properties: Properties = {}): boolean {
   const { settings } = readSettings(text);
   const c: Context = { text, env, properties };
-  let found = false;
-  settings.child("profiles")?.forEachChild("profile", (p) => {
-    p.child("repositories")?.forEachChild("repository", (r) => {
-      found = idOf(c, r) === id;
-      return found;
-    });
-    return found;
-  });
-  return found;
+  return (settings.child("profiles")?.children("profile") ?? []).some((p) => p.child("repositories")?.children("repository").some((r) => idOf(c, r) === id));
 }

@@ -4,12 +4,11 @@
  * decryption and written back encrypted; one that takes its secret from `${env.X}` cannot be changed in the
  * file and is reported, so that the variable is updated instead. Only the text of `<password>` changes.
  */
-import { SEPARATOR } from "../anypoint/credentials";
+import { CONNECTED_APP_USERNAME, SEPARATOR } from "../domain";
 import { Exit, lineColumn, M2Error } from "../errors";
 import type { Edit } from "../xml/edit";
 import { javaTrim } from "../xml/scan";
 import { interpolate, type Env, type Properties } from "./interpolate";
-import { CONNECTED_APP_USERNAME } from "./list";
 import { fieldValue, readSettings, serverEntries } from "./model";
 import type { SettingsChange } from "./servers";
 import { decryptPassword, envVariables, passwordTraps, references, storeOf, type Store } from "./stores";

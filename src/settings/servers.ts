@@ -11,7 +11,7 @@ import type { Env, Properties } from "./interpolate";
 import { fieldValue, readSettings, serverEntries, serversWithId, serversWithIds, type ServerEntry, type SettingsModel } from "./model";
 import { insertAfter, insertFirst, MARKER, markerBefore, removeSpan } from "../xml/lines";
 import { checkValue, escapeText } from "./value";
-import { CONNECTED_APP_USERNAME } from "./list";
+import { CONNECTED_APP_USERNAME } from "../domain";
 import { storeOf } from "./stores";
 
 export interface ServerInput {
@@ -287,19 +287,15 @@ function serversXml(servers: readonly ServerInput[], indent: string, inner: stri
 
 /** The step between a <server>'s indentation and its children's in this file, if any server shows one. */
 function serverInnerUnit(model: SettingsModel, fallback: string): string {
-  let unit = fallback;
-  let looked = 0;
-  model.servers?.forEachChild("server", (element) => {
-    const outer = indentAt(model.text, element.start);
-    const child = element.children[0];
-    const inner = child && indentAt(model.text, child.start);
-    if (outer !== undefined && inner !== undefined && inner.length > outer.length && inner.startsWith(outer)) {
-      unit = inner.slice(outer.length);
-      return true;
-    }
-    return ++looked >= 50;
-  });
-  return unit;
+  const text = model.text;
+  let element = model.servers?.child("server");
+  for (let looked = 0; element && looked < 50; element = element.next("server"), looked++) {
+    const outer = indentAt(text, element.start);
+    const child = element.child();
+    const inner = child && indentAt(text, child.start);
+    if (outer !== undefined && inner !== undefined && inner.length > outer.length && inner.startsWith(outer)) return inner.slice(outer.length);
+  }
+  return fallback;
 }
 
 function insertServers(model: SettingsModel, added: readonly ServerInput[]): Edit {
@@ -310,7 +306,8 @@ function insertServers(model: SettingsModel, added: readonly ServerInput[]): Edi
 
   if (servers && !servers.selfClosing) {
     const serversIndent = lineIndent(text, servers.start);
-    const last = servers.lastChild("server");
+    let last = servers.child("server");
+    for (let after = last?.next("server"); after; after = after.next("server")) last = after;
     const indent = (last && indentAt(text, last.start)) ?? serversIndent + unit;
     const xml = serversXml(added, indent, inner, layout);
     // New lines go right after the line that holds the last thing in <servers> (element or comment), so
@@ -322,7 +319,7 @@ function insertServers(model: SettingsModel, added: readonly ServerInput[]): Edi
     if (lineBreak) return { offset: p + lineBreak.index + lineBreak[0].length, length: 0, content: `${indent}${xml}${eol}` };
     // </servers> shares a line with the last server (or with other text, in a <servers> of several lines):
     // the new one goes on lines of its own before it, and removing it gives that line back as it was.
-    if (servers.children.length > 0 || /[\r\n]/.test(text.slice(servers.openEnd, p))) return { offset: p, length: 0, content: `${eol}${indent}${xml}` };
+    if (servers.children().length > 0 || /[\r\n]/.test(text.slice(servers.openEnd, p))) return { offset: p, length: 0, content: `${eol}${indent}${xml}` };
     // An empty <servers></servers> on one line is opened up.
     return { offset: p, length: trailing.length, content: `${eol}${indent}${xml}${eol}${serversIndent}` };
   }
@@ -337,7 +334,7 @@ function insertServers(model: SettingsModel, added: readonly ServerInput[]): Edi
 
   // No <servers>: create one, marked (so that removing its last server takes it out again), after the last
   // element Maven's reference order puts before it, else first, as the repositories' sections are placed.
-  const anchor = settings.children.filter((c) => BEFORE_SERVERS.has(c.name)).pop();
+  const anchor = settings.children().filter((c) => BEFORE_SERVERS.has(c.name)).pop();
   const make = (indent: string) =>
     `${MARKER}${eol}${indent}<servers>${eol}${indent}${unit}${serversXml(added, indent + unit, inner, layout)}${eol}${indent}</servers>`;
   return anchor ? insertAfter(text, anchor, make, layout) : insertFirst(text, settings, make, layout);

@@ -3,10 +3,9 @@
  * then a password holding `{…}` decrypted with the master password, as Maven 3's settings decrypter does.
  */
 import { Exit, lineColumn, M2Error } from "../errors";
-import { CONNECTED_APP_USERNAME } from "./list";
+import { CONNECTED_APP_USERNAME, SEPARATOR } from "../domain";
 import { fieldValue, readSettings, serverEntries, serversWithId } from "./model";
 import { interpolate, type Env, type Properties } from "./interpolate";
-import { SEPARATOR } from "../anypoint/credentials";
 import { javaTrim } from "../xml/scan";
 import { MAVEN4_HINT } from "../maven/security";
 import { decryptPassword, storeOf } from "./stores";

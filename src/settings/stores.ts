@@ -9,7 +9,7 @@
  * and decrypts it (plexus-sec-dispatcher); what does not decrypt is sent as written (Maven 3) or stops the
  * build (Maven 4). Pure functions, shared by setup, verify, list, rotate and doctor.
  */
-import { SEPARATOR } from "../anypoint/credentials";
+import { SEPARATOR } from "../domain";
 import { decrypt, encryptedPart } from "../maven/cipher";
 import { isMaven4Value } from "../maven/security";
 import { javaTrim } from "../xml/scan";
@@ -17,9 +17,6 @@ import { interpolate, type Env, type Properties } from "./interpolate";
 
 export type Store = "literal" | "env" | "encrypted";
 export const STORES: readonly Store[] = ["literal", "env", "encrypted"];
-
-export const DEFAULT_ID_ENV = "ANYPOINT_CLIENT_ID";
-export const DEFAULT_SECRET_ENV = "ANYPOINT_CLIENT_SECRET";
 
 /** Maven's `${…}` (plexus RegexBasedInterpolator: `\$\{(.+?)\}`, `.` stopping at line terminators). */
 const EXPRESSION = /\$\{([^\n\r\u0085\u2028\u2029]+?)\}/g;

@@ -38,10 +38,10 @@ export function detectIndentUnit(text: string, root: XmlElement, sample = 400): 
   const counts = new Map<string, number>();
   let flat = 0;
   let seen = 0;
-  // Child by child, stopping at the sample: <servers> may have thousands of children (no array of them all).
-  const visit = (parent: XmlElement, parentIndent: string | undefined): void =>
-    parent.everyChild((child) => {
-      if (seen++ >= sample) return true;
+  // Child by child, stopping at the sample.
+  const visit = (parent: XmlElement, parentIndent: string | undefined): void => {
+    for (let child = parent.child(); child; child = child.next()) {
+      if (seen++ >= sample) return;
       const indent = indentAt(text, child.start);
       if (parentIndent !== undefined && indent !== undefined) {
         if (indent === parentIndent) flat++;
@@ -51,8 +51,8 @@ export function detectIndentUnit(text: string, root: XmlElement, sample = 400): 
         }
       }
       visit(child, indent);
-      return seen > sample;
-    });
+    }
+  };
   visit(root, indentAt(text, root.start));
   let best: string | undefined;
   let bestCount = 0;

@@ -42,7 +42,7 @@ export function appendInside(text: string, parent: XmlElement, make: (indent: st
     const indent = parentIndent + unit;
     return { offset: q, length: parent.openEnd - q, content: `>${eol}${indent}${make(indent)}${eol}${parentIndent}</${parent.name}>` };
   }
-  const children = parent.children;
+  const children = parent.children();
   const last = children[children.length - 1];
   const indent = (last && indentAt(text, last.start)) ?? parentIndent + unit;
   const block = make(indent);
@@ -80,7 +80,7 @@ export function insertBefore(text: string, next: XmlElement, make: (indent: stri
 
 /** Puts the block first in `parent`, right after its start tag, when `parent` has children. */
 export function insertFirst(text: string, parent: XmlElement, make: (indent: string) => string, layout: Layout): Edit {
-  const first = parent.children[0];
+  const first = parent.child();
   if (!first) return appendInside(text, parent, make, layout);
   const indent = indentAt(text, first.start) ?? lineIndent(text, parent.start) + layout.unit;
   let q = parent.openEnd;

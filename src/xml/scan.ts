@@ -101,76 +101,32 @@ export class XmlElement {
   get selfClosing(): boolean {
     return this.table.end[this.index] === this.table.openEnd[this.index];
   }
-  /** The child elements, in order (a new array each time). */
-  get children(): XmlElement[] {
+  // Walking children, one way: `child(name)` is the first, `next(name)` the one after, both of that name when
+  // it is given; `children(name)` is all of them, in an array. A walk with child/next makes no array: for
+  // <servers> of thousands of <server> elements, and for a walk that stops early.
+
+  /** The first child element; the first named `name` when it is given. */
+  child(name?: string): XmlElement | undefined {
+    return this.from(this.table.firstChild[this.index]!, name);
+  }
+  /** The next sibling element; the next named `name` when it is given. */
+  next(name?: string): XmlElement | undefined {
+    return this.from(this.table.nextSibling[this.index]!, name);
+  }
+  /** The child elements, in order; only those named `name` when it is given. A new array each time. */
+  children(name?: string): XmlElement[] {
     const out: XmlElement[] = [];
-    for (let c = this.table.firstChild[this.index]!; c >= 0; c = this.table.nextSibling[c]!) out.push(new XmlElement(this.table, c));
+    for (let c = this.child(name); c; c = c.next(name)) out.push(c);
     return out;
   }
-  /** Calls `visit` with each child element named `name`, in order, until it returns true; builds no array. */
-  forEachChild(name: string, visit: (child: XmlElement) => boolean | void): void {
-    const t = this.table;
-    for (let c = t.firstChild[this.index]!; c >= 0; c = t.nextSibling[c]!) {
-      if (t.names[t.nameId[c]!] === name && visit(new XmlElement(t, c)) === true) return;
-    }
-  }
-  /** Calls `visit` with each child element, in order, until it returns true; builds no array. */
-  everyChild(visit: (child: XmlElement) => boolean | void): void {
-    const t = this.table;
-    for (let c = t.firstChild[this.index]!; c >= 0; c = t.nextSibling[c]!) if (visit(new XmlElement(t, c)) === true) return;
-  }
-  /**
-   * Calls `visit` with the bounds of the content of the first child named `field` (-1, -1 when there is none)
-   * of each child element named `name`, in order, and that child's row: one pass over the table for thousands
-   * of children, with no view made of any (`row()` makes one of a child that is wanted).
-   */
-  forEachChildField(name: string, field: string, visit: (from: number, to: number, row: number) => void): void {
+  /** The element at row `c` or the first sibling after it named `name`. */
+  private from(c: number, name: string | undefined): XmlElement | undefined {
     const t = this.table;
     // Names are interned: an element has this name exactly when it has this name's id.
-    const nameId = t.ids.get(name);
-    const fieldId = t.ids.get(field) ?? -1;
-    if (nameId === undefined) return;
-    for (let c = t.firstChild[this.index]!; c >= 0; c = t.nextSibling[c]!) {
-      if (t.nameId[c] !== nameId) continue;
-      let f = fieldId < 0 ? -1 : t.firstChild[c]!;
-      while (f >= 0 && t.nameId[f] !== fieldId) f = t.nextSibling[f]!;
-      if (f >= 0) visit(t.openEnd[f]!, t.closeStart[f]!, c);
-      else visit(-1, -1, c);
-    }
-  }
-  /** The element of this document at a row that forEachChildField gave. */
-  row(row: number): XmlElement {
-    return new XmlElement(this.table, row);
-  }
-  /** The last child element named `name`. */
-  lastChild(name: string): XmlElement | undefined {
-    const t = this.table;
-    let last = -1;
-    for (let c = t.firstChild[this.index]!; c >= 0; c = t.nextSibling[c]!) if (t.names[t.nameId[c]!] === name) last = c;
-    return last >= 0 ? new XmlElement(t, last) : undefined;
-  }
-  /**
-   * The first child with each of `names` (by position), and the first child that repeats one of them:
-   * one pass that makes views only of what it returns.
-   */
-  fields(names: readonly string[]): { found: (XmlElement | undefined)[]; repeated: XmlElement | undefined } {
-    const t = this.table;
-    const found: (XmlElement | undefined)[] = names.map(() => undefined);
-    let repeated: XmlElement | undefined;
-    for (let c = t.firstChild[this.index]!; c >= 0; c = t.nextSibling[c]!) {
-      const k = names.indexOf(t.names[t.nameId[c]!]!);
-      if (k < 0) continue;
-      if (found[k]) repeated ??= new XmlElement(t, c);
-      else found[k] = new XmlElement(t, c);
-    }
-    return { found, repeated };
-  }
-  /** The first child element with this name. */
-  child(name: string): XmlElement | undefined {
-    for (let c = this.table.firstChild[this.index]!; c >= 0; c = this.table.nextSibling[c]!) {
-      if (this.table.names[this.table.nameId[c]!] === name) return new XmlElement(this.table, c);
-    }
-    return undefined;
+    const id = name === undefined ? -1 : t.ids.get(name);
+    if (id === undefined) return undefined;
+    if (id >= 0) while (c >= 0 && t.nameId[c] !== id) c = t.nextSibling[c]!;
+    return c >= 0 ? new XmlElement(t, c) : undefined;
   }
 }
 
@@ -672,7 +628,7 @@ export function textContent(text: string, element: XmlElement): string {
   const add = (data: string) => {
     out += data;
   };
-  for (const child of element.children) {
+  for (const child of element.children()) {
     eachCharacterData(text, pos, child.start, add);
     pos = child.end;
   }
@@ -691,7 +647,7 @@ export function mixedTextAt(text: string, element: XmlElement): number {
     if (found < 0 && !/^[ \t\r\n]*$/.test(data)) found = at;
   };
   let pos = element.openEnd;
-  for (const child of element.children) {
+  for (const child of element.children()) {
     eachCharacterData(text, pos, child.start, check);
     if (found >= 0) return found;
     pos = child.end;

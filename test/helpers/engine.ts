@@ -38,11 +38,11 @@ export function removalRestores(input: Uint8Array, output: Uint8Array, id: strin
   const { settings, servers } = readSettings(original);
   const oneLine = (e: XmlElement) => e.selfClosing || !/[\r\n]/.test(original.slice(e.openEnd, e.closeStart));
   if (!servers) {
-    if (settings.children.length > 0 || !oneLine(settings)) return false;
+    if (settings.children().length > 0 || !oneLine(settings)) return false;
     const closed = (t: string) => t.replace(/<settings((?:[^>"'/]|"[^"]*"|'[^']*')*?)\s*(?:\/>|>\s*<\/settings>)/, "<settings$1/>");
     return closed(result) === closed(original);
   }
-  if (servers.children.length > 0 || !oneLine(servers)) return false;
+  if (servers.children().length > 0 || !oneLine(servers)) return false;
   const normal = (t: string) => t.replace(/\s+/g, "").replace(/<servers\/>/g, "<servers></servers>");
   return normal(result) === normal(original);
 }
@@ -51,5 +51,5 @@ export function removalRestores(input: Uint8Array, output: Uint8Array, id: strin
 export function opensUpEmptySection(bytes: Uint8Array): boolean {
   const text = decodeXml(bytes).text;
   const { settings } = readSettings(text);
-  return settings.children.length === 0 && (settings.selfClosing || !/[\r\n]/.test(text.slice(settings.openEnd, settings.closeStart)));
+  return settings.children().length === 0 && (settings.selfClosing || !/[\r\n]/.test(text.slice(settings.openEnd, settings.closeStart)));
 }

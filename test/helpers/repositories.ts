@@ -18,10 +18,10 @@ export function opensUpEmptySection(bytes: Uint8Array): boolean {
   const text = decodeXml(bytes).text;
   const { settings } = readSettings(text);
   const oneLine = (e: XmlElement) => e.selfClosing || !/[\r\n]/.test(text.slice(e.openEnd, e.closeStart));
-  if (settings.children.length === 0) return oneLine(settings);
+  if (settings.children().length === 0) return oneLine(settings);
   return ["pluginGroups", "profiles", "activeProfiles"].some((name) => {
     const e = settings.child(name);
-    return e !== undefined && e.children.length === 0 && oneLine(e);
+    return e !== undefined && e.children().length === 0 && oneLine(e);
   });
 }
 

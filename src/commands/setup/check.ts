@@ -3,7 +3,7 @@ import type { Identity } from "../../anypoint/token";
 import { Exit, M2Error } from "../../errors";
 import type { Plan } from "../../io/edit";
 import { describeIdentity } from "../check";
-import type { Io } from "../io";
+import type { Io } from "../../world";
 import { done } from "../output";
 import type { Inputs } from "./inputs";
 

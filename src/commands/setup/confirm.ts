@@ -1,7 +1,7 @@
 /** The wizard's last question: the change, secrets masked, and whether to write it. */
 import { Exit, M2Error } from "../../errors";
 import { outcomeOf, type Plan } from "../../io/edit";
-import type { Io } from "../io";
+import type { Io } from "../../world";
 import type { Inputs } from "./inputs";
 
 /** The wizard shows what will be written (secrets masked) and asks before writing. */

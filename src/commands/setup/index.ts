@@ -7,7 +7,7 @@ import { Exit, M2Error } from "../../errors";
 import { outcomeOf, planEdit, writePlan, type Plan } from "../../io/edit";
 import { settingsPath } from "../../io/paths";
 import { refuseTargetChosenByProject } from "../../io/trust";
-import type { Io } from "../io";
+import type { Io } from "../../world";
 import { debug } from "../output";
 import { refuseStdoutOntoSettings } from "../stdout";
 import { checkCredentials } from "./check";
@@ -18,7 +18,6 @@ import { print } from "./print";
 import { writeNewSecurityFile } from "./storage";
 
 export type { SetupArgs } from "./inputs";
-export { DEFAULT_SERVER_ID } from "./project";
 
 export async function setup(args: SetupArgs, io: Io): Promise<void> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");

@@ -1,16 +1,15 @@
 /** setup's change to settings.xml, as a pure function of the file's text: the servers, and the repositories when asked. */
-import { SEPARATOR } from "../../anypoint/credentials";
+import { CONNECTED_APP_USERNAME, SEPARATOR } from "../../domain";
 import { Exit, M2Error } from "../../errors";
 import type { Operation } from "../../io/edit";
 import { mavenProperties } from "../../io/paths";
 import { encrypt, encryptedPart } from "../../maven/cipher";
-import { CONNECTED_APP_USERNAME } from "../../settings/list";
 import { fieldValue, readSettings, serversWithIds } from "../../settings/model";
 import { andRepositories, mergeRepositories } from "../../settings/repositories";
 import { literalCopies, scrubMovedSecrets, upsertServers, type ChangeKind, type ServerInput } from "../../settings/servers";
 import { decryptPassword, envPassword, envTraps, passwordTraps, sharedStore, storeOf } from "../../settings/stores";
 import type { KeptStore } from "./storage";
-import type { Io } from "../io";
+import type { Io } from "../../world";
 import type { Inputs } from "./inputs";
 
 /** What one planning did to the server and to the repositories (the file's change covers both). */

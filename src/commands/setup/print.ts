@@ -6,7 +6,7 @@ import type { EditOutcome } from "../../io/edit";
 import { PROFILE_ID } from "../../settings/repositories";
 import type { ChangeKind } from "../../settings/servers";
 import { describeIdentity } from "../check";
-import type { Io } from "../io";
+import type { Io } from "../../world";
 import { debug, done, reportEdit } from "../output";
 import type { Inputs, SetupArgs } from "./inputs";
 import type { SetupReport } from "./plan";

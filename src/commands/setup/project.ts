@@ -7,9 +7,8 @@ import { Exit, M2Error } from "../../errors";
 import { facadeHost, regionOfHost } from "../../project/exchange";
 import { findPom, impliedRegion, loadPom, pomExchange } from "../../project/load";
 import type { PomRepository } from "../../project/pom";
-import type { Io } from "../io";
+import type { Io } from "../../world";
 
-export const DEFAULT_SERVER_ID = "anypoint-exchange-v3";
 
 /** The project's pom, when setup is to take ids from it: its Exchange repositories and what to tell the user. */
 export interface Project {

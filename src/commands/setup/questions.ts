@@ -10,8 +10,9 @@ import { facadeHost } from "../../project/exchange";
 import { impliedRegion } from "../../project/load";
 import { listServers, serversUsedFor } from "../../settings/list";
 import type { OnExisting } from "../../settings/servers";
-import type { Io } from "../io";
-import { DEFAULT_SERVER_ID, endpointGiven, projectIds, sectionsOf, type Project } from "./project";
+import type { Io } from "../../world";
+import { DEFAULT_SERVER_ID } from "../../domain";
+import { endpointGiven, projectIds, sectionsOf, type Project } from "./project";
 import { exchangeFor, repositoriesByDefault, type RepositoryArgs } from "./repositories";
 
 export type Wizard = typeof import("../../wizard/wizard");

@@ -10,7 +10,7 @@ import { mavenProperties } from "../../io/paths";
 import { findPom, loadPom, pomRepositoryIds } from "../../project/load";
 import { declaresRepository, PROFILE_ID, type RepositoriesChange } from "../../settings/repositories";
 import { escapeText } from "../../settings/value";
-import type { Io } from "../io";
+import type { Io } from "../../world";
 
 export interface RepositoryArgs {
   withRepositories?: boolean;

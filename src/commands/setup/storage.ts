@@ -2,12 +2,13 @@
 import { Exit, M2Error } from "../../errors";
 import { createSecurityFile, readMaster, refuseProjectMaster, securityFileExists, securityLocation } from "../../io/security";
 import { securityXml } from "../../maven/security";
-import { DEFAULT_ID_ENV, DEFAULT_SECRET_ENV, type sharedStore, type Store } from "../../settings/stores";
+import { CLIENT_ID_ENV, CLIENT_SECRET_ENV } from "../../domain";
+import type { sharedStore, Store } from "../../settings/stores";
 
 /** The store the servers to write already share (settings/stores.ts sharedStore). */
 export type KeptStore = ReturnType<typeof sharedStore>;
 import { checkEnvName } from "../../settings/value";
-import type { Io } from "../io";
+import type { Io } from "../../world";
 
 export interface StorageArgs {
   store?: Store;
@@ -55,7 +56,7 @@ export async function settleStorage(args: StorageArgs, io: Io, wizard: Wizard | 
   const store = args.store ?? implied ?? (wizard ? await wizard.askStore(kept?.store) : (kept?.store ?? "literal"));
   const named = args.store !== undefined || implied !== undefined || wizard !== undefined || kept !== undefined;
   const variables = store === "env" ? kept?.variables : undefined;
-  if (store === "env") return { store, named, variables: { id: args.idEnv ?? variables?.id ?? DEFAULT_ID_ENV, secret: args.secretEnv ?? variables?.secret ?? DEFAULT_SECRET_ENV } };
+  if (store === "env") return { store, named, variables: { id: args.idEnv ?? variables?.id ?? CLIENT_ID_ENV, secret: args.secretEnv ?? variables?.secret ?? CLIENT_SECRET_ENV } };
   if (store !== "encrypted") return { store, named };
   const location = securityLocation(args, io);
   refuseProjectMaster(location);

@@ -1,5 +1,16 @@
-/** What a command may touch of the outside world; tests and the real binary each supply one. */
-import type { Fs } from "../io/files";
+/**
+ * The world handle: what a command may touch of the outside world (environment, files, terminal). Tests and
+ * the real binary (src/bin.ts) each supply one. On the ground floor, so that every layer may take it.
+ */
+import type * as nodeFs from "node:fs";
+
+/** The synchronous file calls anypoint-m2 makes: node:fs, or memfs in tests. */
+export type Fs = Pick<
+  typeof nodeFs,
+  | "readFileSync" | "openSync" | "readSync" | "writeSync" | "fsyncSync" | "closeSync" | "fstatSync" | "fchmodSync" | "fchownSync"
+  | "chmodSync" | "renameSync" | "linkSync" | "lstatSync" | "statSync" | "readlinkSync" | "mkdirSync" | "unlinkSync" | "readdirSync"
+>;
+
 
 export interface Io {
   env: Record<string, string | undefined>;

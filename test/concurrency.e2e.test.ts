@@ -99,7 +99,7 @@ describe("a lock that is not a file", () => {
     const { home, settings, original } = homeWithFixture("ci-env-servers.xml");
     create(`${settings}.lock`);
     const ino = lstatSync(`${settings}.lock`).ino;
-    const { code, hung, stderr } = await start(["setup", "--no-verify", "--yes", "--settings", settings, "--lock-timeout", "60"], { home, env }).ended;
+    const { code, hung, stderr } = await start(["setup", "--store", "literal", "--no-verify", "--yes", "--settings", settings, "--lock-timeout", "60"], { home, env }).ended;
     expect(hung).toBe(false);
     expect(code).toBe(6);
     expect(stderr).toContain(`${settings}.lock is ${kind}, not a lock anypoint-m2 made`);

@@ -55,7 +55,7 @@ describe("previews", () => {
 
   it("setup --dry-run --json carries the diff", async () => {
     const { home, settings, original } = homeWithFixture("namespace-1.2-mirror-empty-proxies.xml");
-    const r = await m2(["setup", "--dry-run", "--json", "--base-url", anypoint.url], { home, env });
+    const r = await m2(["setup", "--store", "literal", "--dry-run", "--json", "--base-url", anypoint.url], { home, env });
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as { dryRun: boolean; diff: string; change: string; verified: boolean };
     expect(json).toMatchObject({ dryRun: true, verified: true });

@@ -104,7 +104,7 @@ export const COMMANDS: CommandSpec[] = [
         type: "string",
         choices: ["literal", "env", "encrypted"],
         describe: "how the password is written: as is, as ${env.X} references (no secret on disk), or encrypted with Maven's master password",
-        defaultDescription: "literal",
+        defaultDescription: "the env or encrypted store the servers already have, else literal",
       },
       "id-env": { type: "string", describe: "with --store env: the variable Maven reads the client ID from", defaultDescription: "ANYPOINT_CLIENT_ID" },
       "secret-env": { type: "string", describe: "with --store env: the variable Maven reads the client secret from", defaultDescription: "ANYPOINT_CLIENT_SECRET" },

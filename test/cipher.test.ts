@@ -5,14 +5,14 @@
 import { execFileSync } from "node:child_process";
 import { createCipheriv, createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { decodeBase64, decrypt, encrypt, encryptedPart, MASTER_PASSPHRASE } from "../src/maven/cipher";
 import { masterPassword, parseSecurity, securityXml } from "../src/maven/security";
-import { readMaster } from "../src/io/security";
+import { findMaster, readMaster } from "../src/io/security";
 import { decryptPassword } from "../src/settings/stores";
 import { b64, compileProbe, type Probe } from "./helpers/maven";
 
@@ -101,6 +101,29 @@ describe("Maven -> ours", () => {
     const value = encrypt("id~?~relocated", MASTER);
     expect(probe.ask([["dispatch", first, b64(value)].join("\t")])).toEqual([`ok ${b64("id~?~relocated")}`]);
     expect(readMaster({ path: first, source: "test" }, io(), "test")).toEqual({ path: first, file: target, master: MASTER });
+  });
+
+  // Once defects: file://HOST/path was read from the current folder (a cloned project's), and %zz crashed.
+  it("a file: URL <relocation> is opened as Java opens it: file:/// and file://localhost/ are the path, another host fails", () => {
+    const target = securityFile("url-target.xml", securityXml(MASTER));
+    mkdirSync(join(scratch, "sub"), { recursive: true });
+    writeFileSync(join(scratch, "sub", "url-target.xml"), securityXml(MASTER));
+    const value = encrypt("id~?~by-url", MASTER);
+    const cases = [
+      [`file://${target}`, true],
+      [`file://localhost${target}`, true],
+      ["file://sub/url-target.xml", false],
+    ] as const;
+    for (const [relocation, opens] of cases) {
+      const first = securityFile(`url-${cases.findIndex((c) => c[0] === relocation)}.xml`, `<settingsSecurity><relocation>${relocation}</relocation></settingsSecurity>`);
+      const maven = probe.ask([["dispatch", first, b64(value)].join("\t")])[0]!;
+      expect(maven.startsWith("ok "), relocation).toBe(opens);
+      const ours = findMaster({ path: first, source: "test" }, io(), "test");
+      if (opens) expect(ours).toEqual({ master: { path: first, file: target, master: MASTER } });
+      else expect(ours).toMatchObject({ mavenFails: true, problem: { message: expect.stringContaining('a file on the host "sub", which Maven cannot open') } });
+    }
+    const malformed = securityFile("url-malformed.xml", "<settingsSecurity><relocation>file:///tmp/x%zz.xml</relocation></settingsSecurity>");
+    expect(findMaster({ path: malformed, source: "test" }, io(), "test")).toMatchObject({ problem: { message: expect.stringContaining("whose %-escapes are malformed") } });
   });
 
   it("a wrong master password is reported, by Maven and by us, never guessed around", () => {

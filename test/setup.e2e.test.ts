@@ -346,4 +346,18 @@ describe("a master password chosen by the project's .mvn/", () => {
     expect(r.stderr).toContain("does not choose the master password your secret is encrypted with");
     expect(readFileSync(settings, "utf8")).not.toContain("<password>");
   });
+
+  it("--store encrypted refuses a -Dsettings.security=~/... of the user's whose ~ is a -Duser.home from .mvn/jvm.config", async () => {
+    const { home, settings } = homeWithSettings("<settings>\n  <servers>\n  </servers>\n</settings>\n");
+    const project = join(home, "project");
+    mkdirSync(join(project, ".mvn"), { recursive: true });
+    mkdirSync(join(project, "fakehome", ".m2"), { recursive: true });
+    writeFileSync(join(project, ".mvn", "jvm.config"), `-Duser.home=${join(project, "fakehome")}\n`);
+    writeFileSync(join(project, "fakehome", ".m2", "sec.xml"), `<settingsSecurity><master>${encrypt("attacker", MASTER_PASSPHRASE)}</master></settingsSecurity>\n`);
+    const projectEnv = { ...env, MAVEN_OPTS: "-Dsettings.security=~/.m2/sec.xml", JAVA_TOOL_OPTIONS: `-Duser.home=${home}` };
+    const r = await run(["setup", "--store", "encrypted", "--no-verify", "--yes", "--settings", settings], { home, env: projectEnv, cwd: project });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("does not choose the master password your secret is encrypted with");
+    expect(readFileSync(settings, "utf8")).not.toContain("<password>");
+  });
 });

@@ -63,7 +63,10 @@ function mavenLocation(io: SecurityIo): SecurityLocation {
   }
   const given = propertySource(io, "settings.security");
   const source = `-Dsettings.security${given ? ` in ${given}` : ""}`;
-  const project = isProjectFile(given) ? { project: given } : {};
+  // A leading "~" is user.home: a project's .mvn/ that sets it chooses the file as much as one that names it.
+  const home = property.startsWith("~") ? propertySource(io, "user.home") : "";
+  const chooser = isProjectFile(given) ? given : isProjectFile(home) ? home : undefined;
+  const project = chooser ? { project: chooser } : {};
   if (property === "") {
     const reason = `${source} is empty (an unset variable?): Maven fails on it (DefaultSecDispatcher: String.charAt) and sends encrypted passwords as written`;
     return { path: "", source, ...project, unusable: { reason, mavenFails: true } };
@@ -119,10 +122,10 @@ function readText(fs: Fs, path: string): string | undefined {
  * A relocation as plexus-sec-dispatcher opens it: a URL for its protocols, else a path from the current folder
  * (no `~` here); what Maven makes of it, when it cannot be told here, is a problem that is not Maven's failure.
  */
-function relocationPath(relocation: string, cwd: string, from: string): string | MasterReading {
+function relocationPath(relocation: string, from: string): string | MasterReading {
   const url = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(relocation);
   if (url && url[0].length > 4) {
-    if (url[1]!.toLowerCase() === "file") return resolve(cwd, decodeURIComponent(relocation.slice(url[0].length)));
+    if (url[1]!.toLowerCase() === "file") return fileUrlPath(relocation, url[0].length, from);
     return { problem: usage(`the security file relocates to ${relocation}, which anypoint-m2 does not fetch`, "Copy that file here and pass it with --security-file.", from), mavenFails: false };
   }
   if (relocation === "") return { problem: usage("the security file has an empty <relocation>, which Maven cannot follow", undefined, from), mavenFails: true };
@@ -130,6 +133,24 @@ function relocationPath(relocation: string, cwd: string, from: string): string |
     return { problem: usage(`the security file relocates to ${relocation}, a relative path: Maven opens it from the folder each build runs in, so it names no one file`, "Make the <relocation> an absolute path.", from), mavenFails: false };
   }
   return resolve(relocation);
+}
+
+/**
+ * The file a `file://` relocation names as Java opens it: `file:///path` and `file://localhost/path` are that
+ * path; any other host is one Java cannot open a file on, so Maven fails (never a path from the current folder).
+ */
+function fileUrlPath(relocation: string, afterScheme: number, from: string): string | MasterReading {
+  const rest = relocation.slice(afterScheme);
+  const slash = rest.indexOf("/");
+  const host = slash < 0 ? rest : rest.slice(0, slash);
+  if (slash < 0 || (host !== "" && host.toLowerCase() !== "localhost")) {
+    return { problem: usage(`the security file relocates to ${relocation}, a file on the host "${host}", which Maven cannot open`, "Make the <relocation> an absolute path.", from), mavenFails: true };
+  }
+  try {
+    return resolve(decodeURIComponent(rest.slice(slash)));
+  } catch {
+    return { problem: usage(`the security file relocates to ${relocation}, whose %-escapes are malformed`, "Make the <relocation> an absolute path.", from), mavenFails: false };
+  }
 }
 
 /** The missing-file error, mentioning a Maven 4 security file beside it. */
@@ -182,7 +203,7 @@ export function findMaster(location: SecurityLocation, io: SecurityIo, purpose: 
     }
     seen.add(path);
     if (parsed.relocation !== undefined) {
-      const next = relocationPath(parsed.relocation, io.cwd, path);
+      const next = relocationPath(parsed.relocation, path);
       if (typeof next !== "string") return next;
       if (seen.has(next) || seen.size > MAX_RELOCATIONS) return fails(usage("the security file's relocations go round in a loop", "Fix the <relocation>.", path));
       path = next;
@@ -246,6 +267,6 @@ export function refuseProjectMaster(location: SecurityLocation): void {
   if (!location.project) return;
   throw usage(
     `${location.project} names the security file ${location.path}: a file that comes with the project does not choose the master password your secret is encrypted with`,
-    `Pass --security-file ${location.path} to use it anyway. To use your own, tell Maven so where it wins over ${location.project}: -Dsettings.security=YOURS in MAVEN_OPTS or ~/.mavenrc, then pass --security-file YOURS.`,
+    `Pass --security-file ${location.path} to use it anyway. To use your own, tell Maven so where it wins over ${location.project}: -Dsettings.security=YOURS ${location.project.endsWith("maven.config") ? "on mvn's command line or in MAVEN_ARGS (Maven 3.9 and later)" : "in MAVEN_OPTS or ~/.mavenrc"}, then pass --security-file YOURS.`,
   );
 }

@@ -8,7 +8,8 @@ import { requireCredentials } from "../anypoint/credentials";
 import type { Identity } from "../anypoint/token";
 import { Exit, M2Error } from "../errors";
 import { outcomeOf, planEdit, writePlan, type EditOutcome, type Operation } from "../io/edit";
-import { mavenProperties, settingsPath } from "../io/paths";
+import { settingsPath } from "../io/paths";
+import { settingsValues } from "../io/trust";
 import { readMaster, securityLocation, refuseProjectMaster } from "../io/security";
 import { encrypt } from "../maven/cipher";
 import { rotateSecret, type RotatedServer, type Rotation } from "../settings/rotate";
@@ -113,8 +114,8 @@ function operation(args: RotateArgs, io: Io, { clientId, clientSecret }: Inputs)
     })());
   const encrypted = new Map<string, string>();
   const options = {
-    env: io.env,
-    properties: mavenProperties(io),
+    // A settings file a project's .mvn/ chose resolves none of the user's values (io/trust.ts).
+    ...settingsValues(args, io),
     master: readOnce,
     encrypt: (clear: string, key: string) => encrypted.get(clear) ?? encrypted.set(clear, encrypt(clear, key)).get(clear)!,
   };

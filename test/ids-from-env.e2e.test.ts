@@ -1,7 +1,7 @@
 // An id that takes a value from the environment (`${env.X}`, or a pom property defined with one) is shown as
 // written and matched as Maven resolves it: the variable's value never reaches stdout, stderr, --json, a
 // --dry-run diff or a --verbose line, and setup never writes it into settings.xml as a server id.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await anypoint.close();
-  expectNoSecret(outputs, [SECRET], 19); // 22 runs (measured)
+  expectNoSecret(outputs, [SECRET], 21); // 24 runs (measured)
 });
 
 const pom = (repositories: string, properties = "") =>
@@ -123,6 +123,20 @@ describe("an id whose value comes from the environment", () => {
     const r = await m2(["verify", "--server-id", "exchange", "--verbose"], { home, env });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('settings.xml <proxy> p-${env.ANYPOINT_CLIENT_SECRET}: port "nope" is not a port number');
+  });
+});
+
+// Once a defect: the user's -D options (MAVEN_OPTS) were resolved into a pom's ids and shown, and written.
+describe("an id whose value comes from a -D option the user gave", () => {
+  it("doctor names it as written, and setup --from-pom refuses it, writing nothing", async () => {
+    const { home, settings } = project(pom(repository("x-${deploy.token}")));
+    const opts = { MAVEN_OPTS: `-Duser.home=${home} -Ddeploy.token=${SECRET}` };
+    const doctor = await m2(["doctor", "--offline", "--json"], { home, env: opts });
+    expect(doctor.stdout).toContain("x-${deploy.token}");
+    const setup = await m2(["setup", "--from-pom", "--no-verify", "--yes"], { home, env: { ...env, ...opts } });
+    expect(setup.code).toBe(2);
+    expect(setup.stderr).toContain("the Exchange repository id x-${deploy.token} (line 9) takes a value from the environment");
+    expect(existsSync(settings)).toBe(false);
   });
 });
 

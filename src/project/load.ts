@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Io } from "../world";
 import { Exit, M2Error } from "../errors";
 import { readXmlFile } from "../io/files";
-import { mavenProperties } from "../io/paths";
+import { isProjectFile, mavenUserSettings } from "../io/paths";
 import { exchangeIds, exchangeRepositories, readPom, type PomReport, type PomRepository } from "./pom";
 import type { Region } from "../anypoint/endpoint";
 
@@ -46,7 +46,7 @@ export function loadPom(io: PomIo, path: string): ProjectPom {
   try {
     const text = readXmlFile(io.fs, path, MAX_POM_BYTES, (why) => new M2Error(Exit.unsafe, `the pom ${why}`));
     if (text === undefined) throw new M2Error(Exit.unsafe, "could not read it: it no longer exists");
-    return { path, report: readPom(text, { env: io.env, properties: mavenProperties(io), basedir: dirname(path) }) };
+    return { path, report: readPom(text, { env: io.env, ...pomProperties(io), basedir: dirname(path) }) };
   } catch (e) {
     // Not readable (fileError's exit code is a failed write's): a pom that could not be read.
     const error = e instanceof M2Error && e.exitCode !== Exit.writeFailed ? e : new M2Error(Exit.unsafe, `could not read it: ${(e as Error).message}`);
@@ -74,4 +74,15 @@ export function impliedRegion(repositories: readonly PomRepository[], path: stri
     file: path,
     hint: "Run setup once per control plane, with --region and the --server-id values of that region.",
   });
+}
+
+/**
+ * Maven's properties for a pom, split by who gave them: Java's own and the project's .mvn/ files, and the
+ * user's -D options, which the pom resolves as Maven does but never shows or writes (like `${env.X}`).
+ */
+function pomProperties(io: Parameters<typeof mavenUserSettings>[0]): { properties: Record<string, string>; userProperties: Record<string, string> } {
+  const { properties, sources } = mavenUserSettings(io);
+  const mine = (name: string) => sources[name] !== "" && !isProjectFile(sources[name] ?? "") && name !== "user.home" && name !== "user.dir";
+  const entries = Object.entries(properties);
+  return { properties: Object.fromEntries(entries.filter(([n]) => !mine(n))), userProperties: Object.fromEntries(entries.filter(([n]) => mine(n))) };
 }

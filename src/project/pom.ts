@@ -61,8 +61,10 @@ export interface PomReport {
 export interface PomContext {
   /** The environment, for `${env.X}`. */
   env?: Env;
-  /** Maven's system and -D properties known here (user.home, ...). */
+  /** Maven's system and -D properties known here (user.home, ...), but the user's own -D options. */
   properties?: Properties;
+  /** The -D options the user gave (MAVEN_OPTS, MAVEN_ARGS...): resolved, but shown as written, like `${env.X}`. */
+  userProperties?: Properties;
   /** The folder holding the pom, for `${basedir}` and `${project.basedir}`. */
   basedir?: string;
 }
@@ -128,7 +130,7 @@ export function readPom(text: string, context: PomContext = {}): PomReport {
   // `${env.X}` from the environment; a bare `${X}` is no environment variable in a pom.
   // One budget for the whole pom: a thousand profiles with properties of their own build no more than one.
   const budget = workBudget();
-  const resolver = (...layers: Properties[]) => interpolator(context.env ?? {}, layers, { bareEnv: false, budget });
+  const resolver = (...layers: Properties[]) => interpolator(context.env ?? {}, layers, { bareEnv: false, budget, userProperties: context.userProperties });
   const top = resolver(base);
   read(text, project, top, undefined, report);
   for (const profile of profiles) {

@@ -33,6 +33,11 @@ export interface Interpolated {
 export interface InterpolateOptions {
   /** A bare `${NAME}` is the environment variable NAME when no property has that name (settings: yes; a pom: no). */
   bareEnv?: boolean;
+  /**
+   * Properties under all the others whose values count as the environment's (`fromEnv`): the -D options a user
+   * gave (MAVEN_OPTS, MAVEN_ARGS), which a project's file must not read into what is shown or written.
+   */
+  userProperties?: Properties;
   /** The work left, shared by the interpolators of one file (a pom's profiles): see workBudget. */
   budget?: WorkBudget;
 }
@@ -87,6 +92,8 @@ export function interpolator(env: Env, properties: Properties | readonly Propert
     let property: string | undefined;
     for (const layer of layers) if ((property = own(layer, name)) !== undefined) break;
     if (property !== undefined) return { value: property, fromEnv: false };
+    const given = options.userProperties && own(options.userProperties, name);
+    if (given !== undefined) return { value: given, fromEnv: true };
     const variable = name.startsWith("env.") ? own(env, name.slice(4)) : bareEnv ? own(env, name) : undefined;
     return variable === undefined ? undefined : { value: variable, fromEnv: true };
   };

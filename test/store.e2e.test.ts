@@ -295,6 +295,15 @@ describe("moving the secret out of the file", () => {
     for (const bytes of filesOf(h)) expect(bytes.includes(literalPassword)).toBe(false);
   });
 
+  it("a second server of the same id (Maven ignores it) that holds the secret as written is named too", async () => {
+    const twice = `<settings>\n  <servers>\n${[1, 2].map(() => `    <server>\n      <id>anypoint-exchange-v3</id>\n      <username>~~~Client~~~</username>\n      <password>${literalPassword}</password>\n    </server>\n`).join("")}  </servers>\n</settings>\n`;
+    const h = home(twice);
+    const r = await m2(["setup", "--store", "env", "--no-verify", "--yes", "--json"], { home: h, env: creds() });
+    expect(r.code).toBe(0);
+    const warnings = (JSON.parse(r.stdout) as { warnings: string[] }).warnings;
+    expect(warnings).toContainEqual(expect.stringMatching(/^a second server "anypoint-exchange-v3" \(line 8\), which Maven ignores \(the first with an id wins\), still holds this secret as written, in this file and its backup: delete it from the file$/));
+  });
+
   it("anyone else's password replaced with --on-existing update stays in the backup: that is what it is for", async () => {
     const h = home();
     const r = await m2(["setup", "--store", "env", "--server-id", "nexus", "--on-existing", "update", "--no-verify", "--yes", "--json"], { home: h, env: creds() });

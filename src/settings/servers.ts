@@ -136,15 +136,22 @@ export function scrubMovedSecrets(text: string, servers: readonly ServerInput[],
 }
 
 /**
- * Servers other than `ids` whose password is `clear` as written (a literal copy of the secret): what setup
- * moving the secret to another store for `ids` leaves in the file, named with their lines.
+ * Servers whose password is `clear` as written (a literal copy of the secret), but the one Maven uses for each
+ * of `ids`: what setup moving the secret to another store for `ids` leaves in the file, named with their lines;
+ * `shadowed`: a later server with one of `ids`, which Maven ignores and setup does not update.
  */
-export function literalCopies(text: string, clear: string, ids: readonly string[], env: Env = {}, properties: Properties = {}): { id: string; line: number }[] {
+export function literalCopies(text: string, clear: string, ids: readonly string[], env: Env = {}, properties: Properties = {}): { id: string; line: number; shadowed: boolean }[] {
   const model = readSettings(text);
   const moved = new Set(ids);
-  return serverEntries(model, env, properties)
-    .filter((e) => !(e.id !== undefined && moved.has(e.id)) && fieldValue(model, e.password) === clear)
-    .map((e) => ({ id: e.shown ?? "(no id)", line: lineOf(text, e.element.start) }));
+  const seen = new Set<string>();
+  const copies: { id: string; line: number; shadowed: boolean }[] = [];
+  for (const e of serverEntries(model, env, properties)) {
+    const used = e.id !== undefined && moved.has(e.id) && !seen.has(e.id);
+    if (e.id !== undefined) seen.add(e.id);
+    if (used || fieldValue(model, e.password) !== clear) continue;
+    copies.push({ id: e.shown ?? "(no id)", line: lineOf(text, e.element.start), shadowed: e.id !== undefined && moved.has(e.id) });
+  }
+  return copies;
 }
 
 /** The checks on what is to be written, before the file is looked at. */

@@ -38,7 +38,11 @@ export function operation(inputs: Inputs, io: Io): Operation<SetupReport> {
     const updatedIds = new Set(upserted.servers.filter((r) => r.change === "updated").map((r) => r.id));
     const scrub = inputs.storage.store === "literal" ? [] : scrubMovedSecrets(text, servers.filter((s) => updatedIds.has(s.id)), io.env, properties);
     const copies = inputs.storage.store === "literal" ? [] : literalCopies(text, clear, inputs.serverIds, io.env, properties);
-    const left = copies.map((c) => `server "${c.id}" (line ${c.line}) still holds this secret as written, in this file and its backup: run setup with --server-id ${c.id} and --store ${inputs.storage.store} to move it out too`);
+    const left = copies.map((c) =>
+      c.shadowed
+        ? `a second server "${c.id}" (line ${c.line}), which Maven ignores (the first with an id wins), still holds this secret as written, in this file and its backup: delete it from the file`
+        : `server "${c.id}" (line ${c.line}) still holds this secret as written, in this file and its backup: run setup with --server-id ${c.id} and --store ${inputs.storage.store} to move it out too`,
+    );
     const change = { ...upserted, warnings: [...upserted.warnings, ...left], ...(scrub.length > 0 ? { scrub } : {}) };
     const kept = inputs.storage.named ? undefined : sharedStore(upserted.servers.map((s) => s.previous));
     const server = { server: change.change, ...(kept ? { kept } : {}) };

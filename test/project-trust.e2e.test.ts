@@ -187,6 +187,21 @@ describe("a settings file chosen by a project's .mvn/", () => {
     expect(JSON.parse(trusted.stdout).servers[0].clientId).toBe("${env.SUPER_SECRET_TOKEN}");
   });
 
+  // Once out of memory: 20,000 ids each made 60 KB long by one -D of the project's (list printed 1.2 GB).
+  it("ids that a -D of the project makes huge are kept as written: list ends, within a 256 MB heap", async () => {
+    const home = tempHome();
+    const project = join(home, "project");
+    mkdirSync(join(project, ".mvn"), { recursive: true });
+    writeFileSync(join(project, ".mvn", "maven.config"), `-s evil.xml\n-Dx=${"A".repeat(60_000)}\n`);
+    const servers = Array.from({ length: 20_000 }, () => "<server><id>${x}</id><username>u</username><password>p</password></server>\n").join("");
+    writeFileSync(join(project, "evil.xml"), `<settings><servers>\n${servers}</servers></settings>\n`);
+    const r = await m2(["list", "--json"], { home, cwd: project, env: { ...SMALL_HEAP } });
+    expect(r.code, r.stderr.slice(0, 300)).toBe(0);
+    const listed = JSON.parse(r.stdout) as { servers: { id: string }[] };
+    expect(listed.servers).toHaveLength(20_000);
+    expect(new Set(listed.servers.map((s) => s.id))).toEqual(new Set(["${x}"]));
+  });
+
   it("a .mvn/jvm.config over 1 MiB (a sparse file of gigabytes, say) is refused at once, not read whole", async () => {
     const home = tempHome();
     const project = join(home, "project");

@@ -56,8 +56,14 @@ export function resolveId(written: string, env: Env = {}, properties: Properties
   if (!written.includes("${")) return { id: trimmed, unknown: [], shown: trimmed };
   const { value, unresolved, fromEnv, tooLong } = interpolate(trimmed, env, properties);
   const id = javaTrim(value);
+  // Ids are short; one that a property makes longer than MAX_ID is kept as written (thousands of such ids,
+  // each a copy of one long -D value, would otherwise fill the memory and the output).
+  if (id.length > MAX_ID) return { id: trimmed, unknown: [], shown: trimmed };
   return { id, unknown: unresolved.filter((n) => mavenMayResolve(n) && n !== tooLong), shown: fromEnv ? trimmed : id };
 }
+
+/** Far above any real id (Maven's ids name repositories and servers: a few dozen characters). */
+const MAX_ID = 4096;
 
 /** A server's fields; one with a repeated <id>, <username> or <password> is refused, as Maven does. */
 function entry(text: string, element: XmlElement, env: Env, properties: Properties): ServerEntry {

@@ -153,6 +153,10 @@ describe("a settings file chosen by a project's .mvn/", () => {
     expect(tokenRequests()[0]!.headers["proxy-authorization"]).toBeUndefined();
     expect(r.stderr).toContain("the <proxy> of the settings file is not used for requests to Anypoint");
     if (args[0] === "doctor") expect(JSON.parse(r.stdout).checked).toMatchObject([{ result: "accepted" }]);
+    // A dry run writes nothing, so it goes on, saying that the real run is refused.
+    for (const flag of ["--dry-run", "--stdout"]) {
+      if ((args as readonly string[]).includes(flag)) expect(r.stderr).toContain(`warning: run without ${flag}, this is refused (exit 2): `);
+    }
     expect(readFileSync(settings).equals(before)).toBe(true);
   });
 

@@ -48,7 +48,7 @@ export async function rotate(args: RotateArgs, io: Io): Promise<void> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "rotate");
-  if (!args.dryRun && !args.stdout) refuseTargetChosenByProject(args, io, path);
+  refuseTargetChosenByProject(args, io, path);
   const inputs = await settleInputs(args, io);
   const { clientId, clientSecret, check, wizard } = inputs;
   debug(io, `settings: ${path}; control plane: ${check ? check.base.origin : "not checked (--no-verify)"}`);

@@ -43,14 +43,17 @@ export function projectEnv(names: string[], values: Record<string, string>): { t
   return { taken, ignored };
 }
 
-/** A settings file that a project's .mvn/ chose gets no secret written unless --settings names it. */
-export function refuseTargetChosenByProject(args: { settings?: string }, io: Io, path: string): void {
+/**
+ * A settings file that a project's .mvn/ chose gets no secret written unless --settings names it; a dry run
+ * (or --stdout) writes nothing, so it goes on, and a warning says what the real run would do.
+ */
+export function refuseTargetChosenByProject(args: { settings?: string; dryRun?: boolean; stdout?: boolean; quiet?: boolean }, io: Io, path: string): void {
   const chooser = chosenByProject(args, io);
-  if (chooser) {
-    throw new M2Error(Exit.usage, `${chooser} makes Maven read ${path}: a file that comes with the project does not choose where the secret is written`, {
-      hint: `Pass --settings ${path} to write it there, or --settings with another file.`,
-    });
-  }
+  if (!chooser) return;
+  const message = `${chooser} makes Maven read ${path}: a file that comes with the project does not choose where the secret is written`;
+  const hint = `Pass --settings ${path} to write it there, or --settings with another file.`;
+  if (!args.dryRun && !args.stdout) throw new M2Error(Exit.usage, message, { hint });
+  if (!args.quiet) io.stderr(`warning: run without ${args.dryRun ? "--dry-run" : "--stdout"}, this is refused (exit 2): ${message}. ${hint}`);
 }
 
 /**

@@ -23,7 +23,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "setup");
-  if (!args.dryRun && !args.stdout) refuseTargetChosenByProject(args, io, path);
+  refuseTargetChosenByProject(args, io, path);
   let settled = await settleInputs(args, io, path);
   debug(io, `settings: ${path}; server ids: ${settled.serverIds.join(", ")}; control plane: ${settled.check ? settled.check.base.origin : "not checked (--no-verify)"}`);
 

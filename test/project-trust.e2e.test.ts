@@ -92,6 +92,23 @@ describe("a project's ./.env", () => {
   });
 });
 
+describe("the user's own settings file in a project whose .mvn/ sets -Denv.X", () => {
+  it("the variable itself is read, not the one the project's -Denv.X names, and a warning says so", async () => {
+    accept();
+    const home = tempHome();
+    const project = join(home, "project");
+    mkdirSync(join(project, ".mvn"), { recursive: true });
+    mkdirSync(join(home, ".m2"), { recursive: true });
+    writeFileSync(join(home, ".m2", "settings.xml"), "<settings><servers><server><id>anypoint-exchange-v3</id><username>~~~Client~~~</username><password>${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}</password></server></servers></settings>\n");
+    writeFileSync(join(project, ".mvn", "maven.config"), "-Denv.ANYPOINT_CLIENT_SECRET=${env.AWS_SECRET_ACCESS_KEY}\n");
+    const r = await m2(["verify"], { home, cwd: project, env: { ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET, AWS_SECRET_ACCESS_KEY: "AWS-Not-Yours-77", ANYPOINT_BASE_URL: anypoint.url } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(tokenRequests().at(-1)!.body).toContain(`client_secret=${SECRET}`);
+    expect(anypoint.requests.some((q) => q.body.includes("AWS-Not-Yours-77"))).toBe(false);
+    expect(r.stderr).toContain(`warning: -Denv.ANYPOINT_CLIENT_SECRET in ${join(realpathSync(home), "project", ".mvn", "maven.config")}`);
+  });
+});
+
 describe("a settings file chosen by a project's .mvn/", () => {
   /**
    * A settings file whose server takes the credentials from the environment and whose <proxy> is this test's
@@ -189,6 +206,25 @@ describe("a settings file chosen by a project's .mvn/", () => {
     // Named with --settings, the file is the user's own, resolved as Maven resolves it.
     const trusted = await m2(["list", "--json", "--settings", join(project, "evil.xml")], { home, cwd: project, env: { ...env(), ...leaks } });
     expect(JSON.parse(trusted.stdout).servers[0].clientId).toBe("${env.SUPER_SECRET_TOKEN}");
+  });
+
+  it("remove matches its ids as written, not with the user's variables: a guess of a variable's value finds nothing", async () => {
+    const home = tempHome();
+    const project = join(home, "project");
+    mkdirSync(join(project, ".mvn"), { recursive: true });
+    writeFileSync(join(project, ".mvn", "maven.config"), "-s proj-settings.xml\n");
+    const file = join(project, "proj-settings.xml");
+    writeFileSync(file, "<settings><servers><server><id>${env.AWS_SECRET_ACCESS_KEY}</id><username>a</username><password>b</password></server></servers></settings>\n");
+    const before = readFileSync(file);
+    const guess = "AWSSECRET123";
+    const r = await m2(["remove", guess, "--dry-run"], { home, cwd: project, env: { AWS_SECRET_ACCESS_KEY: guess } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).not.toContain("reads as");
+    expect(r.stderr).toContain("is not resolved from your environment");
+    const real = await m2(["remove", guess], { home, cwd: project, env: { AWS_SECRET_ACCESS_KEY: guess } });
+    expect(real.code).toBe(0);
+    expect(readFileSync(file).equals(before)).toBe(true);
   });
 
   // Once out of memory: 20,000 ids each made 60 KB long by one -D of the project's (list printed 1.2 GB).

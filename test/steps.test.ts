@@ -75,6 +75,7 @@ describe("setup's operation", () => {
     publishId: "anypoint-exchange-v3",
     exchange: undefined,
     storage: { store: "encrypted", named: true, security: { path: "/home/u/.m2/settings-security.xml", file: "/home/u/.m2/settings-security.xml", master: "master-password" } },
+    values: { env: {}, properties: {} },
   });
 
   it("reports what it did to the servers, with its inputs frozen, and every plan of it writes the same encrypted bytes", () => {

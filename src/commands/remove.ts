@@ -1,7 +1,8 @@
 /** `remove`: takes servers out of the settings file (and, with --with-repositories, what setup added for them). */
 import { Exit, M2Error } from "../errors";
 import { editSettings, type Operation } from "../io/edit";
-import { mavenProperties, settingsPath } from "../io/paths";
+import { settingsPath } from "../io/paths";
+import { settingsValues } from "../io/trust";
 import { andRepositories, removeRepositories } from "../settings/repositories";
 import { removeServer, type ChangeKind } from "../settings/servers";
 import type { Io } from "../world";
@@ -50,9 +51,10 @@ interface RemoveReport {
 /** The server out, and with --with-repositories what setup added for it, as a pure function of the file's text. */
 function operation(args: RemoveArgs, io: Io): Operation<RemoveReport> {
   return (text) => {
-    const server = removeServer(text, args.id, io.env, mavenProperties(io));
+    const { env, properties } = settingsValues(args, io);
+    const server = removeServer(text, args.id, env, properties);
     if (!args.withRepositories) return { ...server, report: { server: server.change } };
-    const both = andRepositories(text, server, (middle) => removeRepositories(middle, [args.id], io.env, mavenProperties(io)));
+    const both = andRepositories(text, server, (middle) => removeRepositories(middle, [args.id], env, properties));
     return { ...both, report: { server: server.change, repositories: both.repositories } };
   };
 }

@@ -96,8 +96,23 @@ const JAVA_OWN = new Set(["user.home", "user.dir"]);
 export function settingsValues(args: { settings?: string; quiet?: boolean }, io: Io): SettingsValues {
   const maven = mavenUserSettings(io);
   const chooser = chosenByProject(args, io);
-  if (chooser === undefined) return { env: io.env, properties: maven.properties };
-  const properties = Object.fromEntries(Object.entries(maven.properties).filter(([name]) => JAVA_OWN.has(name) || isProjectFile(maven.sources[name] ?? "")));
-  if (!args.quiet) io.stderr(`note: \${…} in ${maven.path} is not resolved from your environment: ${chooser} chose that file, and a project does not choose which variable is read; pass --settings to trust it`);
+  const say = (line: string) => {
+    if (!args.quiet && !said.has(io)) io.stderr(line);
+  };
+  const fromProject = (name: string) => isProjectFile(maven.sources[name] ?? "");
+  if (chooser === undefined) {
+    // A project's -Denv.X stands in for the variable X in ${env.X} (Maven reads it so): not here.
+    const redefined = Object.keys(maven.properties).filter((name) => name.startsWith("env.") && fromProject(name));
+    if (redefined.length === 0) return { env: io.env, properties: maven.properties };
+    say(`warning: ${redefined.map((n) => `-D${n}`).join(", ")} in ${maven.sources[redefined[0]!]} stands in for the environment variable in \${${redefined[0]}} for Maven: a project does not choose which variable is read, so anypoint-m2 reads the variable itself; remove ${redefined.length > 1 ? "them" : "it"} from that file`);
+    said.add(io);
+    return { env: io.env, properties: Object.fromEntries(Object.entries(maven.properties).filter(([name]) => !redefined.includes(name))) };
+  }
+  const properties = Object.fromEntries(Object.entries(maven.properties).filter(([name]) => JAVA_OWN.has(name) || fromProject(name)));
+  say(`note: \${…} in ${maven.path} is not resolved from your environment: ${chooser} chose that file, and a project does not choose which variable is read; pass --settings to trust it`);
+  said.add(io);
   return { env: {}, properties };
 }
+
+/** Runs that have said what settingsValues says: once each. */
+const said = new WeakSet<Io>();

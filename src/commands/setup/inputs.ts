@@ -19,6 +19,7 @@ import { askFirst, askRepositories, type Answers, type Wizard } from "./question
 import { derivedWarning, exchangeFor, type RepositoryArgs } from "./repositories";
 import { settleStorage, type KeptStore, type Storage } from "./storage";
 import { currentPasswords } from "./plan";
+import { settingsValues, type SettingsValues } from "../../io/trust";
 import { readSettingsText } from "../../io/edit";
 import { sharedStore } from "../../settings/stores";
 
@@ -70,6 +71,8 @@ export type Inputs = Readonly<{
   /** The Exchange Maven facade, when the repositories or a publish URL need it. */
   exchange: ExchangeMaven | undefined;
   storage: Storage;
+  /** What `${…}` in the settings file resolves from (io/trust.ts settingsValues), to match its servers. */
+  values: SettingsValues;
 }>;
 
 /** Flags, stdin, environment and env file first; the wizard asks only for what is still missing. */
@@ -95,7 +98,8 @@ export async function settleInputs(args: SetupArgs, io: Io, path: string): Promi
 
   // The wizard offers the store the servers already have; elsewhere the plan finds it (keepStore), at no
   // cost to a run on a file without one.
-  const storage = await settleStorage(args, io, wizard, wizard ? keptStore(io, path, serverIds) : undefined);
+  const values = settingsValues(args, io);
+  const storage = await settleStorage(args, io, wizard, wizard ? keptStore(io, path, serverIds, values) : undefined);
   let withRepositories = args.withRepositories;
   if (wizard && withRepositories === undefined) {
     const answer = await askRepositories(wizard, io, { path, args, env, endpoint, serverIds });
@@ -129,15 +133,16 @@ export async function settleInputs(args: SetupArgs, io: Io, path: string): Promi
     orgId,
     exchange,
     storage,
+    values,
   };
   refuseTraps(inputs, io);
   return inputs;
 }
 
 /** The store the file's servers for these ids already share, if any; a file that cannot be read has none (planning says why). */
-function keptStore(io: Io, path: string, serverIds: readonly string[]): KeptStore {
+function keptStore(io: Io, path: string, serverIds: readonly string[], values: SettingsValues): KeptStore {
   try {
-    return readSettingsText(io.fs, path, (text) => sharedStore([...currentPasswords(text, serverIds, io).values()])).value;
+    return readSettingsText(io.fs, path, (text) => sharedStore([...currentPasswords(text, serverIds, values).values()])).value;
   } catch {
     return undefined;
   }

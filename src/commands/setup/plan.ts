@@ -9,6 +9,7 @@ import { andRepositories, mergeRepositories } from "../../settings/repositories"
 import { literalCopies, scrubMovedSecrets, upsertServers, type ChangeKind, type ServerInput } from "../../settings/servers";
 import { decryptPassword, envPassword, envTraps, passwordTraps, sharedStore, storeOf } from "../../settings/stores";
 import type { KeptStore } from "./storage";
+import type { SettingsValues } from "../../io/trust";
 import type { Io } from "../../world";
 import type { Inputs } from "./inputs";
 
@@ -26,18 +27,18 @@ export interface SetupReport {
  * inputs: a new encrypted password is made once, here, so that every plan of it writes the same bytes.
  */
 export function operation(inputs: Inputs, io: Io): Operation<SetupReport> {
-  const properties = mavenProperties(io);
+  const { env, properties } = inputs.values;
   const clear = `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}`;
   const encrypted = inputs.storage.store === "encrypted" ? encrypt(clear, inputs.storage.security!.master) : undefined;
   return (text) => {
     refuseTraps(inputs, io);
-    const current = inputs.storage.store === "encrypted" ? currentPasswords(text, inputs.serverIds, io) : undefined;
+    const current = inputs.storage.store === "encrypted" ? currentPasswords(text, inputs.serverIds, inputs.values) : undefined;
     const servers = inputs.serverIds.map((id) => ({ id, username: CONNECTED_APP_USERNAME, ...storedPassword(inputs, current?.get(id), encrypted) }));
-    const upserted = upsertServers(text, servers, inputs.onExisting ?? "update", io.env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
+    const upserted = upsertServers(text, servers, inputs.onExisting ?? "update", env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
     // Moving the secret out of the file: the backup does not keep it either (scrubMovedSecrets says why).
     const updatedIds = new Set(upserted.servers.filter((r) => r.change === "updated").map((r) => r.id));
-    const scrub = inputs.storage.store === "literal" ? [] : scrubMovedSecrets(text, servers.filter((s) => updatedIds.has(s.id)), io.env, properties);
-    const copies = inputs.storage.store === "literal" ? [] : literalCopies(text, clear, inputs.serverIds, io.env, properties);
+    const scrub = inputs.storage.store === "literal" ? [] : scrubMovedSecrets(text, servers.filter((s) => updatedIds.has(s.id)), env, properties);
+    const copies = inputs.storage.store === "literal" ? [] : literalCopies(text, clear, inputs.serverIds, env, properties);
     const left = copies.map((c) =>
       c.shadowed
         ? `a second server "${c.id}" (line ${c.line}), which Maven ignores (the first with an id wins), still holds this secret as written, in this file and its backup: delete it from the file`
@@ -48,7 +49,7 @@ export function operation(inputs: Inputs, io: Io): Operation<SetupReport> {
     const server = { server: change.change, ...(kept ? { kept } : {}) };
     if (!inputs.withRepositories) return { ...change, report: server };
     const repositories = { serverIds: inputs.serverIds, exchangeUrl: inputs.exchange!.url };
-    const both = andRepositories(text, change, (middle) => mergeRepositories(middle, repositories, io.env, properties));
+    const both = andRepositories(text, change, (middle) => mergeRepositories(middle, repositories, env, properties));
     return { ...both, report: { ...server, repositories: both.repositories } };
   };
 }
@@ -72,9 +73,9 @@ function storedPassword(inputs: Inputs, current: string | undefined, encrypted: 
 }
 
 /** The password each id's server has now (the one Maven uses), all found in one pass over the file. */
-export function currentPasswords(text: string, ids: readonly string[], io: Io): Map<string, string | undefined> {
+export function currentPasswords(text: string, ids: readonly string[], { env, properties }: SettingsValues): Map<string, string | undefined> {
   const model = readSettings(text);
-  const { matches } = serversWithIds(model, ids, io.env, mavenProperties(io));
+  const { matches } = serversWithIds(model, ids, env, properties);
   return new Map([...matches].map(([id, list]) => [id, fieldValue(model, list[0]?.password)]));
 }
 

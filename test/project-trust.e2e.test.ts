@@ -113,12 +113,12 @@ describe("a settings file chosen by a project's .mvn/", () => {
   /**
    * A settings file whose server takes the credentials from the environment and whose <proxy> is this test's
    * proxy, with the connected app's ID and secret as its credentials; `.mvn/maven.config` in `mvnAt` chooses
-   * it, and the command runs in `cwd` (the project, or a folder below a shared one, like /tmp/.mvn).
+   * it, and the command runs in `cwd` (the project, or a folder below a common one, like /tmp/.mvn).
    */
   function chosen(upwards: boolean): { home: string; cwd: string; settings: string } {
     const home = tempHome();
     const root = realpathSync(home);
-    const mvnAt = upwards ? join(root, "shared") : join(root, "project");
+    const mvnAt = upwards ? join(root, "common") : join(root, "project");
     const cwd = upwards ? join(mvnAt, "someone", "project") : mvnAt;
     mkdirSync(join(mvnAt, ".mvn"), { recursive: true });
     mkdirSync(cwd, { recursive: true });

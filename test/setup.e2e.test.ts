@@ -331,32 +331,28 @@ describe("a master password chosen by the project's .mvn/", () => {
     expect(readFileSync(settings, "utf8")).toMatch(/<password>\{[A-Za-z0-9+/=]+\}<\/password>/);
   });
 
-  it("--store encrypted refuses the default security file under a -Duser.home from .mvn/jvm.config, even into the user's own --settings", async () => {
+  /** A project whose .mvn/jvm.config sets user.home to its own fakehome, holding an attacker's security file `name`. */
+  function projectHome(name: string): { home: string; settings: string; project: string; security: string } {
     const { home, settings } = homeWithSettings("<settings>\n  <servers>\n  </servers>\n</settings>\n");
     const project = join(home, "project");
     mkdirSync(join(project, ".mvn"), { recursive: true });
     mkdirSync(join(project, "fakehome", ".m2"), { recursive: true });
     writeFileSync(join(project, ".mvn", "jvm.config"), `-Duser.home=${join(project, "fakehome")}\n`);
-    writeFileSync(join(project, "fakehome", ".m2", "settings-security.xml"), `<settingsSecurity><master>${encrypt("attacker", MASTER_PASSPHRASE)}</master></settingsSecurity>\n`);
-    // jvm.config comes before JAVA_TOOL_OPTIONS' user.home on Maven's command line, so it is the one Maven takes.
-    const projectEnv = { ...env, MAVEN_OPTS: "", JAVA_TOOL_OPTIONS: `-Duser.home=${home}` };
-    const r = await run(["setup", "--store", "encrypted", "--no-verify", "--yes", "--settings", settings], { home, env: projectEnv, cwd: project });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${join(project, ".mvn", "jvm.config")} names the security file ${join(project, "fakehome", ".m2", "settings-security.xml")}`);
-    expect(r.stderr).toContain("does not choose the master password your secret is encrypted with");
-    expect(readFileSync(settings, "utf8")).not.toContain("<password>");
-  });
+    const security = join(project, "fakehome", ".m2", name);
+    writeFileSync(security, `<settingsSecurity><master>${encrypt("attacker", MASTER_PASSPHRASE)}</master></settingsSecurity>\n`);
+    return { home, settings, project, security };
+  }
 
-  it("--store encrypted refuses a -Dsettings.security=~/... of the user's whose ~ is a -Duser.home from .mvn/jvm.config", async () => {
-    const { home, settings } = homeWithSettings("<settings>\n  <servers>\n  </servers>\n</settings>\n");
-    const project = join(home, "project");
-    mkdirSync(join(project, ".mvn"), { recursive: true });
-    mkdirSync(join(project, "fakehome", ".m2"), { recursive: true });
-    writeFileSync(join(project, ".mvn", "jvm.config"), `-Duser.home=${join(project, "fakehome")}\n`);
-    writeFileSync(join(project, "fakehome", ".m2", "sec.xml"), `<settingsSecurity><master>${encrypt("attacker", MASTER_PASSPHRASE)}</master></settingsSecurity>\n`);
-    const projectEnv = { ...env, MAVEN_OPTS: "-Dsettings.security=~/.m2/sec.xml", JAVA_TOOL_OPTIONS: `-Duser.home=${home}` };
+  // jvm.config comes before JAVA_TOOL_OPTIONS' user.home on Maven's command line, so it is the one Maven takes.
+  it.each([
+    ["the default security file under a -Duser.home from .mvn/jvm.config, even into the user's own --settings", "settings-security.xml", ""],
+    ["a -Dsettings.security=~/... of the user's whose ~ is a -Duser.home from .mvn/jvm.config", "sec.xml", "-Dsettings.security=~/.m2/sec.xml"],
+  ])("--store encrypted refuses %s", async (_, name, mavenOpts) => {
+    const { home, settings, project, security } = projectHome(name);
+    const projectEnv = { ...env, MAVEN_OPTS: mavenOpts, JAVA_TOOL_OPTIONS: `-Duser.home=${home}` };
     const r = await run(["setup", "--store", "encrypted", "--no-verify", "--yes", "--settings", settings], { home, env: projectEnv, cwd: project });
     expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(project, ".mvn", "jvm.config")} names the security file ${security}`);
     expect(r.stderr).toContain("does not choose the master password your secret is encrypted with");
     expect(readFileSync(settings, "utf8")).not.toContain("<password>");
   });

@@ -2,6 +2,7 @@
 import { unsafeAt } from "../errors";
 import { javaTrim, scanXml, textContent, type XmlDocument, type XmlElement } from "../xml/scan";
 import { interpolate, mavenMayResolve, type Env, type Properties } from "./interpolate";
+import { readAsMaven, type MavenWarning } from "./reader";
 
 export interface ServerEntry {
   element: XmlElement;
@@ -26,6 +27,8 @@ export interface SettingsModel {
   text: string;
   settings: XmlElement;
   servers: XmlElement | undefined;
+  /** What Maven's settings builder warns about in the file (its strict reader's first complaint), if anything. */
+  mavenWarning: MavenWarning | undefined;
 }
 
 export function readSettings(text: string): SettingsModel {
@@ -42,9 +45,9 @@ export function readSettings(text: string): SettingsModel {
       prefixed ? "Write the root as <settings xmlns=\"...\"> without a prefix." : "Point --settings at your Maven settings.xml.",
     );
   }
-  const [servers, second] = settings.children("servers");
-  if (second) throw unsafeAt(text, second.start, "the file has more than one <servers> section, which Maven rejects", "Merge them into one <servers> and run again.");
-  return { doc, text, settings, servers };
+  // Where Maven's builder stops (a second <servers>, a server's second <password>...) is refused here, once.
+  const mavenWarning = readAsMaven(doc);
+  return { doc, text, settings, servers: settings.child("servers"), mavenWarning };
 }
 
 /**
@@ -59,15 +62,9 @@ export function resolveId(written: string, env: Env = {}, properties: Properties
   return { id, unknown: unresolved.filter((n) => mavenMayResolve(n) && n !== tooLong), shown: fromEnv ? trimmed : id };
 }
 
-/** A server's fields; one with a repeated <id>, <username> or <password> is refused, as Maven does. */
+/** A server's fields (each is there at most once: readSettings refuses a repeat, as Maven does). */
 function entry(text: string, element: XmlElement, env: Env, properties: Properties): ServerEntry {
-  const [ids, usernames, passwords] = (["id", "username", "password"] as const).map((name) => element.children(name));
-  // The first repeat in the file, of whichever field.
-  const repeated = [ids![1], usernames![1], passwords![1]].filter((e) => e !== undefined).sort((a, b) => a.start - b.start)[0];
-  if (repeated) {
-    throw unsafeAt(text, repeated.start, `a <server> has more than one <${repeated.name}>, which Maven rejects`, `Keep one <${repeated.name}> in that server and run again.`);
-  }
-  const [idElement, username, password] = [ids![0], usernames![0], passwords![0]];
+  const [idElement, username, password] = [element.child("id"), element.child("username"), element.child("password")];
   const written = idElement ? javaTrim(textContent(text, idElement)) : undefined;
   if (written === undefined || !written.includes("${")) return { element, id: written, shown: written, idElement, username, password };
   const { id, unknown, shown } = resolveId(written, env, properties);

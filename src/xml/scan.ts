@@ -12,10 +12,32 @@ import { type M2Error, unsafeAt } from "../errors";
 import { mayHoldCredential } from "./secret-names";
 
 /**
+ * The element table, read only: for a walk over every element of a large file that must not make an object
+ * per element (src/settings/reader.ts). Rows are in document order; -1 is "none".
+ */
+export interface ElementRows {
+  readonly count: number;
+  readonly start: Int32Array;
+  readonly openEnd: Int32Array;
+  readonly closeStart: Int32Array;
+  readonly end: Int32Array;
+  readonly firstChild: Int32Array;
+  readonly nextSibling: Int32Array;
+  readonly nameId: Int32Array;
+  /** For a row with child elements: 0 when nothing but white space, comments and processing instructions is beside them. */
+  readonly looseText: Int32Array;
+  /** Each name, by id; an element's name is names[nameId[row]]. */
+  readonly names: readonly string[];
+  readonly ids: ReadonlyMap<string, number>;
+  /** The element of a row. */
+  element(row: number): XmlElement;
+}
+
+/**
  * Where each element is, kept in typed arrays rather than one object per element: a 5 MB settings.xml
  * has 100,000 elements, and objects that all survive cost more in garbage collection than the scan.
  */
-class ElementTable {
+class ElementTable implements ElementRows {
   count = 0;
   start: Int32Array;
   openEnd: Int32Array;
@@ -25,6 +47,11 @@ class ElementTable {
   lastChild: Int32Array;
   nextSibling: Int32Array;
   nameId: Int32Array;
+  /**
+   * For an element with child elements: 1 + the offset of the first character data directly inside it that
+   * may not be white space (0: none). A pre-filter for mixedTextAt, recorded as the scan goes.
+   */
+  looseText: Int32Array;
   readonly names: string[] = [];
   /** `</name>` for each name: an end tag is recognised by one compare. */
   readonly endTags: string[] = [];
@@ -40,6 +67,7 @@ class ElementTable {
     this.lastChild = new Int32Array(capacity);
     this.nextSibling = new Int32Array(capacity);
     this.nameId = new Int32Array(capacity);
+    this.looseText = new Int32Array(capacity);
   }
 
   /** The id of the name text[from, to), added when new. */
@@ -52,6 +80,10 @@ class ElementTable {
       this.ids.set(name, id);
     }
     return id;
+  }
+
+  element(row: number): XmlElement {
+    return new XmlElement(this, row);
   }
 
   /** Doubles the capacity. */
@@ -69,6 +101,7 @@ class ElementTable {
     this.lastChild = bigger(this.lastChild);
     this.nextSibling = bigger(this.nextSibling);
     this.nameId = bigger(this.nameId);
+    this.looseText = bigger(this.looseText);
   }
 }
 
@@ -81,6 +114,10 @@ export class XmlElement {
 
   get name(): string {
     return this.table.names[this.table.nameId[this.index]!]!;
+  }
+  /** Its row in the document's table (doc.rows). */
+  get row(): number {
+    return this.index;
   }
   /** Offset of the `<` of the start tag. */
   get start(): number {
@@ -97,6 +134,13 @@ export class XmlElement {
   /** Offset just after the element. */
   get end(): number {
     return this.table.end[this.index]!;
+  }
+  /**
+   * False when it has child elements and nothing beside them but white space, comments and processing
+   * instructions (known from the scan, without looking again); true when it may hold text beside them.
+   */
+  get mayHoldMixedText(): boolean {
+    return this.table.firstChild[this.index]! < 0 || this.table.looseText[this.index]! > 0;
   }
   get selfClosing(): boolean {
     return this.table.end[this.index] === this.table.openEnd[this.index];
@@ -133,6 +177,7 @@ export class XmlElement {
 export interface XmlDocument {
   text: string;
   root: XmlElement;
+  rows: ElementRows;
 }
 
 const NAME_START = "A-Z_a-z:\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}";
@@ -451,7 +496,7 @@ function readElements(text: string, from: number, table: ElementTable, stack: nu
   let nextAmp = text.indexOf("&", pos);
   let nextCdataEnd = text.indexOf("]]>", pos);
   let count = 0;
-  let { start: starts, openEnd: openEnds, closeStart: closeStarts, end: ends, firstChild, lastChild, nextSibling, nameId: nameIds } = table;
+  let { start: starts, openEnd: openEnds, closeStart: closeStarts, end: ends, firstChild, lastChild, nextSibling, nameId: nameIds, looseText } = table;
 
   while (pos < n) {
     const lt = text.indexOf("<", pos);
@@ -462,6 +507,9 @@ function readElements(text: string, from: number, table: ElementTable, stack: nu
       else {
         if (nextAmp >= 0 && nextAmp < textEnd) nextAmp = checkReferences(text, pos, textEnd, nextAmp, table, stack);
         if (nextCdataEnd >= 0 && nextCdataEnd < textEnd) nextCdataEnd = checkCdataEnds(text, pos, textEnd, nextCdataEnd);
+        // Text beside a child element (usually the indentation before the next one): recorded unless white space.
+        const open = stack[stack.length - 1]!;
+        if (lastChild[open]! >= 0 && looseText[open] === 0) looseText[open] = text.charCodeAt(pos) > 0x20 ? pos + 1 : firstLoose(text, pos, textEnd);
       }
     }
     if (lt < 0) break;
@@ -481,6 +529,10 @@ function readElements(text: string, from: number, table: ElementTable, stack: nu
       // A comment is read here (a settings file may hold thousands); anything else after '<!' by readBang.
       const dashes = text.charCodeAt(lt + 2) === 0x2d && text.charCodeAt(lt + 3) === 0x2d ? text.indexOf("--", lt + 4) : -1;
       pos = dashes >= 0 && text.charCodeAt(dashes + 2) === 0x3e ? dashes + 3 : readBang(text, lt, stack.length);
+      if (text.charCodeAt(lt + 2) === 0x5b /* [, CDATA */) {
+        const open = stack[stack.length - 1]!;
+        if (lastChild[open]! >= 0 && looseText[open] === 0) looseText[open] = lt + 1;
+      }
       if (nextCdataEnd >= 0 && nextCdataEnd < pos) nextCdataEnd = text.indexOf("]]>", pos);
     } else if (next === 0x3f /* ? */) {
       pos = readPi(text, lt, table, stack);
@@ -500,7 +552,7 @@ function readElements(text: string, from: number, table: ElementTable, stack: nu
       if (selfClosing) openEnd = -openEnd;
       if (count === starts.length) {
         table.grow();
-        ({ start: starts, openEnd: openEnds, closeStart: closeStarts, end: ends, firstChild, lastChild, nextSibling, nameId: nameIds } = table);
+        ({ start: starts, openEnd: openEnds, closeStart: closeStarts, end: ends, firstChild, lastChild, nextSibling, nameId: nameIds, looseText } = table);
       }
       const parent = stack.length > 0 ? stack[stack.length - 1]! : -1;
       const element = count++;
@@ -512,10 +564,14 @@ function readElements(text: string, from: number, table: ElementTable, stack: nu
       firstChild[element] = -1;
       lastChild[element] = -1;
       nextSibling[element] = -1;
+      looseText[element] = 0;
       if (parent >= 0) {
         const last = lastChild[parent]!;
-        if (last < 0) firstChild[parent] = element;
-        else nextSibling[last] = element;
+        if (last < 0) {
+          firstChild[parent] = element;
+          // What came before the first child is looked at now that the parent is known to have one.
+          if (lt > openEnds[parent]!) looseText[parent] = firstLoose(text, openEnds[parent]!, lt);
+        } else nextSibling[last] = element;
         lastChild[parent] = element;
       }
       if (!selfClosing) stack.push(element);
@@ -523,6 +579,24 @@ function readElements(text: string, from: number, table: ElementTable, stack: nu
     }
   }
   table.count = count;
+}
+
+/**
+ * 1 + the offset of the first character data in text[from, to) (well-formed content without elements) that
+ * may not be white space, or 0: comments and processing instructions are skipped, a CDATA section or a
+ * reference counts (mixedTextAt decides).
+ */
+function firstLoose(text: string, from: number, to: number): number {
+  let pos = from;
+  for (;;) {
+    spaceRe.lastIndex = pos;
+    spaceRe.test(text);
+    pos = spaceRe.lastIndex;
+    if (pos >= to) return 0;
+    if (text.startsWith("<!--", pos)) pos = text.indexOf("-->", pos + 4) + 3;
+    else if (text.startsWith("<?", pos)) pos = text.indexOf("?>", pos + 2) + 2;
+    else return pos + 1;
+  }
 }
 
 /** Reads an end tag at `lt` other than `</name>` of the open element: `</name >`, or the error it is. */
@@ -562,7 +636,7 @@ export function scanXml(text: string): XmlDocument {
   }
   // The first element is the root: nothing but white space, comments and processing instructions comes before it.
   if (table.count === 0) throw unsafeAt(text, text.length, "no root element");
-  return { text, root: new XmlElement(table, 0) };
+  return { text, root: new XmlElement(table, 0), rows: table };
 }
 
 /** Whitespace in XML's sense, and Java's String.trim() set (everything up to U+0020). */
@@ -642,6 +716,7 @@ export function textContent(text: string, element: XmlElement): string {
  * or -1. What a pull parser's nextTag() refuses ("expected START_TAG or END_TAG not TEXT").
  */
 export function mixedTextAt(text: string, element: XmlElement): number {
+  if (!element.mayHoldMixedText) return -1;
   let found = -1;
   const check = (data: string, at: number) => {
     if (found < 0 && !/^[ \t\r\n]*$/.test(data)) found = at;

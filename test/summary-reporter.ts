@@ -7,7 +7,7 @@
 // ANYPOINT_M2_REQUIRE_ALL=1 (CI) a skipped test fails the run.
 import type { Reporter, SerializedError, TestCase, TestModule } from "vitest/node";
 import { CORPUS_TESTS, corpusMissingLine, hasCorpus } from "./helpers/corpus";
-import { missingPrograms, missingTools, REQUIRE_ALL_VARIABLE, requireAll } from "./helpers/tools";
+import { missingParts, missingTools, REQUIRE_ALL_VARIABLE, requireAll } from "./helpers/tools";
 
 export interface Counts {
   passed: number;
@@ -63,7 +63,7 @@ export function notRunLines(modules: ReadonlyArray<TestModule>): { lines: string
     const skipped = skippedFor(tool.tag).filter((t) => hasCorpus || !t.tags.includes("corpus"));
     if (skipped.length === 0) continue;
     for (const t of skipped) notRun.add(t);
-    lines.push(`${tool.tag}: ${missingPrograms(tool).join(", ")} not found, so ${skipped.length} tests did not run; to run them: ${tool.install}`);
+    lines.push(`${tool.tag}: ${missingParts(tool).join(", ")} not found, so ${skipped.length} tests did not run; to run them: ${tool.install}`);
   }
   if (lines.length > 0) lines.push(`not run: ${notRun.size + (hasCorpus ? 0 : CORPUS_TESTS)} tests, for want of the corpus or a program`);
   return { lines, failed };

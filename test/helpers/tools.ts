@@ -4,6 +4,7 @@
 // not run and how to install what they need. With ANYPOINT_M2_REQUIRE_ALL=1 (CI) a missing one stops the run.
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
+import { mavenHomes } from "./mavens.ts";
 
 export interface Tool {
   /** The tag of the tests that need it. */
@@ -11,12 +12,23 @@ export interface Tool {
   programs: string[];
   /** How to get them, on Debian or Ubuntu as CI runs. */
   install: string;
+  /** What else it needs that is not there (not a program on the PATH), if anything. */
+  missing?: () => string | undefined;
 }
+
+/** A Maven 4 home among the Maven homes the tests may run (test/helpers/mavens.ts), if any. */
+export const maven4Home = (): string | undefined => mavenHomes().find((m) => m.version.startsWith("4."))?.home;
 
 export const TOOLS: Tool[] = [
   { tag: "maven", programs: ["java", "javac", "mvn"], install: "apt-get install default-jdk-headless maven" },
   { tag: "tmux", programs: ["tmux"], install: "apt-get install tmux" },
   { tag: "zsh", programs: ["zsh"], install: "apt-get install zsh" },
+  {
+    tag: "maven4",
+    programs: ["java", "javac"],
+    install: "unpack apache-maven-4.0.0-rc-N-bin.tar.gz from https://repo.maven.apache.org/maven2/org/apache/maven/apache-maven/ and add its folder to ANYPOINT_M2_MAVENS (colon-separated Maven homes)",
+    missing: () => (maven4Home() ? undefined : "a Maven 4 home in ANYPOINT_M2_MAVENS"),
+  },
 ];
 
 /** Whether an executable `name` is in one of the PATH's folders. */
@@ -34,8 +46,11 @@ function onPath(name: string, path: string | undefined): boolean {
 /** The programs of `tool` that are not on the PATH. */
 export const missingPrograms = (tool: Tool, path = process.env.PATH): string[] => tool.programs.filter((p) => !onPath(p, path));
 
-/** The tools some program of which is missing. */
-export const missingTools = (path = process.env.PATH): Tool[] => TOOLS.filter((t) => missingPrograms(t, path).length > 0);
+/** What of `tool` is not there: its programs not on the PATH, and anything else it needs. */
+export const missingParts = (tool: Tool, path = process.env.PATH): string[] => [...missingPrograms(tool, path), ...[tool.missing?.()].filter((m): m is string => m !== undefined)];
+
+/** The tools some part of which is missing. */
+export const missingTools = (path = process.env.PATH): Tool[] => TOOLS.filter((t) => missingParts(t, path).length > 0);
 
 /** CI's switch: every tool and the corpus must be there, and no test may be skipped. */
 export const REQUIRE_ALL_VARIABLE = "ANYPOINT_M2_REQUIRE_ALL";

@@ -59,6 +59,12 @@ const mavenReadsSecurityFile: OptionSpec = {
   default: false,
   describe: "with --security-file: Maven is told to read it (-Dsettings.security) where this run cannot see: ~/.mavenrc, a CI job's MAVEN_OPTS, an image",
 };
+// STAND-IN (branch m4crypt) for the Maven matrix helper's --maven-version: theirs replaces it at merge.
+const mavenVersion: OptionSpec = { type: "string", describe: "the Maven version that reads the file (4.0.0 writes and checks Maven 4's encryption)", defaultDescription: "the mvn on the PATH" };
+const masterSource: OptionSpec = {
+  type: "string",
+  describe: "with --store encrypted, for Maven 4: create settings-security4.xml whose master password comes from env:NAME or file:/absolute/path (a file of mode 600)",
+};
 const serverId: OptionSpec = { type: "string", describe: "<server> id; must match the repository id in your pom.xml", defaultDescription: "anypoint-exchange-v3" };
 const pom: OptionSpec = { type: "string", describe: "the project's pom.xml (or its folder)", defaultDescription: "./pom.xml when there is one" };
 
@@ -110,6 +116,8 @@ export const COMMANDS: CommandSpec[] = [
       "secret-env": { type: "string", describe: "with --store env: the variable Maven reads the client secret from", defaultDescription: "ANYPOINT_CLIENT_SECRET" },
       "security-file": securityFile,
       "maven-reads-security-file": mavenReadsSecurityFile,
+      "master-source": masterSource,
+      "maven-version": mavenVersion,
       verify: { type: "boolean", default: true, describe: "request a token before writing (--no-verify to skip)" },
       "with-repositories": { type: "boolean", describe: "also add the Exchange and MuleSoft repositories a Mule build needs (profile anypoint-exchange)", defaultDescription: "no; the wizard asks" },
       "org-id": { type: "string", describe: "organization ID: print the URL to publish to and the pom's <distributionManagement>", defaultDescription: "the one the credential check reports" },
@@ -128,6 +136,7 @@ export const COMMANDS: CommandSpec[] = [
       ["$0 setup --with-repositories --region eu", "also the repositories a Mule build needs, EU Exchange"],
       ["$0 setup --store env --no-verify --yes", "write ${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}: no secret on disk"],
       ["$0 setup --store encrypted", "encrypt the password with the master password of ~/.m2/settings-security.xml"],
+      ["$0 setup --store encrypted --master-source env:MAVEN_MASTER_PASSWORD", "Maven 4: encrypt with the master password in $MAVEN_MASTER_PASSWORD (creates ~/.m2/settings-security4.xml)"],
       ["$0 setup --no-verify --yes --settings base.xml --stdout > ci-settings.xml", "print the result to a new file (never onto the file it reads)"],
       ['printf %s "$SECRET" | $0 setup --client-id 0123abcd --client-secret-stdin --no-verify --yes', "offline image build: secret from stdin, no check"],
     ],
@@ -168,6 +177,7 @@ export const COMMANDS: CommandSpec[] = [
       "security-file": securityFile,
       "maven-reads-security-file": mavenReadsSecurityFile,
       offline: { type: "boolean", default: false, describe: "make no request to Anypoint (skip the token check)" },
+      "maven-version": mavenVersion,
       ...connection,
       ...output,
     },

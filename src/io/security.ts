@@ -158,7 +158,7 @@ function missing(fs: Fs, location: SecurityLocation, purpose: string): M2Error {
   const beside = join(dirname(location.path), "settings-security4.xml");
   const maven4 = basename(location.path) !== "settings-security4.xml" && fs.statSync(beside, { throwIfNoEntry: false })?.isFile();
   return usage(
-    `${purpose}, but there is no security file at ${location.path} (${location.source})${maven4 ? `; ${beside} is Maven 4's, which anypoint-m2 cannot use` : ""}`,
+    `${purpose}, but there is no security file at ${location.path} (${location.source})${maven4 ? `; ${beside} is Maven 4's, which Maven 3 does not read` : ""}`,
     maven4 ? MAVEN4_HINT : CREATE_HINT,
   );
 }

@@ -31,7 +31,7 @@ const SETTINGS_SECURITY: ModelClass = { fields: { master: "text", relocation: "t
 const MAVEN4 = new Set(["modelVersion", "defaultDispatcher", "masterSource", "masterCipher"]);
 
 export const MAVEN4_HINT =
-  "Maven 4 (4.0.0-beta-5 and later) keeps its master password setup in settings-security4.xml, a format anypoint-m2 cannot check against Maven 4 here; a wrong guess would send a wrong password. Use --store env, or a Maven 3 settings-security.xml (mvn --encrypt-master-password, Maven 3).";
+  "Maven 4 (4.0.0-beta-5 and later) keeps its master password setup in settings-security4.xml, not in Maven 3's settings-security.xml: for Maven 4 run anypoint-m2 setup --store encrypted --maven-version 4 (with --master-source env:NAME to create that file); for Maven 3, mvn --encrypt-master-password with Maven 3, or use --store env.";
 
 const REJECTS = "Maven 3's reader rejects the file, so Maven sends encrypted passwords as written";
 

@@ -124,6 +124,23 @@ export async function askStore(current: Store = "literal"): Promise<Store> {
 }
 
 /**
+ * Maven 4 and no settings-security4.xml at `path`: offers to create one, and asks where Maven 4 takes the
+ * master password from (never the password itself, which stays in the variable or a file of mode 600).
+ */
+export async function askMasterSource(path: string): Promise<string> {
+  const create = await ask((context) => confirm({ message: `There is no ${path} (Maven 4's). Create it?`, default: true }, context));
+  if (!create) {
+    throw new M2Error(Exit.cancelled, "no Maven 4 security file, so nothing to encrypt with; nothing was written", {
+      hint: "Pass --master-source env:NAME, or choose another store.",
+    });
+  }
+  const valid = (v: string) => (/^env:[A-Za-z_][A-Za-z0-9_]*$/.test(v) || /^file:\//.test(v) ? true : "Enter env:NAME or file:/absolute/path.");
+  return ask((context) =>
+    input({ message: "Where Maven 4 takes the master password from (env:NAME, set wherever Maven runs, or file:/path of mode 600)", default: "env:MAVEN_MASTER_PASSWORD", validate: valid }, context),
+  ).then((v) => v.trim());
+}
+
+/**
  * There is no security file at `path`: offers to create one, and asks its master password twice, hidden.
  * Declining is a cancellation: the encrypted store needs a master password.
  */

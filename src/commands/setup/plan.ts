@@ -4,10 +4,11 @@ import { Exit, M2Error } from "../../errors";
 import type { Operation } from "../../io/edit";
 import { mavenProperties } from "../../io/paths";
 import { encrypt, encryptedPart } from "../../maven/cipher";
+import { encrypt4 } from "../../maven/cipher4";
 import { fieldValue, readSettings, serversWithIds } from "../../settings/model";
 import { andRepositories, mergeRepositories } from "../../settings/repositories";
 import { literalCopies, scrubMovedSecrets, upsertServers, type ChangeKind, type ServerInput } from "../../settings/servers";
-import { decryptPassword, envPassword, envTraps, passwordTraps, sharedStore, storeOf } from "../../settings/stores";
+import { decryptPassword, envPassword, envTraps, generationOf, passwordTraps, sharedStore, storeOf } from "../../settings/stores";
 import type { KeptStore } from "./storage";
 import type { SettingsValues } from "../../io/trust";
 import type { Io } from "../../world";
@@ -29,7 +30,8 @@ export interface SetupReport {
 export function operation(inputs: Inputs, io: Io): Operation<SetupReport> {
   const { env, properties } = inputs.values;
   const clear = `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}`;
-  const encrypted = inputs.storage.store === "encrypted" ? encrypt(clear, inputs.storage.security!.master) : undefined;
+  const security = inputs.storage.security;
+  const encrypted = inputs.storage.store === "encrypted" ? (security!.generation === 4 ? encrypt4 : encrypt)(clear, security!.master) : undefined;
   return (text) => {
     refuseTraps(inputs, io);
     const current = inputs.storage.store === "encrypted" ? currentPasswords(text, inputs.serverIds, inputs.values) : undefined;
@@ -64,9 +66,9 @@ function storedPassword(inputs: Inputs, current: string | undefined, encrypted: 
   const clear = `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}`;
   if (storage.store === "literal") return { password: clear };
   if (storage.store === "env") return { password: envPassword(storage.variables!.id, storage.variables!.secret), envReferences: true };
-  const { master } = storage.security!;
-  if (current !== undefined && storeOf(current) === "encrypted" && current === `{${encryptedPart(current)}}`) {
-    const decrypted = decryptPassword(current, master);
+  const { master, generation = 3 } = storage.security!;
+  if (current !== undefined && storeOf(current) === "encrypted" && current === `{${encryptedPart(current)}}` && generationOf(current) === generation) {
+    const decrypted = decryptPassword(current, master, generation);
     if ("clear" in decrypted && decrypted.clear === clear) return { password: current };
   }
   return { password: encrypted! };

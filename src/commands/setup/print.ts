@@ -110,6 +110,9 @@ function storageLines({ store, variables, security }: Storage, dryRun: boolean):
   if (store === "env") {
     return [`The password is written as \${env.${variables!.id}}~?~\${env.${variables!.secret}}: Maven will need ${variables!.id} and ${variables!.secret} set when it runs.`];
   }
+  if (store === "encrypted" && security!.generation === 4) {
+    return [`The password is encrypted for Maven 4 with the master password from ${security!.source} (${security!.path}${security!.create && dryRun ? ", which would be created" : ""}); Maven 4 decrypts it from there.`];
+  }
   if (store === "encrypted") {
     const file = security!.file === security!.path ? security!.path : `${security!.path} (relocated to ${security!.file})`;
     return [`The password is encrypted with the master password of ${file}${security!.create && dryRun ? ", which would be created" : ""}; Maven decrypts it from there.`];

@@ -9,6 +9,8 @@ import { checkFinding, diagnose, type CredentialCheck, type SettingsInput } from
 import { count, describeFinding, sortFindings, tally, type Finding } from "../doctor/findings";
 import { securityFilePasswords } from "../doctor/passwords";
 import { securityLocation } from "../io/security";
+import { security4File } from "../io/security4";
+import { mavenVersion } from "../io/maven-version";
 import { Exit, M2Error } from "../errors";
 import { loadEnvironment } from "../io/envfile";
 import { readSettingsFile, settingsText } from "../io/files";
@@ -26,6 +28,7 @@ export interface DoctorArgs extends ConnectionArgs, OutputArgs {
   envFile?: string | false;
   securityFile?: string;
   mavenReadsSecurityFile?: boolean;
+  mavenVersion?: string;
 }
 
 /** What was asked of Anypoint, for the report: never a secret. */
@@ -51,7 +54,8 @@ export async function doctor(args: DoctorArgs, io: Io): Promise<void> {
   const diagnosis = diagnose(settings, pom, {
     env: values.env,
     properties: values.properties,
-    passwords: securityFilePasswords(io, securityLocation(args, io)),
+    passwords: securityFilePasswords(io, securityLocation(args, io), security4File(args, io)),
+    ...maven(args, io),
   });
   const findings = [...diagnosis.findings];
   const checked: Checked[] = [];
@@ -64,6 +68,12 @@ export async function doctor(args: DoctorArgs, io: Io): Promise<void> {
   }
   print(args, io, { settings: path, pom: pomPath ?? null, findings: sortFindings(findings), checked, offline: args.offline, toCheck: diagnosis.checks.length });
   io.exitCode = count(findings, "error") > 0 ? Exit.problems : Exit.ok;
+}
+
+/** The Maven line that reads the file, when known. */
+function maven(args: DoctorArgs, io: Io): { maven?: { version: string; major: number } } {
+  const found = mavenVersion(args, io);
+  return found ? { maven: { version: found.version, major: found.major } } : {};
 }
 
 /** The settings file as doctor sees it: a file Maven would refuse is a finding, not a failure. */

@@ -3,6 +3,7 @@ import { readSettingsText } from "../io/edit";
 import { settingsPath } from "../io/paths";
 import { settingsValues } from "../io/trust";
 import { findMaster, securityLocation, type Master } from "../io/security";
+import { findMaster4, security4File, type Master4 } from "../io/security4";
 import { listServers, type ServerSummary } from "../settings/list";
 import type { Io } from "../world";
 import { refuseStdoutOntoSettings } from "./stdout";
@@ -19,7 +20,7 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 /** This machine's master password, or why there is none (and whether Maven fails on it too). */
-type Security = { master?: Master; problem?: string; mavenFails?: boolean };
+type Security = { master?: Master; problem?: string; mavenFails?: boolean; master4?: Master4; problem4?: string };
 
 /** What the password's store means here: the variables it needs, or whether this machine decrypts it. */
 function storeNote(s: ServerSummary, security: Security): string | undefined {
@@ -27,7 +28,11 @@ function storeNote(s: ServerSummary, security: Security): string | undefined {
     const from = `password from ${s.variables.map((v) => `$${v}`).join(", ") || "Maven properties"}`;
     return s.unset ? `${from} (${s.unset.join(", ")} not set here)` : from;
   }
-  if (s.maven4) return "encrypted in Maven 4's format: not decrypted here";
+  if (s.maven4) {
+    if (s.decrypts === true) return `encrypted in Maven 4's format; decrypts with ${security.master4!.file}`;
+    if (s.decrypts === false) return `encrypted in Maven 4's format; does not decrypt with ${security.master4!.file}`;
+    return `encrypted in Maven 4's format: not decrypted here${security.problem4 ? `: ${security.problem4}` : ""}`;
+  }
   if (s.decrypts === true) return `decrypts with ${security.master!.file}`;
   if (s.decrypts === false) return security.master ? `does not decrypt with ${security.master.file}` : `does not decrypt: ${security.problem}`;
   if (s.decrypts === null) return `not decrypted here: ${security.problem}`;
@@ -42,11 +47,21 @@ function notes(s: ServerSummary, security: Security): string {
  * This machine's master password, when a password is encrypted; a problem with the security file is told, not
  * fatal: where Maven fails on the file too, its encrypted passwords do not decrypt.
  */
-function security(args: { securityFile?: string; mavenReadsSecurityFile?: boolean }, io: Io): Security {
+function security(args: { securityFile?: string; mavenReadsSecurityFile?: boolean }, io: Io, needs: { maven3: boolean; maven4: boolean }): Security {
+  const four = needs.maven4 ? security4(args, io) : {};
+  if (!needs.maven3) return four;
   const found = findMaster(securityLocation(args, io), io, "encrypted passwords need Maven's master password");
-  if ("master" in found) return { master: found.master };
+  if ("master" in found) return { master: found.master, ...four };
   const e = found.problem;
-  return { problem: `${e.details.file ? `${e.details.file}: ` : ""}${e.message}`, mavenFails: found.mavenFails };
+  return { problem: `${e.details.file ? `${e.details.file}: ` : ""}${e.message}`, mavenFails: found.mavenFails, ...four };
+}
+
+/** Maven 4's master password, for Maven 4 values, or why there is none. */
+function security4(args: { securityFile?: string }, io: Io): Pick<Security, "master4" | "problem4"> {
+  const found = findMaster4(security4File(args, io), io, "Maven 4 values need Maven 4's master password");
+  if ("master" in found) return { master4: found.master };
+  const e = found.problem;
+  return { problem4: `${e.details.file ? `${e.details.file}: ` : ""}${e.message}` };
 }
 
 export function list(args: { settings?: string; securityFile?: string; mavenReadsSecurityFile?: boolean } & OutputArgs, io: Io): void {
@@ -55,9 +70,11 @@ export function list(args: { settings?: string; securityFile?: string; mavenRead
   const { exists, value } = readSettingsText(io.fs, path, (text) => {
     const values = settingsValues(args, io);
     const raw = listServers(text, values.env, values.properties);
-    if (!raw.some((s) => s.password === "encrypted")) return { servers: raw, security: {} };
-    const found = security(args, io);
-    return { servers: listServers(text, values.env, values.properties, { master: found.master?.master, mavenFails: found.mavenFails }), security: found };
+    const needs = { maven3: raw.some((s) => s.password === "encrypted" && !s.maven4), maven4: raw.some((s) => s.maven4) };
+    if (!needs.maven3 && !needs.maven4) return { servers: raw, security: {} };
+    const found = security(args, io, needs);
+    const options = { master: found.master?.master, master4: found.master4?.master, mavenFails: found.mavenFails };
+    return { servers: listServers(text, values.env, values.properties, options), security: found };
   });
   const servers: ServerSummary[] = value?.servers ?? [];
   const found: Security = value?.security ?? {};
@@ -72,5 +89,6 @@ export function list(args: { settings?: string; securityFile?: string; mavenRead
         ),
       ];
   const securityFile = found.master ? { securityFile: found.master.file } : found.problem ? { securityProblem: found.problem } : {};
-  report(io, args, { settings: path, exists, servers, ...securityFile }, human);
+  const security4File = found.master4 ? { security4File: found.master4.file } : found.problem4 ? { security4Problem: found.problem4 } : {};
+  report(io, args, { settings: path, exists, servers, ...securityFile, ...security4File }, human);
 }

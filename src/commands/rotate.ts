@@ -11,6 +11,8 @@ import { outcomeOf, planEdit, writePlan, type EditOutcome, type Operation } from
 import { settingsPath } from "../io/paths";
 import { settingsValues } from "../io/trust";
 import { readMaster, securityLocation, refuseProjectMaster } from "../io/security";
+import { readMaster4, refuseProjectMaster4, security4File } from "../io/security4";
+import { encrypt4 } from "../maven/cipher4";
 import { encrypt } from "../maven/cipher";
 import { rotateSecret, type RotatedServer, type Rotation } from "../settings/rotate";
 import { describeIdentity, prepareCheck, WRITE_UNCHECKED, type Check, type ConnectionArgs } from "./check";
@@ -112,12 +114,28 @@ function operation(args: RotateArgs, io: Io, { clientId, clientSecret }: Inputs)
         return { problem: `${e.message}${e.details.file ? ` (${e.details.file})` : ""}` };
       }
     })());
+  let master4: { master: string } | { problem: string } | undefined;
+  const readOnce4 = () =>
+    (master4 ??= (() => {
+      try {
+        const location = security4File(args, io);
+        refuseProjectMaster4(location);
+        return readMaster4(location, io, "comparing a Maven 4 value needs Maven 4's master password");
+      } catch (e) {
+        if (!(e instanceof M2Error)) throw e;
+        return { problem: `${e.message}${e.details.file ? ` (${e.details.file})` : ""}` };
+      }
+    })());
   const encrypted = new Map<string, string>();
   const options = {
     // A settings file a project's .mvn/ chose resolves none of the user's values (io/trust.ts).
     ...settingsValues(args, io),
     master: readOnce,
-    encrypt: (clear: string, key: string) => encrypted.get(clear) ?? encrypted.set(clear, encrypt(clear, key)).get(clear)!,
+    master4: readOnce4,
+    encrypt: (clear: string, key: string, generation: 3 | 4) => {
+      const memo = `${generation}:${clear}`;
+      return encrypted.get(memo) ?? encrypted.set(memo, (generation === 4 ? encrypt4 : encrypt)(clear, key)).get(memo)!;
+    },
   };
   return (text) => {
     const rotation = rotateSecret(text, clientId, clientSecret, options);

@@ -5,6 +5,7 @@ import { readSettingsText } from "../io/edit";
 import { settingsPath } from "../io/paths";
 import { settingsValues } from "../io/trust";
 import { readMaster, securityLocation } from "../io/security";
+import { readMaster4, security4File } from "../io/security4";
 import { storedCredentials } from "../settings/stored";
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
 import type { Io } from "../world";
@@ -33,19 +34,22 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
   if (!text) throw new M2Error(Exit.usage, `${path} ${exists ? "is empty" : "does not exist"}`, { hint: "Run anypoint-m2 setup first." });
   // The security file is read only when the password is encrypted; its errors are about it, not settings.xml.
   const fromSecurity = new WeakSet<object>();
-  const master = () => {
+  const fromSecurityFile = <T>(read: () => T) => () => {
     try {
-      return readMaster(securityLocation(args, io), io, `the password of server "${serverId}" is encrypted`);
+      return read();
     } catch (e) {
       if (e instanceof M2Error) fromSecurity.add(e);
       throw e;
     }
   };
+  const purpose = `the password of server "${serverId}" is encrypted`;
+  const master = fromSecurityFile(() => readMaster(securityLocation(args, io), io, purpose));
+  const master4 = fromSecurityFile(() => readMaster4(security4File(args, io), io, `${purpose} in Maven 4's format`));
   let stored;
   try {
     // ${env.X} as Maven resolves it: from the environment only, not from an env file.
     const values = settingsValues(args, io);
-    stored = storedCredentials(text, serverId, values.env, values.properties, { master });
+    stored = storedCredentials(text, serverId, values.env, values.properties, { master, master4 });
   } catch (e) {
     throw e instanceof M2Error && !fromSecurity.has(e) ? e.inFile(path) : e;
   }

@@ -11,6 +11,7 @@ import { CONNECTED_APP_USERNAME, SEPARATOR } from "../domain";
 import { hideCredentials, type Region } from "../anypoint/endpoint";
 import { Exit, lineColumn, M2Error } from "../errors";
 import { encryptedPart } from "../maven/cipher";
+import { value4 } from "../maven/cipher4";
 import { facadeHost, facadeRegion } from "../project/exchange";
 import type { ProjectPom } from "../project/load";
 import { exchangeRepositories, type PomRepository } from "../project/pom";
@@ -37,6 +38,8 @@ export interface DiagnoseContext {
   env: Env;
   properties: Properties;
   passwords: PasswordReader;
+  /** The Maven line that reads the file, when known (src/io/maven-version.ts): which encrypted values it opens. */
+  maven?: { version: string; major: number };
 }
 
 /** A token request to make: a connected app's credentials and the servers that hold them. */
@@ -359,17 +362,39 @@ class Doctor {
       return;
     }
     let clear = javaTrim(value);
-    if (ENCRYPTED.test(clear)) {
+    const maven = this.context.maven;
+    const maven4 = value4(clear) !== undefined;
+    if (maven4 && maven && maven.major < 4) {
+      this.add({
+        severity: "error",
+        code: "maven4-value",
+        line,
+        message: `${name}: its password is encrypted in Maven 4's format, which Maven ${maven.version} cannot decrypt; it would send the encrypted text`,
+        fix: `Run ${setupFor(id)} --store encrypted with Maven ${maven.version}'s settings-security.xml, or use Maven 4.`,
+      });
+      return;
+    }
+    if (ENCRYPTED.test(clear) || maven4) {
       const decrypted = this.context.passwords.decrypt(clear);
+      const under4 = maven4 || (maven !== undefined && maven.major >= 4);
       if ("problem" in decrypted) {
         this.add({
           severity: "error",
           code: "encrypted-undecryptable",
           line,
-          message: `${name}: its password is encrypted, but ${decrypted.problem}; Maven would send the encrypted text`,
+          message: `${name}: its password is encrypted, but ${decrypted.problem}; ${under4 ? "Maven 4 stops the build on a password it cannot decrypt" : "Maven would send the encrypted text"}`,
           fix: decrypted.fix,
         });
         return;
+      }
+      if (!maven4 && maven && maven.major >= 4) {
+        this.add({
+          severity: "warning",
+          code: "legacy-encrypted",
+          line,
+          message: `${name}: its password is encrypted as Maven 3 does it; Maven ${maven.version} still decrypts it (with Maven 3's settings-security.xml, no <relocation> followed) but warns of a pre-Maven 4 legacy encrypted password`,
+          fix: `Encrypt it for Maven 4: ${setupFor(id)} --store encrypted --master-source env:MAVEN_MASTER_PASSWORD (or the source of your settings-security4.xml).`,
+        });
       }
       clear = decrypted.clear;
     } else if (encryptedPart(clear) !== undefined && others.length === 0) {

@@ -8,8 +8,9 @@
 import type { Io } from "../world";
 import { M2Error } from "../errors";
 import { readMaster, type SecurityLocation } from "../io/security";
+import { readMaster4, type Security4Location } from "../io/security4";
 import { MAVEN4_HINT } from "../maven/security";
-import { decryptPassword } from "../settings/stores";
+import { decryptPassword, generationOf } from "../settings/stores";
 
 export type Decrypted = { clear: string } | { problem: string; fix: string };
 
@@ -20,23 +21,37 @@ export interface PasswordReader {
 
 type SecurityIo = Pick<Io, "env" | "cwd" | "home" | "fs" | "stderr">;
 
-/** The reader Maven 3 would be: the security file at `location`, read once, when first needed. */
-export function securityFilePasswords(io: SecurityIo, location: SecurityLocation): PasswordReader {
-  let master: { master: string; file: string } | { problem: string; fix: string } | undefined;
-  const open = () => {
-    try {
-      return readMaster(location, io, "an encrypted password needs Maven's master password to be opened");
-    } catch (e) {
-      if (!(e instanceof M2Error)) throw e;
-      return { problem: `${e.details.file ? `${e.details.file}: ` : ""}${e.message}`, fix: e.details.hint ?? "Check the security file." };
-    }
-  };
+type Opened = { master: string; file: string } | { problem: string; fix: string };
+
+/** A master password, read once, when first needed; a problem with its file is told, not thrown. */
+function once(read: () => { master: string; file: string }): () => Opened {
+  let opened: Opened | undefined;
+  return () =>
+    (opened ??= (() => {
+      try {
+        return read();
+      } catch (e) {
+        if (!(e instanceof M2Error)) throw e;
+        return { problem: `${e.details.file ? `${e.details.file}: ` : ""}${e.message}`, fix: e.details.hint ?? "Check the security file." };
+      }
+    })());
+}
+
+/**
+ * The reader Maven would be: Maven 3's security file at `location` for `{…}` values, Maven 4's at `location4`
+ * for Maven 4 values (`{[name=master,…]…}`), each read once, when first needed.
+ */
+export function securityFilePasswords(io: SecurityIo, location: SecurityLocation, location4: Security4Location): PasswordReader {
+  const master3 = once(() => readMaster(location, io, "an encrypted password needs Maven's master password to be opened"));
+  const master4 = once(() => readMaster4(location4, io, "a Maven 4 value needs Maven 4's master password to be opened"));
   return {
     decrypt(value) {
-      master ??= open();
+      const generation = generationOf(value);
+      const master = generation === 4 ? master4() : master3();
       if ("problem" in master) return master;
-      const decrypted = decryptPassword(value, master.master);
+      const decrypted = decryptPassword(value, master.master, generation);
       if ("clear" in decrypted) return decrypted;
+      if (generation === 4) return { problem: `it does not decrypt with the master password ${master.file} gives`, fix: "Check the master source's password, or run anypoint-m2 setup --store encrypted to write it again." };
       return decrypted.failure === "maven4"
         ? { problem: "it is a Maven 4 value ({[name=…]…}), which anypoint-m2 cannot check", fix: MAVEN4_HINT }
         : { problem: `it does not decrypt with the master password of ${master.file}`, fix: "Encrypt it again with mvn --encrypt-password (with this security file), or run anypoint-m2 setup again." };

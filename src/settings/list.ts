@@ -3,7 +3,7 @@ import { CONNECTED_APP_USERNAME, SEPARATOR } from "../domain";
 import { lineColumn } from "../errors";
 import { type Env, type Properties } from "./interpolate";
 import { fieldValue, readSettings, serverEntries, serversWithIds, type ServerEntry, type SettingsModel } from "./model";
-import { decryptPassword, envVariables, isMaven4Encrypted, missingReferences, storeOf } from "./stores";
+import { decryptPassword, envVariables, generationOf, isMaven4Encrypted, missingReferences, storeOf } from "./stores";
 
 export type PasswordForm = "none" | "empty" | "literal" | "env" | "encrypted";
 
@@ -36,13 +36,15 @@ export interface ServerSummary {
    * that cannot be read here, a value in Maven 4's format).
    */
   decrypts?: boolean | null;
-  /** encrypted in Maven 4's format, which Maven 3 cannot decrypt. */
+  /** encrypted in Maven 4's format, which Maven 3 cannot decrypt: `decrypts` is then about Maven 4's master password. */
   maven4?: boolean;
 }
 
 export interface ListOptions {
   /** This machine's master password (from its settings-security.xml), when there is one. */
   master?: string;
+  /** Maven 4's master password (its settings-security4.xml's source), for Maven 4 values, when there is one. */
+  master4?: string;
   /** There is none because Maven fails on the security file too: encrypted passwords do not decrypt. */
   mavenFails?: boolean;
 }
@@ -55,17 +57,20 @@ function passwordForm(value: string | undefined): PasswordForm {
 }
 
 /** What list can say of a stored password without showing it: its variables, or whether it decrypts here. */
-function storeDetails(value: string | undefined, form: PasswordForm, env: Env, properties: Properties, { master, mavenFails }: ListOptions): Partial<ServerSummary> & { clientIdInside?: string | null } {
+function storeDetails(value: string | undefined, form: PasswordForm, env: Env, properties: Properties, { master, master4, mavenFails }: ListOptions): Partial<ServerSummary> & { clientIdInside?: string | null } {
   if (form === "env") {
     const unset = missingReferences(value!, env, properties).map((n) => (n.startsWith("env.") ? n.slice(4) : n));
     return { variables: envVariables(value!), ...(unset.length ? { unset } : {}) };
   }
   if (form !== "encrypted") return {};
-  if (isMaven4Encrypted(value!)) return { decrypts: null, maven4: true };
-  if (master === undefined) return { decrypts: mavenFails ? false : null };
-  const decrypted = decryptPassword(value!, master);
+  const generation = generationOf(value!);
+  if (generation === 4 && master4 === undefined) return { decrypts: null, maven4: true };
+  if (isMaven4Encrypted(value!) && generation === 3) return { decrypts: null, maven4: true };
+  if (generation === 3 && master === undefined) return { decrypts: mavenFails ? false : null };
+  const decrypted = decryptPassword(value!, generation === 4 ? master4! : master!, generation);
+  const maven4 = generation === 4 ? { maven4: true } : {};
   // Decrypted here: the client ID (never what follows it) can be shown, as for a literal password.
-  return "clear" in decrypted ? { decrypts: true, clientIdInside: clientIdOf(decrypted.clear) } : { decrypts: false };
+  return "clear" in decrypted ? { decrypts: true, clientIdInside: clientIdOf(decrypted.clear), ...maven4 } : { decrypts: false, ...maven4 };
 }
 
 /** The part before the first `~?~`; never anything after it. */

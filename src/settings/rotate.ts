@@ -11,7 +11,7 @@ import { javaTrim } from "../xml/scan";
 import { interpolate, type Env, type Properties } from "./interpolate";
 import { fieldValue, readSettings, serverEntries } from "./model";
 import type { SettingsChange } from "./servers";
-import { decryptPassword, envVariables, passwordTraps, references, storeOf, type Store } from "./stores";
+import { decryptPassword, envVariables, generationOf, passwordTraps, references, storeOf, type Generation, type Store } from "./stores";
 import { checkValue, escapeText } from "./value";
 
 export interface RotatedServer {
@@ -37,8 +37,10 @@ export interface RotateOptions {
   properties?: Properties;
   /** The master password, when encrypted passwords are met; undefined with why when there is none. */
   master?: () => { master: string } | { problem: string };
-  /** Encrypts a clear password with the master password (memoised by the caller, so every plan agrees). */
-  encrypt?: (clear: string, master: string) => string;
+  /** Maven 4's master password, for Maven 4 values (`{[name=master,…]…}`), which are written back as Maven 4 values. */
+  master4?: () => { master: string } | { problem: string };
+  /** Encrypts a clear password with the master password of that generation (memoised by the caller, so every plan agrees). */
+  encrypt?: (clear: string, master: string, generation: Generation) => string;
 }
 
 /** `clientId~?~secret` split at the first separator, or undefined when the value has none. */
@@ -53,7 +55,7 @@ export function rotateSecret(text: string, clientId: string, secret: string, opt
   const model = readSettings(text);
   const rotation: Rotation = { change: { edits: [], change: "unchanged", warnings: [] }, updated: [], current: [], env: [], unchecked: [] };
   const clear = `${clientId}${SEPARATOR}${secret}`;
-  let master: { master: string } | { problem: string } | undefined;
+  const masters: Partial<Record<Generation, { master: string } | { problem: string }>> = {};
 
   for (const entry of serverEntries(model, env, properties)) {
     const written = fieldValue(model, entry.password);
@@ -118,19 +120,20 @@ export function rotateSecret(text: string, clientId: string, secret: string, opt
       const names = envVariables(from);
       rotation.env.push({ ...server, variables: names.length > 0 ? names : references(from) });
     } else {
-      master ??= options.master?.() ?? { problem: "no master password was given" };
+      const generation = generationOf(written);
+      const master = (masters[generation] ??= (generation === 4 ? options.master4 : options.master)?.() ?? { problem: "no master password was given" });
       if ("problem" in master) {
         rotation.unchecked.push({ ...server, reason: `its password is encrypted: ${master.problem}` });
         continue;
       }
-      const decrypted = decryptPassword(written, master.master);
+      const decrypted = decryptPassword(written, master.master, generation);
       if ("failure" in decrypted) {
-        rotation.unchecked.push({ ...server, reason: decrypted.failure === "maven4" ? "its password is encrypted in Maven 4's format" : "its encrypted password does not decrypt with the master password" });
+        rotation.unchecked.push({ ...server, reason: decrypted.failure === "maven4" ? "its password is encrypted in Maven 4's format" : `its encrypted password does not decrypt with ${generation === 4 ? "Maven 4's" : "the"} master password` });
         continue;
       }
       if (split(decrypted.clear)?.id !== clientId) continue;
       if (decrypted.clear === clear) rotation.current.push(server);
-      else replace(options.encrypt!(clear, master.master));
+      else replace(options.encrypt!(clear, master.master, generation));
     }
   }
   rotation.change.change = rotation.change.edits.length > 0 ? "updated" : "unchanged";

@@ -8,7 +8,7 @@ import { fieldValue, readSettings, serverEntries, serversWithId } from "./model"
 import { interpolate, type Env, type Properties } from "./interpolate";
 import { javaTrim } from "../xml/scan";
 import { MAVEN4_HINT } from "../maven/security";
-import { decryptPassword, storeOf } from "./stores";
+import { decryptPassword, generationOf, storeOf } from "./stores";
 
 export interface StoredCredentials {
   clientId: string;
@@ -21,6 +21,8 @@ export interface StoredCredentials {
 export interface StoredOptions {
   /** The master password, asked for only when the password is encrypted (it may throw, e.g. no security file). */
   master?: () => { master: string; file: string };
+  /** Maven 4's master password, asked for only when the password is a Maven 4 value. */
+  master4?: () => { master: string; file: string };
 }
 
 /** `env` and `properties`: what Maven resolves `${…}` in ids, usernames and passwords from (see interpolate.ts). */
@@ -54,13 +56,16 @@ export function storedCredentials(text: string, id: string, env: Env = {}, prope
   let securityFile: string | undefined;
   // After ${…} is resolved, Maven takes any {…} for an encrypted value (a literal with braces too).
   if (storeOf(password) === "encrypted") {
-    const found = options.master?.();
+    const generation = generationOf(password);
+    const found = generation === 4 ? options.master4?.() : options.master?.();
     if (!found) throw problem("its password is encrypted with Maven's master password, and no security file was given");
-    const decrypted = decryptPassword(password, found.master);
+    const decrypted = decryptPassword(password, found.master, generation);
     if ("failure" in decrypted) {
       throw decrypted.failure === "maven4"
         ? problem("its password is encrypted in Maven 4's format, which Maven 3 (and anypoint-m2) cannot decrypt", MAVEN4_HINT)
-        : problem(
+        : generation === 4
+          ? problem(`its password is a Maven 4 value that does not decrypt with the master password ${found.file} gives (Maven 4 would stop the build)`, "Check the master source's password, or run anypoint-m2 setup --store encrypted to write it again.")
+          : problem(
             `its password holds {…}, which Maven takes for an encrypted value, and it does not decrypt with the master password of ${found.file}`,
             "Maven 3 would send the text as written and Maven 4 would stop the build: run anypoint-m2 setup --store encrypted to write it again, or pass the right --security-file.",
           );

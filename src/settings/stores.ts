@@ -11,6 +11,7 @@
  */
 import { SEPARATOR } from "../domain";
 import { decrypt, encryptedPart } from "../maven/cipher";
+import { decrypt4, value4 } from "../maven/cipher4";
 import { isMaven4Value } from "../maven/security";
 import { javaTrim } from "../xml/scan";
 import { interpolate, type Env, type Properties } from "./interpolate";
@@ -52,11 +53,20 @@ export const isMaven4Encrypted = isMaven4Value;
 
 export type Decrypted = { clear: string } | { failure: "maven4" | "does not decrypt" };
 
+/** Which Maven's master password an encrypted value needs: Maven 4's for its own values, else Maven 3's. */
+export type Generation = 3 | 4;
+export const generationOf = (value: string): Generation => (value4(value) ? 4 : 3);
+
 /**
- * A password as Maven 3's settings decrypter gives it: when it holds `{…}`, the decryption of what is between
- * the braces (the text around them is dropped, as Maven drops it) with the master password; else as it is.
+ * A password as Maven's settings decrypter gives it. Generation 4: a Maven 4 value, decrypted with Maven 4's
+ * master password. Otherwise as Maven 3 does it: when it holds `{…}`, the decryption of what is between the
+ * braces (the text around them is dropped, as Maven drops it) with the master password; else as it is.
  */
-export function decryptPassword(value: string, master: string): Decrypted {
+export function decryptPassword(value: string, master: string, generation: Generation = 3): Decrypted {
+  if (generation === 4) {
+    const clear = decrypt4(value, master);
+    return clear === undefined ? { failure: "does not decrypt" } : { clear };
+  }
   const part = encryptedPart(value);
   if (part === undefined) return { clear: value };
   if (isMaven4Value(value)) return { failure: "maven4" };

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encrypt, MASTER_PASSPHRASE } from "../src/maven/cipher";
 import { decrypt4 } from "../src/maven/cipher4";
@@ -161,6 +161,24 @@ describe("--store encrypted for Maven 4", () => {
     expect(broken.output).toContain("Could not decrypt password");
     const fatal = await m2(["doctor", "--offline", "--maven-version", "4.0.0", "--json"], { home: h, env: creds() });
     expect(passwordFindings(fatal.stdout)).toMatchObject([{ code: "encrypted-undecryptable", message: expect.stringContaining("Maven 4 stops the build") }]);
+  });
+
+  it("-Dmaven.settings.security in MAVEN_ARGS names the file (Maven 4 reads it there); in MAVEN_OPTS it does not", async () => {
+    const h = home();
+    const alt = join(h, "alt", "sec4.xml");
+    // Maven 4's launcher on the PATH: it reads MAVEN_ARGS (Debian's 3.8 does not), so anypoint-m2 does too.
+    const path = `${join(maven4Home()!, "bin")}:${dirname(process.execPath)}:${process.env.PATH}`;
+    const args = { MAVEN_ARGS: `-Dmaven.settings.security=${alt}`, PATH: path };
+    expect((await m2(["setup", "--master-source", "env:MAVEN_MASTER_PASSWORD", "--no-verify", "--yes"], { home: h, env: creds(args) })).code).toBe(0);
+    expect(statSync(alt).mode & 0o777).toBe(0o600);
+    expect(() => statSync(security4Of(h))).toThrow();
+    expect((await maven4(h, { ...args, MAVEN_MASTER_PASSWORD: MASTER })).authorizations).toEqual([basic("~~~Client~~~", `${CLIENT_ID}~?~${SECRET}`)]);
+    // Maven 4 does not read its security file's name from a JVM property: the default is the one.
+    const g = home();
+    const opts = { MAVEN_OPTS: `-Duser.home=${g} -Dmaven.settings.security=${alt}` };
+    expect((await m2(["setup", "--master-source", "env:MAVEN_MASTER_PASSWORD", "--no-verify", "--yes"], { home: g, env: creds(opts) })).code).toBe(0);
+    expect(statSync(security4Of(g)).isFile()).toBe(true);
+    expect((await maven4(g, { ...opts, MAVEN_MASTER_PASSWORD: MASTER })).authorizations).toEqual([basic("~~~Client~~~", `${CLIENT_ID}~?~${SECRET}`)]);
   });
 
   it.each([

@@ -38,17 +38,26 @@ const usage = (message: string, hint?: string, file?: string) => new M2Error(Exi
 export const CREATE4_HINT =
   "Create one with anypoint-m2 setup --store encrypted --master-source env:MAVEN_MASTER_PASSWORD (or file:/absolute/path to a file of mode 600 holding the master password), or with Maven 4's mvnenc init.";
 
-/** The security file Maven 4 reads here (a relative `maven.settings.security` is from the current folder). */
+/** Where a property reaches Maven 4 as a user property: its command line (MAVEN_ARGS) or `.mvn/maven.config`. */
+const userPropertySource = (source: string): boolean => source === "MAVEN_ARGS" || source.endsWith("maven.config");
+
+/**
+ * The security file Maven 4 reads here (a relative `maven.settings.security` is from the current folder). Maven 4
+ * takes `maven.settings.security` and `maven.user.conf` from its user properties only (measured with 4.0.0-rc-4:
+ * in MAVEN_ARGS they count, in MAVEN_OPTS they do not), user.home from the JVM.
+ */
 export function security4Location(io: Security4Io): Security4Location {
   const properties = mavenProperties(io);
-  const from = (name: string) => {
+  const user = (name: string) => {
     const given = propertySource(io, name);
-    return { source: `-D${name}${given ? ` in ${given}` : ""}`, ...(isProjectFile(given) ? { project: given } : {}) };
+    const value = properties[name];
+    if (value === undefined || value === "" || !userPropertySource(given)) return undefined;
+    return { value, source: `-D${name} in ${given}`, ...(isProjectFile(given) ? { project: given } : {}) };
   };
-  const named = properties["maven.settings.security"];
-  if (named !== undefined && named !== "") return { path: resolve(io.cwd, named), ...from("maven.settings.security") };
-  const conf = properties["maven.user.conf"];
-  if (conf !== undefined && conf !== "") return { path: resolve(io.cwd, conf, "settings-security4.xml"), ...from("maven.user.conf") };
+  const named = user("maven.settings.security");
+  if (named) return { path: resolve(io.cwd, named.value), source: named.source, ...(named.project ? { project: named.project } : {}) };
+  const conf = user("maven.user.conf");
+  if (conf) return { path: resolve(io.cwd, conf.value, "settings-security4.xml"), source: conf.source, ...(conf.project ? { project: conf.project } : {}) };
   const home = propertySource(io, "user.home");
   return { path: join(resolve(io.cwd, properties["user.home"] ?? io.home), ".m2", "settings-security4.xml"), source: "Maven 4's default", ...(isProjectFile(home) ? { project: home } : {}) };
 }

@@ -40,7 +40,7 @@ const security4Of = (h: string) => join(h, ".m2", "settings-security4.xml");
 const creds = (over: Record<string, string> = {}) => ({ ANYPOINT_CLIENT_ID: CLIENT_ID, ANYPOINT_CLIENT_SECRET: SECRET, ANYPOINT_BASE_URL: anypoint.url, MAVEN_MASTER_PASSWORD: MASTER, ...over });
 const passwordOf = (h: string) => /<password>([^<]*)<\/password>/.exec(readFileSync(settingsOf(h), "utf8"))![1]!;
 /** Doctor's findings about stored passwords (the scratch settings also draw notes on its mirror and mode). */
-const PASSWORD_CODES = ["encrypted-undecryptable", "legacy-encrypted", "maven4-value", "brace-in-password", "password-form"];
+const PASSWORD_CODES = ["encrypted-undecryptable", "legacy-encrypted", "legacy-relocated", "maven4-value", "brace-in-password", "password-form"];
 const passwordFindings = (stdout: string): { code: string; severity: string; message: string }[] => JSON.parse(stdout).findings.filter((f: { code: string }) => PASSWORD_CODES.includes(f.code));
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`, "utf8").toString("base64")}`;
 
@@ -155,7 +155,15 @@ describe("--store encrypted for Maven 4", () => {
     expect(maven.authorizations).toEqual([basic("~~~Client~~~", `${CLIENT_ID}~?~${SECRET}`)]);
     const doctor = await m2(["doctor", "--offline", "--maven-version", "4.0.0", "--json"], { home: h, env: creds() });
     expect(passwordFindings(doctor.stdout)).toMatchObject([{ code: "legacy-encrypted", severity: "warning" }]);
-    // Maven 3's master password is not Maven 4's: a Maven 3 value that does not decrypt is fatal there too.
+    // Maven 3 follows a <relocation>; Maven 4 does not, and stops the build.
+    const real = join(h, "real-security.xml");
+    writeFileSync(real, securityXml(MASTER));
+    writeFileSync(join(h, ".m2", "settings-security.xml"), `<settingsSecurity><relocation>${real}</relocation></settingsSecurity>`);
+    const relocated = await maven4(h, {});
+    expect(relocated.output).toContain("Could not decrypt password");
+    const moved = await m2(["doctor", "--offline", "--maven-version", "4.0.0", "--json"], { home: h, env: creds() });
+    expect(passwordFindings(moved.stdout)).toMatchObject([{ code: "legacy-relocated", severity: "error" }]);
+    // A Maven 3 value that does not decrypt is fatal under Maven 4 too.
     writeFileSync(join(h, ".m2", "settings-security.xml"), `<settingsSecurity><master>${encrypt("other", MASTER_PASSPHRASE)}</master></settingsSecurity>`);
     const broken = await maven4(h, {});
     expect(broken.output).toContain("Could not decrypt password");

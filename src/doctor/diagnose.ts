@@ -387,6 +387,16 @@ class Doctor {
         });
         return;
       }
+      if (!maven4 && maven && maven.major >= 4 && decrypted.relocated) {
+        this.add({
+          severity: "error",
+          code: "legacy-relocated",
+          line,
+          message: `${name}: its password is encrypted as Maven 3 does it, with the master password ${decrypted.relocated.from} relocates to ${decrypted.relocated.to}; Maven ${maven.version} reads <master> from ${decrypted.relocated.from} itself and does not follow <relocation>, so it cannot decrypt the password and stops the build`,
+          fix: `Encrypt it for Maven 4: ${setupFor(id)} --store encrypted --master-source env:MAVEN_MASTER_PASSWORD (or put the <master> in ${decrypted.relocated.from}).`,
+        });
+        return;
+      }
       if (!maven4 && maven && maven.major >= 4) {
         this.add({
           severity: "warning",

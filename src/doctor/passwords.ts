@@ -12,7 +12,11 @@ import { readMaster4, type Security4Location } from "../io/security4";
 import { MAVEN4_HINT } from "../maven/security";
 import { decryptPassword, generationOf } from "../settings/stores";
 
-export type Decrypted = { clear: string } | { problem: string; fix: string };
+/**
+ * `relocated`: Maven 3's master password came through a `<relocation>` (from the file named first to the one
+ * read), which Maven 4's legacy decryption does not follow.
+ */
+export type Decrypted = { clear: string; relocated?: { from: string; to: string } } | { problem: string; fix: string };
 
 export interface PasswordReader {
   /** The clear text of an encrypted value (`{…}`), or why Maven could not have it either. */
@@ -21,10 +25,10 @@ export interface PasswordReader {
 
 type SecurityIo = Pick<Io, "env" | "cwd" | "home" | "fs" | "stderr">;
 
-type Opened = { master: string; file: string } | { problem: string; fix: string };
+type Opened = { master: string; file: string; path?: string } | { problem: string; fix: string };
 
 /** A master password, read once, when first needed; a problem with its file is told, not thrown. */
-function once(read: () => { master: string; file: string }): () => Opened {
+function once(read: () => { master: string; file: string; path?: string }): () => Opened {
   let opened: Opened | undefined;
   return () =>
     (opened ??= (() => {
@@ -50,7 +54,7 @@ export function securityFilePasswords(io: SecurityIo, location: SecurityLocation
       const master = generation === 4 ? master4() : master3();
       if ("problem" in master) return master;
       const decrypted = decryptPassword(value, master.master, generation);
-      if ("clear" in decrypted) return decrypted;
+      if ("clear" in decrypted) return master.path && master.path !== master.file ? { ...decrypted, relocated: { from: master.path, to: master.file } } : decrypted;
       if (generation === 4) return { problem: `it does not decrypt with the master password ${master.file} gives`, fix: "Check the master source's password, or run anypoint-m2 setup --store encrypted to write it again." };
       return decrypted.failure === "maven4"
         ? { problem: "it is a Maven 4 value ({[name=…]…}), which anypoint-m2 cannot check", fix: MAVEN4_HINT }

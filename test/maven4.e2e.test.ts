@@ -193,6 +193,7 @@ describe("--store encrypted for Maven 4", () => {
     ["Maven 4 and no settings-security4.xml", ["--store", "encrypted", "--maven-version", "4.0.0"], {}, "needs Maven 4's master password, but there is no"],
     ["an unset variable", ["--master-source", "env:NOT_SET_HERE"], {}, "NOT_SET_HERE is not set in this environment"],
     ["not a source", ["--master-source", "gpg-agent:/run/x"], {}, "is not env:NAME or file:/absolute/path"],
+    ["--security-file not the one Maven 4 reads", ["--master-source", "env:MAVEN_MASTER_PASSWORD", "--security-file", "other4.xml"], {}, "is not the security file Maven 4 reads"],
     ["with another store", ["--store", "env", "--master-source", "env:MAVEN_MASTER_PASSWORD"], {}, "--master-source goes with --store encrypted, not --store env"],
   ])("%s: exit 2, nothing written", async (_name, args, env, message) => {
     const h = home();

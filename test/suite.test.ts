@@ -71,6 +71,8 @@ let fakeCorpus: string;
 /** A PATH with node only, and one with node and every tool. */
 let bin: string;
 let withTools: string;
+/** A Maven 4 home (only what test/helpers/mavens.ts looks at), for the runs that have every tool. */
+let maven4: string;
 
 beforeAll(() => {
   const tmp = mkdtempSync(join(tmpdir(), "anypoint-m2-suite-"));
@@ -78,7 +80,7 @@ beforeAll(() => {
   mkdirSync(join(project, "test", "helpers"), { recursive: true });
   symlinkSync(join(repo, "node_modules"), join(project, "node_modules"));
   cpSync(join(repo, "test", "summary-reporter.ts"), join(project, "test", "summary-reporter.ts"));
-  for (const file of ["require-all.ts", "helpers/corpus.ts", "helpers/tools.ts"]) cpSync(join(repo, "test", file), join(project, "test", file));
+  for (const file of ["require-all.ts", "helpers/corpus.ts", "helpers/tools.ts", "helpers/mavens.ts"]) cpSync(join(repo, "test", file), join(project, "test", file));
   writeFileSync(join(project, "vitest.config.ts"), CONFIG);
   writeFileSync(join(project, "package.json"), '{ "type": "module" }');
   // Programs on the PATH: node, and stand-ins for the tools (or not).
@@ -88,6 +90,9 @@ beforeAll(() => {
   for (const tool of TOOLS) for (const program of tool.programs) writeFileSync(join(tmp, "tools", program), "#!/bin/sh\n", { mode: 0o755 });
   bin = join(tmp, "bin");
   withTools = `${bin}:${join(tmp, "tools")}`;
+  maven4 = join(tmp, "apache-maven-4.0.0-rc-4");
+  mkdirSync(join(maven4, "lib"), { recursive: true });
+  writeFileSync(join(maven4, "lib", "maven-core-4.0.0-rc-4.jar"), "");
   for (const [name, source] of Object.entries(SCRATCH)) writeFileSync(join(project, "test", name), source);
   mkdirSync(join(project, ".ci"));
   cpSync(join(repo, ".ci", "run"), join(project, ".ci", "run"));
@@ -100,7 +105,7 @@ beforeAll(() => {
 function vitest(env: Record<string, string> = {}): { code: number | null; stdout: string; out: string } {
   const r = spawnSync(process.execPath, [VITEST, "run", "--reporter=default", "--reporter=./test/summary-reporter.ts"], {
     cwd: project,
-    env: { PATH: bin, NO_COLOR: "1", ...env },
+    env: { PATH: bin, NO_COLOR: "1", ...(env.PATH === withTools ? { ANYPOINT_M2_MAVENS: maven4 } : {}), ...env },
     encoding: "utf8",
     timeout: 60_000,
   });
@@ -159,7 +164,7 @@ describe("ANYPOINT_M2_REQUIRE_ALL=1 (CI)", () => {
   it("a missing program stops the run before any test, naming it and how to install it", () => {
     const { code, out } = vitest({ ANYPOINT_M2_REQUIRE_ALL: "1", ANYPOINT_M2_CORPUS: fakeCorpus });
     expect(code).toBe(1);
-    expect(out).toContain("ANYPOINT_M2_REQUIRE_ALL=1, so every test must run, but: java, javac, mvn not found (apt-get install default-jdk-headless maven); tmux not found (apt-get install tmux); zsh not found (apt-get install zsh)");
+    expect(out).toContain("ANYPOINT_M2_REQUIRE_ALL=1, so every test must run, but: java, javac, mvn not found (apt-get install default-jdk-headless maven); tmux not found (apt-get install tmux); zsh not found (apt-get install zsh); java, javac, a Maven 4 home in ANYPOINT_M2_MAVENS not found (unpack apache-maven-4.0.0-rc-N-bin.tar.gz");
     expect(out).toMatch(/^tests: 0 passed, 0 failed, 0 skipped$/m);
   });
 

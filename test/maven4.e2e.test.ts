@@ -16,6 +16,7 @@ import { securityXml } from "../src/maven/security";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
 import { cliEnv, expectNoSecret, recorder, tempHome } from "./helpers/cli";
 import { maven4Home } from "./helpers/tools";
+import { declineRepositoriesIfAsked, terminal } from "./helpers/tmux";
 
 const CLIENT_ID = "4a1b2c3d4e5f60718293a4b5c6d7e8f9";
 // & and <: they must reach Maven exactly, through XML escaping and Maven 4's decryption.
@@ -187,6 +188,29 @@ describe("--store encrypted for Maven 4", () => {
     expect((await m2(["setup", "--master-source", "env:MAVEN_MASTER_PASSWORD", "--no-verify", "--yes"], { home: g, env: creds(opts) })).code).toBe(0);
     expect(statSync(security4Of(g)).isFile()).toBe(true);
     expect((await maven4(g, { ...opts, MAVEN_MASTER_PASSWORD: MASTER })).authorizations).toEqual([basic("~~~Client~~~", `${CLIENT_ID}~?~${SECRET}`)]);
+  });
+
+  it("the wizard, for Maven 4 without settings-security4.xml: asks for the master source, creates the file once the change is confirmed", { tags: ["tmux"] }, async () => {
+    const h = home();
+    anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
+    const t = terminal(["setup", "--maven-version", "4.0.0", "--store", "encrypted"], { cwd: h, env: { HOME: h, ...creds() } });
+    try {
+      await t.waitFor("Server id");
+      t.key("Enter");
+      await t.waitFor(`There is no ${security4Of(h)} (Maven 4's). Create it?`);
+      t.key("Enter");
+      await t.waitFor("Where Maven 4 takes the master password from");
+      t.key("Enter");
+      await declineRepositoriesIfAsked(t);
+      await t.waitFor(`Write this to ${settingsOf(h)}?`);
+      expect(() => statSync(security4Of(h))).toThrow();
+      t.key("Enter");
+      expect(await t.exited()).toBe(0);
+      expect(t.screen()).toContain(`Created ${security4Of(h)} (mode 600): Maven 4 takes the master password from env:MAVEN_MASTER_PASSWORD`);
+      expect(decrypt4(passwordOf(h), MASTER)).toBe(`${CLIENT_ID}~?~${SECRET}`);
+    } finally {
+      t.close();
+    }
   });
 
   it.each([

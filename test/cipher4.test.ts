@@ -90,7 +90,7 @@ describe("settings-security4.xml and its master source, as Maven 4 reads them", 
   });
 
   it("a file source's master password: the first line not starting with #, trimmed", () => {
-    const contents = ["# comment\n  pass word  \nnext\n", "pw", "#only\n\nafter-empty\n", "\r\nx", " #not a comment\n"];
+    const contents = ["# comment\n  pass word  \nnext\n", "pw", "#only\n\nafter-empty\n", "\r\nx", " #not a comment\n", "\uFEFFbom-kept\n", "\uFEFF# a comment only after a BOM\npw\n"];
     const clears = contents.map((text, i) => {
       const master = join(scratch, `master-${i}.txt`);
       writeFileSync(master, text);

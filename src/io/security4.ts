@@ -102,12 +102,14 @@ export function readSource(source: string, io: Security4Io, file: string): strin
     return value;
   }
   if (!isAbsolute(parsed.path)) return usage(`its master source file:${parsed.path} is not an absolute path, which Maven 4 does not read`, "Make it absolute.", file);
+  // As Java's Files.readAllLines reads it: UTF-8, a byte order mark kept (it is part of the first line).
+  const stat = io.fs.statSync(parsed.path, { throwIfNoEntry: false });
+  if (stat && (!stat.isFile() || stat.size > 1 << 16)) return usage(`the master password file ${parsed.path} is not a small regular file`, "Point file: at the file holding the master password.", file);
   let text;
   try {
-    text = readXmlFile(io.fs, parsed.path, 1 << 16, (why) => usage(`the master password file ${parsed.path} ${why}`, undefined, file));
+    text = stat ? (io.fs.readFileSync(parsed.path) as Buffer).toString("utf8") : undefined;
   } catch (e) {
-    if (e instanceof M2Error) return new M2Error(Exit.usage, e.message, { ...e.details, file });
-    throw e;
+    return usage(`the master password file ${parsed.path} cannot be read: ${(e as NodeJS.ErrnoException).code ?? e}`, "Check its permissions.", file);
   }
   const master = text === undefined ? undefined : masterFromFile(text);
   if (master === undefined) return usage(`its master source file:${parsed.path} ${text === undefined ? "does not exist" : "holds no line that is not a # comment"}`, "Put the master password on the file's first line.", file);

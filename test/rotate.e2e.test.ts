@@ -137,7 +137,7 @@ describe("rotate", () => {
     expect(r.code).toBe(8);
     const result = JSON.parse(r.stdout);
     expect(result.updated).toEqual(["literal", "mixed"]);
-    expect(result.unchecked).toEqual([{ id: "encrypted", line: 14, reason: expect.stringContaining(`its password is encrypted: comparing it needs Maven's master password, but there is no security file at ${join(h, ".m2", "settings-security.xml")}`) }]);
+    expect(result.unchecked).toEqual([{ id: "encrypted", line: 14, reason: expect.stringContaining(`its password is encrypted: decrypting it needs Maven's master password, but there is no security file at ${join(h, ".m2", "settings-security.xml")}`) }]);
     expect(r.stderr).toContain('anypoint-m2: server "encrypted" (line 14) was not compared (its password is encrypted');
     expect(r.stderr).toContain("it may still hold the old secret");
     expect(decrypt(passwordOf(readFileSync(path, "utf8"), "encrypted"), MASTER)).toBe(`${CLIENT_ID}~?~${OLD}`);

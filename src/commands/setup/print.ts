@@ -5,7 +5,7 @@ import type { Identity } from "../../anypoint/token";
 import type { EditOutcome } from "../../io/edit";
 import { PROFILE_ID } from "../../settings/repositories";
 import type { ChangeKind } from "../../settings/servers";
-import { describeIdentity } from "../check";
+import { describeIdentity, notChecked } from "../check";
 import type { Io } from "../../world";
 import { debug, done, reportEdit } from "../output";
 import type { Inputs, SetupArgs } from "./inputs";
@@ -26,7 +26,9 @@ export interface Done {
 export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, identity, kept, warnings: more }: Done): Promise<void> {
   const { serverIds, check, wizard, storage } = inputs;
   const path = outcome.settings;
-  const warnings = [...inputs.warnings, ...more, ...traps(inputs, io).map((t) => t.message), ...outcome.warnings];
+  // Unchecked and written (or to be): said, so that nobody takes the run's success for a proof.
+  const unchecked = !check && !(kept && outcome.change === "unchanged") ? [notChecked("the credentials were")] : [];
+  const warnings = [...inputs.warnings, ...more, ...traps(inputs, io).map((t) => t.message), ...outcome.warnings, ...unchecked];
   if (args.stdout) {
     if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);
     io.writeStdout(outcome.bytes);

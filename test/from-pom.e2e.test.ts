@@ -210,7 +210,7 @@ describe("setup in a project, without --from-pom: the pom's ids and control plan
     const same = project(repositoryPom);
     const ok = await m2(["setup", "--server-id", "Repository", "--no-verify", "--yes"], { home: same.home, env: credentials });
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stderr).not.toContain("warning");
+    expect(ok.stderr).not.toContain("is not the id");
   });
 
   it("a pom that cannot be read is said, and the default id written is named with how to choose another", async () => {
@@ -280,7 +280,11 @@ describe("the wizard with a pom", { tags: ["tmux"] }, () => {
       expect(screen).not.toContain("Anypoint control plane");
       open.key("Enter");
       await declineRepositories(open);
-      expect(await open.exited()).toBe(4);
+      // Out of reach (the proxy lets nothing through): stopped at the wizard's offer, nothing written.
+      await open.waitFor("The credentials could not be checked", 20_000);
+      open.key("Up");
+      open.key("Enter");
+      expect(await open.exited()).toBe(130);
       expect(proxy.seen).toContain("CONNECT eu1.anypoint.mulesoft.com:443");
       expect(existsSync(settings)).toBe(false);
     } finally {

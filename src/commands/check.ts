@@ -31,8 +31,8 @@ export interface Check {
 export const WRITE_UNCHECKED = "pass --no-verify to write without checking";
 
 /** What a run that wrote without asking Anypoint says (a warning, in the text and in --json's warnings). */
-export const notChecked = (what: string): string =>
-  `${what} not checked with Anypoint (--no-verify): a wrong client ID or secret shows only when Maven gets a 401; anypoint-m2 verify checks what is stored`;
+export const notChecked = (what: string, why = "--no-verify"): string =>
+  `${what} not checked with Anypoint (${why}): a wrong client ID or secret shows only when Maven gets a 401; anypoint-m2 verify checks what is stored`;
 
 /** Said once per run, however many checks doctor makes. */
 const warned = new WeakSet<Io>();

@@ -27,7 +27,8 @@ export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, 
   const { serverIds, check, wizard, storage } = inputs;
   const path = outcome.settings;
   // Unchecked and written (or to be): said, so that nobody takes the run's success for a proof.
-  const unchecked = !check && !(kept && outcome.change === "unchanged") ? [notChecked("the credentials were")] : [];
+  // (In the wizard, Anypoint may have been out of reach and the user chose to write anyway.)
+  const unchecked = identity === undefined && !(kept && outcome.change === "unchanged") ? [notChecked("the credentials were", check ? "it could not be reached" : "--no-verify")] : [];
   const warnings = [...inputs.warnings, ...more, ...traps(inputs, io).map((t) => t.message), ...outcome.warnings, ...unchecked];
   if (args.stdout) {
     if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);

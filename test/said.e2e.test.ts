@@ -117,6 +117,8 @@ describe("suggestions and hints that fit", () => {
     const doctor = await m2(["doctor", "--help"], { home });
     expect(doctor.stdout).toContain("7    doctor found at least one error");
     expect(doctor.stdout).not.toContain("8    rotate");
+    // doctor reports a file it cannot read as a finding (exit 7), never exit 5.
+    expect(doctor.stdout).not.toContain("5    settings file");
     const rotate = await m2(["rotate", "--help"], { home });
     expect(rotate.stdout).toContain("8    rotate could not compare a copy");
     expect(rotate.stdout).not.toContain("7    doctor");

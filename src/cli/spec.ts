@@ -238,7 +238,7 @@ const EXITS: [code: number, meaning: string, commands?: CommandSpec["name"][]][]
   [2, "usage error or missing input"],
   [3, "credentials rejected by Anypoint", ["setup", "verify", "doctor", "rotate"]],
   [4, "Anypoint unreachable or answered unexpectedly", ["setup", "verify", "doctor", "rotate"]],
-  [5, "settings file cannot be edited safely (nothing written)", ["setup", "verify", "list", "remove", "doctor", "rotate"]],
+  [5, "settings file cannot be edited safely (nothing written)", ["setup", "verify", "list", "remove", "rotate"]],
   [6, "file could not be written (permissions, lock)", ["setup", "remove", "rotate"]],
   [7, "doctor found at least one error", ["doctor"]],
   [8, "rotate could not compare a copy, which may still hold the old secret", ["rotate"]],

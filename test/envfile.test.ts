@@ -31,7 +31,8 @@ describe("env file", () => {
   it("warns, by name and line and without the value, when an unquoted value is cut at '#'", async () => {
     const dir = folderWith(
       [
-        "ANYPOINT_CLIENT_ID=plain # a comment after a space is a comment",
+        "ANYPOINT_CLIENT_ID=plain # after a space: said neutrally on a credential's line",
+        "ANYPOINT_HOST=eu1.anypoint.mulesoft.com # after a space, elsewhere: a comment, nothing said",
         "ANYPOINT_CLIENT_SECRET=abc#def",
         'QUOTED="a#b"',
         "EMPTY_NOW=#xyz",
@@ -43,12 +44,13 @@ describe("env file", () => {
     // Named, so that every variable is taken (./.env gives only the credentials).
     const loaded = await loadEnvironment(fs, { SET_IN_ENV: "from-env" }, join(dir, ".env"), dir);
     // What dotenv makes of them: the warnings are about this.
-    expect(loaded.env).toMatchObject({ ANYPOINT_CLIENT_ID: "plain", ANYPOINT_CLIENT_SECRET: "abc", QUOTED: "a#b", EMPTY_NOW: "", REDEFINED: "fine" });
+    expect(loaded.env).toMatchObject({ ANYPOINT_CLIENT_ID: "plain", ANYPOINT_HOST: "eu1.anypoint.mulesoft.com", ANYPOINT_CLIENT_SECRET: "abc", QUOTED: "a#b", EMPTY_NOW: "", REDEFINED: "fine" });
     expect(loaded.warnings).toEqual([
-      `ANYPOINT_CLIENT_SECRET in ${join(dir, ".env")} (line 2) ends at "#": dotenv reads the rest of the line as a comment; put the value in quotes (ANYPOINT_CLIENT_SECRET="…") to keep the "#"`,
-      `EMPTY_NOW in ${join(dir, ".env")} (line 4) ends at "#": dotenv reads the rest of the line as a comment; put the value in quotes (EMPTY_NOW="…") to keep the "#"`,
+      `ANYPOINT_CLIENT_ID in ${join(dir, ".env")} (line 1) is read up to " #": dotenv takes the rest of the line as a comment; if the "#" and what follows belong to the value, put it in quotes (ANYPOINT_CLIENT_ID="…")`,
+      `ANYPOINT_CLIENT_SECRET in ${join(dir, ".env")} (line 3) ends at "#": dotenv reads the rest of the line as a comment; put the value in quotes (ANYPOINT_CLIENT_SECRET="…") to keep the "#"`,
+      `EMPTY_NOW in ${join(dir, ".env")} (line 5) ends at "#": dotenv reads the rest of the line as a comment; put the value in quotes (EMPTY_NOW="…") to keep the "#"`,
     ]);
-    expect(loaded.warnings.join()).not.toMatch(/abc|def|xyz/);
+    expect(loaded.warnings.join()).not.toMatch(/abc|def|xyz|plain/);
   });
 
   it("./.env gives credentials and region hosts, never a base URL, another host or a proxy; --env-file may", async () => {

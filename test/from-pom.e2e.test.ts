@@ -153,11 +153,89 @@ describe("setup --from-pom", () => {
     expect(existsSync(join(home, ".m2"))).toBe(false);
   });
 
-  it("without --from-pom outside the wizard, the pom in the folder changes nothing", async () => {
+});
+
+describe("setup in a project, without --from-pom: the pom's ids and control plane in every mode", () => {
+  const repositoryPom = exchangePom(["Repository", "https://maven.anypoint.mulesoft.com/api/v3/organizations/acme/maven"]);
+
+  it("--yes without a terminal writes the pom's id, not the default, and says where it came from", async () => {
+    anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
+    const { home, settings } = project(repositoryPom);
+    const r = await m2(["setup", "--yes", "--json"], { home, env: { ...credentials, ANYPOINT_BASE_URL: anypoint.url } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`Server id from ${join(home, "pom.xml")}: Repository.`);
+    expect(JSON.parse(r.stdout).servers).toEqual([{ serverId: "Repository", change: "added" }]);
+    expect(readFileSync(settings, "utf8").match(/<id>[^<]*<\/id>/g)).toEqual(["<id>Repository</id>"]);
+  });
+
+  it("CI set, --no-verify: the same ids, and no advice to change the pom", async () => {
+    const { home, settings } = project("properties.xml");
+    const r = await m2(["setup", "--no-verify"], { home, env: { ...credentials, CI: "true" } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`Server ids from ${join(home, "pom.xml")}: anypoint-exchange-v3, private-exchange.`);
+    expect(r.stdout).not.toContain("Next: use");
+    expect(readFileSync(settings, "utf8").match(/<id>[^<]*<\/id>/g)).toEqual(["<id>anypoint-exchange-v3</id>", "<id>private-exchange</id>"]);
+  });
+
+  it("an EU pom: the check goes to eu1 without --region", async () => {
+    const proxy = await forwardingProxy({ username: "corp", password: "pw" });
+    try {
+      const { home, settings } = project("profiles.xml");
+      const r = await m2(["setup", "--yes"], { home, env: { ...credentials, HTTPS_PROXY: proxy.url } });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain("Control plane: eu, as the pom's Exchange repositories are on maven.eu1.anypoint.mulesoft.com.");
+      expect(proxy.seen).toContain("CONNECT eu1.anypoint.mulesoft.com:443");
+      expect(existsSync(settings)).toBe(false);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("an EU pom and --region us: exit 2, as with --from-pom", async () => {
     const { home, settings } = project("profiles.xml");
+    const r = await m2(["setup", "--region", "us", "--no-verify", "--yes"], { home, env: credentials });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("the eu control plane, but --region says us");
+    expect(existsSync(settings)).toBe(false);
+  });
+
+  it("a --server-id the pom does not use is written, with a warning naming the pom's ids", async () => {
+    const { home, settings } = project(repositoryPom);
+    const r = await m2(["setup", "--server-id", "elsewhere", "--no-verify", "--yes"], { home, env: credentials });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`warning: --server-id elsewhere is not the id of an Exchange repository in ${join(home, "pom.xml")}, which uses Repository`);
+    expect(r.stderr).not.toContain("Server id from");
+    expect(readFileSync(settings, "utf8").match(/<id>[^<]*<\/id>/g)).toEqual(["<id>elsewhere</id>"]);
+    // One the pom uses: no warning.
+    const same = project(repositoryPom);
+    const ok = await m2(["setup", "--server-id", "Repository", "--no-verify", "--yes"], { home: same.home, env: credentials });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).not.toContain("is not the id");
+  });
+
+  it("a pom that cannot be read is said, and the default id written is named with how to choose another", async () => {
+    const { home, settings } = project("malformed.xml");
     const r = await m2(["setup", "--no-verify", "--yes"], { home, env: credentials });
     expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(settings, "utf8").match(/<id>[^<]*<\/id>/g)).toEqual(["<id>anypoint-exchange-v3</id>"]);
+    expect(r.stderr).toContain(`warning: ${join(home, "pom.xml")}:8: the pom cannot be read`);
+    expect(r.stderr).toContain("warning: no server id from the pom: using the default, anypoint-exchange-v3 (pass --server-id to choose the id)");
+    expect(readFileSync(settings, "utf8")).toContain("<id>anypoint-exchange-v3</id>");
+  });
+
+  it("an id the pom takes from the environment is not written: a warning, and the others are", async () => {
+    const { home, settings } = project(exchangePom(["ex-${env.STAGE}", "https://maven.anypoint.mulesoft.com/api/v3/maven"], ["Repository", "https://maven.anypoint.mulesoft.com/api/v3/maven"]));
+    const r = await m2(["setup", "--no-verify", "--yes"], { home, env: { ...credentials, STAGE: "prod" } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("not offered as a server id (give it with --server-id)");
+    expect(readFileSync(settings, "utf8").match(/<id>[^<]*<\/id>/g)).toEqual(["<id>Repository</id>"]);
+  });
+
+  it("without a pom nothing changes: the default id, no note", async () => {
+    const home = tempHome();
+    const r = await m2(["setup", "--no-verify", "--yes"], { home, env: credentials });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain("pom");
+    expect(readFileSync(join(home, ".m2", "settings.xml"), "utf8")).toContain("<id>anypoint-exchange-v3</id>");
   });
 });
 
@@ -202,7 +280,11 @@ describe("the wizard with a pom", { tags: ["tmux"] }, () => {
       expect(screen).not.toContain("Anypoint control plane");
       open.key("Enter");
       await declineRepositories(open);
-      expect(await open.exited()).toBe(4);
+      // Out of reach (the proxy lets nothing through): stopped at the wizard's offer, nothing written.
+      await open.waitFor("The credentials could not be checked", 20_000);
+      open.key("Up");
+      open.key("Enter");
+      expect(await open.exited()).toBe(130);
       expect(proxy.seen).toContain("CONNECT eu1.anypoint.mulesoft.com:443");
       expect(existsSync(settings)).toBe(false);
     } finally {

@@ -28,7 +28,11 @@ function pick(label: string, candidates: [string | undefined, string][], warning
     if (value === undefined) continue;
     const trimmed = value.trim();
     if (trimmed !== value) warnings.push(`the ${label} from ${source} had whitespace around it; it was trimmed`);
-    if (trimmed === "") throw new M2Error(Exit.usage, `the ${label} from ${source} is empty`);
+    if (trimmed === "") {
+      // Nothing on stdin is most often an unset variable, or a pipe that was not made.
+      const hint = source === "stdin" ? 'Pipe the secret in: printf %s "$ANYPOINT_CLIENT_SECRET" | anypoint-m2 ... --client-secret-stdin (is the variable set in this shell?).' : undefined;
+      throw new M2Error(Exit.usage, `the ${label} from ${source} is empty`, hint ? { hint } : {});
+    }
     // Bytes that are not UTF-8 reach Node's environment, argv and stdin as U+FFFD: what was meant is lost.
     if (trimmed.includes("\uFFFD")) {
       throw new M2Error(Exit.usage, `the ${label} from ${source} holds U+FFFD, the character that replaces bytes that are not valid UTF-8`, {

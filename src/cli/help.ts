@@ -5,7 +5,7 @@
  */
 import yargs, { type Argv } from "yargs";
 import { version } from "../../package.json";
-import { COMMANDS, EXIT_CODES, usageOf, type CommandSpec, type OptionSpec } from "./spec";
+import { COMMANDS, EXIT_CODES, exitCodes, usageOf, type CommandSpec, type OptionSpec } from "./spec";
 
 /** The help of `spec`, or the general help; lines at most `columns` wide (100 at most). */
 export async function help(spec: CommandSpec | undefined, columns: number | undefined): Promise<string> {
@@ -21,7 +21,7 @@ export async function help(spec: CommandSpec | undefined, columns: number | unde
       if (command.positional) c.positional(command.positional.name, { type: "string", describe: withChoices(command.positional.describe, command.positional.choices) });
       for (const [name, o] of Object.entries(command.options)) c.option(name, yargsOption(o));
       for (const [line, description] of command.examples) c.example(line, description);
-      return c.epilogue(EXIT_CODES);
+      return c.epilogue(exitCodes(command.name));
     });
   }
   y = y.epilogue(EXIT_CODES).help().alias("help", "h").version(version).wrap(Math.min(100, columns ?? 100));

@@ -9,6 +9,7 @@
  * a word after a value option that starts with "-" is not shown at all.
  */
 import { Exit, M2Error } from "../errors";
+import { nearest } from "../commands/nearest";
 import { camel, COMMANDS, usageOf, type CommandSpec, type NumberRange, type OptionSpec } from "./spec";
 
 /** A command to run, with its arguments. */
@@ -170,14 +171,14 @@ function optionValue(spec: CommandSpec, name: string, option: OptionSpec, given:
     const otherwise = option.defaultDescription ?? option.default;
     throw usage(spec, `${flag} needs a value`, `Write ${flag} VALUE${otherwise === undefined ? ", or leave it out" : `, or leave it out for the default (${otherwise})`}.`);
   }
-  return option.choices ? choice(spec, flag, option.choices, text) : text;
+  return option.choices ? choice(spec, flag, option.choices, text, option.suggest) : text;
 }
 
 /** Every value of an option that takes several, each once, in the order given; none empty. */
 function multipleValues(spec: CommandSpec, flag: string, option: OptionSpec, given: readonly (string | boolean | undefined)[]): string[] {
   const values = given.map((value) => {
     if (typeof value !== "string" || value === "") throw usage(spec, `${flag} needs a value`, `Write ${flag} VALUE, or leave it out${option.defaultDescription ? ` for the default (${option.defaultDescription})` : ""}.`);
-    return option.choices ? choice(spec, flag, option.choices, value) : value;
+    return option.choices ? choice(spec, flag, option.choices, value, option.suggest) : value;
   });
   return [...new Set(values)];
 }
@@ -190,11 +191,12 @@ function numberValue(spec: CommandSpec, flag: string, { min, max, integer, unit 
   throw usage(spec, `${flag} takes ${unit}, ${integer ? "a whole number" : "a number"} from ${min} to ${max} (got ${JSON.stringify(text)})`);
 }
 
-/** Case and surrounding spaces do not matter: `--region EU` is eu. */
-function choice(spec: CommandSpec, what: string, choices: readonly string[], text: string): string {
+/** Case and surrounding spaces do not matter: `--region EU` is eu. A near miss gets the choice it most likely meant. */
+function choice(spec: CommandSpec, what: string, choices: readonly string[], text: string, suggest: Record<string, string> = {}): string {
   const value = text.trim().toLowerCase();
   if (choices.includes(value)) return value;
-  throw usage(spec, `${what} takes one of ${choices.join(", ")} (got ${JSON.stringify(text)})`);
+  const near = (Object.hasOwn(suggest, value) ? suggest[value] : undefined) ?? nearest(value, choices);
+  throw usage(spec, `${what} takes one of ${choices.join(", ")} (got ${JSON.stringify(text)})${near ? `; did you mean ${near}?` : ""}`);
 }
 
 function positionalValue(spec: CommandSpec, given: readonly string[]): string | undefined {
@@ -238,21 +240,4 @@ function unknownCommand(word: string): M2Error {
   return new M2Error(Exit.usage, `unknown command "${word}"${near ? `; did you mean "${near}"?` : ""}`, {
     hint: `The commands are ${names.join(", ")}; see anypoint-m2 --help.`,
   });
-}
-
-/** The name within two edits of the word (insert, delete, change a letter), or that starts with it. */
-export function nearest(word: string, names: readonly string[]): string | undefined {
-  const scored = names.map((name) => ({ name, d: name.startsWith(word.toLowerCase()) ? 0 : distance(word.toLowerCase(), name) }));
-  const best = scored.sort((a, b) => a.d - b.d)[0];
-  return best && best.d <= 2 ? best.name : undefined;
-}
-
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
 }

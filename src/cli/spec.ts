@@ -18,6 +18,8 @@ export type OptionSpec = {
   negatable?: boolean;
   /** A string option that may be given several times: its value is the list of values given, each once. */
   multiple?: boolean;
+  /** Words that are not choices but name one (`canada`: ca), suggested when given; near misses are found without it. */
+  suggest?: Record<string, string>;
 } & ({ type: "string" | "boolean" } | { type: "number"; range: NumberRange });
 
 /** What a number option accepts, in plain decimal notation. */
@@ -84,13 +86,22 @@ const preview: Record<string, OptionSpec> = {
 
 /** Where Anypoint is, how long to wait for it, and the env file. */
 const connection: Record<string, OptionSpec> = {
-  region: { type: "string", choices: ["us", "eu", "gov", "ca", "jp"], describe: "Anypoint control plane region", defaultDescription: "us" },
+  region: {
+    type: "string",
+    choices: ["us", "eu", "gov", "ca", "jp"],
+    describe: "Anypoint control plane region",
+    defaultDescription: "us",
+    suggest: { usa: "us", europe: "eu", canada: "ca", japan: "jp", govcloud: "gov", "us-gov": "gov", eu1: "eu", ca1: "ca", jp1: "jp" },
+  },
   host: { type: "string", describe: "control plane host name, e.g. eu1.anypoint.mulesoft.com [env: ANYPOINT_HOST]" },
   "base-url": { type: "string", describe: "control plane URL, for private endpoints [env: ANYPOINT_BASE_URL]" },
   // Whole seconds: the request's abort timer takes whole milliseconds.
   timeout: { type: "number", default: 10, range: { min: 1, max: 600, integer: true, unit: "seconds" }, describe: "seconds to wait for each request to Anypoint" },
   "env-file": { type: "string", negatable: true, describe: "read variables from this file (--no-env-file: none)", defaultDescription: "./.env when it exists" },
 };
+
+/** --region's default, said as each command decides it (setup and doctor read the pom; verify does not). */
+const regionFromPom = (what: string): Record<string, OptionSpec> => ({ region: { ...connection.region!, defaultDescription: what } });
 
 export const COMMANDS: CommandSpec[] = [
   {
@@ -123,6 +134,7 @@ export const COMMANDS: CommandSpec[] = [
       "org-id": { type: "string", describe: "organization ID: print the URL to publish to and the pom's <distributionManagement>", defaultDescription: "the one the credential check reports" },
       "exchange-url": { type: "string", describe: "Exchange Maven URL, for a private control plane [env: ANYPOINT_EXCHANGE_URL]", defaultDescription: "the region's" },
       ...connection,
+      ...regionFromPom("the control plane of the pom's Exchange repositories, else us"),
       ...preview,
       yes: { type: "boolean", alias: "y", default: false, describe: "ask nothing: take the defaults and write" },
       "non-interactive": { type: "boolean", default: false, describe: "never prompt; missing input is an error (also when CI is set or there is no terminal)" },
@@ -145,7 +157,7 @@ export const COMMANDS: CommandSpec[] = [
     name: "verify",
     describe: "check the credentials stored in settings.xml with Anypoint again",
     edits: false,
-    options: { "server-id": serverId, settings, "security-file": securityFile, "maven-reads-security-file": mavenReadsSecurityFile, ...connection, ...output },
+    options: { "server-id": serverId, settings, "security-file": securityFile, "maven-reads-security-file": mavenReadsSecurityFile, ...connection, ...regionFromPom("us, whatever the pom says (verify does not read it): give the region of an EU or other project"), ...output },
     examples: [["$0 verify --server-id anypoint-exchange-v3", "does the stored connected app still get a token?"]],
   },
   {
@@ -179,6 +191,7 @@ export const COMMANDS: CommandSpec[] = [
       offline: { type: "boolean", default: false, describe: "make no request to Anypoint (skip the token check)" },
       "maven-version": mavenVersion,
       ...connection,
+      ...regionFromPom("the control plane of the pom's Exchange repositories with the server's id, else us"),
       ...output,
     },
     examples: [
@@ -228,17 +241,27 @@ export function usageOf(spec: CommandSpec): string {
   return p ? `${spec.name} ${p.required ? `<${p.name}>` : `[${p.name}]`}` : spec.name;
 }
 
-export const EXIT_CODES = `Exit codes:
-  0    done
-  1    unexpected failure
-  2    usage error or missing input
-  3    credentials rejected by Anypoint
-  4    Anypoint unreachable or answered unexpectedly
-  5    settings file cannot be edited safely (nothing written)
-  6    file could not be written (permissions, lock)
-  7    doctor found at least one error
-  8    rotate could not compare a copy, which may still hold the old secret
-  130  cancelled by the user`;
+/** Each exit code, and the commands that can end with it (none named: every command). */
+const EXITS: [code: number, meaning: string, commands?: CommandSpec["name"][]][] = [
+  [0, "done"],
+  [1, "unexpected failure"],
+  [2, "usage error or missing input"],
+  [3, "credentials rejected by Anypoint", ["setup", "verify", "doctor", "rotate"]],
+  [4, "Anypoint unreachable or answered unexpectedly", ["setup", "verify", "doctor", "rotate"]],
+  [5, "settings file cannot be edited safely (nothing written)", ["setup", "verify", "list", "remove", "rotate"]],
+  [6, "file could not be written (permissions, lock)", ["setup", "remove", "rotate"]],
+  [7, "doctor found at least one error", ["doctor"]],
+  [8, "rotate could not compare a copy, which may still hold the old secret", ["rotate"]],
+  [130, "cancelled by the user"],
+];
+
+/** The exit codes `command` can end with (all of them for the general help), as help lists them. */
+export function exitCodes(command?: CommandSpec["name"]): string {
+  const lines = EXITS.filter(([, , commands]) => !command || !commands || commands.includes(command));
+  return `Exit codes:\n${lines.map(([code, meaning]) => `  ${String(code).padEnd(5)}${meaning}`).join("\n")}`;
+}
+
+export const EXIT_CODES = exitCodes();
 
 /** "client-id" -> "clientId", the key commands read. */
 export const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

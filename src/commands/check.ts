@@ -30,6 +30,10 @@ export interface Check {
 /** The way round the check for the commands that write: said in the hints of a check that could not be made. */
 export const WRITE_UNCHECKED = "pass --no-verify to write without checking";
 
+/** What a run that wrote without asking Anypoint says (a warning, in the text and in --json's warnings). */
+export const notChecked = (what: string, why = "--no-verify"): string =>
+  `${what} not checked with Anypoint (${why}): a wrong client ID or secret shows only when Maven gets a 401; anypoint-m2 verify checks what is stored`;
+
 /** Said once per run, however many checks doctor makes. */
 const warned = new WeakSet<Io>();
 

@@ -5,7 +5,8 @@
 import { isUtf8 } from "node:buffer";
 import { gatherCredentials, type FoundCredentials } from "../anypoint/credentials";
 import { Exit, M2Error } from "../errors";
-import { loadEnvironment } from "../io/envfile";
+import { loadEnvironment, type Environment } from "../io/envfile";
+import { CLIENT_SECRET_ENV } from "../domain";
 import type { Io } from "../world";
 import { announceEnvFile, type OutputArgs } from "./output";
 
@@ -32,9 +33,26 @@ export function canPrompt(io: Io, args: CredentialArgs): boolean {
 export async function givenCredentials(args: CredentialArgs, io: Io): Promise<{ env: Record<string, string | undefined>; found: FoundCredentials }> {
   const loaded = await loadEnvironment(io.fs, io.env, args.envFile, io.cwd);
   announceEnvFile(io, args, loaded);
+  refuseTwoSecrets(args, loaded);
   const stdinSecret = args.clientSecretStdin ? await readSecretFromStdin(io) : undefined;
   const found = gatherCredentials({ clientId: args.clientId, clientSecret: args.clientSecret, stdinSecret, env: loaded.env, envFile: loaded.file });
   return { env: loaded.env, found };
+}
+
+/**
+ * Two secrets given on purpose: --client-secret with --client-secret-stdin, or either with an env file named
+ * by --env-file that sets ANYPOINT_CLIENT_SECRET. Which one was meant cannot be told: exit 2, naming both.
+ * The environment's variable and ./.env (found, not named) lose to a flag without a word, as a flag wins
+ * over the environment in any command.
+ */
+function refuseTwoSecrets(args: CredentialArgs, loaded: Environment): void {
+  const given = [
+    ...(args.clientSecret !== undefined ? ["--client-secret"] : []),
+    ...(args.clientSecretStdin ? ["--client-secret-stdin"] : []),
+    ...(typeof args.envFile === "string" && loaded.supplied.includes(CLIENT_SECRET_ENV) ? [`${CLIENT_SECRET_ENV} in ${loaded.file} (--env-file)`] : []),
+  ];
+  if (given.length < 2) return;
+  throw new M2Error(Exit.usage, `two client secrets were given: ${given.join(" and ")}`, { hint: "Give the secret one way only." });
 }
 
 /** Far above any client secret; what a runaway pipe (`yes |`) sends is refused, not kept in memory. */

@@ -4,7 +4,9 @@ import { editSettings, type Operation } from "../io/edit";
 import { settingsPath } from "../io/paths";
 import { settingsValues } from "../io/trust";
 import { andRepositories, removeRepositories } from "../settings/repositories";
+import { listServers } from "../settings/list";
 import { removeServer, type ChangeKind } from "../settings/servers";
+import { nearest } from "./nearest";
 import type { Io } from "../world";
 import { debug, done, reportEdit, type OutputArgs } from "./output";
 import { refuseStdoutOntoSettings } from "./stdout";
@@ -34,12 +36,27 @@ export async function remove(args: RemoveArgs, io: Io): Promise<void> {
   const what = [server === "removed" ? `server "${args.id}"` : "", repositories === "removed" ? "the repositories anypoint-m2 had added" : ""].filter(Boolean).join(" and ");
   const prose =
     outcome.change !== "removed"
-      ? [`No server "${args.id}"${args.withRepositories ? " and no repositories anypoint-m2 added" : ""} in ${path}; nothing changed.`]
+      ? [`No server "${args.id}"${args.withRepositories ? " and no repositories anypoint-m2 added" : ""} in ${path}; nothing changed.`, ...(server === "removed" ? [] : otherIds(args, io, outcome.before))]
       : args.dryRun
         ? [`Dry run: would remove ${what} from ${path}; nothing written.`]
-        : [done(io, `Removed ${what} from ${path}.`), ...(server !== "removed" ? [`No server "${args.id}" was there.`] : []), ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : [])];
+        : [done(io, `Removed ${what} from ${path}.`), ...(server !== "removed" ? [`No server "${args.id}" was there.`, ...otherIds(args, io, outcome.before)] : []), ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : [])];
   const result = { settings: path, serverId: args.id, change: server, ...(repositories ? { repositories } : {}), backup: outcome.backup ?? null, ...(args.dryRun ? { dryRun: true, diff } : {}), warnings: outcome.warnings };
   reportEdit(io, args, result, prose, diff);
+}
+
+/** The ids the file has, when the one asked for is not among them: the nearest suggested (ids as Maven resolves them). */
+function otherIds(args: RemoveArgs, io: Io, text: string): string[] {
+  const { env, properties } = settingsValues(args, io);
+  let ids: string[];
+  try {
+    ids = [...new Set(listServers(text, env, properties).flatMap((s) => (s.id === null ? [] : [s.id])))];
+  } catch {
+    return [];
+  }
+  if (ids.length === 0) return ["It has no server."];
+  const near = nearest(args.id, ids);
+  const shown = ids.length > 12 ? `${ids.slice(0, 10).join(", ")} and ${ids.length - 10} more (anypoint-m2 list shows them)` : ids.join(", ");
+  return [`Its server ids: ${shown}.${near ? ` Did you mean "${near}"?` : ""}`];
 }
 
 /** What one planning did to the server and to the repositories (the file's change covers both). */

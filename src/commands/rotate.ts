@@ -15,7 +15,7 @@ import { readMaster4, refuseProjectMaster4, security4File } from "../io/security
 import { encrypt4 } from "../maven/cipher4";
 import { encrypt } from "../maven/cipher";
 import { rotateSecret, type RotatedServer, type Rotation } from "../settings/rotate";
-import { describeIdentity, prepareCheck, WRITE_UNCHECKED, type Check, type ConnectionArgs } from "./check";
+import { describeIdentity, notChecked, prepareCheck, WRITE_UNCHECKED, type Check, type ConnectionArgs } from "./check";
 import { canPrompt, givenCredentials } from "./credentials";
 import type { Io } from "../world";
 import { debug, done, reportEdit, type OutputArgs } from "./output";
@@ -43,8 +43,20 @@ const name = (s: RotatedServer): string => `"${s.id ?? "(no id)"}" (line ${s.lin
 /** Copies rotate could not compare: each may still hold the old secret, so the run fails (exit 8), quiet or not. */
 const notCompared = (unchecked: Rotation["unchecked"]): string =>
   `${unchecked.map((s) => `server ${name(s)} was not compared (${s.reason})`).join("; ")}, so ${unchecked.length > 1 ? "they" : "it"} may still hold the old secret`;
-const UNCHECKED_HINT =
-  "Make it comparable (give its security file with --security-file, or set the variable its client ID comes from) and run rotate again: copies updated now are then found current.";
+/** What makes these copies comparable: only what their reasons call for, then the same run again. */
+const uncheckedHint = (unchecked: Rotation["unchecked"]): string => {
+  const steps = new Set(
+    unchecked.map((s) =>
+      s.reason.includes("Maven 4's format")
+        ? `write server "${s.id}" again with anypoint-m2 setup --server-id ${s.id} --store encrypted`
+        : s.reason.includes("encrypted")
+          ? "give the security file that decrypts it with --security-file"
+          : "set the variable its client ID comes from",
+    ),
+  );
+  const text = [...steps].join("; or ");
+  return `${text[0]!.toUpperCase()}${text.slice(1)}; then run rotate again (copies updated now are found current then).`;
+};
 
 export async function rotate(args: RotateArgs, io: Io): Promise<void> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
@@ -60,7 +72,7 @@ export async function rotate(args: RotateArgs, io: Io): Promise<void> {
   if (plan.file.bytes === undefined) throw new M2Error(Exit.usage, `${path} does not exist`, { hint: "Run anypoint-m2 setup first." });
   const planned = plan.report;
   if (planned.updated.length + planned.current.length + planned.env.length === 0) {
-    if (planned.unchecked.length > 0) throw new M2Error(Exit.unchecked, `no server in ${path} was found to hold the client ID ${clientId}, and ${notCompared(planned.unchecked)}`, { hint: UNCHECKED_HINT });
+    if (planned.unchecked.length > 0) throw new M2Error(Exit.unchecked, `no server in ${path} was found to hold the client ID ${clientId}, and ${notCompared(planned.unchecked)}`, { hint: uncheckedHint(planned.unchecked) });
     throw new M2Error(Exit.usage, `no connected-app server in ${path} holds the client ID ${clientId}`, { hint: "See anypoint-m2 list; run anypoint-m2 setup for a new server." });
   }
 
@@ -108,7 +120,7 @@ function operation(args: RotateArgs, io: Io, { clientId, clientSecret }: Inputs)
       // Encrypted copies are written back with this master password: a project's .mvn/ does not choose it.
       refuseProjectMaster(location);
       try {
-        return readMaster(location, io, "comparing it needs Maven's master password");
+        return readMaster(location, io, "decrypting it needs Maven's master password");
       } catch (e) {
         if (!(e instanceof M2Error)) throw e;
         return { problem: `${e.message}${e.details.file ? ` (${e.details.file})` : ""}` };
@@ -145,10 +157,10 @@ function operation(args: RotateArgs, io: Io, { clientId, clientSecret }: Inputs)
 
 async function print(args: RotateArgs, io: Io, inputs: Inputs, outcome: EditOutcome<Rotation>, identity: Identity | undefined): Promise<void> {
   const { settings: path, report: rotation } = outcome;
-  const warnings = [...inputs.warnings, ...outcome.warnings];
+  const warnings = [...inputs.warnings, ...outcome.warnings, ...(inputs.check ? [] : [notChecked("the new secret was")])];
   if (rotation.unchecked.length > 0) io.exitCode = Exit.unchecked;
   const failure = () => {
-    if (rotation.unchecked.length > 0) io.stderr(`anypoint-m2: ${notCompared(rotation.unchecked)}\n  ${UNCHECKED_HINT}`);
+    if (rotation.unchecked.length > 0) io.stderr(`anypoint-m2: ${notCompared(rotation.unchecked)}\n  ${uncheckedHint(rotation.unchecked)}`);
   };
   if (args.stdout) {
     if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);

@@ -8,6 +8,7 @@ import { isUtf8 } from "node:buffer";
 import { Exit, M2Error } from "../errors";
 import type { Fs } from "../world";
 import { projectEnv } from "./trust";
+import { CLIENT_ID_ENV, CLIENT_SECRET_ENV } from "../domain";
 
 export interface Environment {
   env: Record<string, string | undefined>;
@@ -65,21 +66,29 @@ export async function loadEnvironment(fs: Fs, env: Record<string, string | undef
 }
 
 /**
- * dotenv ends an unquoted value at the first `#` (`SECRET=abc#def` is "abc"). A `#` after a space reads as the
- * comment it looks like; one right after the `=` or inside the value is most likely part of a secret.
+ * dotenv ends an unquoted value at the first `#` (`SECRET=abc#def` is "abc"). A `#` right after the `=` or inside
+ * the value is most likely part of a secret. One after a space reads as the comment it looks like, except on the
+ * credentials' lines: a cut client ID or secret is checked (exit 3) or, with --no-verify, written without a
+ * word, so it is said there too, neutrally (a credential holds no space, but the user knows best).
  */
 function cutAtHash(content: string, names: Set<string>, path: string): string[] {
-  const last = new Map<string, number>();
+  const last = new Map<string, { line: number; comment: boolean }>();
   content.split(/\r\n?|\n/).forEach((line, i) => {
     const m = /^\s*(?:export\s+)?([\w.-]+)\s*=\s*(.*)$/.exec(line);
     if (!m || !names.has(m[1]!)) return;
     const value = m[2]!;
     const hash = value.indexOf("#");
     const quoted = /^['"`]/.test(value);
-    if (!quoted && hash !== -1 && (hash === 0 || !/\s/.test(value[hash - 1]!))) last.set(m[1]!, i + 1);
+    const comment = hash > 0 && /\s/.test(value[hash - 1]!);
+    if (!quoted && hash !== -1 && (!comment || CREDENTIALS.has(m[1]!))) last.set(m[1]!, { line: i + 1, comment });
     else last.delete(m[1]!);
   });
-  return [...last].map(
-    ([name, line]) => `${name} in ${path} (line ${line}) ends at "#": dotenv reads the rest of the line as a comment; put the value in quotes (${name}="…") to keep the "#"`,
+  return [...last].map(([name, { line, comment }]) =>
+    comment
+      ? `${name} in ${path} (line ${line}) is read up to " #": dotenv takes the rest of the line as a comment; if the "#" and what follows belong to the value, put it in quotes (${name}="…")`
+      : `${name} in ${path} (line ${line}) ends at "#": dotenv reads the rest of the line as a comment; put the value in quotes (${name}="…") to keep the "#"`,
   );
 }
+
+/** The variables the credentials are read from: a value cut there is used (or written) as cut. */
+const CREDENTIALS = new Set([CLIENT_ID_ENV, CLIENT_SECRET_ENV]);

@@ -33,6 +33,26 @@ async function ask<T>(prompt: (context: { signal: AbortSignal }) => Promise<T>):
   }
 }
 
+/**
+ * A line of the wizard's own on stderr, wrapped at spaces to the terminal's width (80 when it is not known):
+ * a prompt's message stays short and constant, and what varies (ids, paths, usernames) is said before it.
+ */
+export function say(text: string): void {
+  const width = Math.max(40, (process.stderr.columns || 80) - 1);
+  const lines: string[] = [];
+  for (const paragraph of text.split("\n")) {
+    let line = "";
+    for (const word of paragraph.split(" ")) {
+      if (line !== "" && [...line].length + 1 + [...word].length > width) {
+        lines.push(line);
+        line = word;
+      } else line = line === "" ? word : `${line} ${word}`;
+    }
+    lines.push(line);
+  }
+  process.stderr.write(`${lines.join("\n")}\n`);
+}
+
 const required = (what: string) => (value: string) => (value.trim() === "" ? `Enter the ${what}.` : true);
 
 export async function askRegion(): Promise<Region> {
@@ -60,10 +80,8 @@ export async function askSecret(message = "Client secret"): Promise<string> {
 export async function askServerId(servers: ServerSummary[], fallback: string): Promise<string> {
   // The default shows as the prompt's answer already; the note names the file's other ids.
   const ids = [...new Set(servers.map((s) => s.id).filter((x): x is string => x !== null && x !== fallback))];
-  const note = ids.length > 0 ? ` (also in the file: ${ids.join(", ")})` : "";
-  return ask((context) =>
-    input({ message: `Server id, the repository id in your pom.xml${note}`, default: fallback, validate: required("server id") }, context),
-  ).then((v) => v.trim());
+  if (ids.length > 0) say(`Server ids in the file: ${ids.join(", ")}.`);
+  return ask((context) => input({ message: "Server id, the repository id in your pom.xml", default: fallback, validate: required("server id") }, context)).then((v) => v.trim());
 }
 
 const PASSWORD_WORDS: Record<ServerSummary["password"], string> = {
@@ -77,16 +95,43 @@ const PASSWORD_WORDS: Record<ServerSummary["password"], string> = {
 /** Replacing a connected app's entry is the usual case (yes); anyone else's credentials, the exception (no). */
 export async function askUpdate(server: ServerSummary): Promise<boolean> {
   const owner = server.connectedApp ? "an Anypoint connected app" : `username ${server.username ?? "(none)"}, not a connected app`;
+  say(`Server "${server.id}" exists (${owner}, ${PASSWORD_WORDS[server.password]}).`);
+  return ask((context) => confirm({ message: "Replace its credentials?", default: server.connectedApp }, context));
+}
+
+/** The servers asked about were kept: another id for the credentials, or "" to write nothing. */
+export async function askOtherServerId(kept: string[]): Promise<string> {
+  say(`${kept.map((id) => `"${id}"`).join(", ")} ${kept.length > 1 ? "stay as they are" : "stays as it is"}.`);
+  return ask((context) => input({ message: "Another server id for these credentials (Enter alone: write nothing)" }, context)).then((v) => v.trim());
+}
+
+/** The settings file others can read, before a password goes in: make it private (yes by default). */
+export async function askPrivate(path: string, mode: number): Promise<boolean> {
+  say(`${path} can be read by other users (mode ${mode.toString(8)}).`);
+  return ask((context) => confirm({ message: "Make it private (chmod 600) before the password goes in?", default: true }, context));
+}
+
+/** Anypoint could not be reached: try again, write without the check, or stop (nothing written). */
+export async function askUnreachable(): Promise<"retry" | "unchecked" | "cancel"> {
   return ask((context) =>
-    confirm({ message: `Server "${server.id}" exists (${owner}, ${PASSWORD_WORDS[server.password]}). Replace its credentials?`, default: server.connectedApp }, context),
+    select<"retry" | "unchecked" | "cancel">(
+      {
+        message: "The credentials could not be checked",
+        choices: [
+          { value: "retry", name: "Try again" },
+          { value: "unchecked", name: "Write them without the check (run anypoint-m2 verify later)" },
+          { value: "cancel", name: "Stop: write nothing" },
+        ],
+      },
+      context,
+    ),
   );
 }
 
 /** Default yes when neither settings.xml nor ./pom.xml declares a repository with the server's id. */
 export async function askRepositories(byDefault: boolean): Promise<boolean> {
-  return ask((context) =>
-    confirm({ message: "Also add the Exchange and MuleSoft repositories (profile anypoint-exchange), so that a Mule build finds its dependencies?", default: byDefault }, context),
-  );
+  say("A Mule build finds its dependencies in the Exchange and MuleSoft repositories (profile anypoint-exchange).");
+  return ask((context) => confirm({ message: "Also add the Exchange and MuleSoft repositories?", default: byDefault }, context));
 }
 
 export async function askConfirm(message: string): Promise<boolean> {
@@ -95,10 +140,11 @@ export async function askConfirm(message: string): Promise<boolean> {
 
 /** The Exchange repositories of the pom, each offered as a server id and checked; none checked: the caller asks for one. */
 export async function askServerIds(repositories: { id: string; where: string }[], pom: string): Promise<string[]> {
+  say(`${pom} declares Exchange repositories.`);
   return ask((context) =>
     checkbox(
       {
-        message: `Server ids: the Exchange repositories of ${pom} (Space toggles, Enter accepts)`,
+        message: "Server ids: the Exchange repositories of the pom (Space toggles, Enter accepts)",
         choices: repositories.map((r) => ({ value: r.id, name: `${r.id}  (${r.where})`, checked: true })),
       },
       context,
@@ -110,15 +156,16 @@ export async function askServerIds(repositories: { id: string; where: string }[]
 export async function askUpdateAll(servers: ServerSummary[]): Promise<boolean> {
   const others = servers.filter((s) => !s.connectedApp).map((s) => `"${s.id}" (username ${s.username ?? "(none)"})`);
   const note = others.length > 0 ? ` (not connected apps: ${others.join(", ")})` : " (Anypoint connected apps)";
-  return ask((context) => confirm({ message: `Servers ${servers.map((s) => `"${s.id}"`).join(", ")} exist${note}. Replace their credentials?`, default: others.length === 0 }, context));
+  say(`Servers ${servers.map((s) => `"${s.id}"`).join(", ")} exist${note}.`);
+  return ask((context) => confirm({ message: "Replace their credentials?", default: others.length === 0 }, context));
 }
 
 /** How the password is written; each choice says when it fits. */
 export async function askStore(current: Store = "literal"): Promise<Store> {
   const choices: { value: Store; name: string; short: Store }[] = [
     { value: "literal", short: "literal", name: "literal     as is, in a settings.xml only you can read: your own machine" },
-    { value: "env", short: "env", name: "env         as ${env.ANYPOINT_CLIENT_ID}~?~${env.ANYPOINT_CLIENT_SECRET}, no secret on disk: CI jobs and images" },
-    { value: "encrypted", short: "encrypted", name: "encrypted   with Maven's master password (settings-security.xml): hidden from a casual reader of settings.xml" },
+    { value: "env", short: "env", name: "env         as ${env.X} references, no secret on disk: CI jobs and images" },
+    { value: "encrypted", short: "encrypted", name: "encrypted   with Maven's master password: hidden from a casual reader" },
   ];
   return ask((context) => select<Store>({ message: "Store the password as", choices, default: current }, context));
 }
@@ -145,7 +192,8 @@ export async function askMasterSource(path: string): Promise<string> {
  * Declining is a cancellation: the encrypted store needs a master password.
  */
 export async function askNewMaster(path: string): Promise<string> {
-  const create = await ask((context) => confirm({ message: `There is no ${path}. Create it, with a new master password?`, default: true }, context));
+  say(`There is no ${path}.`);
+  const create = await ask((context) => confirm({ message: "Create it, with a new master password?", default: true }, context));
   if (!create) {
     throw new M2Error(Exit.cancelled, "no security file, so nothing to encrypt with; nothing was written", {
       hint: "Create one with mvn --encrypt-master-password, or pass --security-file, or choose another store.",

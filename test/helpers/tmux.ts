@@ -23,12 +23,12 @@ export interface Terminal {
  */
 export const tmuxOn = (server: string) => (...args: string[]): string => execFileSync("tmux", ["-L", server, ...args], { encoding: "utf8" });
 
-export function terminal(args: string[], { env, cwd }: { env: Record<string, string>; cwd: string }): Terminal {
+export function terminal(args: string[], { env, cwd, columns = 160 }: { env: Record<string, string>; cwd: string; columns?: number }): Terminal {
   const name = `anypoint-m2-test-${process.pid}-${sessions++}`;
   const tmux = tmuxOn(name);
   const vars = Object.entries({ ...cliEnv(env.HOME ?? cwd), TERM: "xterm-256color", ...env }).map(([k, v]) => `${k}=${v}`);
   // A shell runs the program and prints its exit code; the pane stays after that (remain-on-exit).
-  tmux("new-session", "-d", "-s", name, "-x", "160", "-y", "50", "-c", cwd);
+  tmux("new-session", "-d", "-s", name, "-x", String(columns), "-y", "50", "-c", cwd);
   tmux("set-option", "-t", name, "remain-on-exit", "on");
   tmux("respawn-pane", "-k", "-t", name, "-c", cwd, "env", "-i", ...vars, "sh", "-c", '"$0" "$@"; echo "[exited $?]"', CLI, ...args);
   const screen = (escapes = false) => tmux("capture-pane", "-p", "-J", ...(escapes ? ["-e"] : []), "-t", name, "-S", "-200");

@@ -12,20 +12,29 @@ import type { Inputs } from "./inputs";
  * and asks the secret again (three tries in all); anywhere else a rejection ends the run with exit 3. The
  * credentials accepted come back as inputs of their own: the same inputs when they were not corrected.
  */
-export async function checkCredentials(io: Io, inputs: Inputs, plan: Plan<unknown>): Promise<{ identity: Identity; inputs: Inputs }> {
+export async function checkCredentials(io: Io, inputs: Inputs, plan: Plan<unknown>): Promise<{ identity: Identity | undefined; inputs: Inputs }> {
   const { check, wizard } = inputs;
   let { clientId, clientSecret } = inputs;
   for (let attempt = 1; ; attempt++) {
-    if (wizard) io.stderr(`Checking the credentials with ${check!.base.host}…`);
+    if (wizard) wizard.say(`Checking the credentials with ${check!.base.host}…`);
     try {
       const identity = await check!.run(clientId, clientSecret, plan.result.text, plan.path);
       const who = describeIdentity(identity);
-      if (wizard) io.stderr(done(io, `Anypoint accepted the credentials${who ? ` of ${who}` : ""}.`));
+      if (wizard) wizard.say(done(io, `Anypoint accepted the credentials${who ? ` of ${who}` : ""}.`));
       const same = clientId === inputs.clientId && clientSecret === inputs.clientSecret;
       return { identity, inputs: same ? inputs : { ...inputs, clientId, clientSecret } };
     } catch (e) {
+      if (wizard && e instanceof M2Error && e.exitCode === Exit.unreachable) {
+        // The answers stay: try again, write unchecked (said in the result), or stop with nothing written.
+        wizard.say(`✘ ${e.message}.`);
+        const choice = await wizard.askUnreachable();
+        if (choice === "cancel") throw new M2Error(Exit.cancelled, "stopped; nothing was written", { hint: e.details.hint });
+        if (choice === "unchecked") return { identity: undefined, inputs: clientId === inputs.clientId && clientSecret === inputs.clientSecret ? inputs : { ...inputs, clientId, clientSecret } };
+        attempt--;
+        continue;
+      }
       if (!wizard || !(e instanceof M2Error) || e.exitCode !== Exit.rejected || attempt >= 3) throw e;
-      io.stderr(`✘ ${e.message}. ${e.details.hint ?? ""}`);
+      wizard.say(`✘ ${e.message}. ${e.details.hint ?? ""}`);
       clientId = await wizard.askClientId(clientId);
       clientSecret = await wizard.askSecret("Client secret (try again)");
     }

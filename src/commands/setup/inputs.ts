@@ -79,21 +79,30 @@ export type Inputs = Readonly<{
 export async function settleInputs(args: SetupArgs, io: Io, path: string): Promise<Inputs> {
   const { env, found: given } = await givenCredentials(args, io);
   const wizard = canPrompt(io, args) ? await import("../../wizard/wizard") : undefined;
-  // --pom names the pom to take ids from: outside the wizard it means --from-pom.
+  // --pom names the pom to take ids from: outside the wizard it means --from-pom, which needs a pom and adds
+  // its ids to the --server-id given. Without either, the pom in the folder (if any) still gives the ids
+  // when no --server-id does: the wizard offers them, every other mode takes them.
   const fromPom = Boolean(args.fromPom) || (args.pom !== undefined && !wizard);
-  const project = fromPom || wizard ? readProject(args, io, fromPom) : undefined;
-  const projectWarnings = [...(project?.warnings ?? [])];
+  const named = [...(args.serverId ?? [])];
+  const project = readProject(args, io, fromPom);
   const pomIds = projectIds(project);
-  const givenIds = fromPom ? [...new Set([...(args.serverId ?? []), ...pomIds])] : [...(args.serverId ?? [])];
-  if (fromPom && pomIds.length === 0) projectWarnings.push(`no server id from the pom: ${givenIds.length > 0 ? "using the --server-id given" : `using the default, ${DEFAULT_SERVER_ID}`}`);
+  const takesPomIds = fromPom || (!wizard && named.length === 0 && project.path !== undefined);
+  // The pom's own problems matter where its ids are taken or offered; beside a --server-id it is only compared.
+  const projectWarnings = takesPomIds || wizard ? [...project.warnings] : [];
+  const givenIds = fromPom ? [...new Set([...named, ...pomIds])] : named.length > 0 ? named : takesPomIds ? pomIds : [];
+  if (takesPomIds && pomIds.length === 0) projectWarnings.push(`no server id from the pom: ${givenIds.length > 0 ? "using the --server-id given" : `using the default, ${DEFAULT_SERVER_ID} (pass --server-id to choose the id)`}`);
+  const strangers = fromPom || pomIds.length === 0 ? [] : named.filter((id) => !pomIds.includes(id));
+  if (strangers.length > 0) projectWarnings.push(unusedIds(strangers, pomIds, project.path!));
   const asGiven: Answers = { endpoint: { region: args.region, host: args.host, baseUrl: args.baseUrl }, found: given, serverIds: givenIds, onExisting: args.onExisting };
   // The wizard shows the pom's warnings before its questions; otherwise they are the run's warnings.
-  const answers = wizard ? await askFirst(wizard, io, { path, verify: args.verify, env, project: project!, warnings: projectWarnings.splice(0) }, asGiven) : asGiven;
+  const answers = wizard ? await askFirst(wizard, io, { path, verify: args.verify, env, project, warnings: projectWarnings.splice(0) }, asGiven) : asGiven;
   const { found, onExisting } = answers;
   const endpoint: EndpointChoice = { ...answers.endpoint };
   const serverIds = answers.serverIds.length > 0 ? answers.serverIds : [DEFAULT_SERVER_ID];
   const notes: string[] = [];
-  if (project?.path && (fromPom || wizard)) applyImpliedRegion(project, serverIds, endpoint, env, args.verify, notes);
+  const fromThePom = takesPomIds && !wizard ? pomIds.filter((id) => serverIds.includes(id)) : [];
+  if (fromThePom.length > 0) notes.push(`Server id${fromThePom.length > 1 ? "s" : ""} from ${project.path}: ${fromThePom.join(", ")}.`);
+  if (project.path) applyImpliedRegion(project, serverIds, endpoint, env, args.verify, notes);
   if (!args.quiet) for (const note of notes) io.stderr(note);
 
   // The wizard offers the store the servers already have; elsewhere the plan finds it (keepStore), at no
@@ -124,7 +133,7 @@ export async function settleInputs(args: SetupArgs, io: Io, path: string): Promi
     clientSecret,
     serverIds,
     fromPom: serverIds.every((id) => pomIdSet.has(id)),
-    publishId: project?.repositories.find((r) => r.section.startsWith("distributionManagement") && chosenIds.has(r.id!))?.id ?? serverIds[0]!,
+    publishId: project.repositories.find((r) => r.section.startsWith("distributionManagement") && chosenIds.has(r.id!))?.id ?? serverIds[0]!,
     onExisting,
     check,
     wizard,
@@ -137,6 +146,12 @@ export async function settleInputs(args: SetupArgs, io: Io, path: string): Promi
   };
   refuseTraps(inputs, io);
   return inputs;
+}
+
+/** The warning for --server-id values that no Exchange repository of the pom uses: Maven would never send them. */
+function unusedIds(ids: string[], pomIds: string[], pom: string): string {
+  const many = ids.length > 1;
+  return `--server-id ${ids.join(", ")} ${many ? "are not ids" : "is not the id"} of an Exchange repository in ${pom}, which uses ${pomIds.join(", ")}: Maven sends a server's credentials only to the repository with its id`;
 }
 
 /** The store the file's servers for these ids already share, if any; a file that cannot be read has none (planning says why). */

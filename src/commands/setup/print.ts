@@ -5,7 +5,7 @@ import type { Identity } from "../../anypoint/token";
 import type { EditOutcome } from "../../io/edit";
 import { PROFILE_ID } from "../../settings/repositories";
 import type { ChangeKind } from "../../settings/servers";
-import { describeIdentity } from "../check";
+import { describeIdentity, notChecked } from "../check";
 import type { Io } from "../../world";
 import { debug, done, reportEdit } from "../output";
 import type { Inputs, SetupArgs } from "./inputs";
@@ -26,7 +26,10 @@ export interface Done {
 export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, identity, kept, warnings: more }: Done): Promise<void> {
   const { serverIds, check, wizard, storage } = inputs;
   const path = outcome.settings;
-  const warnings = [...inputs.warnings, ...more, ...traps(inputs, io).map((t) => t.message), ...outcome.warnings];
+  // Unchecked and written (or to be): said, so that nobody takes the run's success for a proof.
+  // (In the wizard, Anypoint may have been out of reach and the user chose to write anyway.)
+  const unchecked = identity === undefined && !(kept && outcome.change === "unchanged") ? [notChecked("the credentials were", check ? "it could not be reached" : "--no-verify")] : [];
+  const warnings = [...inputs.warnings, ...more, ...traps(inputs, io).map((t) => t.message), ...outcome.warnings, ...unchecked];
   if (args.stdout) {
     if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);
     io.writeStdout(outcome.bytes);

@@ -202,6 +202,9 @@ describe("--store encrypted for Maven 4", () => {
       await t.waitFor("Where Maven 4 takes the master password from");
       t.key("Enter");
       await declineRepositoriesIfAsked(t);
+      // The file is 0644: the wizard offers to make it private before the password goes in.
+      await t.waitFor("Make it private (chmod 600) before the password goes in?");
+      t.key("Enter");
       await t.waitFor(`Write this to ${settingsOf(h)}?`);
       expect(() => statSync(security4Of(h))).toThrow();
       t.key("Enter");

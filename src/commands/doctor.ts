@@ -52,6 +52,7 @@ export async function doctor(args: DoctorArgs, io: Io): Promise<void> {
     env: values.env,
     properties: values.properties,
     passwords: securityFilePasswords(io, securityLocation(args, io)),
+    ...(args.pom !== undefined ? { pomOption: args.pom } : {}),
   });
   const findings = [...diagnosis.findings];
   const checked: Checked[] = [];

@@ -41,6 +41,7 @@ describe("setup", () => {
       backup: null,
       verified: false,
       store: "literal",
+      findings: [],
       // Written unchecked: said, in the JSON too.
       warnings: ["the credentials were not checked with Anypoint (--no-verify): a wrong client ID or secret shows only when Maven gets a 401; anypoint-m2 verify checks what is stored"],
     });
@@ -83,7 +84,9 @@ describe("setup", () => {
     chmodSync(settingsOf(home), 0o640);
     const first = await m2(["setup", "--no-verify", "--yes"], { home, env });
     expect(first.code).toBe(0);
-    expect(first.stderr).toContain("can be read by other users");
+    // Doctor's finding about the file written, in the result (and no second warning about it).
+    expect(first.stdout).toContain("can be read by other users (mode 640)");
+    expect(first.stderr).not.toContain("can be read by other users");
     expect(mode(settingsOf(home))).toBe(0o640);
     expect(mode(`${settingsOf(home)}.bak`)).toBe(0o600);
     expect(readFileSync(`${settingsOf(home)}.bak`).equals(original)).toBe(true);

@@ -7,10 +7,7 @@
 import type { Region } from "../anypoint/endpoint";
 import { checkFinding, diagnose, type CredentialCheck, type SettingsInput } from "../doctor/diagnose";
 import { count, describeFinding, sortFindings, tally, type Finding } from "../doctor/findings";
-import { securityFilePasswords } from "../doctor/passwords";
-import { securityLocation } from "../io/security";
-import { security4File } from "../io/security4";
-import { mavenVersion } from "../io/maven-version";
+import { diagnoseContext } from "../doctor/context";
 import { Exit, M2Error } from "../errors";
 import { loadEnvironment } from "../io/envfile";
 import { readSettingsFile, settingsText } from "../io/files";
@@ -51,12 +48,7 @@ export async function doctor(args: DoctorArgs, io: Io): Promise<void> {
   const settings = readSettings(io, path);
   const pom = pomPath ? loadPom(io, pomPath) : undefined;
   // ${env.X} in settings.xml as Maven resolves it: from the environment Maven runs in, not the env file.
-  const diagnosis = diagnose(settings, pom, {
-    env: values.env,
-    properties: values.properties,
-    passwords: securityFilePasswords(io, securityLocation(args, io), security4File(args, io)),
-    ...maven(args, io),
-  });
+  const diagnosis = diagnose(settings, pom, diagnoseContext(args, io, values));
   const findings = [...diagnosis.findings];
   const checked: Checked[] = [];
   if (!args.offline) {
@@ -68,12 +60,6 @@ export async function doctor(args: DoctorArgs, io: Io): Promise<void> {
   }
   print(args, io, { settings: path, pom: pomPath ?? null, findings: sortFindings(findings), checked, offline: args.offline, toCheck: diagnosis.checks.length });
   io.exitCode = count(findings, "error") > 0 ? Exit.problems : Exit.ok;
-}
-
-/** The Maven line that reads the file, when known. */
-function maven(args: DoctorArgs, io: Io): { maven?: { version: string; major: number } } {
-  const found = mavenVersion(args, io);
-  return found ? { maven: { version: found.version, major: found.major } } : {};
 }
 
 /** The settings file as doctor sees it: a file Maven would refuse is a finding, not a failure. */

@@ -5,6 +5,9 @@ import { settingsPath } from "../io/paths";
 import { settingsValues } from "../io/trust";
 import { andRepositories, removeRepositories } from "../settings/repositories";
 import { listServers } from "../settings/list";
+import { includeInMirrors, type MirrorIds } from "../settings/exclude";
+import { applyEdits } from "../xml/edit";
+import { composeEdits } from "../xml/compose";
 import { removeServer, type ChangeKind } from "../settings/servers";
 import { nearest } from "./nearest";
 import type { Io } from "../world";
@@ -18,6 +21,8 @@ export interface RemoveArgs extends OutputArgs {
   stdout?: boolean;
   lockTimeout: number;
   withRepositories?: boolean;
+  /** Take `!id` out of the mirrors too (what setup --exclude-from-mirrors added). */
+  fromMirrors?: boolean;
 }
 
 export async function remove(args: RemoveArgs, io: Io): Promise<void> {
@@ -33,14 +38,19 @@ export async function remove(args: RemoveArgs, io: Io): Promise<void> {
   const diff = args.dryRun ? (await import("./preview")).maskedDiff(path, outcome.before, outcome.after, [], { color: io.color && !args.json, cwd: io.cwd }) : "";
   const server = outcome.change === "removed" ? outcome.report.server : "unchanged";
   const repositories = args.withRepositories ? (outcome.change === "removed" ? outcome.report.repositories : "unchanged") : undefined;
-  const what = [server === "removed" ? `server "${args.id}"` : "", repositories === "removed" ? "the repositories anypoint-m2 had added" : ""].filter(Boolean).join(" and ");
+  const mirrors = args.fromMirrors ? (outcome.change === "removed" ? (outcome.report.mirrors ?? []) : []) : undefined;
+  const what = [
+    server === "removed" ? `server "${args.id}"` : "",
+    repositories === "removed" ? "the repositories anypoint-m2 had added" : "",
+    mirrors?.length ? `the exclusion of "${args.id}" from mirror ${mirrors.map((m) => `"${m.mirror}" (line ${m.line})`).join(", ")}` : "",
+  ].filter(Boolean).join(" and ");
   const prose =
     outcome.change !== "removed"
-      ? [`No server "${args.id}"${args.withRepositories ? " and no repositories anypoint-m2 added" : ""} in ${path}; nothing changed.`, ...(server === "removed" ? [] : otherIds(args, io, outcome.before))]
+      ? [`No server "${args.id}"${args.withRepositories ? " and no repositories anypoint-m2 added" : ""}${args.fromMirrors ? ` and no mirror excluding it` : ""} in ${path}; nothing changed.`, ...(server === "removed" ? [] : otherIds(args, io, outcome.before))]
       : args.dryRun
         ? [`Dry run: would remove ${what} from ${path}; nothing written.`]
         : [done(io, `Removed ${what} from ${path}.`), ...(server !== "removed" ? [`No server "${args.id}" was there.`, ...otherIds(args, io, outcome.before)] : []), ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : [])];
-  const result = { settings: path, serverId: args.id, change: server, ...(repositories ? { repositories } : {}), backup: outcome.backup ?? null, ...(args.dryRun ? { dryRun: true, diff } : {}), warnings: outcome.warnings };
+  const result = { settings: path, serverId: args.id, change: server, ...(repositories ? { repositories } : {}), ...(mirrors ? { mirrors } : {}), backup: outcome.backup ?? null, ...(args.dryRun ? { dryRun: true, diff } : {}), warnings: outcome.warnings };
   reportEdit(io, args, result, prose, diff);
 }
 
@@ -63,6 +73,8 @@ function otherIds(args: RemoveArgs, io: Io, text: string): string[] {
 interface RemoveReport {
   server: ChangeKind;
   repositories?: ChangeKind;
+  /** --from-mirrors: the mirrors `!id` was taken out of. */
+  mirrors?: MirrorIds[];
 }
 
 /** The server out, and with --with-repositories what setup added for it, as a pure function of the file's text. */
@@ -70,8 +82,12 @@ function operation(args: RemoveArgs, io: Io): Operation<RemoveReport> {
   return (text) => {
     const { env, properties } = settingsValues(args, io);
     const server = removeServer(text, args.id, env, properties);
-    if (!args.withRepositories) return { ...server, report: { server: server.change } };
-    const both = andRepositories(text, server, (middle) => removeRepositories(middle, [args.id], env, properties));
-    return { ...both, report: { server: server.change, repositories: both.repositories } };
+    const both = args.withRepositories ? andRepositories(text, server, (middle) => removeRepositories(middle, [args.id], env, properties)) : undefined;
+    const first = both ?? server;
+    const report: RemoveReport = { server: server.change, ...(both ? { repositories: both.repositories } : {}) };
+    if (!args.fromMirrors) return { ...first, report };
+    const mirrors = includeInMirrors(first.edits.length > 0 ? applyEdits(text, first.edits) : text, [args.id], env, properties);
+    const edits = composeEdits(text, first.edits, mirrors.edits);
+    return { ...first, edits, change: edits.length > 0 ? "removed" : "unchanged", warnings: [...first.warnings, ...mirrors.warnings], report: { ...report, mirrors: mirrors.mirrors } };
   };
 }

@@ -40,6 +40,8 @@ export interface DiagnoseContext {
   passwords: PasswordReader;
   /** The Maven line that reads the file, when known (src/io/maven-version.ts): which encrypted values it opens. */
   maven?: { version: string; major: number };
+  /** The pom as the user named it (doctor --pom), for the commands a fix gives. */
+  pomOption?: string;
 }
 
 /** A token request to make: a connected app's credentials and the servers that hold them. */
@@ -54,6 +56,8 @@ export interface CredentialCheck {
 export interface Diagnosis {
   findings: Finding[];
   checks: CredentialCheck[];
+  /** The server ids (as Maven matches them) each finding about servers is about: what setup reports of the ids it writes. */
+  about: Map<Finding, string[]>;
 }
 
 const DOWNLOADS = new Set(["repositories", "pluginRepositories"]);
@@ -76,7 +80,7 @@ export function diagnose(settings: SettingsInput, pom: ProjectPom | undefined, c
   const repositories = pomFindings(pom, findings);
   if (settings.error) {
     findings.push(rejected(settings.path, settings.error));
-    return { findings, checks: [] };
+    return { findings, checks: [], about: new Map() };
   }
   let read: { model: SettingsModel; entries: ServerEntry[]; mirrors: SettingsMirror[] } | undefined;
   if (settings.text !== undefined) {
@@ -86,7 +90,7 @@ export function diagnose(settings: SettingsInput, pom: ProjectPom | undefined, c
     } catch (e) {
       if (!(e instanceof M2Error)) throw e;
       findings.push(rejected(settings.path, e));
-      return { findings, checks: [] };
+      return { findings, checks: [], about: new Map() };
     }
   }
   const doctor = new Doctor(settings, read?.model, read?.entries ?? [], read?.mirrors ?? [], context, findings, pom?.path);
@@ -94,7 +98,7 @@ export function diagnose(settings: SettingsInput, pom: ProjectPom | undefined, c
   // A pom without Exchange repositories (a parent may declare them) tells nothing: every connected app is looked at.
   if (repositories.length > 0) doctor.forRepositories(repositories);
   else doctor.forConnectedApps();
-  return { findings, checks: doctor.checks };
+  return { findings, checks: doctor.checks, about: doctor.about };
 }
 
 function rejected(path: string, error: M2Error): Finding {
@@ -139,6 +143,7 @@ function pomFindings(pom: ProjectPom | undefined, findings: Finding[]): PomRepos
 
 class Doctor {
   readonly checks: CredentialCheck[] = [];
+  readonly about = new Map<Finding, string[]>();
   /** The same checks, by credentials and control plane. */
   private readonly checked = new Map<string, CredentialCheck>();
   /** The server Maven uses for each id: the first with it. */
@@ -160,8 +165,11 @@ class Doctor {
     return lineColumn(this.model!.text, offset).line;
   }
 
-  private add(finding: Omit<Finding, "file"> & { file?: string }): void {
-    this.findings.push({ file: this.settings.path, ...finding });
+  /** A finding; `ids`, the servers it is about. */
+  private add(finding: Omit<Finding, "file"> & { file?: string }, ids?: string[]): void {
+    const full = { file: this.settings.path, ...finding };
+    this.findings.push(full);
+    if (ids) this.about.set(full, ids);
   }
 
   private value(entry: ServerEntry, field: "username" | "password"): string | undefined {
@@ -184,7 +192,7 @@ class Doctor {
         line: others[0],
         message: `server id "${id}" appears ${list.length} times (lines ${[first, ...others].join(", ")}); Maven uses the first, at line ${first}, and ignores the others`,
         fix: `Keep one <server> with id "${id}": the one whose credentials you mean.`,
-      });
+      }, [list[0]!.id!]);
     }
     for (const entry of this.used.values()) {
       const id = entry.shown;
@@ -196,7 +204,7 @@ class Doctor {
           line: this.line(entry.username!.start),
           message: `server "${id}" has the username ${username}; Exchange takes a connected app's credentials only with exactly ${CONNECTED_APP_USERNAME}`,
           fix: `Write <username>${CONNECTED_APP_USERNAME}</username>.`,
-        });
+        }, [entry.id!]);
       }
     }
     for (const m of this.mirrors) {
@@ -247,23 +255,35 @@ class Doctor {
       else append(intercepted, mirror, r);
     }
     for (const [mirror, list] of intercepted) this.intercepts(mirror, uniqueIds(list.map((r) => ({ id: r.id!, shown: r.shown! }))), "error");
+    // Taken out of the mirror, a repository needs a server of its own: said now, not on the next run.
+    const behind = new Map<string, { shown: string; list: PomRepository[]; mirror: SettingsMirror }>();
+    for (const [mirror, list] of intercepted) {
+      for (const r of list) if (!this.used.has(r.id!) && !needed.has(r.id!)) (behind.get(r.id!) ?? behind.set(r.id!, { shown: r.shown!, list: [], mirror }).get(r.id!)!).list.push(r);
+    }
+    for (const [key, { shown, list, mirror }] of behind) this.noServer(key, shown, list, mirror);
     for (const [key, { shown: id, list }] of needed) {
       const found = this.used.get(key);
       // A server found for an id the pom takes from the environment is named as the pom writes it.
       const entry = found && (list[0]!.idFromEnv ? { ...found, shown: id } : found);
       const region = list.find((r) => r.region)?.region;
-      const sections = [...new Set(list.map((r) => r.section.replace(/^distributionManagement\..*/, "distributionManagement")))].join(", ");
-      if (!entry) {
-        this.findings.push({
-          severity: "error",
-          code: "no-server",
-          file: this.pomFile,
-          line: list[0]!.line,
-          message: `Exchange repository "${id}" (${sections}) has no <server> with that id in ${this.settings.path}${this.settings.exists ? "" : " (the file does not exist)"}: Maven sends no credentials, and Exchange answers 401`,
-          fix: `${setupFor(id)} (or anypoint-m2 setup --from-pom for every Exchange id of the pom)`,
-        });
-      } else this.server(entry, region);
+      if (!entry) this.noServer(key, id, list);
+      else this.server(entry, region);
     }
+  }
+
+  /** An Exchange repository without a server; `mirror`, the mirror that takes it for now. */
+  private noServer(key: string, id: string, list: PomRepository[], mirror?: SettingsMirror): void {
+    const sections = [...new Set(list.map((r) => r.section.replace(/^distributionManagement\..*/, "distributionManagement")))].join(", ");
+    const pom = this.context.pomOption === undefined ? "" : ` --pom ${/^[\w@%+=:,./-]+$/.test(this.context.pomOption) ? this.context.pomOption : `'${this.context.pomOption.replace(/'/g, "'\\''")}'`}`;
+    const sends = mirror ? `once it is excluded from mirror "${mirror.shown.id}", Maven sends no credentials for it` : "Maven sends no credentials";
+    this.add({
+      severity: "error",
+      code: "no-server",
+      file: this.pomFile,
+      line: list[0]!.line,
+      message: `Exchange repository "${id}" (${sections}) has no <server> with that id in ${this.settings.path}${this.settings.exists ? "" : " (the file does not exist)"}: ${sends}, and Exchange answers 401`,
+      fix: `${setupFor(id)}${mirror ? " --exclude-from-mirrors" : ""} (or anypoint-m2 setup --from-pom${pom}${mirror ? " --exclude-from-mirrors" : ""} for every Exchange id of the pom)`,
+    }, [key]);
   }
 
   /** Without a pom: every connected-app server Maven would use. */
@@ -298,7 +318,7 @@ class Doctor {
     const shown = ids.map((i) => i.shown);
     const fix = listed.length > 0
       ? `Take ${quote(listed.map((i) => i.shown))} out of its <mirrorOf>${ids.length > listed.length ? `, and add ${ids.filter((i) => !listed.includes(i)).map((i) => `!${i.shown}`).join(",")}` : ""}.`
-      : `Exclude them from it: <mirrorOf>${mirror.shown.mirrorOf},${shown.map((id) => `!${id}`).join(",")}</mirrorOf> (unless that mirror proxies Exchange with its own credentials).`;
+      : `Exclude them from it: <mirrorOf>${mirror.shown.mirrorOf},${shown.map((id) => `!${id}`).join(",")}</mirrorOf> (anypoint-m2 setup --exclude-from-mirrors does it), unless that mirror proxies Exchange with its own credentials.`;
     this.add({
       severity,
       code: "mirror-intercepts",
@@ -307,11 +327,17 @@ class Doctor {
         `mirror "${mirror.shown.id}" (mirrorOf ${mirror.shown.mirrorOf}) takes the downloads of ${severity === "warning" ? "the Exchange repository your pom may name " : "Exchange repository "}${quote(shown)}: ` +
         `Maven fetches them from ${hideCredentials(mirror.shown.url!)} with the credentials of server "${mirror.shown.id}", not those of ${quote(shown)}`,
       fix,
-    });
+    }, ids.map((i) => i.id));
   }
 
   /** One server Maven sends to Exchange: its form, its password's store, then the token check to make. */
   private server(entry: ServerEntry, region: Region | undefined): void {
+    const from = this.findings.length;
+    this.serverFindings(entry, region);
+    for (const f of this.findings.slice(from)) this.about.set(f, [entry.id!]);
+  }
+
+  private serverFindings(entry: ServerEntry, region: Region | undefined): void {
     const id = entry.shown!;
     const line = this.line(entry.element.start);
     const name = `server "${id}"`;

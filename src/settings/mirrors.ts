@@ -123,7 +123,7 @@ export function matchesPattern(repository: MirrorTarget, pattern: string): boole
 }
 
 /** The same list syntax over layouts; an empty list or `*` takes any. */
-function matchesLayout(layout: string, pattern: string): boolean {
+export function matchesLayout(layout: string, pattern: string): boolean {
   if (pattern === "" || pattern === "*" || pattern === layout) return true;
   let result = false;
   for (const entry of pattern.split(",")) {

@@ -134,6 +134,15 @@ export async function askRepositories(byDefault: boolean): Promise<boolean> {
   return ask((context) => confirm({ message: "Also add the Exchange and MuleSoft repositories?", default: byDefault }, context));
 }
 
+/** Mirrors that would take ids written: exclude the ids from them (`!id` in their mirrorOf)? Yes by default. */
+export async function askExcludeFromMirrors(mirrors: { mirror: string; mirrorOf: string; ids: string[] }[]): Promise<boolean> {
+  for (const m of mirrors) {
+    process.stderr.write(`Mirror "${m.mirror}" (mirrorOf ${m.mirrorOf}) takes ${m.ids.map((id) => `"${id}"`).join(", ")}:\n  Maven would send it the mirror's credentials, not these.\n`);
+  }
+  const ids = [...new Set(mirrors.flatMap((m) => m.ids))].map((id) => `!${id}`).join(",");
+  return ask((context) => confirm({ message: `Add ${ids} to ${mirrors.length > 1 ? "their" : "its"} <mirrorOf>?`, default: true }, context));
+}
+
 export async function askConfirm(message: string): Promise<boolean> {
   return ask((context) => confirm({ message, default: true }, context));
 }

@@ -11,7 +11,7 @@ import type { Io } from "../../world";
 import { debug } from "../output";
 import { refuseStdoutOntoSettings } from "../stdout";
 import { checkCredentials } from "./check";
-import { confirm } from "./confirm";
+import { confirm, offerExclusion } from "./confirm";
 import { keepStore, settleInputs, type SetupArgs } from "./inputs";
 import { operation, type SetupReport } from "./plan";
 import { print } from "./print";
@@ -40,11 +40,14 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   const warnings = emptyFile(args, planned);
   // A server kept as it was (--on-existing keep, or "no" in the wizard) gets nothing written: nothing to prove.
   const kept = settled.onExisting === "keep" && planned.report.server === "unchanged" && planned.file.bytes !== undefined;
-  const { inputs, identity } = settled.check && !kept ? await checkCredentials(io, settled, planned) : { inputs: settled, identity: undefined };
+  const checked = settled.check && !kept ? await checkCredentials(io, settled, planned) : { inputs: settled, identity: undefined };
+  const { identity } = checked;
+  // The wizard offers to exclude the ids from a mirror that would take them: new inputs again.
+  const inputs = checked.inputs.wizard ? await offerExclusion(args, io, checked.inputs, planned) : checked.inputs;
   const change = inputs === settled ? first : operation(inputs, io);
   const plan = inputs === settled ? planned : planEdit(io.fs, path, change, true);
 
-  if (inputs.wizard) await confirm(io, inputs, plan, Boolean(args.dryRun));
+  if (inputs.wizard) await confirm(args, io, inputs, plan, Boolean(args.dryRun));
   if (!args.dryRun && !args.stdout) writeNewSecurityFile(io, inputs.storage, Boolean(args.quiet));
   const outcome = args.dryRun || args.stdout ? outcomeOf(plan) : await writePlan(io.fs, plan, change, args.lockTimeout * 1000);
   await print(args, io, inputs, { outcome, identity, kept, warnings });

@@ -22,6 +22,8 @@ import { currentPasswords } from "./plan";
 import { settingsValues, type SettingsValues } from "../../io/trust";
 import { readSettingsText } from "../../io/edit";
 import { sharedStore } from "../../settings/stores";
+import type { MirrorTarget } from "../../settings/mirrors";
+import { mirrorTargets } from "./findings";
 
 export interface SetupArgs extends ConnectionArgs, OutputArgs, RepositoryArgs {
   clientId?: string;
@@ -46,6 +48,7 @@ export interface SetupArgs extends ConnectionArgs, OutputArgs, RepositoryArgs {
   secretEnv?: string;
   securityFile?: string;
   mavenReadsSecurityFile?: boolean;
+  excludeFromMirrors?: boolean;
 }
 
 /** Everything setup needs to know before it plans: settled once, by flags, environment or wizard. */
@@ -73,6 +76,8 @@ export type Inputs = Readonly<{
   storage: Storage;
   /** What `${…}` in the settings file resolves from (io/trust.ts settingsValues), to match its servers. */
   values: SettingsValues;
+  /** --exclude-from-mirrors (or the wizard's yes): each id written, as the mirrors are asked about it. */
+  mirrorTargets?: readonly MirrorTarget[];
 }>;
 
 /** Flags, stdin, environment and env file first; the wizard asks only for what is still missing. */
@@ -143,6 +148,7 @@ export async function settleInputs(args: SetupArgs, io: Io, path: string): Promi
     exchange,
     storage,
     values,
+    ...(args.excludeFromMirrors ? { mirrorTargets: mirrorTargets(args, io, serverIds, exchange?.url) } : {}),
   };
   refuseTraps(inputs, io);
   return inputs;

@@ -7,8 +7,14 @@ import { encrypt, encryptedPart } from "../../maven/cipher";
 import { encrypt4 } from "../../maven/cipher4";
 import { fieldValue, readSettings, serversWithIds } from "../../settings/model";
 import { andRepositories, mergeRepositories } from "../../settings/repositories";
-import { literalCopies, scrubMovedSecrets, upsertServers, type ChangeKind, type ServerInput } from "../../settings/servers";
+import { literalCopies, scrubMovedSecrets, upsertServers, type ChangeKind, type ServerInput, type SettingsChange } from "../../settings/servers";
 import { decryptPassword, envPassword, envTraps, generationOf, passwordTraps, sharedStore, storeOf } from "../../settings/stores";
+import { excludeFromMirrors, type MirrorIds } from "../../settings/exclude";
+import type { MirrorTarget } from "../../settings/mirrors";
+import type { Env, Properties } from "../../settings/interpolate";
+import { facadeRegion } from "../../project/exchange";
+import { applyEdits } from "../../xml/edit";
+import { composeEdits } from "../../xml/compose";
 import type { KeptStore } from "./storage";
 import type { SettingsValues } from "../../io/trust";
 import type { Io } from "../../world";
@@ -20,6 +26,8 @@ export interface SetupReport {
   repositories?: ChangeKind;
   /** No store was named, and the servers already share one other than literal: the run keeps it (index.ts). */
   kept?: NonNullable<KeptStore>;
+  /** --exclude-from-mirrors: the mirrors `!id` went into, and those that name an id (left as they are). */
+  mirrors?: { mirrors: MirrorIds[]; named: MirrorIds[] };
 }
 
 /**
@@ -49,10 +57,24 @@ export function operation(inputs: Inputs, io: Io): Operation<SetupReport> {
     const change = { ...upserted, warnings: [...upserted.warnings, ...left], ...(scrub.length > 0 ? { scrub } : {}) };
     const kept = inputs.storage.named ? undefined : sharedStore(upserted.servers.map((s) => s.previous));
     const server = { server: change.change, ...(kept ? { kept } : {}) };
-    if (!inputs.withRepositories) return { ...change, report: server };
-    const repositories = { serverIds: inputs.serverIds, exchangeUrl: inputs.exchange!.url };
-    const both = andRepositories(text, change, (middle) => mergeRepositories(middle, repositories, env, properties));
-    return { ...both, report: { ...server, repositories: both.repositories } };
+    const repositories = { serverIds: inputs.serverIds, exchangeUrl: inputs.exchange?.url ?? "" };
+    const both = inputs.withRepositories ? andRepositories(text, change, (middle) => mergeRepositories(middle, repositories, env, properties)) : undefined;
+    const first = both ? { ...both, report: { ...server, repositories: both.repositories } } : { ...change, report: server };
+    return inputs.mirrorTargets ? andMirrors(text, first, inputs.mirrorTargets, env, properties) : first;
+  };
+}
+
+/** The change, then `!id` in each mirror that would take an id (--exclude-from-mirrors), as one change. */
+function andMirrors(text: string, first: SettingsChange & { report: SetupReport }, targets: readonly MirrorTarget[], env: Env, properties: Properties): SettingsChange & { report: SetupReport } {
+  // A mirror that is itself Exchange serves the id with its own server: it stays.
+  const second = excludeFromMirrors(first.edits.length > 0 ? applyEdits(text, first.edits) : text, targets, env, properties, (m) => facadeRegion(m.url!) !== undefined);
+  const change = first.change !== "unchanged" || second.edits.length === 0 ? first.change : "updated";
+  return {
+    ...first,
+    edits: composeEdits(text, first.edits, second.edits),
+    change,
+    warnings: [...first.warnings, ...second.warnings],
+    report: { ...first.report, mirrors: { mirrors: second.mirrors, named: second.named } },
   };
 }
 

@@ -12,6 +12,7 @@ import type { Inputs, SetupArgs } from "./inputs";
 import type { SetupReport } from "./plan";
 import { traps } from "./plan";
 import { exchangeFor, publishing, repositoryLines } from "./repositories";
+import { findingLines, mirrorLines, setupFindings } from "./findings";
 import type { Storage } from "./storage";
 
 /** What the run did: the outcome of the edit (with the plan's report), the check's answer, and more to warn about. */
@@ -30,13 +31,17 @@ export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, 
   // (In the wizard, Anypoint may have been out of reach and the user chose to write anyway.)
   const unchecked = identity === undefined && !(kept && outcome.change === "unchanged") ? [notChecked("the credentials were", check ? "it could not be reached" : "--no-verify")] : [];
   const warnings = [...inputs.warnings, ...more, ...traps(inputs, io).map((t) => t.message), ...outcome.warnings, ...unchecked];
+  const findings = setupFindings(args, io, inputs, path, outcome.after, outcome.mode);
+  const found = findingLines(findings, Boolean(args.dryRun), io.color && !args.json);
   if (args.stdout) {
     if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);
+    if (!args.quiet) for (const line of found) io.stderr(line);
     io.writeStdout(outcome.bytes);
     return;
   }
   // The env store writes no secret; the other two do (an encrypted one is hidden only from a casual reader).
-  if (outcome.mode !== undefined && (outcome.mode & 0o077) !== 0 && outcome.change !== "unchanged" && !args.dryRun && storage.store !== "env") {
+  const readable = findings.some((f) => f.code === "settings-readable");
+  if (outcome.mode !== undefined && (outcome.mode & 0o077) !== 0 && outcome.change !== "unchanged" && !args.dryRun && storage.store !== "env" && !readable) {
     warnings.push(`${path} can be read by other users (mode ${outcome.mode.toString(8)}) and holds a secret; run: chmod 600 ${path}`);
   }
   const diff =
@@ -61,6 +66,7 @@ export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, 
     ...(check && !wizard ? [done(io, `Anypoint (${check.base.host}) accepted the credentials${who ? ` of ${who}` : ""}.`)] : []),
     ...servers.map(serverLine),
     ...(repositories ? repositoryLines(repositories, inputs.exchange!, Boolean(args.dryRun)) : []),
+    ...mirrorLines(outcome.report.mirrors, Boolean(args.dryRun)),
     ...(args.dryRun ? ["Dry run: nothing written."] : []),
     ...(outcome.backup && !outcome.backupScrubbed ? [`Previous version saved as ${outcome.backup}.`] : []),
     ...(outcome.backupScrubbed
@@ -69,6 +75,7 @@ export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, 
     ...storageLines(storage, Boolean(args.dryRun)),
     ...(args.dryRun || kept || repositories ? [] : next),
     ...(publish ? [`To publish to Exchange, put this in your pom.xml (its groupId is the organization ID):`, publish.distributionManagement] : []),
+    ...found,
   ];
   const result = {
     settings: path,
@@ -86,7 +93,9 @@ export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, 
     store: storage.store,
     ...(storage.variables ? { variables: [storage.variables.id, storage.variables.secret] } : {}),
     ...(storage.security ? { securityFile: storage.security.file } : {}),
+    ...(outcome.report.mirrors ? { mirrors: { excluded: outcome.report.mirrors.mirrors, named: outcome.report.mirrors.named } } : {}),
     ...(args.dryRun ? { dryRun: true, diff } : {}),
+    findings,
     warnings,
   };
   reportEdit(io, args, result, lines, diff);

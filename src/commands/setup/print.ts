@@ -23,14 +23,17 @@ export interface Done {
   warnings: string[];
 }
 
-export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, identity, kept, warnings: more }: Done): Promise<void> {
+/** What setup did, as `--json` prints it; undefined for --stdout, which prints the file instead. */
+export type SetupResult = NonNullable<Awaited<ReturnType<typeof print>>>;
+
+export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, identity, kept, warnings: more }: Done) {
   const { serverIds, check, wizard, storage } = inputs;
   const path = outcome.settings;
   const warnings = [...inputs.warnings, ...more, ...traps(inputs, io).map((t) => t.message), ...outcome.warnings];
   if (args.stdout) {
     if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);
     io.writeStdout(outcome.bytes);
-    return;
+    return undefined;
   }
   // The env store writes no secret; the other two do (an encrypted one is hidden only from a casual reader).
   if (outcome.mode !== undefined && (outcome.mode & 0o077) !== 0 && outcome.change !== "unchanged" && !args.dryRun && storage.store !== "env") {
@@ -87,6 +90,7 @@ export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, 
     warnings,
   };
   reportEdit(io, args, result, lines, diff);
+  return result;
 }
 
 /** The organisation's publish URL and pom block: for --org-id, else the organisation the check reported. */

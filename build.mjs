@@ -74,5 +74,6 @@ for (const [source, name] of Object.entries(LAZY)) {
   await build({ ...common, ...yargs, footer: { js: notTheCommand(name) }, entryPoints: { [name]: source }, outExtension: { ".js": ".cjs" }, outdir: "dist", plugins: [raw, lazy] });
 }
 // The Action's steps: everything in one file each (the runner starts them with its own Node, and nothing beside).
-await build({ ...common, entryPoints: { main: "src/action/main.ts", post: "src/action/post.ts" }, outExtension: { ".js": ".cjs" }, outdir: "dist/action", plugins: [raw] });
+// Always minified, so that the committed copy does not depend on NO_MINIFY.
+await build({ ...common, minify: true, entryPoints: { main: "src/action/main.ts", post: "src/action/post.ts" }, outExtension: { ".js": ".cjs" }, outdir: "dist/action", plugins: [raw] });
 if (process.argv.includes("--action")) cpSync("dist/action", "action", { recursive: true });

@@ -4,6 +4,11 @@
 // (the credential check, with undici), dist/wizard.cjs (the prompts), dist/preview.cjs (diffs, with jsdiff),
 // dist/doctor.cjs (the doctor command).
 //
+// The GitHub Action (action.yml) runs dist/action/main.cjs and dist/action/post.cjs: each one file, with all it
+// needs (the runner loads nothing beside it). The Action's users get them from the repository, where dist/ is
+// not: `node build.mjs --action` copies them to action/, which is committed (test/action-bundle.test.ts checks
+// that it is the build of the sources).
+//
 // Each bundle has its own copy of errors.ts, hence M2Error's brand check. One ES module build with esbuild's
 // code splitting (a shared chunk for errors.ts, no brand check, no `lazy` plugin) was measured against this
 // layout: `list` vs `node -e 0`, medians of 30 interleaved rounds, repeated, on the 2-core machine with Node
@@ -11,7 +16,7 @@
 // stripped (over the 1.6x goal; +7-13 ms: the ES module loader ~4 ms, the four static chunks the rest),
 // 1.09-1.31x with the CA bundle. Its `await import("dotenv")` also lost the named exports (two env-file
 // tests failed). So CommonJS stays.
-import { chmodSync } from "node:fs";
+import { chmodSync, cpSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { build } from "esbuild";
 
@@ -68,3 +73,7 @@ for (const [source, name] of Object.entries(LAZY)) {
   const yargs = name === "help" ? { banner: { js: importMetaUrl }, define: { "import.meta.url": "__importMetaUrl" } } : {};
   await build({ ...common, ...yargs, footer: { js: notTheCommand(name) }, entryPoints: { [name]: source }, outExtension: { ".js": ".cjs" }, outdir: "dist", plugins: [raw, lazy] });
 }
+// The Action's steps: everything in one file each (the runner starts them with its own Node, and nothing beside).
+// Always minified, so that the committed copy does not depend on NO_MINIFY.
+await build({ ...common, minify: true, entryPoints: { main: "src/action/main.ts", post: "src/action/post.ts" }, outExtension: { ".js": ".cjs" }, outdir: "dist/action", plugins: [raw] });
+if (process.argv.includes("--action")) cpSync("dist/action", "action", { recursive: true });

@@ -23,8 +23,8 @@ const FLOORS: readonly (readonly string[])[] = [
   ["doctor", "wizard"],
   ["commands"],
   ["cli"],
-  // The command itself (dist/cli.cjs).
-  ["bin.ts"],
+  // The command itself (dist/cli.cjs), and the GitHub Action's steps (action/main.cjs, action/post.cjs).
+  ["bin.ts", "action"],
 ];
 
 const SRC = join(import.meta.dirname, "..", "src");

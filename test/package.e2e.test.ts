@@ -3,11 +3,12 @@
 // through its own bin link. Dependencies come from the registry through npm's cache; when the registry is
 // unreachable and the cache cannot serve them, the tests say so and are skipped.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { version } from "../package.json";
+import { actionYml, job } from "./helpers/action";
 import { cliEnv, tempHome } from "./helpers/cli";
 
 const repository = join(import.meta.dirname, "..");
@@ -30,6 +31,8 @@ function exec(file: string, args: string[], options: { cwd: string; env?: NodeJS
 
 let packed: Packed;
 let bin: string;
+/** Where the package is installed. */
+let installedRoot: string;
 /** Why the installed package cannot be run here, when it cannot. */
 let unreachable: string | undefined;
 
@@ -46,6 +49,7 @@ beforeAll(async () => {
     unreachable = `the npm registry is unreachable and the cache lacks the dependencies: ${install.stderr.split("\n").find((l) => NETWORK_FAILURE.test(l))}`;
   }
   bin = join(prefix, "node_modules", ".bin", "anypoint-m2");
+  installedRoot = join(prefix, "node_modules", "anypoint-m2");
   console.info(`package: ${packed.filename}, ${(packed.size / 1024).toFixed(0)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked, ${packed.files.length} files`);
 }, 120_000);
 
@@ -64,6 +68,27 @@ describe("the packed package", () => {
     // The bin is executable in the tarball, as npm links it.
     expect(packed.files.find((f) => f.path === "dist/cli.cjs")!.mode & 0o111).not.toBe(0);
     expect(packed.size).toBeLessThan(1024 * 1024);
+  });
+
+  it("holds the GitHub Action: action.yml and the bundles it names, each once", () => {
+    const paths = packed.files.map((f) => f.path);
+    const { main, post } = actionYml();
+    expect(paths).toEqual(expect.arrayContaining(["action.yml", main, post]));
+    // dist/action/ is the same build as action/: not shipped twice.
+    expect(paths.filter((p) => p.startsWith("dist/action/"))).toEqual([]);
+  });
+
+  it("the installed package's Action runs from its folder alone: main writes, post removes", async (context) => {
+    if (unreachable) context.skip(unreachable);
+    const ci = job(tempHome(), { root: installedRoot });
+    const settings = join(ci.home, ".m2", "settings.xml");
+    const main = await ci.main({ "client-id": "0123abcd", "client-secret": "Packed-Secret-2", verify: "false" });
+    expect(main.code, main.log).toBe(0);
+    expect(main.outputs["settings-path"]).toBe(settings);
+    expect(readFileSync(settings, "utf8")).toContain("<password>0123abcd~?~Packed-Secret-2</password>");
+    const post = await ci.post();
+    expect(post.code, post.log).toBe(0);
+    expect(existsSync(settings)).toBe(false);
   });
 
   it("--version: the installed bin runs through its #! line", async (context) => {

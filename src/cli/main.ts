@@ -15,7 +15,7 @@ import { noCommand, read, type Invocation } from "./read";
 import { COMMANDS } from "./spec";
 
 /** The error as the user reads it; `edits`: the command writes settings.xml (and so wrote nothing). */
-function describe(error: M2Error, edits: boolean): string {
+export function describe(error: M2Error, edits: boolean): string {
   const { file, line, column, hint } = error.details;
   const position = line ? `${line}${column ? `:${column}` : ""}` : "";
   const where = file ? `${file}${position ? `:${position}` : ""}: ` : position ? `line ${position}: ` : "";
@@ -30,7 +30,7 @@ async function run({ command, args }: Invocation, io: Io): Promise<void> {
   io.verbose = Boolean(args.verbose) || Boolean(io.env.DEBUG);
   switch (command) {
     case "setup":
-      return setup(args as never, io);
+      return void (await setup(args as never, io));
     case "verify":
       return verify(args as never, io);
     case "list":

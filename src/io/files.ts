@@ -91,7 +91,7 @@ function requireSettingsFile(named: string, stat: Stats): void {
 const mib = (bytes: number): string => `${Math.floor(bytes / 1024 / 1024)} MiB`;
 
 /** Follows a chain of symbolic links (which may end at a file that does not exist yet). */
-function followLinks(fs: Fs, path: string): string {
+export function followLinks(fs: Fs, path: string): string {
   let current = path;
   for (let hops = 0; hops < 40; hops++) {
     let stat;
@@ -219,7 +219,7 @@ export type Content = Uint8Array | readonly Uint8Array[];
 const pieces = (content: Content): readonly Uint8Array[] => (content instanceof Uint8Array ? [content] : content);
 
 /** Writes a complete, flushed file at `path` (which must not exist) with the mode and owner of `like`. */
-function writeNew(fs: Fs, path: string, content: Content, like: { mode: number; uid?: number; gid?: number }): void {
+export function writeNew(fs: Fs, path: string, content: Content, like: { mode: number; uid?: number; gid?: number }): void {
   const fd = fs.openSync(path, "wx", 0o600);
   try {
     for (const piece of pieces(content)) writeAll(fs, fd, piece);
@@ -238,7 +238,7 @@ function writeNew(fs: Fs, path: string, content: Content, like: { mode: number; 
 }
 
 /** Replaces `target` atomically: a temp file in the same folder, flushed, renamed over it. */
-function writeAtomic(fs: Fs, target: string, bytes: Content, like: { mode: number; uid?: number; gid?: number }): void {
+export function writeAtomic(fs: Fs, target: string, bytes: Content, like: { mode: number; uid?: number; gid?: number }): void {
   const temp = tempBeside(target);
   try {
     writeNew(fs, temp, bytes, like);

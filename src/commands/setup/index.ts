@@ -14,12 +14,14 @@ import { checkCredentials } from "./check";
 import { confirm, offerExclusion } from "./confirm";
 import { keepStore, settleInputs, type SetupArgs } from "./inputs";
 import { operation, type SetupReport } from "./plan";
-import { print } from "./print";
+import { print, type SetupResult } from "./print";
 import { writeNewSecurityFile } from "./storage";
 
 export type { SetupArgs } from "./inputs";
+export type { SetupResult } from "./print";
 
-export async function setup(args: SetupArgs, io: Io): Promise<void> {
+/** Writes the server(s) and prints what it did; returns that, as `--json` prints it (undefined for --stdout). */
+export async function setup(args: SetupArgs, io: Io): Promise<SetupResult | undefined> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "setup");
@@ -50,7 +52,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   if (inputs.wizard) await confirm(args, io, inputs, plan, Boolean(args.dryRun));
   if (!args.dryRun && !args.stdout) writeNewSecurityFile(io, inputs.storage, Boolean(args.quiet));
   const outcome = args.dryRun || args.stdout ? outcomeOf(plan) : await writePlan(io.fs, plan, change, args.lockTimeout * 1000);
-  await print(args, io, inputs, { outcome, identity, kept, warnings });
+  return print(args, io, inputs, { outcome, identity, kept, warnings });
 }
 
 /** An empty file is filled from the template (a warning), except for --stdout, where it is most likely a mistake. */

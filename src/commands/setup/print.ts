@@ -24,7 +24,10 @@ export interface Done {
   warnings: string[];
 }
 
-export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, identity, kept, warnings: more }: Done): Promise<void> {
+/** What setup did, as `--json` prints it; undefined for --stdout, which prints the file instead. */
+export type SetupResult = NonNullable<Awaited<ReturnType<typeof print>>>;
+
+export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, identity, kept, warnings: more }: Done) {
   const { serverIds, check, wizard, storage } = inputs;
   const path = outcome.settings;
   // Unchecked and written (or to be): said, so that nobody takes the run's success for a proof.
@@ -37,7 +40,7 @@ export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, 
     if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);
     if (!args.quiet) for (const line of found) io.stderr(line);
     io.writeStdout(outcome.bytes);
-    return;
+    return undefined;
   }
   // The env store writes no secret; the other two do (an encrypted one is hidden only from a casual reader).
   const readable = findings.some((f) => f.code === "settings-readable");
@@ -99,6 +102,7 @@ export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, 
     warnings,
   };
   reportEdit(io, args, result, lines, diff);
+  return result;
 }
 
 /** The organisation's publish URL and pom block: for --org-id, else the organisation the check reported. */

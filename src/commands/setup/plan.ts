@@ -12,21 +12,32 @@ import type { KeptStore } from "./storage";
 import type { SettingsValues } from "../../io/trust";
 import type { Io } from "../../world";
 import type { Inputs } from "./inputs";
+import { planRepositories, type ExchangeRepository } from "./repositories";
+import type { PomRepository } from "../../project/pom";
 
 /** What one planning did to the server and to the repositories (the file's change covers both). */
 export interface SetupReport {
   server: ChangeKind;
   repositories?: ChangeKind;
+  /** The Exchange repositories declared (each server id's, with the URL the pom gives it or the facade's). */
+  declared?: ExchangeRepository[];
   /** No store was named, and the servers already share one other than literal: the run keeps it (index.ts). */
   kept?: NonNullable<KeptStore>;
+}
+
+/** The project's pom, as --with-repositories reads it (repositories.ts pomRepositories). */
+export interface PomRepositories {
+  path: string | undefined;
+  repositories: readonly PomRepository[];
 }
 
 /**
  * The change to the file, as a pure function of its text. Ids are matched as Maven will resolve them: from
  * the environment Maven runs in (not the env file) and its properties. One operation serves one set of
  * inputs: a new encrypted password is made once, here, so that every plan of it writes the same bytes.
+ * `pom` gives the repositories their URLs (--with-repositories).
  */
-export function operation(inputs: Inputs, io: Io): Operation<SetupReport> {
+export function operation(inputs: Inputs, io: Io, pom: PomRepositories = { path: undefined, repositories: [] }): Operation<SetupReport> {
   const { env, properties } = inputs.values;
   const clear = `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}`;
   const encrypted = inputs.storage.store === "encrypted" ? encrypt(clear, inputs.storage.security!.master) : undefined;
@@ -48,9 +59,13 @@ export function operation(inputs: Inputs, io: Io): Operation<SetupReport> {
     const kept = inputs.storage.named ? undefined : sharedStore(upserted.servers.map((s) => s.previous));
     const server = { server: change.change, ...(kept ? { kept } : {}) };
     if (!inputs.withRepositories) return { ...change, report: server };
-    const repositories = { serverIds: inputs.serverIds, exchangeUrl: inputs.exchange!.url };
+    const plan = planRepositories(inputs.serverIds, inputs.exchange!.url, pom.repositories, pom.path);
+    const declared = { ...server, declared: plan.repositories };
+    if (plan.repositories.length === 0) return { ...change, warnings: [...change.warnings, ...plan.warnings], report: { ...declared, repositories: "unchanged" } };
+    const urls = Object.fromEntries(plan.repositories.map((r) => [r.id, r.url]));
+    const repositories = { serverIds: plan.repositories.map((r) => r.id), exchangeUrl: inputs.exchange!.url, urls };
     const both = andRepositories(text, change, (middle) => mergeRepositories(middle, repositories, env, properties));
-    return { ...both, report: { ...server, repositories: both.repositories } };
+    return { ...both, warnings: [...both.warnings, ...plan.warnings], report: { ...declared, repositories: both.repositories } };
   };
 }
 

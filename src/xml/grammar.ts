@@ -80,15 +80,24 @@ interface Def {
   required: number;
 }
 
-/** A rule's category, the order of its number: nothing to look at, looked at once closed, and allowing no text. */
+/**
+ * A rule's category, the order of its number: any; a value with nothing to look at; one that must not be
+ * empty (its first character mostly shows it is not); another value looked at once closed; a record with
+ * required fields; the other records, lists and maps.
+ */
 const category = (d: Def): number =>
-  d.kind === ANY ? 0 : d.kind === TEXT || d.kind === INT ? (d.notEmpty || d.pattern || d.kind === INT ? 2 : 1) : d.required !== 0 ? 3 : 4;
+  d.kind === ANY ? 0
+  : d.kind === TEXT && !d.notEmpty && !d.pattern ? 1
+  : d.kind === TEXT && !d.pattern ? 2
+  : d.kind === TEXT || d.kind === INT ? 3
+  : d.required !== 0 ? 4
+  : 5;
 
 /**
  * A grammar compiled to rule numbers (0 is "any"). The scan asks step(rule, name) once per name and rule and
- * document; per element it only indexes arrays and compares numbers: rules are numbered so that those looked
- * at once closed are [firstAtEnd, firstTextless + records with required fields) and those allowing no text
- * directly inside are from firstTextless on.
+ * document; per element it only indexes arrays and compares numbers: rules are numbered by category, so
+ * that those looked at once closed are [firstAtEnd, afterAtEnd) (from firstChecked on, whatever their
+ * content) and those allowing no text directly inside are from firstTextless on.
  */
 export class Grammar {
   readonly kind: number[];
@@ -101,6 +110,7 @@ export class Grammar {
   readonly required: number[];
   readonly root: number;
   readonly firstAtEnd: number;
+  readonly firstChecked: number;
   readonly firstTextless: number;
   /** The first rule after those looked at once closed. */
   readonly afterAtEnd: number;
@@ -143,8 +153,9 @@ export class Grammar {
       return i < 0 ? sorted.length : i;
     };
     this.firstAtEnd = first(2);
-    this.firstTextless = first(3);
-    this.afterAtEnd = first(4);
+    this.firstChecked = first(3);
+    this.firstTextless = first(4);
+    this.afterAtEnd = first(5);
   }
 
   /**

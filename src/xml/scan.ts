@@ -563,7 +563,11 @@ function readElements(text: string, from: number, table: ElementTable, stack: nu
   const endTags = table.endTags;
   const ids = table.ids;
   const { steps, grammar } = table;
-  const { firstAtEnd, afterAtEnd, firstTextless } = grammar;
+  const { firstAtEnd, firstChecked, afterAtEnd, firstTextless } = grammar;
+  // The last two runs of white space found directly inside an element that allows no text (the indentation
+  // before a child and before the end tag, mostly): the next such run is most often one of them.
+  let blankA = "";
+  let blankB = "";
   // By depth: the open element's rule, and the bits of the fields seen in it.
   let ruleAt: Int32Array = new Int32Array(64);
   let seenAt: Int32Array = new Int32Array(64);
@@ -585,7 +589,15 @@ function readElements(text: string, from: number, table: ElementTable, stack: nu
         if (nextAmp >= 0 && nextAmp < textEnd) nextAmp = checkReferences(text, pos, textEnd, nextAmp, table, stack);
         if (nextCdataEnd >= 0 && nextCdataEnd < textEnd) nextCdataEnd = checkCdataEnds(text, pos, textEnd, nextCdataEnd);
         const rule = ruleAt[stack.length - 1]!;
-        if (rule >= firstTextless && !blank(text, pos, textEnd)) looseText(found, text, pos, textEnd, table, stack[stack.length - 1]!, rule);
+        if (rule >= firstTextless) {
+          const length = textEnd - pos;
+          if (!((length === blankA.length && text.startsWith(blankA, pos)) || (length === blankB.length && text.startsWith(blankB, pos)))) {
+            if (blank(text, pos, textEnd)) {
+              blankB = blankA;
+              blankA = text.slice(pos, textEnd);
+            } else looseText(found, text, pos, textEnd, table, stack[stack.length - 1]!, rule);
+          }
+        }
       }
     }
     if (lt < 0) break;
@@ -602,7 +614,11 @@ function readElements(text: string, from: number, table: ElementTable, stack: nu
       ends[open] = end;
       pos = end;
       const rule = ruleAt[stack.length]!;
-      if (rule >= firstAtEnd && rule < afterAtEnd) closed(found, text, table, open, rule, seenAt[stack.length]!, stack);
+      if (rule >= firstAtEnd && rule < afterAtEnd) {
+        // A value that must not be empty mostly shows by its first character that it is not.
+        const c = text.charCodeAt(openEnds[open]!);
+        if (rule >= firstChecked || c <= 0x20 || c === 0x26 /* & */ || c === 0x3c /* < */) closed(found, text, table, open, rule, seenAt[stack.length]!, stack);
+      }
     } else if (next === 0x21 /* ! */) {
       // A comment is read here (a settings file may hold thousands); anything else after '<!' by readBang.
       const dashes = text.charCodeAt(lt + 2) === 0x2d && text.charCodeAt(lt + 3) === 0x2d ? text.indexOf("--", lt + 4) : -1;

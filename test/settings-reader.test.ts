@@ -164,6 +164,16 @@ describe("Maven's settings builder decides which settings files are refused", ()
     expect(judged.filter((j) => j.verdict === "stops")).toEqual([]);
   });
 
+  it("free XML nested far deeper than the scan's first table of open elements (a server's <configuration>) is read as Maven reads it", () => {
+    const deep = `${"<a>".repeat(300)}x${"</a>".repeat(300)}`;
+    const text = `<settings><servers><server><id>a</id><configuration>${deep}</configuration></server></servers><localRepository>/m2</localRepository></settings>`;
+    expect(maven([text])[0]!.verdict).toBe("reads");
+    expect(ours(text)).toEqual({ verdict: "reads" });
+    // And after it, a second <localRepository> is still where Maven stops.
+    const twice = text.replace("</settings>", "<localRepository>/b</localRepository></settings>");
+    expect(ours(twice)).toMatchObject({ verdict: "stops", message: expect.stringMatching(/more than one <localRepository>/) });
+  });
+
   const SERVER = "<server><id>a</id><username>u</username><password>p</password></server>";
   it.each([
     ["a second <localRepository>", "<settings><localRepository>a</localRepository><localRepository>b</localRepository></settings>", /the file has more than one <localRepository>, which Maven rejects/, 1, 47],

@@ -51,10 +51,13 @@ describe("which URL each id's repository gets", () => {
     ["a Gov v1 URL is named with v2", ["gov"], pom(["repositories", "gov", "https://maven.gov.anypoint.mulesoft.com/api/v1/maven"]), [], [/use https:\/\/maven.gov.anypoint.mulesoft.com\/api\/v2\/maven$/, /not declared/]],
     ["a URL with an expression nothing defines: left out", ["x"], pom(["repositories", "x", "https://maven.anypoint.mulesoft.com/api/v3/organizations/${orgId}/maven"]), [], [/"x" is not declared in settings.xml: its URL in the pom, .*\$\{orgId\}.*, takes a value setup cannot see/]],
     ["two URLs for one id: left out", ["x"], pom(["repositories", "x", US], ["pluginRepositories", "x", V2_ORG]), [], [/"x" is not declared in settings.xml: the pom declares it with 2 URLs/]],
+    ["a URL that takes a value from the environment: left out, shown as written", ["x"], readPom(`<project><repositories><repository><id>x</id><url>https://maven.anypoint.mulesoft.com/api/v2/organizations/\${env.ORG_SECRET_VALUE}/maven</url></repository></repositories></project>`, { env: { ORG_SECRET_VALUE: "kS3cr3tOrg" } }).repositories, [], [/"x" is not declared in settings.xml: its URL in the pom, .*\$\{env.ORG_SECRET_VALUE\}.*, takes a value from the environment/]],
+    ["a URL with a user name and password: left out, and not shown", ["x"], pom(["repositories", "x", "https://bob:kPass9@maven.anypoint.mulesoft.com/api/v2/maven"]), [], [/"x" is not declared in settings.xml: its URL in the pom, https:\/\/\*\*\*@maven.anypoint.mulesoft.com\/api\/v2\/maven, holds a user name or password/]],
     ["one URL with and without a final slash is one", ["x"], pom(["repositories", "x", V2_ORG], ["pluginRepositories", "x", `${V2_ORG}/`]), [["x", V2_ORG]], []],
   ])("%s", (_name, ids, repositories, declared, warnings) => {
     const plan = planRepositories(ids, US, repositories, "pom.xml");
     expect(plan.repositories.map((r) => [r.id, r.url])).toEqual(declared);
+    expect(plan.warnings.join("\n")).not.toMatch(/kS3cr3tOrg|kPass9/);
     expect(plan.warnings).toHaveLength(warnings.length);
     warnings.forEach((w, i) => expect(plan.warnings[i]).toMatch(w));
   });

@@ -4,6 +4,7 @@
  * src/settings/repositories.ts.
  */
 import snippet from "../../../templates/distribution-management.xml?raw";
+import { hideCredentials } from "../../anypoint/endpoint";
 import { exchangeMaven, publishUrl, type ExchangeMaven } from "../../anypoint/exchange";
 import { readSettingsText } from "../../io/edit";
 import { mavenProperties } from "../../io/paths";
@@ -72,8 +73,9 @@ const sameUrl = (a: string, b: string): boolean => a.replace(/\/+$/, "") === b.r
  * The repository each server id gets, so that settings.xml never declares an id with a URL other than the one
  * the project's pom (`pom`, at `path`) gives it: the URL of the pom's repository (or plugin repository) of
  * that id, else the region's facade. An id whose URL in the pom cannot be used as it is (API v1, which
- * Exchange no longer serves; an expression setup cannot resolve; two different URLs) is left out, saying why;
- * a v1 URL anywhere in the pom (its distributionManagement too) is named with the one Exchange serves.
+ * Exchange no longer serves; an expression setup cannot resolve; a value from the environment or a user name
+ * or password, which setup never writes; two different URLs) is left out, saying why; a v1 URL anywhere in
+ * the pom (its distributionManagement too) is named with the one Exchange serves.
  */
 export function planRepositories(serverIds: readonly string[], exchangeUrl: string, pom: readonly PomRepository[], path: string | undefined): RepositoryPlan {
   const repositories: ExchangeRepository[] = [];
@@ -81,18 +83,24 @@ export function planRepositories(serverIds: readonly string[], exchangeUrl: stri
   const where = (r: PomRepository) => `${path ?? "pom.xml"}:${r.line}`;
   for (const id of serverIds) {
     const declared = pom.filter((r) => r.id === id && r.url !== undefined);
+    // A URL that took a value from the environment is shown as written (the value may be anyone's secret).
+    const shown = (r: PomRepository) => hideCredentials(r.urlFromEnv ? r.urlAsWritten! : r.url!);
     for (const r of declared) {
-      const served = servedFacadeUrl(r.url!);
-      if (served) warnings.push(`${where(r)}: the pom's ${r.section} "${id}" is on ${r.url}, an API version Exchange no longer serves (it answers 400): use ${served}`);
+      if (servedFacadeUrl(r.url!) === undefined) continue;
+      const served = servedFacadeUrl(shown(r));
+      warnings.push(`${where(r)}: the pom's ${r.section} "${id}" is on ${shown(r)}, an API version Exchange no longer serves (it answers 400): use ${served ?? "the same URL on /api/v3/"}`);
     }
-    const urls = declared.filter((r) => DOWNLOAD.has(r.section)).map((r) => r.url!);
-    const distinct = urls.filter((url, i) => urls.findIndex((u) => sameUrl(u, url)) === i);
+    const download = declared.filter((r) => DOWNLOAD.has(r.section));
+    const distinct = download.filter((r, i) => download.findIndex((d) => sameUrl(d.url!, r.url!)) === i);
     const left = (why: string) => warnings.push(`the repository "${id}" is not declared in settings.xml: ${why}`);
-    if (distinct.length === 0) repositories.push({ id, url: exchangeUrl });
-    else if (distinct.length > 1) left(`the pom declares it with ${distinct.length} URLs (${distinct.join(", ")}), and Maven would use one of them`);
-    else if (distinct[0]!.includes("${")) left(`its URL in the pom, ${distinct[0]}, takes a value setup cannot see (Maven may have it from -D or the environment)`);
-    else if (servedFacadeUrl(distinct[0]!)) left(`the pom gives it ${distinct[0]}, on API v1; correct the pom (see above), then run setup again`);
-    else repositories.push({ id, url: distinct[0]! });
+    const [only] = distinct;
+    if (!only) repositories.push({ id, url: exchangeUrl });
+    else if (distinct.length > 1) left(`the pom declares it with ${distinct.length} URLs (${distinct.map(shown).join(", ")}), and Maven would use one of them`);
+    else if (only.url!.includes("${")) left(`its URL in the pom, ${shown(only)}, takes a value setup cannot see (Maven may have it from -D or the environment)`);
+    else if (only.urlFromEnv) left(`its URL in the pom, ${shown(only)}, takes a value from the environment or a -D option, which setup does not write into settings.xml`);
+    else if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(only.url!)) left(`its URL in the pom, ${shown(only)}, holds a user name or password (Maven sends the server's credentials)`);
+    else if (servedFacadeUrl(only.url!)) left(`the pom gives it ${shown(only)}, on API v1; correct the pom (see above), then run setup again`);
+    else repositories.push({ id, url: only.url! });
   }
   return { repositories, warnings };
 }

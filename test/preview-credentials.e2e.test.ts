@@ -84,7 +84,7 @@ describe("no credential in the file shows in a preview", () => {
 
   it("shows ${env.X} header values, ids, usernames and urls as written", async () => {
     const server = `<username>bot</username>${headers("Private-Token", "${env.GITLAB_TOKEN}")}`;
-    const after = "  <mirrors><mirror><id>m</id><url>https://token.example.com/auth</url></mirror></mirrors>";
+    const after = "  <mirrors><mirror><id>m</id><url>https://token.example.com/auth</url><mirrorOf>m</mirrorOf></mirror></mirrors>";
     const { home: dir } = home(server, after);
     const r = await run(["remove", "w", "--dry-run"], { home: dir });
     expect(r.code).toBe(0);

@@ -180,6 +180,16 @@ class Doctor {
   fileFindings(): void {
     const { path, exists } = this.settings;
     if (!exists) return;
+    const lenient = this.model?.mavenWarning;
+    if (lenient) {
+      this.add({
+        severity: "warning",
+        code: "settings-lenient",
+        line: lenient.line,
+        message: `${lenient.message} (at column ${lenient.column})`,
+        fix: "Correct it: Maven 4 and other tools may read the file strictly.",
+      });
+    }
     const seen = new Map<string, ServerEntry[]>();
     for (const e of this.entries) if (e.id !== undefined) append(seen, e.id, e);
     for (const list of seen.values()) {
@@ -206,17 +216,6 @@ class Doctor {
           fix: `Write <username>${CONNECTED_APP_USERNAME}</username>.`,
         }, [entry.id!]);
       }
-    }
-    for (const m of this.mirrors) {
-      const missing = (["id", "url", "mirrorOf"] as const).filter((k) => !m[k]);
-      if (missing.length === 0) continue;
-      this.add({
-        severity: "error",
-        code: "mirror-incomplete",
-        line: m.line,
-        message: `a <mirror> has no ${missing.map((k) => `<${k}>`).join(" or ")}, and Maven refuses the whole settings file for it`,
-        fix: `Give the mirror its ${missing.join(" and ")}, or remove it.`,
-      });
     }
     const mode = this.settings.mode;
     if (mode !== undefined && (mode & 0o044) !== 0 && this.holdsLiteralSecret()) {

@@ -40,3 +40,14 @@ export function regionOfHost(host: string): Region | undefined {
   const h = host.toLowerCase().replace(/\.$/, "");
   return (Object.keys(REGIONS) as Region[]).find((r) => REGIONS[r] === h);
 }
+
+/**
+ * For a facade URL on API v1, which Exchange no longer serves (it answers 400: mule-maven-plugin issue #414),
+ * the same URL on the version it serves: v2 for Gov, v3 elsewhere (MuleSoft's docs, to-publish-assets-maven).
+ * Undefined for any other URL.
+ */
+export function servedFacadeUrl(url: string): string | undefined {
+  const region = facadeRegion(url);
+  if (region === undefined || !/^[^?#]*?\/api\/v1(?=[/?#]|$)/i.test(url)) return undefined;
+  return url.replace(/\/api\/v1(?=[/?#]|$)/i, `/api/${region === "gov" ? "v2" : "v3"}`);
+}

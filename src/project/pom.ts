@@ -32,6 +32,8 @@ export interface PomRepository {
   /** The URL as resolved (expressions nothing defines stay as written); undefined without <url>. */
   url: string | undefined;
   urlAsWritten?: string;
+  /** A value from the environment (or a user's -D option) went into the URL: it is shown as written, never written. */
+  urlFromEnv?: true;
   section: PomSection;
   /** The profile that declares it, if any. */
   profile?: string;
@@ -193,6 +195,7 @@ function repository(text: string, element: XmlElement, section: PomSection, inte
     ...(idWritten?.includes("${") ? { idAsWritten: idWritten } : {}),
     url: url === undefined ? undefined : javaTrim(url.value),
     ...(urlWritten?.includes("${") ? { urlAsWritten: urlWritten } : {}),
+    ...(url?.fromEnv ? { urlFromEnv: true as const } : {}),
     section,
     ...(profile !== undefined ? { profile } : {}),
     layout: field(text, element, "layout") || "default",

@@ -7,7 +7,7 @@
  * mirror's id, not the repository's. Mirrors apply to what is downloaded (`<repositories>`,
  * `<pluginRepositories>`), never to `<distributionManagement>`, which Maven deploys to as written.
  */
-import { lineColumn, unsafeAt } from "../errors";
+import { lineColumn } from "../errors";
 import { javaTrim, textContent, type XmlElement } from "../xml/scan";
 import { interpolator, type Env, type Interpolated, type Properties } from "./interpolate";
 import type { SettingsModel } from "./model";
@@ -42,10 +42,9 @@ function field(model: SettingsModel, element: XmlElement, name: string, interpol
   return { value, shown: resolved.fromEnv ? written : value };
 }
 
-/** Every <mirror> of the settings' <mirrors>, in order. A second <mirrors> is refused, as Maven refuses it. */
+/** Every <mirror> of the settings' <mirrors>, in order (readSettings refuses a second <mirrors>, as Maven does). */
 export function readMirrors(model: SettingsModel, env: Env = {}, properties: Properties = {}): SettingsMirror[] {
-  const [section, second] = model.settings.children("mirrors");
-  if (second) throw unsafeAt(model.text, second.start, "the file has more than one <mirrors> section, which Maven rejects", "Merge them into one <mirrors>.");
+  const section = model.settings.child("mirrors");
   const mirrors: SettingsMirror[] = [];
   const resolve = interpolator(env, properties);
   for (const element of section?.children("mirror") ?? []) {

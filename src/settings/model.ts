@@ -2,6 +2,7 @@
 import { unsafeAt } from "../errors";
 import { javaTrim, scanXml, textContent, type XmlDocument, type XmlElement } from "../xml/scan";
 import { interpolate, mavenMayResolve, type Env, type Properties } from "./interpolate";
+import { mavenWarning, rejection, SETTINGS, type MavenWarning } from "./schema";
 
 export interface ServerEntry {
   element: XmlElement;
@@ -26,10 +27,17 @@ export interface SettingsModel {
   text: string;
   settings: XmlElement;
   servers: XmlElement | undefined;
+  /** What Maven's settings builder warns about in the file (its strict reader's first complaint), if anything. */
+  mavenWarning: MavenWarning | undefined;
 }
 
+/**
+ * The settings file as Maven reads it. Where Maven's settings builder stops (a second <servers>, a server's
+ * second <password>, a mirror without <url>...: src/settings/schema.ts), it is refused, exit 5, found in the
+ * scanner's one pass over the file.
+ */
 export function readSettings(text: string): SettingsModel {
-  const doc = scanXml(text);
+  const doc = scanXml(text, SETTINGS);
   const settings = doc.root;
   if (settings.name !== "settings") {
     const prefixed = settings.name.endsWith(":settings");
@@ -42,9 +50,9 @@ export function readSettings(text: string): SettingsModel {
       prefixed ? "Write the root as <settings xmlns=\"...\"> without a prefix." : "Point --settings at your Maven settings.xml.",
     );
   }
-  const [servers, second] = settings.children("servers");
-  if (second) throw unsafeAt(text, second.start, "the file has more than one <servers> section, which Maven rejects", "Merge them into one <servers> and run again.");
-  return { doc, text, settings, servers };
+  const { stop, warning } = doc.report;
+  if (stop) throw rejection(text, stop);
+  return { doc, text, settings, servers: settings.child("servers"), mavenWarning: warning && mavenWarning(text, warning) };
 }
 
 /**
@@ -65,15 +73,9 @@ export function resolveId(written: string, env: Env = {}, properties: Properties
 /** Far above any real id (Maven's ids name repositories and servers: a few dozen characters). */
 const MAX_ID = 4096;
 
-/** A server's fields; one with a repeated <id>, <username> or <password> is refused, as Maven does. */
+/** A server's fields (each is there at most once: readSettings refuses a repeat, as Maven does). */
 function entry(text: string, element: XmlElement, env: Env, properties: Properties): ServerEntry {
-  const [ids, usernames, passwords] = (["id", "username", "password"] as const).map((name) => element.children(name));
-  // The first repeat in the file, of whichever field.
-  const repeated = [ids![1], usernames![1], passwords![1]].filter((e) => e !== undefined).sort((a, b) => a.start - b.start)[0];
-  if (repeated) {
-    throw unsafeAt(text, repeated.start, `a <server> has more than one <${repeated.name}>, which Maven rejects`, `Keep one <${repeated.name}> in that server and run again.`);
-  }
-  const [idElement, username, password] = [ids![0], usernames![0], passwords![0]];
+  const [idElement, username, password] = [element.child("id"), element.child("username"), element.child("password")];
   const written = idElement ? javaTrim(textContent(text, idElement)) : undefined;
   if (written === undefined || !written.includes("${")) return { element, id: written, shown: written, idElement, username, password };
   const { id, unknown, shown } = resolveId(written, env, properties);

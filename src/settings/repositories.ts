@@ -30,7 +30,12 @@ export interface RepositoriesInput {
   serverIds: readonly string[];
   /** The Exchange Maven facade of the region. */
   exchangeUrl: string;
+  /** A URL of its own for some ids (the one the project's pom gives the id); the others get exchangeUrl. */
+  urls?: Readonly<Record<string, string>>;
 }
+
+/** The URL of the Exchange repository with this id. */
+const urlOf = (input: RepositoriesInput, id: string): string => (input.urls && Object.hasOwn(input.urls, id) ? input.urls[id]! : input.exchangeUrl);
 
 export interface RepositoriesChange extends SettingsChange {
   /** "added": the profile is new; "updated": something in or around it changed; "removed" by removal. */
@@ -92,7 +97,7 @@ function expandedTemplate(input: RepositoriesInput): XmlDocument {
   const repositories = doc.root.child("profiles")!.child("profile")!.child("repositories")!.children("repository");
   const exchange = repositories.find((r) => textContent(template, r.child("id")!) === "EXCHANGE_REPOSITORY_ID");
   const one = template.slice(exchange!.start, exchange!.end);
-  const copies = input.serverIds.map((id) => one.replace("EXCHANGE_REPOSITORY_ID", escapeText(id)).replace("EXCHANGE_URL", escapeText(input.exchangeUrl)));
+  const copies = input.serverIds.map((id) => one.replace("EXCHANGE_REPOSITORY_ID", escapeText(id)).replace("EXCHANGE_URL", escapeText(urlOf(input, id))));
   return scanXml(template.slice(0, exchange!.start) + copies.join(`\n${indentAt(template, exchange!.start)}`) + template.slice(exchange!.end));
 }
 
@@ -148,12 +153,13 @@ function checkInput(input: RepositoriesInput): void {
     checkValue("server id", id);
   }
   checkValue("Exchange URL", input.exchangeUrl);
+  for (const id of input.serverIds) checkValue(`URL of repository "${id}"`, urlOf(input, id));
 }
 
 /** What the wanted items of a profile list are: each Exchange repository and MuleSoft's releases. */
 function wanted(input: RepositoriesInput, list: ListName): { id: string; url: string }[] {
   const releases = { id: RELEASES_ID, url: "https://repository.mulesoft.org/releases/" };
-  return list === "repositories" ? [...input.serverIds.map((id) => ({ id, url: input.exchangeUrl })), releases] : [releases];
+  return list === "repositories" ? [...input.serverIds.map((id) => ({ id, url: urlOf(input, id) })), releases] : [releases];
 }
 
 /**

@@ -96,6 +96,8 @@ export function upsertServers(
   // Every id in one pass over the servers: a pom's thousands of ids cost one look at each server.
   const found = serversWithIds(model, unique.map((s) => s.id), env, properties);
   const warnings: string[] = doubtWarnings(model, unique.map((s) => ({ id: s.id, first: found.matches.get(s.id)![0] })), found.uncertain);
+  const lenient = model.mavenWarning;
+  if (lenient) warnings.unshift(`line ${lenient.line}, column ${lenient.column}: ${lenient.message}`);
   const edits: Edit[] = [];
   const added: ServerInput[] = [];
   const results: ServerChange[] = [];

@@ -9,6 +9,7 @@
  * It never expands entities and refuses any DOCTYPE.
  */
 import { type M2Error, unsafeAt } from "../errors";
+import { FREE, type Grammar, type GrammarProblem, type GrammarReport, IN_VALUE, INT, LIST, RECORD } from "./grammar";
 import { mayHoldCredential } from "./secret-names";
 
 /**
@@ -30,8 +31,15 @@ class ElementTable {
   readonly endTags: string[] = [];
   /** Each name's id: a start tag's name is looked up whole, not read character by character. */
   readonly ids = new Map<string, number>();
+  /** For each rule of the grammar, where each name id leads (Grammar.step), filled as names are interned. */
+  readonly steps: number[][];
 
-  constructor(readonly text: string, capacity: number) {
+  constructor(
+    readonly text: string,
+    capacity: number,
+    readonly grammar: Grammar,
+  ) {
+    this.steps = grammar.kind.map(() => []);
     this.start = new Int32Array(capacity);
     this.openEnd = new Int32Array(capacity);
     this.closeStart = new Int32Array(capacity);
@@ -50,6 +58,7 @@ class ElementTable {
       id = this.names.push(name) - 1;
       this.endTags.push(`</${name}>`);
       this.ids.set(name, id);
+      this.steps.forEach((step, rule) => step.push(this.grammar.step(rule, name)));
     }
     return id;
   }
@@ -133,6 +142,8 @@ export class XmlElement {
 export interface XmlDocument {
   text: string;
   root: XmlElement;
+  /** What the scan found against the grammar it was given (nothing without one). */
+  report: GrammarReport;
 }
 
 const NAME_START = "A-Z_a-z:\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}";
@@ -143,6 +154,7 @@ const S = "[ \\t\\r\\n]";
 const nameRe = new RegExp(NAME, "uy");
 const spaceRe = new RegExp(`${S}*`, "y");
 const attributeRe = new RegExp(`(${NAME})${S}*=${S}*(?:"([^"<]*)"|'([^'<]*)')`, "uy");
+const attributeNameRe = new RegExp(`${S}+(${NAME})${S}*=${S}*(?:"[^"]*"|'[^']*')`, "uy");
 const endTagRe = new RegExp(`</(${NAME})${S}*>`, "uy");
 const referenceRe = /&(?:(?:amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));/y;
 const invalidCharRe = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -435,16 +447,130 @@ function checkCdataEnds(text: string, from: number, to: number, at: number): num
   return next;
 }
 
+// The grammar, checked as the scan goes (see ./grammar.ts). The loop keeps, for each open element (by depth),
+// its rule and the bits of the fields seen in it; what is rare or found wrong is done by these functions.
+
+/** What the scan found against the grammar: the first stop of a reader, the first of a validator, the first warning in the text. */
+interface Found {
+  stop?: GrammarProblem;
+  invalid?: GrammarProblem;
+  warning?: GrammarProblem;
+}
+
+const STOPS: ReadonlySet<GrammarProblem["kind"]> = new Set(["repeated", "element-in-value", "text-in-list"]);
+const INVALID: ReadonlySet<GrammarProblem["kind"]> = new Set(["missing", "empty", "pattern"]);
+
+function record(found: Found, problem: GrammarProblem): void {
+  if (STOPS.has(problem.kind)) found.stop ??= problem;
+  else if (INVALID.has(problem.kind)) found.invalid ??= problem;
+  else if (!found.warning || problem.at < found.warning.at) found.warning = problem;
+}
+
+/** The element `row` inside the open element at `depth - 1` of the stack, where the grammar does not allow it. */
+function misplaced(found: Found, table: ElementTable, stack: readonly number[], row: number, step: number): void {
+  const depth = stack.length;
+  const parent = nameOf(table, stack[depth - 1]!);
+  if (step === IN_VALUE) record(found, { kind: "element-in-value", at: table.start[row]!, name: parent, parent: depth > 1 ? nameOf(table, stack[depth - 2]!) : undefined });
+  else record(found, { kind: "unknown", at: table.start[row]!, name: nameOf(table, row), parent });
+}
+
+/** The field `row` seen a second time in the record open at `depth - 1`. */
+function repeated(found: Found, table: ElementTable, stack: readonly number[], row: number, rule: number): void {
+  const depth = stack.length;
+  record(found, { kind: "repeated", at: table.start[row]!, name: nameOf(table, row), parent: nameOf(table, stack[depth - 1]!), list: table.grammar.kind[rule] === LIST, root: depth === 1 });
+}
+
+/** An attribute on the record `row` other than a prefixed one (and xmlns on the root). */
+function recordAttributes(found: Found, text: string, table: ElementTable, row: number): void {
+  const root = row === 0;
+  attributeNameRe.lastIndex = table.start[row]! + 1 + nameOf(table, row).length;
+  for (let a = attributeNameRe.exec(text); a && attributeNameRe.lastIndex <= table.openEnd[row]!; a = attributeNameRe.exec(text)) {
+    if (!a[1]!.includes(":") && !(root && a[1] === "xmlns")) return record(found, { kind: "attribute", at: table.start[row]!, name: nameOf(table, row) });
+  }
+}
+
+/** Character data other than white space in text[from, to) (no element in it) directly inside the open element, whose rule allows none. */
+function looseText(found: Found, text: string, from: number, to: number, table: ElementTable, open: number, rule: number): void {
+  let at = -1;
+  eachCharacterData(text, from, to, (data, offset) => {
+    if (at < 0 && !/^[ \t\r\n]*$/.test(data)) at = offset;
+  });
+  if (at >= 0) record(found, { kind: table.grammar.noText[rule] === 2 ? "text-in-list" : "text-in-record", at, name: nameOf(table, open) });
+}
+
+/** Whether text[from, to) is white space (and nothing else: a reference is looked at by looseText). */
+function blank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) return false;
+  }
+  return true;
+}
+
+/** Whether Java's Integer.valueOf reads the (trimmed) value. */
+function isJavaInt(value: string): boolean {
+  if (!/^[+-]?[0-9]+$/.test(value)) return false;
+  const n = Number(value);
+  return n >= -2147483648 && n <= 2147483647;
+}
+
+/** The by-depth columns, twice as deep. */
+function deeper(ruleAt: Int32Array, seenAt: Int32Array): { ruleAt: Int32Array; seenAt: Int32Array } {
+  const more = (a: Int32Array): Int32Array => {
+    const b = new Int32Array(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  return { ruleAt: more(ruleAt), seenAt: more(seenAt) };
+}
+
+/** Looks at the element `row` of rule `rule`, now closed, inside the open elements `stack`. */
+function closed(found: Found, text: string, table: ElementTable, row: number, rule: number, seen: number, stack: readonly number[]): void {
+  const g = table.grammar;
+  const kind = g.kind[rule];
+  if (kind === RECORD) {
+    const missing = g.required[rule]! & ~seen;
+    if (missing !== 0) record(found, { kind: "missing", at: table.start[row]!, name: nameOf(table, row), field: g.fieldNames[rule]![31 - Math.clz32(missing & -missing)] });
+    return;
+  }
+  // A value holding an element is a stop already.
+  if (table.firstChild[row]! >= 0) return;
+  const from = table.openEnd[row]!;
+  const to = table.closeStart[row]!;
+  // Most values are plain text, which their first character shows is not empty.
+  const c = text.charCodeAt(from);
+  if (kind !== INT && g.pattern[rule] === undefined && from < to && c > 0x20 && c !== 0x26 /* & */ && c !== 0x3c /* < */) return;
+  let value = "";
+  eachCharacterData(text, from, to, (data) => {
+    value += data;
+  });
+  value = javaTrim(value);
+  const name = nameOf(table, row);
+  const parentName = stack.length > 0 ? nameOf(table, stack[stack.length - 1]!) : undefined;
+  if (g.notEmpty[rule] && value === "") record(found, { kind: "empty", at: table.start[row]!, name: parentName ?? name, field: name });
+  else if (g.pattern[rule] && !g.pattern[rule]!.test(value)) record(found, { kind: "pattern", at: table.start[row]!, name });
+  else if (kind === INT && !isJavaInt(value)) record(found, { kind: "not-int", at: table.start[row]!, name, parent: parentName });
+}
+
 /**
  * Reads the elements from `pos` on into the table. The loop runs once per document, mostly before V8 has
  * compiled it (its optimised code comes too late for most files), so what it does per tag is kept small:
  * the table's columns are held in local variables, and whatever is rare (attributes, references, errors, a
- * name not seen before) is done by the functions above.
+ * name not seen before, a problem of the grammar) is done by the functions above.
  */
-function readElements(text: string, from: number, table: ElementTable, stack: number[]): void {
+function readElements(text: string, from: number, table: ElementTable, stack: number[], found: Found): void {
   const n = text.length;
   const endTags = table.endTags;
   const ids = table.ids;
+  const { steps, grammar } = table;
+  const { firstAtEnd, firstChecked, afterAtEnd, firstTextless } = grammar;
+  // The last two runs of white space found directly inside an element that allows no text (the indentation
+  // before a child and before the end tag, mostly): the next such run is most often one of them.
+  let blankA = "";
+  let blankB = "";
+  // By depth: the open element's rule, and the bits of the fields seen in it.
+  let ruleAt: Int32Array = new Int32Array(64);
+  let seenAt: Int32Array = new Int32Array(64);
   const tag: StartTag = { nameId: 0, openEnd: 0 };
   let pos = from;
   // Next '&' and ']]>' not yet checked: found lazily so that each is searched for once per document.
@@ -462,6 +588,16 @@ function readElements(text: string, from: number, table: ElementTable, stack: nu
       else {
         if (nextAmp >= 0 && nextAmp < textEnd) nextAmp = checkReferences(text, pos, textEnd, nextAmp, table, stack);
         if (nextCdataEnd >= 0 && nextCdataEnd < textEnd) nextCdataEnd = checkCdataEnds(text, pos, textEnd, nextCdataEnd);
+        const rule = ruleAt[stack.length - 1]!;
+        if (rule >= firstTextless) {
+          const length = textEnd - pos;
+          if (!((length === blankA.length && text.startsWith(blankA, pos)) || (length === blankB.length && text.startsWith(blankB, pos)))) {
+            if (blank(text, pos, textEnd)) {
+              blankB = blankA;
+              blankA = text.slice(pos, textEnd);
+            } else looseText(found, text, pos, textEnd, table, stack[stack.length - 1]!, rule);
+          }
+        }
       }
     }
     if (lt < 0) break;
@@ -477,11 +613,19 @@ function readElements(text: string, from: number, table: ElementTable, stack: nu
       closeStarts[open] = lt;
       ends[open] = end;
       pos = end;
+      const rule = ruleAt[stack.length]!;
+      if (rule >= firstAtEnd && rule < afterAtEnd) {
+        // A value that must not be empty mostly shows by its first character that it is not.
+        const c = text.charCodeAt(openEnds[open]!);
+        if (rule >= firstChecked || c <= 0x20 || c === 0x26 /* & */ || c === 0x3c /* < */) closed(found, text, table, open, rule, seenAt[stack.length]!, stack);
+      }
     } else if (next === 0x21 /* ! */) {
       // A comment is read here (a settings file may hold thousands); anything else after '<!' by readBang.
       const dashes = text.charCodeAt(lt + 2) === 0x2d && text.charCodeAt(lt + 3) === 0x2d ? text.indexOf("--", lt + 4) : -1;
       pos = dashes >= 0 && text.charCodeAt(dashes + 2) === 0x3e ? dashes + 3 : readBang(text, lt, stack.length);
       if (nextCdataEnd >= 0 && nextCdataEnd < pos) nextCdataEnd = text.indexOf("]]>", pos);
+      // A CDATA section is character data: where the grammar allows none, it must be white space.
+      if (dashes < 0 && stack.length > 0 && ruleAt[stack.length - 1]! >= firstTextless) looseText(found, text, lt, pos, table, stack[stack.length - 1]!, ruleAt[stack.length - 1]!);
     } else if (next === 0x3f /* ? */) {
       pos = readPi(text, lt, table, stack);
     } else {
@@ -490,7 +634,8 @@ function readElements(text: string, from: number, table: ElementTable, stack: nu
       const gt = text.indexOf(">", lt + 2);
       let nameId = gt < 0 ? -1 : (ids.get(text.slice(lt + 1, gt)) ?? -1);
       let openEnd = gt + 1;
-      if (nameId < 0 || stack.length === 0) {
+      const plain = nameId >= 0 && stack.length > 0;
+      if (!plain) {
         table.count = count;
         readStartTag(text, lt, table, stack, tag);
         nameId = tag.nameId;
@@ -518,7 +663,31 @@ function readElements(text: string, from: number, table: ElementTable, stack: nu
         else nextSibling[last] = element;
         lastChild[parent] = element;
       }
-      if (!selfClosing) stack.push(element);
+      // The element's rule, from its parent's (the root's is the grammar's), and its field seen in the parent.
+      const depth = stack.length;
+      let rule = depth > 0 ? ruleAt[depth - 1]! : grammar.root;
+      if (depth > 0 && rule !== 0) {
+        const step = steps[rule]![nameId]!;
+        if (step >= 0) {
+          rule = step & 0xff;
+          const bit = step >> 8;
+          if (bit !== 0) {
+            const seen = seenAt[depth - 1]!;
+            if ((seen & bit) !== 0) repeated(found, table, stack, element, rule);
+            seenAt[depth - 1] = seen | bit;
+          }
+        } else {
+          misplaced(found, table, stack, element, step);
+          rule = 0;
+        }
+      }
+      if (!plain && grammar.kind[rule] === RECORD && openEnd - lt > table.names[nameId]!.length + (selfClosing ? 3 : 2)) recordAttributes(found, text, table, element);
+      if (!selfClosing) {
+        stack.push(element);
+        if (depth === ruleAt.length) ({ ruleAt, seenAt } = deeper(ruleAt, seenAt));
+        ruleAt[depth] = rule;
+        seenAt[depth] = 0;
+      } else if (rule >= firstAtEnd && rule < afterAtEnd) closed(found, text, table, element, rule, 0, stack);
       pos = openEnd;
     }
   }
@@ -533,8 +702,11 @@ function readEndTag(text: string, lt: number, table: ElementTable, stack: readon
   return endTagRe.lastIndex;
 }
 
-/** Parses and checks a whole document. Throws M2Error (exit 5) with line and column when it is not well-formed. */
-export function scanXml(text: string): XmlDocument {
+/**
+ * Parses and checks a whole document. Throws M2Error (exit 5) with line and column when it is not well-formed.
+ * What it finds against `grammar` is in the document's report.
+ */
+export function scanXml(text: string, grammar: Grammar = FREE): XmlDocument {
   const bad = findInvalidChar(text);
   if (bad >= 0) {
     const cp = text.codePointAt(bad) ?? 0;
@@ -551,9 +723,10 @@ export function scanXml(text: string): XmlDocument {
     pos = declarationRe.lastIndex;
   }
 
-  const table = new ElementTable(text, Math.max(64, text.length >> 5));
+  const table = new ElementTable(text, Math.max(64, text.length >> 5), grammar);
   const stack: number[] = [];
-  readElements(text, pos, table, stack);
+  const found: Found = {};
+  readElements(text, pos, table, stack, found);
 
   const unclosed = stack[stack.length - 1];
   if (unclosed !== undefined) {
@@ -562,7 +735,8 @@ export function scanXml(text: string): XmlDocument {
   }
   // The first element is the root: nothing but white space, comments and processing instructions comes before it.
   if (table.count === 0) throw unsafeAt(text, text.length, "no root element");
-  return { text, root: new XmlElement(table, 0) };
+  const stop = found.stop ?? found.invalid;
+  return { text, root: new XmlElement(table, 0), report: { ...(stop && { stop }), ...(found.warning && { warning: found.warning }) } };
 }
 
 /** Whitespace in XML's sense, and Java's String.trim() set (everything up to U+0020). */
@@ -656,7 +830,6 @@ export function mixedTextAt(text: string, element: XmlElement): number {
   return found;
 }
 
-const attributeNameRe = new RegExp(`${S}+(${NAME})${S}*=${S}*(?:"[^"]*"|'[^']*')`, "uy");
 
 /** The names of an element's attributes, in order (the document is well-formed: scanXml has read it). */
 export function attributeNames(text: string, element: XmlElement): string[] {

@@ -22,6 +22,7 @@ import org.apache.maven.settings.building.DefaultSettingsBuildingRequest;
 import org.apache.maven.settings.building.SettingsBuilder;
 import org.apache.maven.settings.building.SettingsBuildingException;
 import org.apache.maven.settings.building.SettingsBuildingResult;
+import org.apache.maven.settings.building.SettingsProblem;
 import org.apache.maven.settings.io.DefaultSettingsReader;
 import org.apache.maven.settings.io.SettingsReader;
 import org.apache.maven.settings.io.xpp3.SettingsXpp3Writer;
@@ -38,6 +39,10 @@ import org.codehaus.plexus.util.ReaderFactory;
  *                                                         port, username, password and nonProxyHosts, each B64, joined by ","
  *   cli ARG_B64...                                     -> "ok SETTINGS_B64" and " DEFINE_B64" for each -D, as MavenCli parses
  *                                                         the arguments ("-" for no -s), or "fail: reason"
+ *   problems FILE                                      -> "ok" and " SEVERITY,LINE,COLUMN,MESSAGE_B64" for each problem
+ *                                                         Maven's settings builder reports (FATAL: it could not read
+ *                                                         the file, the settings are empty; ERROR: the build stops;
+ *                                                         WARNING: it goes on)
  *   read FILE                                          -> "ok ENCODING TEXT_B64": the encoding Maven's reader
  *                                                         picks for FILE and the text it reads, or "fail: reason"
  *   charset NAME                                       -> "ok CANONICAL ALIASES MAP" or "fail: unsupported":
@@ -79,6 +84,23 @@ public class SettingsProbe {
         } catch (SettingsBuildingException e) {
             throw new Exception("settings builder: " + e.getMessage().replace('\n', ' '));
         }
+    }
+
+    /** Every problem Maven's settings builder reports for FILE as the user settings, whether or not it stops. */
+    static String problems(File file) {
+        DefaultSettingsBuildingRequest request = new DefaultSettingsBuildingRequest();
+        request.setUserSettingsFile(file);
+        request.setGlobalSettingsFile(new File("/nonexistent/anypoint-m2/global-settings.xml"));
+        request.setSystemProperties(System.getProperties());
+        List<SettingsProblem> problems;
+        try {
+            problems = BUILDER.build(request).getProblems();
+        } catch (SettingsBuildingException e) {
+            problems = e.getProblems();
+        }
+        return "ok" + problems.stream()
+            .map(p -> " " + p.getSeverity() + "," + p.getLineNumber() + "," + p.getColumnNumber() + "," + b64(p.getMessage()))
+            .collect(Collectors.joining());
     }
 
     static String xml(Settings settings) throws Exception {
@@ -231,6 +253,8 @@ public class SettingsProbe {
                         .map(p -> " " + java.util.stream.Stream.of(p.getId(), String.valueOf(p.isActive()), p.getProtocol(), p.getHost(), String.valueOf(p.getPort()), p.getUsername(), p.getPassword(), p.getNonProxyHosts())
                             .map(SettingsProbe::b64).collect(Collectors.joining(",")))
                         .collect(Collectors.joining());
+                } else if (f[0].equals("problems")) {
+                    answer = problems(new File(f[1]));
                 } else if (f[0].equals("read")) {
                     answer = read(new File(f[1]));
                 } else if (f[0].equals("charset")) {

@@ -15,6 +15,7 @@ import { confirm, offerExclusion } from "./confirm";
 import { keepStore, settleInputs, type SetupArgs } from "./inputs";
 import { operation, type SetupReport } from "./plan";
 import { print, type SetupResult } from "./print";
+import { pomRepositories } from "./repositories";
 import { writeNewSecurityFile } from "./storage";
 
 export type { SetupArgs } from "./inputs";
@@ -31,12 +32,14 @@ export async function setup(args: SetupArgs, io: Io): Promise<SetupResult | unde
 
   // The file's problems come before the network: plan first, then check, then plan again if the wizard
   // corrected the credentials meanwhile (new inputs, so a new operation).
-  let first = operation(settled, io);
+  // --with-repositories gives each id the URL the project's pom gives it: the pom is read once, here.
+  const pom = settled.withRepositories ? pomRepositories(io, args.pom) : undefined;
+  let first = operation(settled, io, pom);
   let planned = planEdit(io.fs, path, first, true);
   if (planned.report.kept) {
     // No store named, and the servers have one: kept (a new operation for the new inputs).
     settled = await keepStore(args, io, settled, planned.report.kept);
-    first = operation(settled, io);
+    first = operation(settled, io, pom);
     planned = planEdit(io.fs, path, first, true);
   }
   const warnings = emptyFile(args, planned);
@@ -46,7 +49,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<SetupResult | unde
   const { identity } = checked;
   // The wizard offers to exclude the ids from a mirror that would take them: new inputs again.
   const inputs = checked.inputs.wizard ? await offerExclusion(args, io, checked.inputs, planned) : checked.inputs;
-  const change = inputs === settled ? first : operation(inputs, io);
+  const change = inputs === settled ? first : operation(inputs, io, pom);
   const plan = inputs === settled ? planned : planEdit(io.fs, path, change, true);
 
   if (inputs.wizard) await confirm(args, io, inputs, plan, Boolean(args.dryRun));

@@ -19,23 +19,34 @@ import type { KeptStore } from "./storage";
 import type { SettingsValues } from "../../io/trust";
 import type { Io } from "../../world";
 import type { Inputs } from "./inputs";
+import { planRepositories, type ExchangeRepository } from "./repositories";
+import type { PomRepository } from "../../project/pom";
 
 /** What one planning did to the server and to the repositories (the file's change covers both). */
 export interface SetupReport {
   server: ChangeKind;
   repositories?: ChangeKind;
+  /** The Exchange repositories declared (each server id's, with the URL the pom gives it or the facade's). */
+  declared?: ExchangeRepository[];
   /** No store was named, and the servers already share one other than literal: the run keeps it (index.ts). */
   kept?: NonNullable<KeptStore>;
   /** --exclude-from-mirrors: the mirrors `!id` went into, and those that name an id (left as they are). */
   mirrors?: { mirrors: MirrorIds[]; named: MirrorIds[] };
 }
 
+/** The project's pom, as --with-repositories reads it (repositories.ts pomRepositories). */
+export interface PomRepositories {
+  path: string | undefined;
+  repositories: readonly PomRepository[];
+}
+
 /**
  * The change to the file, as a pure function of its text. Ids are matched as Maven will resolve them: from
  * the environment Maven runs in (not the env file) and its properties. One operation serves one set of
  * inputs: a new encrypted password is made once, here, so that every plan of it writes the same bytes.
+ * `pom` gives the repositories their URLs (--with-repositories).
  */
-export function operation(inputs: Inputs, io: Io): Operation<SetupReport> {
+export function operation(inputs: Inputs, io: Io, pom: PomRepositories = { path: undefined, repositories: [] }): Operation<SetupReport> {
   const { env, properties } = inputs.values;
   const clear = `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}`;
   const security = inputs.storage.security;
@@ -57,11 +68,22 @@ export function operation(inputs: Inputs, io: Io): Operation<SetupReport> {
     const change = { ...upserted, warnings: [...upserted.warnings, ...left], ...(scrub.length > 0 ? { scrub } : {}) };
     const kept = inputs.storage.named ? undefined : sharedStore(upserted.servers.map((s) => s.previous));
     const server = { server: change.change, ...(kept ? { kept } : {}) };
-    const repositories = { serverIds: inputs.serverIds, exchangeUrl: inputs.exchange?.url ?? "" };
-    const both = inputs.withRepositories ? andRepositories(text, change, (middle) => mergeRepositories(middle, repositories, env, properties)) : undefined;
-    const first = both ? { ...both, report: { ...server, repositories: both.repositories } } : { ...change, report: server };
+    const first = withRepositories(text, inputs, change, server, pom);
     return inputs.mirrorTargets ? andMirrors(text, first, inputs.mirrorTargets, env, properties) : first;
   };
+}
+
+/** The servers' change, and the repositories when asked (--with-repositories), each id with the pom's URL for it. */
+function withRepositories(text: string, inputs: Inputs, change: SettingsChange, server: SetupReport, pom: PomRepositories): SettingsChange & { report: SetupReport } {
+  const { env, properties } = inputs.values;
+  if (!inputs.withRepositories) return { ...change, report: server };
+  const plan = planRepositories(inputs.serverIds, inputs.exchange!.url, pom.repositories, pom.path);
+  const declared = { ...server, declared: plan.repositories };
+  if (plan.repositories.length === 0) return { ...change, warnings: [...change.warnings, ...plan.warnings], report: { ...declared, repositories: "unchanged" } };
+  const urls = Object.fromEntries(plan.repositories.map((r) => [r.id, r.url]));
+  const repositories = { serverIds: plan.repositories.map((r) => r.id), exchangeUrl: inputs.exchange!.url, urls };
+  const both = andRepositories(text, change, (middle) => mergeRepositories(middle, repositories, env, properties));
+  return { ...both, warnings: [...both.warnings, ...plan.warnings], report: { ...declared, repositories: both.repositories } };
 }
 
 /** The change, then `!id` in each mirror that would take an id (--exclude-from-mirrors), as one change. */

@@ -4,10 +4,13 @@
  * src/settings/repositories.ts.
  */
 import snippet from "../../../templates/distribution-management.xml?raw";
+import { hideCredentials } from "../../anypoint/endpoint";
 import { exchangeMaven, publishUrl, type ExchangeMaven } from "../../anypoint/exchange";
 import { readSettingsText } from "../../io/edit";
 import { mavenProperties } from "../../io/paths";
+import { servedFacadeUrl } from "../../project/exchange";
 import { findPom, loadPom, pomRepositoryIds } from "../../project/load";
+import type { PomRepository } from "../../project/pom";
 import { declaresRepository, PROFILE_ID, type RepositoriesChange } from "../../settings/repositories";
 import { escapeText } from "../../settings/value";
 import type { Io } from "../../world";
@@ -51,9 +54,70 @@ export function publishing(exchange: ExchangeMaven, serverId: string, orgId: str
   return { url, distributionManagement: snippet.replace("SERVER_ID", escapeText(serverId)).replace("PUBLISH_URL", escapeText(url)).trimEnd() };
 }
 
+/** An Exchange repository to declare in settings.xml: a server id and its URL. */
+export interface ExchangeRepository {
+  id: string;
+  url: string;
+}
+
+/** Which repositories --with-repositories declares, and why an id is left out or a pom's URL is wrong. */
+export interface RepositoryPlan {
+  repositories: ExchangeRepository[];
+  warnings: string[];
+}
+
+const DOWNLOAD = new Set(["repositories", "pluginRepositories"]);
+const sameUrl = (a: string, b: string): boolean => a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
+
+/**
+ * The repository each server id gets, so that settings.xml never declares an id with a URL other than the one
+ * the project's pom (`pom`, at `path`) gives it: the URL of the pom's repository (or plugin repository) of
+ * that id, else the region's facade. An id whose URL in the pom cannot be used as it is (API v1, which
+ * Exchange no longer serves; an expression setup cannot resolve; a value from the environment or a user name
+ * or password, which setup never writes; two different URLs) is left out, saying why; a v1 URL anywhere in
+ * the pom (its distributionManagement too) is named with the one Exchange serves.
+ */
+export function planRepositories(serverIds: readonly string[], exchangeUrl: string, pom: readonly PomRepository[], path: string | undefined): RepositoryPlan {
+  const repositories: ExchangeRepository[] = [];
+  const warnings: string[] = [];
+  const where = (r: PomRepository) => `${path ?? "pom.xml"}:${r.line}`;
+  for (const id of serverIds) {
+    const declared = pom.filter((r) => r.id === id && r.url !== undefined);
+    // A URL that took a value from the environment is shown as written (the value may be anyone's secret).
+    const shown = (r: PomRepository) => hideCredentials(r.urlFromEnv ? r.urlAsWritten! : r.url!);
+    for (const r of declared) {
+      if (servedFacadeUrl(r.url!) === undefined) continue;
+      const served = servedFacadeUrl(shown(r));
+      warnings.push(`${where(r)}: the pom's ${r.section} "${id}" is on ${shown(r)}, an API version Exchange no longer serves (it answers 400): use ${served ?? "the same URL on /api/v3/"}`);
+    }
+    const download = declared.filter((r) => DOWNLOAD.has(r.section));
+    const distinct = download.filter((r, i) => download.findIndex((d) => sameUrl(d.url!, r.url!)) === i);
+    const left = (why: string) => warnings.push(`the repository "${id}" is not declared in settings.xml: ${why}`);
+    const [only] = distinct;
+    if (!only) repositories.push({ id, url: exchangeUrl });
+    else if (distinct.length > 1) left(`the pom declares it with ${distinct.length} URLs (${distinct.map(shown).join(", ")}), and Maven would use one of them`);
+    else if (only.url!.includes("${")) left(`its URL in the pom, ${shown(only)}, takes a value setup cannot see (Maven may have it from -D or the environment)`);
+    else if (only.urlFromEnv) left(`its URL in the pom, ${shown(only)}, takes a value from the environment or a -D option, which setup does not write into settings.xml`);
+    else if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(only.url!)) left(`its URL in the pom, ${shown(only)}, holds a user name or password (Maven sends the server's credentials)`);
+    else if (servedFacadeUrl(only.url!)) left(`the pom gives it ${shown(only)}, on API v1; correct the pom (see above), then run setup again`);
+    else repositories.push({ id, url: only.url! });
+  }
+  return { repositories, warnings };
+}
+
+/** The Exchange repositories of the pom setup reads (--pom, else ./pom.xml), with its path; none when there is no pom or it cannot be read. */
+export function pomRepositories(io: Io, pomOption: string | undefined): { path: string | undefined; repositories: PomRepository[] } {
+  const path = findPom(io, pomOption);
+  const pom = path === undefined ? undefined : loadPom(io, path);
+  return { path, repositories: pom?.report?.repositories ?? [] };
+}
+
 /** The summary's lines about the repositories. */
-export function repositoryLines(change: RepositoriesChange["change"], exchange: ExchangeMaven, dryRun: boolean): string[] {
-  const what = `profile "${PROFILE_ID}" (Exchange ${exchange.url} and MuleSoft releases, active in <activeProfiles>, plugin group org.mule.tools)`;
+export function repositoryLines(change: RepositoriesChange["change"], declared: readonly ExchangeRepository[], dryRun: boolean): string[] {
+  if (declared.length === 0) return [`${dryRun ? "Would add" : "Added"} no repositories: no server id's repository could be declared (see the warnings).`];
+  const urls = [...new Set(declared.map((r) => r.url))];
+  const exchange = urls.length === 1 ? urls[0] : declared.map((r) => `${r.id} ${r.url}`).join(", ");
+  const what = `profile "${PROFILE_ID}" (Exchange ${exchange} and MuleSoft releases, active in <activeProfiles>, plugin group org.mule.tools)`;
   if (change === "unchanged") return [`Kept ${what}: nothing to change.`];
   return [`${dryRun ? "Would add" : "Added"} ${change === "added" ? what : `what was missing to ${what}`}.`];
 }

@@ -60,6 +60,7 @@ const mavenReadsSecurityFile: OptionSpec = {
   describe: "with --security-file: Maven is told to read it (-Dsettings.security) where this run cannot see: ~/.mavenrc, a CI job's MAVEN_OPTS, an image",
 };
 const serverId: OptionSpec = { type: "string", describe: "<server> id; must match the repository id in your pom.xml", defaultDescription: "anypoint-exchange-v3" };
+const exchangeUrl: OptionSpec = { type: "string", describe: "the Exchange Maven URL to probe [env: ANYPOINT_EXCHANGE_URL]", defaultDescription: "the pom's Exchange repositories, else the settings profile's, else the region's" };
 const pom: OptionSpec = { type: "string", describe: "the project's pom.xml (or its folder)", defaultDescription: "./pom.xml when there is one" };
 
 /** How results are printed; every command has these. */
@@ -136,8 +137,21 @@ export const COMMANDS: CommandSpec[] = [
     name: "verify",
     describe: "check the credentials stored in settings.xml with Anypoint again",
     edits: false,
-    options: { "server-id": serverId, settings, "security-file": securityFile, "maven-reads-security-file": mavenReadsSecurityFile, ...connection, ...output },
-    examples: [["$0 verify --server-id anypoint-exchange-v3", "does the stored connected app still get a token?"]],
+    options: {
+      "server-id": serverId,
+      settings,
+      "security-file": securityFile,
+      "maven-reads-security-file": mavenReadsSecurityFile,
+      exchange: { type: "boolean", default: false, describe: "also send Exchange's Maven facade the request Maven sends (Basic auth) for each Exchange repository with this id; not accepted: exit 9" },
+      "exchange-url": exchangeUrl,
+      pom,
+      ...connection,
+      ...output,
+    },
+    examples: [
+      ["$0 verify --server-id anypoint-exchange-v3", "does the stored connected app still get a token?"],
+      ["$0 verify --exchange", "and does Exchange's Maven facade accept it, as Maven sends it?"],
+    ],
   },
   {
     name: "list",
@@ -167,7 +181,8 @@ export const COMMANDS: CommandSpec[] = [
       settings,
       "security-file": securityFile,
       "maven-reads-security-file": mavenReadsSecurityFile,
-      offline: { type: "boolean", default: false, describe: "make no request to Anypoint (skip the token check)" },
+      offline: { type: "boolean", default: false, describe: "make no request to Anypoint (skip the token check and the Exchange probe)" },
+      "exchange-url": exchangeUrl,
       ...connection,
       ...output,
     },
@@ -228,6 +243,7 @@ export const EXIT_CODES = `Exit codes:
   6    file could not be written (permissions, lock)
   7    doctor found at least one error
   8    rotate could not compare a copy, which may still hold the old secret
+  9    verify --exchange: Exchange's Maven facade did not accept the credentials
   130  cancelled by the user`;
 
 /** "client-id" -> "clientId", the key commands read. */

@@ -10,6 +10,7 @@ import type { FacadeAnswer, FacadeResult } from "../anypoint/facade";
 import type { Io } from "../world";
 import { proxyFor, type ConnectionArgs } from "./check";
 import { debug } from "./output";
+import type { Finding } from "../doctor/findings";
 
 /** One repository to probe, and where it is declared (for findings). */
 export interface ProbeTarget {
@@ -97,4 +98,25 @@ export function describeProbe(o: ProbeOutcome): string {
   return o.result === "accepted"
     ? `ok: Exchange accepted the credentials of server "${o.id}" at ${o.url} (HTTP ${o.status}).`
     : `Exchange probe of server "${o.id}": ${o.result}${o.status === null ? "" : ` (HTTP ${o.status})`} at ${o.url}: ${o.why}.`;
+}
+
+const FIXES: Record<Exclude<FacadeResult, "accepted">, string> = {
+  unauthorized:
+    "In Access Management > Connected Apps, give the app Exchange Viewer (Exchange Contributor or Administrator to publish) for the business group whose assets the build uses, and check that the app and the facade are in the same control plane (region).",
+  forbidden: "Give the app's Exchange scope the business group (organization) this path belongs to, or point the repository at the organization the app can read.",
+  "not-found": "Point the repository at Exchange's Maven facade: https://maven.anypoint.mulesoft.com/api/v3/maven (EU: maven.eu1.anypoint.mulesoft.com/api/v3/maven, Gov: maven.gov.anypoint.mulesoft.com/api/v2/maven), or --exchange-url for a private one.",
+  unreachable: "Check the network and the proxy settings (HTTPS_PROXY, settings.xml <proxy>), or pass --offline to skip the probe.",
+};
+
+/** A probe that Exchange did not accept, as a doctor finding at the repository (or the server) it is about. */
+export function probeFinding(o: ProbeOutcome, fallback: { file: string; line?: number }): Finding | undefined {
+  if (o.result === "accepted") return undefined;
+  return {
+    severity: "error",
+    code: `exchange-${o.result}`,
+    file: o.target.file ?? fallback.file,
+    line: o.target.file ? o.target.line : fallback.line,
+    message: `Exchange probe of server "${o.id}" at ${o.url}: ${o.result}${o.status === null ? "" : ` (HTTP ${o.status})`}: ${o.why}`,
+    fix: FIXES[o.result],
+  };
 }

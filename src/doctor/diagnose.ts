@@ -46,6 +46,8 @@ export interface CredentialCheck {
   clientSecret: string;
   /** The control plane of the Exchange repositories they serve, when the pom says. */
   region?: Region;
+  /** The pom's Exchange repositories they serve (for the Exchange probe); none without a pom. */
+  repositories: { id: string; url: string; line: number }[];
 }
 
 export interface Diagnosis {
@@ -259,7 +261,7 @@ class Doctor {
           message: `Exchange repository "${id}" (${sections}) has no <server> with that id in ${this.settings.path}${this.settings.exists ? "" : " (the file does not exist)"}: Maven sends no credentials, and Exchange answers 401`,
           fix: `${setupFor(id)} (or anypoint-m2 setup --from-pom for every Exchange id of the pom)`,
         });
-      } else this.server(entry, region);
+      } else this.server(entry, region, list.filter((r) => r.url).map((r) => ({ id: r.id!, url: r.url!, line: r.line })));
     }
   }
 
@@ -308,7 +310,7 @@ class Doctor {
   }
 
   /** One server Maven sends to Exchange: its form, its password's store, then the token check to make. */
-  private server(entry: ServerEntry, region: Region | undefined): void {
+  private server(entry: ServerEntry, region: Region | undefined, repositories: CredentialCheck["repositories"] = []): void {
     const id = entry.shown!;
     const line = this.line(entry.element.start);
     const name = `server "${id}"`;
@@ -404,9 +406,11 @@ class Doctor {
     if (!connectedApp) return;
     const key = JSON.stringify([clientId, clientSecret, region ?? null]);
     const same = this.checked.get(key);
-    if (same) same.servers.push({ id, line });
-    else {
-      const check: CredentialCheck = { servers: [{ id, line }], clientId, clientSecret, ...(region ? { region } : {}) };
+    if (same) {
+      same.servers.push({ id, line });
+      same.repositories.push(...repositories);
+    } else {
+      const check: CredentialCheck = { servers: [{ id, line }], clientId, clientSecret, ...(region ? { region } : {}), repositories: [...repositories] };
       this.checked.set(key, check);
       this.checks.push(check);
     }

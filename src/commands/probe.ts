@@ -113,7 +113,7 @@ export function probeFinding(o: ProbeOutcome, fallback: { file: string; line?: n
   if (o.result === "accepted") return undefined;
   return {
     severity: "error",
-    code: `exchange-${o.result}`,
+    code: (`exchange-${o.result}` as const),
     file: o.target.file ?? fallback.file,
     line: o.target.file ? o.target.line : fallback.line,
     message: `Exchange probe of server "${o.id}" at ${o.url}: ${o.result}${o.status === null ? "" : ` (HTTP ${o.status})`}: ${o.why}`,

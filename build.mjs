@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/: dist/cli.cjs, the package's bin, holds everything an ordinary run needs, in one
 // CommonJS file (Node starts a CommonJS entry faster than an ES module). What only some runs need is bundled
 // apart and loaded on demand with require(): dist/help.cjs (help, rendered by yargs), dist/anypoint.cjs
-// (the credential check, with undici), dist/wizard.cjs (the prompts), dist/preview.cjs (diffs, with jsdiff),
+// (the credential check and the Exchange probe, with undici), dist/wizard.cjs (the prompts), dist/preview.cjs (diffs, with jsdiff),
 // dist/doctor.cjs (the doctor command).
 //
 // The GitHub Action (action.yml) runs dist/action/main.cjs and dist/action/post.cjs: each one file, with all it
@@ -30,7 +30,7 @@ const raw = {
 };
 
 /** Modules imported with `await import(...)` that become bundles of their own: source -> output. */
-const LAZY = { "src/cli/help.ts": "help", "src/anypoint/token.ts": "anypoint", "src/wizard/wizard.ts": "wizard", "src/commands/preview.ts": "preview", "src/commands/doctor.ts": "doctor" };
+const LAZY = { "src/cli/help.ts": "help", "src/anypoint/network.ts": "anypoint", "src/wizard/wizard.ts": "wizard", "src/commands/preview.ts": "preview", "src/commands/doctor.ts": "doctor" };
 
 const lazy = {
   name: "lazy",

@@ -11,6 +11,8 @@ export const Exit = {
   problems: 7,
   /** rotate could not compare a copy (it may still hold the old secret); what it could change was written. */
   unchecked: 8,
+  /** verify --exchange: Exchange's Maven facade did not accept the credentials (or could not be asked). */
+  exchange: 9,
   cancelled: 130,
 } as const;
 

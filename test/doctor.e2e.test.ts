@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encrypt, MASTER_PASSPHRASE } from "../src/maven/cipher";
 import { controlPlane, tokenEndpoint, type ControlPlane } from "./helpers/anypoint";
 import { expectNoSecret, recorder, tempHome } from "./helpers/cli";
+import { basicFor, facade, type FacadeMode } from "./helpers/facade";
 import { forwardingProxy } from "./helpers/proxy";
 
 const CLIENT_ID = "d0c70r0123456789abcdef0123456789";
@@ -53,6 +54,41 @@ describe("doctor", () => {
     expect(r.stdout).toContain(`ok: Anypoint (${new URL(anypoint.url).host}) accepted the credentials of server "anypoint-exchange-v3".`);
     expect(r.stdout).toContain("No problems found.");
     expect(anypoint.requests.filter((q) => q.url === "/accounts/api/v2/oauth2/token")).toHaveLength(1);
+  });
+
+  it.each<[FacadeMode | "other-secret", string, string, number, number]>([
+    ["accept", "/api/v3/maven", "accepted", 404, 0],
+    ["other-secret", "/api/v3/maven", "exchange-unauthorized", 401, 7],
+    ["forbid", "/api/v3/maven", "exchange-forbidden", 403, 7],
+    ["accept", "/api/v1/maven", "exchange-not-found", 404, 7],
+  ])("the Exchange probe (facade %s at %s) after an accepted token: %s", async (mode, path, result, status, code) => {
+    anypoint.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
+    const exchange = await controlPlane();
+    exchange.handle(mode === "other-secret" ? facade(CLIENT_ID, "another-secret") : facade(CLIENT_ID, SECRET, { mode }));
+    try {
+      const { home, settings } = project(correct);
+      const r = await m2(["doctor", "--json"], { home, env: { ANYPOINT_BASE_URL: anypoint.url, ANYPOINT_EXCHANGE_URL: `${exchange.url}${path}` } });
+      expect(r.code, r.stdout + r.stderr).toBe(code);
+      const json = JSON.parse(r.stdout);
+      expect(json.exchange).toMatchObject([{ id: "anypoint-exchange-v3", status, result: result.replace(/^exchange-/, "") }]);
+      expect(json.findings.map((f: { code: string; file: string; line: number }) => [f.code, f.file, f.line])).toEqual(code === 0 ? [] : [[result, settings, 3]]);
+      expect(exchange.requests.at(-1)?.headers.authorization).toBe(path === "/api/v1/maven" ? undefined : basicFor(CLIENT_ID, SECRET));
+    } finally {
+      await exchange.close();
+    }
+  });
+
+  it("--offline makes no Exchange probe either", async () => {
+    const exchange = await controlPlane();
+    exchange.handle(facade(CLIENT_ID, SECRET));
+    try {
+      const { home } = project(correct);
+      const r = await m2(["doctor", "--offline", "--json"], { home, env: { ANYPOINT_BASE_URL: anypoint.url, ANYPOINT_EXCHANGE_URL: `${exchange.url}/api/v3/maven` } });
+      expect(JSON.parse(r.stdout).exchange).toEqual([]);
+      expect(exchange.requests).toHaveLength(0);
+    } finally {
+      await exchange.close();
+    }
   });
 
   it("no usable connected app: says that no token check was made, and makes none", async () => {

@@ -62,7 +62,7 @@ describe("doctor: no finding on a correct setup", () => {
       pom: pomOf2([["anypoint-exchange-v3", US]], ["Repository", "https://maven.anypoint.mulesoft.com/api/v3/organizations/o/maven"]),
     });
     expect(d.findings).toEqual([]);
-    expect(d.checks).toEqual([{ servers: [{ id: "anypoint-exchange-v3", line: 3 }, { id: "Repository", line: 8 }], clientId: "0123abcd", clientSecret: "s3cr3t", region: "us" }]);
+    expect(d.checks).toEqual([{ servers: [{ id: "anypoint-exchange-v3", line: 3 }, { id: "Repository", line: 8 }], clientId: "0123abcd", clientSecret: "s3cr3t", region: "us", repositories: [expect.objectContaining({ id: "anypoint-exchange-v3", url: US }), { id: "Repository", url: "https://maven.anypoint.mulesoft.com/api/v3/organizations/o/maven", line: expect.any(Number) }] }]);
   });
 
   it("without a pom, every connected app Maven would use is checked", () => {

@@ -50,7 +50,7 @@ export function longestCheckMs(timeoutSeconds: number): number {
   return (ATTEMPTS + 1) * timeoutSeconds * 1000 + (ATTEMPTS - 1) * Math.min(timeoutSeconds * 1000, RETRY_AFTER_CAP_MS);
 }
 
-interface Answer {
+export interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   /** The body as text; undefined when it is larger than BODY_LIMIT (reading stopped there). */
@@ -60,7 +60,7 @@ interface Answer {
 }
 
 /** A dispatcher, and every socket it opened: a deadline destroys both. */
-interface Connections {
+export interface Connections {
   dispatcher: Dispatcher;
   /** Ends every connection at once, whatever step it is in. */
   destroy(error?: Error): void;
@@ -73,7 +73,7 @@ interface Connections {
  * destroying the dispatcher leaves a socket that is still connecting (a TLS handshake through a proxy)
  * until undici's own connect timer.
  */
-function connectionsFor(proxy: ProxyChoice | undefined, timeoutMs: number): Connections {
+export function connectionsFor(proxy: ProxyChoice | undefined, timeoutMs: number): Connections {
   const sockets = new Set<Socket>();
   const keep = (socket: Socket) => {
     sockets.add(socket);
@@ -135,7 +135,7 @@ async function readLimited(body: Dispatcher.ResponseData["body"], declaredLength
 }
 
 /** How long one request may take, and what to say when it took longer. */
-interface Limit {
+export interface Limit {
   ms: number;
   message: string;
 }
@@ -144,7 +144,7 @@ interface Limit {
  * The timeout, or what is left of the whole check when that is less. (Only an answer that comes just
  * before each limit, three times, then a lookup as slow, can leave less.)
  */
-function limit(timeoutSeconds: number, budget: Budget): Limit {
+export function limit(timeoutSeconds: number, budget: Budget): Limit {
   const timeoutMs = timeoutSeconds * 1000;
   if (budget.left() >= timeoutMs) return { ms: timeoutMs, message: `timed out after ${timeoutSeconds} s` };
   // undici takes whole milliseconds, and 0 as "no limit".
@@ -156,7 +156,7 @@ function limit(timeoutSeconds: number, budget: Budget): Limit {
  * TLS, headers, body): then the dispatcher is destroyed, with every connection it holds, and the request
  * fails with a DeadlineError. The body of a retried status is not kept.
  */
-async function exchange(url: URL, options: { method: "GET" | "POST"; headers: Record<string, string>; body?: string }, { dispatcher, destroy }: Connections, { ms, message }: Limit): Promise<Answer> {
+export async function exchange(url: URL, options: { method: "GET" | "HEAD" | "POST"; headers: Record<string, string>; body?: string }, { dispatcher, destroy }: Connections, { ms, message }: Limit): Promise<Answer> {
   return within(
     ms,
     message,
@@ -173,7 +173,7 @@ async function exchange(url: URL, options: { method: "GET" | "POST"; headers: Re
   );
 }
 
-const retriedStatus = (status: number) => status === 429 || status >= 500;
+export const retriedStatus = (status: number) => status === 429 || status >= 500;
 
 /** Milliseconds a Retry-After header asks for (seconds or an HTTP date), if it does. */
 function retryAfterMs(header: string | string[] | undefined): number | undefined {
@@ -188,7 +188,7 @@ function retryAfterMs(header: string | string[] | undefined): number | undefined
  * Why a request failed, in a few words: name not resolved, refused, TLS, timed out. A library's message is not
  * ours and may quote what a server sent: only its error code is shown (Node's and undici's errors all have one).
  */
-function cause(e: unknown, timeoutSeconds: number): string {
+export function cause(e: unknown, timeoutSeconds: number): string {
   if (e instanceof DeadlineError) return e.message;
   // undici nests the real error a few causes deep.
   const chain: (Error & { code?: unknown })[] = [];

@@ -68,6 +68,7 @@ const masterSource: OptionSpec = {
   describe: "with --store encrypted, for Maven 4: create settings-security4.xml whose master password comes from env:NAME or file:/absolute/path (a file of mode 600)",
 };
 const serverId: OptionSpec = { type: "string", describe: "<server> id; must match the repository id in your pom.xml", defaultDescription: "anypoint-exchange-v3" };
+const exchangeUrl: OptionSpec = { type: "string", describe: "the Exchange Maven URL to probe [env: ANYPOINT_EXCHANGE_URL]", defaultDescription: "the pom's Exchange repositories, else the settings profile's, else the region's" };
 const pom: OptionSpec = { type: "string", describe: "the project's pom.xml (or its folder)", defaultDescription: "./pom.xml when there is one" };
 
 /** How results are printed; every command has these. */
@@ -158,8 +159,22 @@ export const COMMANDS: CommandSpec[] = [
     name: "verify",
     describe: "check the credentials stored in settings.xml with Anypoint again",
     edits: false,
-    options: { "server-id": serverId, settings, "security-file": securityFile, "maven-reads-security-file": mavenReadsSecurityFile, ...connection, ...regionFromPom("us, whatever the pom says (verify does not read it): give the region of an EU or other project"), ...output },
-    examples: [["$0 verify --server-id anypoint-exchange-v3", "does the stored connected app still get a token?"]],
+    options: {
+      "server-id": serverId,
+      settings,
+      "security-file": securityFile,
+      "maven-reads-security-file": mavenReadsSecurityFile,
+      exchange: { type: "boolean", default: false, describe: "also send Exchange's Maven facade the request Maven sends (Basic auth) for each Exchange repository with this id; not accepted: exit 9" },
+      "exchange-url": exchangeUrl,
+      pom,
+      ...connection,
+      ...regionFromPom("us, whatever the pom says (verify takes no region from it): give the region of an EU or other project"),
+      ...output,
+    },
+    examples: [
+      ["$0 verify --server-id anypoint-exchange-v3", "does the stored connected app still get a token?"],
+      ["$0 verify --exchange", "and does Exchange's Maven facade accept it, as Maven sends it?"],
+    ],
   },
   {
     name: "list",
@@ -196,8 +211,9 @@ export const COMMANDS: CommandSpec[] = [
       settings,
       "security-file": securityFile,
       "maven-reads-security-file": mavenReadsSecurityFile,
-      offline: { type: "boolean", default: false, describe: "make no request to Anypoint (skip the token check)" },
+      offline: { type: "boolean", default: false, describe: "make no request to Anypoint (skip the token check and the Exchange probe)" },
       "maven-version": mavenVersion,
+      "exchange-url": exchangeUrl,
       ...connection,
       ...regionFromPom("the control plane of the pom's Exchange repositories with the server's id, else us"),
       ...output,
@@ -260,6 +276,7 @@ const EXITS: [code: number, meaning: string, commands?: CommandSpec["name"][]][]
   [6, "file could not be written (permissions, lock)", ["setup", "remove", "rotate"]],
   [7, "doctor found at least one error", ["doctor"]],
   [8, "rotate could not compare a copy, which may still hold the old secret", ["rotate"]],
+  [9, "verify --exchange: Exchange's Maven facade did not accept the credentials", ["verify"]],
   [130, "cancelled by the user"],
 ];
 

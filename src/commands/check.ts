@@ -48,22 +48,29 @@ export function prepareCheck(args: ConnectionArgs, io: Io, env: Record<string, s
   return {
     base,
     async run(clientId, clientSecret, settingsText, settingsPath) {
-      const target = endpoint(base, "accounts/api/v2/oauth2/token");
-      let proxy: ProxyChoice | undefined;
-      try {
-        const { proxies, ignored } = credentialProxies(settingsText, io.env, chosenByProject(args, io));
-        proxy = chooseProxy(target, env, proxies);
-        if (ignored && !proxy && !args.quiet && !warned.has(io)) {
-          warned.add(io);
-          io.stderr(`warning: ${ignored}`);
-        }
-      } catch (e) {
-        throw e instanceof M2Error && e.details.line !== undefined && settingsPath ? e.inFile(settingsPath) : e;
-      }
-      const { checkCredentials } = await import("../anypoint/token");
+      const proxy = proxyFor(args, io, env, endpoint(base, "accounts/api/v2/oauth2/token"), settingsText, settingsPath);
+      const { checkCredentials } = await import("../anypoint/network");
       return checkCredentials({ base, clientId, clientSecret, timeoutSeconds: args.timeout, proxy, log, skip });
     },
   };
+}
+
+/**
+ * The proxy a request to `target` goes through: the environment's, else the settings file's <proxy> (not
+ * one a project chose: then a warning, once per run). The token request and the Exchange probe share it.
+ */
+export function proxyFor(args: ConnectionArgs, io: Io, env: Record<string, string | undefined>, target: URL, settingsText: string | undefined, settingsPath?: string): ProxyChoice | undefined {
+  try {
+    const { proxies, ignored } = credentialProxies(settingsText, io.env, chosenByProject(args, io));
+    const proxy = chooseProxy(target, env, proxies);
+    if (ignored && !proxy && !args.quiet && !warned.has(io)) {
+      warned.add(io);
+      io.stderr(`warning: ${ignored}`);
+    }
+    return proxy;
+  } catch (e) {
+    throw e instanceof M2Error && e.details.line !== undefined && settingsPath ? e.inFile(settingsPath) : e;
+  }
 }
 
 /** "connected app "ci-publisher" in organization 1234-..." or "" when Anypoint did not say. */

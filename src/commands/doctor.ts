@@ -17,8 +17,11 @@ import { findPom, loadPom } from "../project/load";
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
 import type { Io } from "../world";
 import { announceEnvFile, debug, type OutputArgs } from "./output";
+import { repositoryUrls } from "../settings/repositories";
+import { facadeRegion, regionOfHost } from "../project/exchange";
+import { defaultFacade, describeProbe, givenExchangeUrl, probeExchange, probeFinding, probeJson, uniqueTargets, type ExchangeArgs, type ProbeOutcome, type ProbeTarget } from "./probe";
 
-export interface DoctorArgs extends ConnectionArgs, OutputArgs {
+export interface DoctorArgs extends ConnectionArgs, ExchangeArgs, OutputArgs {
   pom?: string;
   settings?: string;
   offline: boolean;
@@ -51,14 +54,25 @@ export async function doctor(args: DoctorArgs, io: Io): Promise<void> {
   const diagnosis = diagnose(settings, pom, diagnoseContext(args, io, values));
   const findings = [...diagnosis.findings];
   const checked: Checked[] = [];
+  const probed: ProbeOutcome[] = [];
   if (!args.offline) {
     for (const check of diagnosis.checks) {
       const outcome = await tokenCheck(args, io, loaded.env, check, settings);
       checked.push(outcome.checked);
       if (outcome.finding) findings.push(outcome.finding);
+      // Exchange is asked only with credentials Anypoint accepted: a rejected app is rejected there too.
+      if (outcome.checked.result !== "accepted") continue;
+      const targets = probeTargets(args, loaded.env, outcome.base, check, settings, pomPath, values);
+      const coordinates = pom?.report ? { groupId: pom.report.groupId, artifactId: pom.report.artifactId } : undefined;
+      const outcomes = await probeExchange(args, io, loaded.env, { targets, clientId: check.clientId, clientSecret: check.clientSecret, coordinates, settingsText: settings.text, settingsPath: path });
+      probed.push(...outcomes);
+      for (const o of outcomes) {
+        const finding = probeFinding(o, { file: path, line: check.servers[0]!.line });
+        if (finding) findings.push(finding);
+      }
     }
   }
-  print(args, io, { settings: path, pom: pomPath ?? null, findings: sortFindings(findings), checked, offline: args.offline, toCheck: diagnosis.checks.length });
+  print(args, io, { settings: path, pom: pomPath ?? null, findings: sortFindings(findings), checked, exchange: probed, offline: args.offline, toCheck: diagnosis.checks.length });
   io.exitCode = count(findings, "error") > 0 ? Exit.problems : Exit.ok;
 }
 
@@ -80,20 +94,39 @@ function readSettings(io: Io, path: string): SettingsInput {
 }
 
 /**
+ * Where Maven sends one app's credentials: --exchange-url; else the pom's Exchange repositories it serves; else
+ * the settings profiles' repositories with its servers' ids; else the facade of the control plane checked.
+ */
+function probeTargets(args: DoctorArgs, env: Record<string, string | undefined>, base: URL, check: CredentialCheck, settings: SettingsInput, pomPath: string | undefined, values: ReturnType<typeof settingsValues>): ProbeTarget[] {
+  const id = check.servers[0]!.id;
+  const given = givenExchangeUrl(args, env, base);
+  if (given) return [{ id, url: given, source: "given" }];
+  // The app belongs to the control plane that accepted it: the pom's facades of that one are asked (another's
+  // would send its credentials to a control plane nobody chose for this check).
+  const region = regionOfHost(base.hostname);
+  const fromPom = check.repositories.filter((r) => facadeRegion(r.url) === region).map((r): ProbeTarget => ({ id: r.id, url: r.url, source: "pom", file: pomPath, line: r.line }));
+  if (fromPom.length > 0) return uniqueTargets(fromPom);
+  const fromSettings = settings.text === undefined ? [] : check.servers.flatMap((s) => repositoryUrls(settings.text!, s.id, values.env, values.properties).map((r): ProbeTarget => ({ id: s.id, url: r.url, source: "settings", file: settings.path, line: r.line })));
+  if (fromSettings.length > 0) return uniqueTargets(fromSettings);
+  const fallback = defaultFacade(base);
+  return fallback ? [{ id, url: fallback, source: "default" }] : [];
+}
+
+/**
  * The token request for one connected app, to the control plane the flags or environment name, else the one
  * whose Exchange the pom's repositories use, else the default. Its failure is a finding.
  */
-async function tokenCheck(args: DoctorArgs, io: Io, env: Record<string, string | undefined>, check: CredentialCheck, settings: SettingsInput): Promise<{ checked: Checked; finding?: Finding }> {
+async function tokenCheck(args: DoctorArgs, io: Io, env: Record<string, string | undefined>, check: CredentialCheck, settings: SettingsInput): Promise<{ checked: Checked; base: URL; finding?: Finding }> {
   const chosen = args.region !== undefined || args.host !== undefined || args.baseUrl !== undefined || env.ANYPOINT_HOST || env.ANYPOINT_BASE_URL;
   const region: Region | undefined = chosen ? (args.region as Region | undefined) : check.region;
   const prepared = prepareCheck({ ...args, region }, io, env);
   const base: Omit<Checked, "result"> = { servers: check.servers.map((s) => s.id), clientId: check.clientId, controlPlane: prepared.base.host };
   try {
     const identity = await prepared.run(check.clientId, check.clientSecret, settings.text, settings.path);
-    return { checked: { ...base, result: "accepted", ...(identity.app ? { app: identity.app } : {}), ...(identity.orgId ? { orgId: identity.orgId } : {}) } };
+    return { base: prepared.base, checked: { ...base, result: "accepted", ...(identity.app ? { app: identity.app } : {}), ...(identity.orgId ? { orgId: identity.orgId } : {}) } };
   } catch (e) {
     if (!(e instanceof M2Error)) throw e;
-    return { checked: { ...base, result: e.exitCode === Exit.rejected ? "rejected" : "failed" }, finding: checkFinding(check, e, settings.path) };
+    return { base: prepared.base, checked: { ...base, result: e.exitCode === Exit.rejected ? "rejected" : "failed" }, finding: checkFinding(check, e, settings.path) };
   }
 }
 
@@ -102,6 +135,7 @@ interface Report {
   pom: string | null;
   findings: Finding[];
   checked: Checked[];
+  exchange: ProbeOutcome[];
   offline: boolean;
   toCheck: number;
 }
@@ -111,8 +145,8 @@ function print(args: DoctorArgs, io: Io, report: Report): void {
   const errors = count(findings, "error");
   const warnings = count(findings, "warning");
   if (args.json) {
-    const { toCheck: _, ...rest } = report;
-    io.stdout(JSON.stringify({ ...rest, errors, warnings }));
+    const { toCheck: _, exchange, ...rest } = report;
+    io.stdout(JSON.stringify({ ...rest, exchange: probeJson(exchange), errors, warnings }));
     return;
   }
   if (args.quiet) {
@@ -128,6 +162,7 @@ function print(args: DoctorArgs, io: Io, report: Report): void {
     const who = describeIdentity({ app: c.app, orgId: c.orgId });
     io.stdout(`ok: Anypoint (${c.controlPlane}) accepted the credentials of server ${c.servers.map((s) => `"${s}"`).join(", ")}${who ? `: ${who}` : ""}.`);
   }
+  for (const o of report.exchange.filter((x) => x.result === "accepted")) io.stdout(describeProbe(o));
   if (report.offline && report.toCheck > 0) io.stdout(`Not checked with Anypoint (--offline): ${report.toCheck} connected app${report.toCheck === 1 ? "" : "s"}.`);
   // Say when no token request could be made, so that silence is not read as "the credentials work".
   if (!report.offline && report.toCheck === 0) io.stdout("Token check: none made, as no server Maven would use holds usable connected-app credentials (see above).");

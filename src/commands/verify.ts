@@ -12,8 +12,14 @@ import type { Io } from "../world";
 import { refuseStdoutOntoSettings } from "./stdout";
 import { announceEnvFile, debug, report, type OutputArgs } from "./output";
 import { DEFAULT_SERVER_ID } from "../domain";
+import { findPom, loadPom, pomExchange } from "../project/load";
+import { repositoryUrls } from "../settings/repositories";
+import { defaultFacade, describeProbe, givenExchangeUrl, probeExchange, probeJson, uniqueTargets, type ExchangeArgs, type ProbeTarget } from "./probe";
 
-export interface VerifyArgs extends ConnectionArgs, OutputArgs {
+export interface VerifyArgs extends ConnectionArgs, ExchangeArgs, OutputArgs {
+  /** Also probe Exchange's Maven facade (exit 9 unless every repository accepts). */
+  exchange?: boolean;
+  pom?: string;
   serverId?: string;
   settings?: string;
   envFile?: string | false;
@@ -46,20 +52,66 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
   const master = fromSecurityFile(() => readMaster(securityLocation(args, io), io, purpose));
   const master4 = fromSecurityFile(() => readMaster4(security4File(args, io), io, `${purpose} in Maven 4's format`));
   let stored;
+  // ${env.X} as Maven resolves it: from the environment only, not from an env file.
+  const values = settingsValues(args, io);
   try {
-    // ${env.X} as Maven resolves it: from the environment only, not from an env file.
-    const values = settingsValues(args, io);
     stored = storedCredentials(text, serverId, values.env, values.properties, { master, master4 });
   } catch (e) {
     throw e instanceof M2Error && !fromSecurity.has(e) ? e.inFile(path) : e;
   }
   if (stored.securityFile) debug(io, `password decrypted with the master password of ${stored.securityFile}`);
+  // Usage errors of the probe before any request.
+  const targets = args.exchange ? exchangeTargets(args, io, loaded.env, check.base, serverId, text, path, values) : undefined;
   const identity = await check.run(stored.clientId, stored.clientSecret, text, path);
   const who = describeIdentity(identity);
+  const probed = targets
+    ? await probeExchange(args, io, env, { targets: targets.list, clientId: stored.clientId, clientSecret: stored.clientSecret, coordinates: targets.coordinates, settingsText: text, settingsPath: path })
+    : undefined;
   report(
     io,
     args,
-    { settings: path, serverId: serverId, verified: true, ...(identity.app ? { app: identity.app } : {}), ...(identity.orgId ? { orgId: identity.orgId } : {}), warnings: [] },
-    [`Anypoint (${check.base.host}) accepted the credentials of server "${serverId}" in ${path}${who ? `: ${who}` : ""}.`],
+    {
+      settings: path,
+      serverId: serverId,
+      verified: true,
+      ...(identity.app ? { app: identity.app } : {}),
+      ...(identity.orgId ? { orgId: identity.orgId } : {}),
+      ...(probed ? { exchange: probeJson(probed) } : {}),
+      warnings: [],
+    },
+    [`Anypoint (${check.base.host}) accepted the credentials of server "${serverId}" in ${path}${who ? `: ${who}` : ""}.`, ...(probed ?? []).map(describeProbe)],
   );
+  if (probed?.some((p) => p.result !== "accepted")) io.exitCode = Exit.exchange;
+}
+
+/**
+ * Where Maven sends this server's credentials: --exchange-url; else the pom's Exchange repositories with its
+ * id; else the settings profiles' repositories with it; else the control plane's facade.
+ */
+function exchangeTargets(
+  args: VerifyArgs,
+  io: Io,
+  env: Record<string, string | undefined>,
+  base: URL,
+  serverId: string,
+  text: string,
+  path: string,
+  values: ReturnType<typeof settingsValues>,
+): { list: ProbeTarget[]; coordinates?: { groupId?: string; artifactId?: string } } {
+  const given = givenExchangeUrl(args, env, base);
+  const pomPath = findPom(io, args.pom);
+  const pom = pomPath ? loadPom(io, pomPath) : undefined;
+  const coordinates = pom?.report ? { groupId: pom.report.groupId, artifactId: pom.report.artifactId } : undefined;
+  if (given) return { list: [{ id: serverId, url: given, source: "given" }], coordinates };
+  const fromPom = pomExchange(pom).filter((r) => r.id === serverId && r.url).map((r): ProbeTarget => ({ id: serverId, url: r.url!, source: "pom", file: pomPath, line: r.line }));
+  if (fromPom.length > 0) return { list: uniqueTargets(fromPom), coordinates };
+  const fromSettings = repositoryUrls(text, serverId, values.env, values.properties).map((r): ProbeTarget => ({ id: serverId, url: r.url, source: "settings", file: path, line: r.line }));
+  if (fromSettings.length > 0) return { list: fromSettings, coordinates };
+  const fallback = defaultFacade(base);
+  if (!fallback) {
+    throw new M2Error(Exit.usage, `no Exchange repository with id "${serverId}" in the pom or the settings file, and the Exchange Maven URL of the control plane at ${base.origin} is not known`, {
+      hint: "Give it with --exchange-url (or ANYPOINT_EXCHANGE_URL).",
+    });
+  }
+  return { list: [{ id: serverId, url: fallback, source: "default" }], coordinates };
 }

@@ -51,6 +51,8 @@ export interface CredentialCheck {
   clientSecret: string;
   /** The control plane of the Exchange repositories they serve, when the pom says. */
   region?: Region;
+  /** The pom's Exchange repositories they serve (for the Exchange probe); none without a pom. */
+  repositories: { id: string; url: string; line: number }[];
 }
 
 export interface Diagnosis {
@@ -266,7 +268,7 @@ class Doctor {
       const entry = found && (list[0]!.idFromEnv ? { ...found, shown: id } : found);
       const region = list.find((r) => r.region)?.region;
       if (!entry) this.noServer(key, id, list);
-      else this.server(entry, region);
+      else this.server(entry, region, list.filter((r) => r.url).map((r) => ({ id: r.id!, url: r.url!, line: r.line })));
     }
   }
 
@@ -330,13 +332,13 @@ class Doctor {
   }
 
   /** One server Maven sends to Exchange: its form, its password's store, then the token check to make. */
-  private server(entry: ServerEntry, region: Region | undefined): void {
+  private server(entry: ServerEntry, region: Region | undefined, repositories: CredentialCheck["repositories"] = []): void {
     const from = this.findings.length;
-    this.serverFindings(entry, region);
+    this.serverFindings(entry, region, repositories);
     for (const f of this.findings.slice(from)) this.about.set(f, [entry.id!]);
   }
 
-  private serverFindings(entry: ServerEntry, region: Region | undefined): void {
+  private serverFindings(entry: ServerEntry, region: Region | undefined, repositories: CredentialCheck["repositories"]): void {
     const id = entry.shown!;
     const line = this.line(entry.element.start);
     const name = `server "${id}"`;
@@ -464,9 +466,11 @@ class Doctor {
     if (!connectedApp) return;
     const key = JSON.stringify([clientId, clientSecret, region ?? null]);
     const same = this.checked.get(key);
-    if (same) same.servers.push({ id, line });
-    else {
-      const check: CredentialCheck = { servers: [{ id, line }], clientId, clientSecret, ...(region ? { region } : {}) };
+    if (same) {
+      same.servers.push({ id, line });
+      same.repositories.push(...repositories);
+    } else {
+      const check: CredentialCheck = { servers: [{ id, line }], clientId, clientSecret, ...(region ? { region } : {}), repositories: [...repositories] };
       this.checked.set(key, check);
       this.checks.push(check);
     }

@@ -2,10 +2,44 @@
 
 export type Severity = "error" | "warning" | "info";
 
+/** Every finding's code: a stable name for scripts and tests. README's table lists each (test/finding-codes.test.ts). */
+export const FINDING_CODES = [
+  "settings-rejected",
+  "settings-lenient",
+  "settings-missing",
+  "no-connected-app",
+  "no-server",
+  "duplicate-server",
+  "username-case",
+  "not-connected-app",
+  "password-form",
+  "mirror-intercepts",
+  "env-unset",
+  "encrypted-undecryptable",
+  "legacy-encrypted",
+  "legacy-relocated",
+  "maven4-value",
+  "brace-in-password",
+  "expression-in-password",
+  "split-character",
+  "settings-readable",
+  "credentials-rejected",
+  "check-failed",
+  "exchange-unauthorized",
+  "exchange-forbidden",
+  "exchange-not-found",
+  "exchange-unreachable",
+  "pom-unreadable",
+  "pom-unresolved",
+  "pom-no-exchange",
+] as const;
+
+export type FindingCode = (typeof FINDING_CODES)[number];
+
 export interface Finding {
   severity: Severity;
   /** A stable name for scripts and tests: "no-server", "mirror-intercepts", ... */
-  code: string;
+  code: FindingCode;
   /** What is wrong and why it matters; never a secret. */
   message: string;
   file?: string;

@@ -58,6 +58,9 @@ export interface PomReport {
   problems: PomProblem[];
   /** The profiles Maven activates when no -P says otherwise (activeByDefault). */
   defaultProfiles: string[];
+  /** The project's groupId (its parent's when it has none) and artifactId, as written. */
+  groupId?: string;
+  artifactId?: string;
 }
 
 export interface PomContext {
@@ -128,7 +131,14 @@ export function readPom(text: string, context: PomContext = {}): PomReport {
     ...byDefault.reduce((all, p) => Object.assign(all, propertiesOf(text, p)), {}),
     ...coordinates(text, project, context.basedir),
   };
-  const report: PomReport = { repositories: [], problems: [], defaultProfiles: byDefault.map((p) => field(text, p, "id") ?? "default") };
+  const own = coordinates(text, project, undefined);
+  const report: PomReport = {
+    repositories: [],
+    problems: [],
+    defaultProfiles: byDefault.map((p) => field(text, p, "id") ?? "default"),
+    ...(own["project.groupId"] !== undefined ? { groupId: own["project.groupId"] } : {}),
+    ...(own["project.artifactId"] !== undefined ? { artifactId: own["project.artifactId"] } : {}),
+  };
   // `${env.X}` from the environment; a bare `${X}` is no environment variable in a pom.
   // One budget for the whole pom: a thousand profiles with properties of their own build no more than one.
   const budget = workBudget();

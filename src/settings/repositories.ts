@@ -359,3 +359,20 @@ export function declaresRepository(text: string, id: string, env: Env = {}, prop
   const c: Context = { text, env, properties };
   return (settings.child("profiles")?.children("profile") ?? []).some((p) => p.child("repositories")?.children("repository").some((r) => idOf(c, r) === id));
 }
+
+/**
+ * The URLs of the settings' profile repositories with this id (as Maven resolves ids and URLs), each once,
+ * with the line of the repository: where Maven sends that server's credentials when no pom names the id.
+ */
+export function repositoryUrls(text: string, id: string, env: Env = {}, properties: Properties = {}): { url: string; line: number }[] {
+  const { settings } = readSettings(text);
+  const c: Context = { text, env, properties };
+  const found = new Map<string, number>();
+  for (const p of settings.child("profiles")?.children("profile") ?? []) {
+    for (const r of p.child("repositories")?.children("repository") ?? []) {
+      const url = idOf(c, r) === id ? valueOf(c, r.child("url")) : undefined;
+      if (url && !found.has(url)) found.set(url, lineColumn(text, r.start).line);
+    }
+  }
+  return [...found].map(([url, line]) => ({ url, line }));
+}

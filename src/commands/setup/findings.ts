@@ -15,7 +15,7 @@ import type { Io } from "../../world";
 import type { Inputs, SetupArgs } from "./inputs";
 
 /** Findings about the whole file or the pom's ids that concern any write; the others, only about the ids written. */
-const ALWAYS = new Set(["settings-rejected", "mirror-incomplete", "no-server"]);
+const ALWAYS = new Set(["settings-rejected", "no-server"]);
 
 /** The project's pom for the findings: --pom, else ./pom.xml; none when neither is there. */
 function projectPom(args: SetupArgs, io: Io) {

@@ -14,7 +14,7 @@ function readmeCodes(): string[] {
   return section
     .split("\n")
     .filter((line) => line.startsWith("| `"))
-    .flatMap((line) => [...line.split("|")[1]!.matchAll(/`([a-z]+(?:-[a-z]+)+)`/g)].map((m) => m[1]!));
+    .flatMap((line) => [...line.split("|")[1]!.matchAll(/`([a-z0-9]+(?:-[a-z0-9]+)+)`/g)].map((m) => m[1]!));
 }
 
 function sources(dir: string): string[] {

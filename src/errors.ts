@@ -11,6 +11,10 @@ export const Exit = {
   problems: 7,
   /** rotate could not compare a copy (it may still hold the old secret); what it could change was written. */
   unchecked: 8,
+  /** exec: the command could not be run (not executable), as a shell says it. */
+  cannotExecute: 126,
+  /** exec: the command was not found, as a shell says it. */
+  commandNotFound: 127,
   cancelled: 130,
 } as const;
 

@@ -39,9 +39,11 @@ export interface PositionalSpec {
 }
 
 export interface CommandSpec {
-  name: "setup" | "verify" | "list" | "remove" | "doctor" | "rotate" | "completion";
+  name: "setup" | "verify" | "list" | "remove" | "doctor" | "rotate" | "completion" | "exec";
   describe: string;
   positional?: PositionalSpec;
+  /** The words after `--` are a command to run (exec): its name, for usage lines. */
+  rest?: string;
   options: Record<string, OptionSpec>;
   /** It writes settings.xml, so an unsafe file's error says that nothing was written. */
   edits: boolean;
@@ -212,9 +214,27 @@ export const COMMANDS: CommandSpec[] = [
   },
 ];
 
+/** Setup's options that exec does not take: it writes no file of the user's, prints on stderr, and never asks. */
+const NOT_FOR_EXEC = new Set(["dry-run", "stdout", "lock-timeout", "json", "yes", "non-interactive"]);
+
+// exec takes setup's options, so it is made from setup's entry, and listed after it.
+COMMANDS.splice(1, 0, {
+  name: "exec",
+  describe: "run a command (mvn, ./mvnw, mvnd) with a private copy of settings.xml that holds the server, removed when the command ends; ~/.m2 is not written",
+  rest: "COMMAND [ARGS...]",
+  edits: false,
+  options: Object.fromEntries(Object.entries(COMMANDS[0]!.options).filter(([name]) => !NOT_FOR_EXEC.has(name))),
+  examples: [
+    ["ANYPOINT_CLIENT_SECRET=... $0 exec --client-id 0123abcd -- mvn deploy", "check the credentials, then run Maven with them; nothing left on disk"],
+    ["$0 exec --from-pom -- ./mvnw -B verify", "the pom's Exchange server ids, through the project's Maven Wrapper"],
+    ["$0 exec -- sh -c 'mvn -s \"$ANYPOINT_M2_SETTINGS\" deploy'", "another command finds the file's path in ANYPOINT_M2_SETTINGS"],
+  ],
+});
+
 /** The command line a command is written as in help: `remove <id>`, `completion [shell]`. */
 export function usageOf(spec: CommandSpec): string {
   const p = spec.positional;
+  if (spec.rest) return `${spec.name} [options] -- ${spec.rest}`;
   return p ? `${spec.name} ${p.required ? `<${p.name}>` : `[${p.name}]`}` : spec.name;
 }
 
@@ -228,6 +248,9 @@ export const EXIT_CODES = `Exit codes:
   6    file could not be written (permissions, lock)
   7    doctor found at least one error
   8    rotate could not compare a copy, which may still hold the old secret
+  126  exec: the command could not be run
+  127  exec: the command was not found
+       (otherwise exec exits with the command's own code, 128+n when signal n ended it)
   130  cancelled by the user`;
 
 /** "client-id" -> "clientId", the key commands read. */

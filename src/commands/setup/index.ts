@@ -4,7 +4,8 @@
  * the lock and print what was done (print.ts). Each step is a plain function; each hands the next what it learned.
  */
 import { Exit, M2Error } from "../../errors";
-import { outcomeOf, planEdit, writePlan, type Plan } from "../../io/edit";
+import type { Identity } from "../../anypoint/token";
+import { outcomeOf, planEdit, writePlan, type Operation, type Plan } from "../../io/edit";
 import { settingsPath } from "../../io/paths";
 import { refuseTargetChosenByProject } from "../../io/trust";
 import type { Io } from "../../world";
@@ -12,7 +13,7 @@ import { debug } from "../output";
 import { refuseStdoutOntoSettings } from "../stdout";
 import { checkCredentials } from "./check";
 import { confirm } from "./confirm";
-import { keepStore, settleInputs, type SetupArgs } from "./inputs";
+import { keepStore, settleInputs, type Inputs, type SetupArgs } from "./inputs";
 import { operation, type SetupReport } from "./plan";
 import { print } from "./print";
 import { writeNewSecurityFile } from "./storage";
@@ -24,6 +25,25 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "setup");
   refuseTargetChosenByProject(args, io, path);
+  const { inputs, identity, plan, change, kept, warnings } = await prepare(args, io, path);
+  if (inputs.wizard) await confirm(io, inputs, plan, Boolean(args.dryRun));
+  if (!args.dryRun && !args.stdout) writeNewSecurityFile(io, inputs.storage, Boolean(args.quiet));
+  const outcome = args.dryRun || args.stdout ? outcomeOf(plan) : await writePlan(io.fs, plan, change, args.lockTimeout * 1000);
+  await print(args, io, inputs, { outcome, identity, kept, warnings });
+}
+
+/** What setup has settled before it writes: the inputs, the check's answer, and the change planned on the file at `path`. */
+export interface Prepared {
+  inputs: Inputs;
+  identity: Identity | undefined;
+  plan: Plan<SetupReport>;
+  change: Operation<SetupReport>;
+  kept: boolean;
+  warnings: string[];
+}
+
+/** Settle the inputs, plan the change, check the credentials: all but writing (setup writes the file, exec a private copy). */
+export async function prepare(args: SetupArgs, io: Io, path: string): Promise<Prepared> {
   let settled = await settleInputs(args, io, path);
   debug(io, `settings: ${path}; server ids: ${settled.serverIds.join(", ")}; control plane: ${settled.check ? settled.check.base.origin : "not checked (--no-verify)"}`);
 
@@ -43,11 +63,7 @@ export async function setup(args: SetupArgs, io: Io): Promise<void> {
   const { inputs, identity } = settled.check && !kept ? await checkCredentials(io, settled, planned) : { inputs: settled, identity: undefined };
   const change = inputs === settled ? first : operation(inputs, io);
   const plan = inputs === settled ? planned : planEdit(io.fs, path, change, true);
-
-  if (inputs.wizard) await confirm(io, inputs, plan, Boolean(args.dryRun));
-  if (!args.dryRun && !args.stdout) writeNewSecurityFile(io, inputs.storage, Boolean(args.quiet));
-  const outcome = args.dryRun || args.stdout ? outcomeOf(plan) : await writePlan(io.fs, plan, change, args.lockTimeout * 1000);
-  await print(args, io, inputs, { outcome, identity, kept, warnings });
+  return { inputs, identity, plan, change, kept, warnings };
 }
 
 /** An empty file is filled from the template (a warning), except for --stdout, where it is most likely a mistake. */

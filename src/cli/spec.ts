@@ -104,8 +104,8 @@ export const COMMANDS: CommandSpec[] = [
       "on-existing": { type: "string", choices: ["update", "keep", "fail"], describe: "what to do when the server id already exists", defaultDescription: "update a connected-app entry; anyone else's: ask, or exit 5" },
       store: {
         type: "string",
-        choices: ["literal", "env", "encrypted"],
-        describe: "how the password is written: as is, as ${env.X} references (no secret on disk), or encrypted with Maven's master password",
+        choices: ["literal", "env", "encrypted", "token"],
+        describe: "how the password is written: as is, as ${env.X} references (no secret on disk), encrypted with Maven's master password, or as a token (~~~Token~~~, about an hour; needs the check)",
         defaultDescription: "the env or encrypted store the servers already have, else literal",
       },
       "id-env": { type: "string", describe: "with --store env: the variable Maven reads the client ID from", defaultDescription: "ANYPOINT_CLIENT_ID" },

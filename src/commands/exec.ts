@@ -16,6 +16,7 @@ import { isMavenLauncher, launch, SETTINGS_VARIABLE } from "../maven/launch";
 import type { Io } from "../world";
 import { describeIdentity } from "./check";
 import { prepare, type SetupArgs } from "./setup";
+import { tokenLine } from "./setup/print";
 
 export interface ExecArgs extends SetupArgs {
   /** The command and its arguments: the words after `--`. */
@@ -50,6 +51,7 @@ export async function exec(args: ExecArgs, io: Io): Promise<void> {
     const who = identity ? describeIdentity(identity) : "";
     const checked = inputs.check ? `Anypoint (${inputs.check.base.host}) accepted the credentials${who ? ` of ${who}` : ""}. ` : "";
     const ids = inputs.serverIds.map((id) => `"${id}"`).join(", ");
+    if (inputs.storage.store === "token") io.stderr(tokenLine(inputs.token?.expiresAt));
     io.stderr(`${checked}${command} reads ${outcome.newFile ? "a new settings file" : path} with server${inputs.serverIds.length > 1 ? "s" : ""} ${ids}, from a private copy removed when it ends.`);
   }
 

@@ -6,6 +6,8 @@ import { settingsPath } from "../io/paths";
 import { settingsValues } from "../io/trust";
 import { readMaster, securityLocation } from "../io/security";
 import { storedCredentials } from "../settings/stored";
+import { serversUsedFor, tokenWarning, type ServerSummary } from "../settings/list";
+import { describeExpiry, type TokenState } from "../settings/token";
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
 import type { Io } from "../world";
 import { refuseStdoutOntoSettings } from "./stdout";
@@ -41,6 +43,16 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
       throw e;
     }
   };
+  const token = tokenServer(args, io, text, serverId);
+  if (token) {
+    const { summary, state } = token;
+    const when = summary.token!.expiresAt ? describeExpiry(summary.token!.expiresAt, Date.now()) : "has no expiry note";
+    if (state === "expired") throw new M2Error(Exit.rejected, `server "${serverId}" holds an Anypoint token that ${when}`, { file: path, line: summary.line, hint: "Store a new one: anypoint-m2 setup --store token (or run the build through anypoint-m2 exec)." });
+    report(io, args, { settings: path, serverId, verified: false, token: { expiresAt: summary.token!.expiresAt, state }, warnings: [tokenWarning(summary)].filter((w): w is string => w !== undefined) }, [
+      `Server "${serverId}" in ${path} holds an Anypoint token (~~~Token~~~) that ${when}; a token is not checked by using it.`,
+    ]);
+    return;
+  }
   let stored;
   try {
     // ${env.X} as Maven resolves it: from the environment only, not from an env file.
@@ -58,4 +70,11 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
     { settings: path, serverId: serverId, verified: true, ...(identity.app ? { app: identity.app } : {}), ...(identity.orgId ? { orgId: identity.orgId } : {}), warnings: [] },
     [`Anypoint (${check.base.host}) accepted the credentials of server "${serverId}" in ${path}${who ? `: ${who}` : ""}.`],
   );
+}
+
+/** The server Maven uses for `id`, when it is the token store's. */
+function tokenServer(args: VerifyArgs, io: Io, text: string, id: string): { summary: ServerSummary; state: TokenState } | undefined {
+  const values = settingsValues(args, io);
+  const [summary] = serversUsedFor(text, [id], values.env, values.properties);
+  return summary?.token ? { summary, state: summary.token.state } : undefined;
 }

@@ -8,7 +8,7 @@ import type { Inputs } from "./inputs";
 export async function confirm(io: Io, inputs: Inputs, plan: Plan<unknown>, dryRun: boolean): Promise<void> {
   const preview = outcomeOf(plan);
   if (preview.change === "unchanged") return;
-  io.stdout((await import("../preview")).maskedDiff(plan.path, preview.before, preview.after, [inputs.clientSecret], { color: io.color, cwd: io.cwd }, preview.edits));
+  io.stdout((await import("../preview")).maskedDiff(plan.path, preview.before, preview.after, [inputs.clientSecret, ...(inputs.token ? [inputs.token.value] : [])], { color: io.color, cwd: io.cwd }, preview.edits));
   if (dryRun) return;
   const question = preview.newFile ? `Create ${plan.path} (new file) with this content?` : `Write this to ${plan.path}?`;
   if (!(await inputs.wizard!.askConfirm(question))) throw new M2Error(Exit.cancelled, "not confirmed; nothing was written");

@@ -60,10 +60,19 @@ export async function prepare(args: SetupArgs, io: Io, path: string): Promise<Pr
   const warnings = emptyFile(args, planned);
   // A server kept as it was (--on-existing keep, or "no" in the wizard) gets nothing written: nothing to prove.
   const kept = settled.onExisting === "keep" && planned.report.server === "unchanged" && planned.file.bytes !== undefined;
-  const { inputs, identity } = settled.check && !kept ? await checkCredentials(io, settled, planned) : { inputs: settled, identity: undefined };
+  const checked = settled.check && !kept ? await checkCredentials(io, settled, planned) : { inputs: settled, identity: undefined };
+  const { identity } = checked;
+  const inputs = withToken(checked.inputs, identity);
   const change = inputs === settled ? first : operation(inputs, io);
   const plan = inputs === settled ? planned : planEdit(io.fs, path, change, true);
   return { inputs, identity, plan, change, kept, warnings };
+}
+
+/** --store token: the inputs with the token the check got (new inputs, so a new operation). */
+function withToken(inputs: Inputs, identity: Identity | undefined): Inputs {
+  if (inputs.storage.store !== "token" || !identity?.access) return inputs;
+  const { token, expiresIn } = identity.access;
+  return { ...inputs, token: { value: token, ...(expiresIn ? { expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString() } : {}) } };
 }
 
 /** An empty file is filled from the template (a warning), except for --stdout, where it is most likely a mistake. */

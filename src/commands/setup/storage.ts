@@ -16,6 +16,7 @@ export interface StorageArgs {
   secretEnv?: string;
   securityFile?: string;
   mavenReadsSecurityFile?: boolean;
+  verify?: boolean;
 }
 
 export interface Storage {
@@ -57,6 +58,9 @@ export async function settleStorage(args: StorageArgs, io: Io, wizard: Wizard | 
   const named = args.store !== undefined || implied !== undefined || wizard !== undefined || kept !== undefined;
   const variables = store === "env" ? kept?.variables : undefined;
   if (store === "env") return { store, named, variables: { id: args.idEnv ?? variables?.id ?? CLIENT_ID_ENV, secret: args.secretEnv ?? variables?.secret ?? CLIENT_SECRET_ENV } };
+  if (store === "token" && args.verify === false) {
+    throw new M2Error(Exit.usage, "--store token needs the credential check: the token is what Anypoint answers it with", { hint: "Leave out --no-verify, or choose another store." });
+  }
   if (store !== "encrypted") return { store, named };
   const location = securityLocation(args, io);
   refuseProjectMaster(location);

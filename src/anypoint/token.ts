@@ -32,7 +32,7 @@ export interface Identity {
   /** The connected app's name and organisation, when Anypoint said. */
   app?: string;
   orgId?: string;
-  /** The token Anypoint gave, for the token store, and its lifetime in seconds (expires_in) when it said. Never printed. */
+  /** The token Anypoint gave, for the token store, and its lifetime in seconds (expires_in) when it said; not enumerable, never printed. */
   access?: { token: string; expiresIn?: number };
 }
 
@@ -295,7 +295,8 @@ async function outcome(request: TokenRequest, answer: Answer, where: string, con
   if (status >= 200 && status < 300 && token) {
     const expiresIn = (parseJson(text) as { expires_in?: unknown }).expires_in;
     const access = { token, ...(typeof expiresIn === "number" && Number.isFinite(expiresIn) && expiresIn > 0 ? { expiresIn } : {}) };
-    return { ...(await identify(request, connections, token, budget)), access };
+    // Not enumerable: no spread or JSON of the identity can carry the token into output.
+    return Object.defineProperty(await identify(request, connections, token, budget), "access", { value: access, enumerable: false });
   }
   const type = answer.headers["content-type"];
   const body = describeBody(text, Array.isArray(type) ? type[0] : type, answer.bytes);

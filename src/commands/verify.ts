@@ -43,7 +43,12 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
       throw e;
     }
   };
-  const token = tokenServer(args, io, text, serverId);
+  let token;
+  try {
+    token = tokenServer(args, io, text, serverId);
+  } catch (e) {
+    throw e instanceof M2Error ? e.inFile(path) : e;
+  }
   if (token) {
     const { summary, state } = token;
     const when = summary.token!.expiresAt ? describeExpiry(summary.token!.expiresAt, Date.now()) : "has no expiry note";

@@ -22,6 +22,7 @@ printf '%s' "$ANYPOINT_M2_SETTINGS" > "$r/variable"
 if [ "$1" = "-s" ]; then cp "$2" "$r/settings.xml"; stat -c '%a' "$2" "$(dirname "$2")" > "$r/modes"; fi
 cat > "$r/stdin"
 echo "$$" > "$r/pid"
+if [ -n "$STANDIN_TRAP" ]; then trap 'kill $s; exit 42' INT TERM HUP; sleep 300 & s=$!; : > "$r/started"; wait; fi
 if [ -n "$STANDIN_WAIT" ]; then : > "$r/started"; exec sleep 300; fi
 exit "\${STANDIN_EXIT:-0}"
 `;
@@ -186,6 +187,16 @@ describe("exec", () => {
     child.kill(signal);
     const r = await done;
     expect(r.code).toBe(128 + { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 }[signal]);
+    expect(left(s)).toEqual([]);
+  });
+
+  it.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)("waits for a command that handles %s itself, and exits with its code", async (signal) => {
+    const s = scene();
+    const { child, done } = start(s, ["exec", "--no-verify", "--", "mvn", "deploy"], { STANDIN_TRAP: "1" });
+    await appears(join(s.record, "started"));
+    child.kill(signal);
+    const r = await done;
+    expect(r.code).toBe(42);
     expect(left(s)).toEqual([]);
   });
 

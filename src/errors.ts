@@ -13,6 +13,10 @@ export const Exit = {
   unchecked: 8,
   /** verify --exchange: Exchange's Maven facade did not accept the credentials (or could not be asked). */
   exchange: 9,
+  /** exec: the command could not be run (not executable), as a shell says it. */
+  cannotExecute: 126,
+  /** exec: the command was not found, as a shell says it. */
+  commandNotFound: 127,
   cancelled: 130,
 } as const;
 

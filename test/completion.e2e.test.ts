@@ -26,7 +26,7 @@ function shell(program: "bash" | "zsh", script: string, env: Record<string, stri
 
 describe("candidates", () => {
   const cases: [string[], string[]][] = [
-    [["anypoint-m2", ""], ["setup", "verify", "list", "remove", "doctor", "rotate", "completion"]],
+    [["anypoint-m2", ""], ["setup", "exec", "verify", "list", "remove", "doctor", "rotate", "completion"]],
     [["anypoint-m2", "l"], ["list"]],
     [["anypoint-m2", "-"], ["--help", "--version"]],
     [["anypoint-m2", "setup", "--reg"], ["--region"]],
@@ -95,7 +95,7 @@ printf '%s\\n' "\${COMPREPLY[@]}"`,
       )
         .split("\n")
         .filter(Boolean);
-    expect(complete(["anypoint-m2", ""], 1)).toEqual(["setup", "verify", "list", "remove", "doctor", "rotate", "completion"]);
+    expect(complete(["anypoint-m2", ""], 1)).toEqual(["setup", "exec", "verify", "list", "remove", "doctor", "rotate", "completion"]);
     expect(complete(["anypoint-m2", "setup", "--reg"], 2)).toEqual(["--region"]);
     expect(complete(["anypoint-m2", "setup", "--region", ""], 3)).toEqual(["us", "eu", "gov", "ca", "jp"]);
     // The cursor on an earlier word: the words after it do not count.

@@ -156,7 +156,7 @@ describe("never stuck", () => {
     const home = tempHome();
     const r = await m2([], { home });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("Name a command: setup, verify, list, remove, doctor, rotate or completion.");
+    expect(r.stderr).toContain("Name a command: setup, exec, verify, list, remove, doctor, rotate or completion.");
     expect(existsSync(join(home, ".m2"))).toBe(false);
   });
 

@@ -32,6 +32,8 @@ export interface Identity {
   /** The connected app's name and organisation, when Anypoint said. */
   app?: string;
   orgId?: string;
+  /** The token Anypoint gave, for the token store, and its lifetime in seconds (expires_in) when it said; not enumerable, never printed. */
+  access?: { token: string; expiresIn?: number };
 }
 
 const ATTEMPTS = 3;
@@ -290,7 +292,12 @@ async function outcome(request: TokenRequest, answer: Answer, where: string, con
     throw new M2Error(Exit.unreachable, `response too large from ${where} (HTTP ${status}): more than ${BODY_LIMIT / 1024 / 1024} MiB, where a token answer is a few hundred bytes`, { hint });
   }
   const token = accessToken(text);
-  if (status >= 200 && status < 300 && token) return await identify(request, connections, token, budget);
+  if (status >= 200 && status < 300 && token) {
+    const expiresIn = (parseJson(text) as { expires_in?: unknown }).expires_in;
+    const access = { token, ...(typeof expiresIn === "number" && Number.isFinite(expiresIn) && expiresIn > 0 ? { expiresIn } : {}) };
+    // Not enumerable: no spread or JSON of the identity can carry the token into output.
+    return Object.defineProperty(await identify(request, connections, token, budget), "access", { value: access, enumerable: false });
+  }
   const type = answer.headers["content-type"];
   const body = describeBody(text, Array.isArray(type) ? type[0] : type, answer.bytes);
   throw new M2Error(Exit.unreachable, `unexpected response from ${where} (HTTP ${status}${status >= 200 && status < 300 ? ", no access_token" : ""}): ${body}`, { hint });

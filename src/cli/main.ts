@@ -8,6 +8,7 @@ import type { Io } from "../world";
 import { list } from "../commands/list";
 import { remove } from "../commands/remove";
 import { rotate } from "../commands/rotate";
+import { exec } from "../commands/exec";
 import { setup } from "../commands/setup";
 import { verify } from "../commands/verify";
 import { completions, completionScript, COMPLETION_REQUEST } from "./completion";
@@ -42,6 +43,8 @@ async function run({ command, args }: Invocation, io: Io): Promise<void> {
       return (await import("../commands/doctor")).doctor(args as never, io);
     case "rotate":
       return rotate(args as never, io);
+    case "exec":
+      return exec(args as never, io);
     case "completion":
       // Without a name, the shell the user logs in with.
       return io.stdout(completionScript((args.shell as "bash" | "zsh" | undefined) ?? (io.env.SHELL?.endsWith("/zsh") ? "zsh" : "bash")));

@@ -39,7 +39,10 @@ export type Token =
 export function read(argv: readonly string[]): Reading | undefined {
   const spec = COMMANDS.find((c) => c.name === argv[0]);
   if (!spec && argv[0] !== undefined && !argv[0].startsWith("-")) throw unknownCommand(argv[0]);
-  const tokens = scan(spec, spec ? argv.slice(1) : argv);
+  // exec: the words after the first `--` are the command to run, read by nothing here.
+  const words = spec ? argv.slice(1) : argv;
+  const end = spec?.rest ? words.indexOf("--") : -1;
+  const tokens = scan(spec, end >= 0 ? words.slice(0, end) : words);
   // `anypoint-m2 --help setup`: the help of setup.
   if (tokens.some((t) => t.kind === "help")) return { help: spec ?? COMMANDS.find((c) => tokens.some((t) => t.kind === "argument" && t.word === c.name)) };
   if (tokens.some((t) => t.kind === "version")) return { version: true };
@@ -47,7 +50,7 @@ export function read(argv: readonly string[]): Reading | undefined {
   for (const t of tokens) if (t.kind === "refused") throw t.error;
   const unknown = [...new Set(tokens.flatMap((t) => (t.kind === "unknown" ? [t.flag] : [])))];
   if (unknown.length > 0) throw unknownOptions(spec, unknown);
-  return { command: spec.name, args: argsOf(spec, tokens) };
+  return { command: spec.name, args: { ...argsOf(spec, tokens), ...(spec.rest ? { command: end >= 0 ? words.slice(end + 1) : [] } : {}) } };
 }
 
 /** A command line without a command (and not in a terminal, where that starts the wizard). */
@@ -202,6 +205,7 @@ function choice(spec: CommandSpec, what: string, choices: readonly string[], tex
 function positionalValue(spec: CommandSpec, given: readonly string[]): string | undefined {
   const p = spec.positional;
   // The words themselves are not repeated: a stray one may be a secret typed after a switch.
+  if (spec.rest && given.length > 0) throw usage(spec, `${spec.name} runs the command given after --`, `Write anypoint-m2 ${usageOf(spec)}, e.g. anypoint-m2 ${spec.name} -- mvn deploy.`);
   if (!p && given.length > 0) {
     throw usage(spec, `${spec.name} takes only options, but ${given.length === 1 ? "another word was" : `${given.length} other words were`} given`, `Options start with --, and a value follows its option. See anypoint-m2 ${spec.name} --help.`);
   }

@@ -41,9 +41,11 @@ export interface PositionalSpec {
 }
 
 export interface CommandSpec {
-  name: "setup" | "verify" | "list" | "remove" | "doctor" | "rotate" | "completion";
+  name: "setup" | "verify" | "list" | "remove" | "doctor" | "rotate" | "completion" | "exec";
   describe: string;
   positional?: PositionalSpec;
+  /** The words after `--` are a command to run (exec): its name, for usage lines. */
+  rest?: string;
   options: Record<string, OptionSpec>;
   /** It writes settings.xml, so an unsafe file's error says that nothing was written. */
   edits: boolean;
@@ -120,8 +122,8 @@ export const COMMANDS: CommandSpec[] = [
       "on-existing": { type: "string", choices: ["update", "keep", "fail"], describe: "what to do when the server id already exists", defaultDescription: "update a connected-app entry; anyone else's: ask, or exit 5" },
       store: {
         type: "string",
-        choices: ["literal", "env", "encrypted"],
-        describe: "how the password is written: as is, as ${env.X} references (no secret on disk), or encrypted with Maven's master password",
+        choices: ["literal", "env", "encrypted", "token"],
+        describe: "how the password is written: as is, as ${env.X} references (no secret on disk), encrypted with Maven's master password, or as a token (~~~Token~~~, about an hour; needs the check)",
         defaultDescription: "the env or encrypted store the servers already have, else literal",
       },
       "id-env": { type: "string", describe: "with --store env: the variable Maven reads the client ID from", defaultDescription: "ANYPOINT_CLIENT_ID" },
@@ -259,9 +261,27 @@ export const COMMANDS: CommandSpec[] = [
   },
 ];
 
+/** Setup's options that exec does not take: it writes no file of the user's, prints on stderr, and never asks. */
+const NOT_FOR_EXEC = new Set(["dry-run", "stdout", "lock-timeout", "json", "yes", "non-interactive"]);
+
+// exec takes setup's options, so it is made from setup's entry, and listed after it.
+COMMANDS.splice(1, 0, {
+  name: "exec",
+  describe: "run a command (mvn, ./mvnw, mvnd) with a private copy of settings.xml that holds the server, removed when the command ends; ~/.m2 is not written",
+  rest: "COMMAND [ARGS...]",
+  edits: false,
+  options: Object.fromEntries(Object.entries(COMMANDS[0]!.options).filter(([name]) => !NOT_FOR_EXEC.has(name))),
+  examples: [
+    ["ANYPOINT_CLIENT_SECRET=... $0 exec --client-id 0123abcd -- mvn deploy", "check the credentials, then run Maven with them; nothing left on disk"],
+    ["$0 exec --from-pom -- ./mvnw -B verify", "the pom's Exchange server ids, through the project's Maven Wrapper"],
+    ["$0 exec -- sh -c 'mvn -s \"$ANYPOINT_M2_SETTINGS\" deploy'", "another command finds the file's path in ANYPOINT_M2_SETTINGS"],
+  ],
+});
+
 /** The command line a command is written as in help: `remove <id>`, `completion [shell]`. */
 export function usageOf(spec: CommandSpec): string {
   const p = spec.positional;
+  if (spec.rest) return `${spec.name} [options] -- ${spec.rest}`;
   return p ? `${spec.name} ${p.required ? `<${p.name}>` : `[${p.name}]`}` : spec.name;
 }
 
@@ -270,20 +290,23 @@ const EXITS: [code: number, meaning: string, commands?: CommandSpec["name"][]][]
   [0, "done"],
   [1, "unexpected failure"],
   [2, "usage error or missing input"],
-  [3, "credentials rejected by Anypoint", ["setup", "verify", "doctor", "rotate"]],
-  [4, "Anypoint unreachable or answered unexpectedly", ["setup", "verify", "doctor", "rotate"]],
-  [5, "settings file cannot be edited safely (nothing written)", ["setup", "verify", "list", "remove", "rotate"]],
-  [6, "file could not be written (permissions, lock)", ["setup", "remove", "rotate"]],
+  [3, "credentials rejected by Anypoint", ["setup", "exec", "verify", "doctor", "rotate"]],
+  [4, "Anypoint unreachable or answered unexpectedly", ["setup", "exec", "verify", "doctor", "rotate"]],
+  [5, "settings file cannot be edited safely (nothing written)", ["setup", "exec", "verify", "list", "remove", "rotate"]],
+  [6, "file could not be written (permissions, lock)", ["setup", "exec", "remove", "rotate"]],
   [7, "doctor found at least one error", ["doctor"]],
   [8, "rotate could not compare a copy, which may still hold the old secret", ["rotate"]],
   [9, "verify --exchange: Exchange's Maven facade did not accept the credentials", ["verify"]],
+  [126, "exec: the command could not be run", ["exec"]],
+  [127, "exec: the command was not found", ["exec"]],
   [130, "cancelled by the user"],
 ];
 
 /** The exit codes `command` can end with (all of them for the general help), as help lists them. */
 export function exitCodes(command?: CommandSpec["name"]): string {
   const lines = EXITS.filter(([, , commands]) => !command || !commands || commands.includes(command));
-  return `Exit codes:\n${lines.map(([code, meaning]) => `  ${String(code).padEnd(5)}${meaning}`).join("\n")}`;
+  const own = !command || command === "exec" ? ["       (otherwise exec exits with the command's own code, 128+n when signal n ended it)"] : [];
+  return `Exit codes:\n${[...lines.map(([code, meaning]) => `  ${String(code).padEnd(5)}${meaning}`), ...own].join("\n")}`;
 }
 
 export const EXIT_CODES = exitCodes();

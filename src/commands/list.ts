@@ -4,7 +4,7 @@ import { settingsPath } from "../io/paths";
 import { settingsValues } from "../io/trust";
 import { findMaster, securityLocation, type Master } from "../io/security";
 import { findMaster4, security4File, type Master4 } from "../io/security4";
-import { listServers, type ServerSummary } from "../settings/list";
+import { listServers, tokenWarning, type ServerSummary } from "../settings/list";
 import type { Io } from "../world";
 import { refuseStdoutOntoSettings } from "./stdout";
 import { report, type OutputArgs } from "./output";
@@ -39,8 +39,14 @@ function storeNote(s: ServerSummary, security: Security): string | undefined {
   return undefined;
 }
 
+function tokenNote(s: ServerSummary): string | undefined {
+  if (!s.token) return undefined;
+  const { expiresAt, state } = s.token;
+  return state === "unknown" ? "Anypoint token: expiry not known" : `Anypoint token: ${state === "expired" ? "EXPIRED" : state === "expiring" ? "expires within the hour" : "valid"} (${expiresAt})`;
+}
+
 function notes(s: ServerSummary, security: Security): string {
-  return [s.connectedApp ? "Anypoint connected app" : undefined, storeNote(s, security), s.shadowed ? "ignored by Maven: an earlier server has this id" : undefined].filter(Boolean).join("; ");
+  return [s.connectedApp ? "Anypoint connected app" : undefined, tokenNote(s), storeNote(s, security), s.shadowed ? "ignored by Maven: an earlier server has this id" : undefined].filter(Boolean).join("; ");
 }
 
 /**
@@ -90,5 +96,6 @@ export function list(args: { settings?: string; securityFile?: string; mavenRead
       ];
   const securityFile = found.master ? { securityFile: found.master.file } : found.problem ? { securityProblem: found.problem } : {};
   const security4File = found.master4 ? { security4File: found.master4.file } : found.problem4 ? { security4Problem: found.problem4 } : {};
-  report(io, args, { settings: path, exists, servers, ...securityFile, ...security4File }, human);
+  const warnings = servers.flatMap((s) => tokenWarning(s) ?? []);
+  report(io, args, { settings: path, exists, servers, ...securityFile, ...security4File, ...(warnings.length ? { warnings } : {}) }, human);
 }

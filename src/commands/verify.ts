@@ -7,6 +7,8 @@ import { settingsValues } from "../io/trust";
 import { readMaster, securityLocation } from "../io/security";
 import { readMaster4, security4File } from "../io/security4";
 import { storedCredentials } from "../settings/stored";
+import { serversUsedFor, tokenWarning, type ServerSummary } from "../settings/list";
+import { describeExpiry, type TokenState } from "../settings/token";
 import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
 import type { Io } from "../world";
 import { refuseStdoutOntoSettings } from "./stdout";
@@ -48,6 +50,21 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
       throw e;
     }
   };
+  let token;
+  try {
+    token = tokenServer(args, io, text, serverId);
+  } catch (e) {
+    throw e instanceof M2Error ? e.inFile(path) : e;
+  }
+  if (token) {
+    const { summary, state } = token;
+    const when = summary.token!.expiresAt ? describeExpiry(summary.token!.expiresAt, Date.now()) : "has no expiry note";
+    if (state === "expired") throw new M2Error(Exit.rejected, `server "${serverId}" holds an Anypoint token that ${when}`, { file: path, line: summary.line, hint: "Store a new one: anypoint-m2 setup --store token (or run the build through anypoint-m2 exec)." });
+    report(io, args, { settings: path, serverId, verified: false, token: { expiresAt: summary.token!.expiresAt, state }, warnings: [tokenWarning(summary)].filter((w): w is string => w !== undefined) }, [
+      `Server "${serverId}" in ${path} holds an Anypoint token (~~~Token~~~) that ${when}; a token is not checked by using it.`,
+    ]);
+    return;
+  }
   const purpose = `the password of server "${serverId}" is encrypted`;
   const master = fromSecurityFile(() => readMaster(securityLocation(args, io), io, purpose));
   const master4 = fromSecurityFile(() => readMaster4(security4File(args, io), io, `${purpose} in Maven 4's format`));
@@ -114,4 +131,11 @@ function exchangeTargets(
     });
   }
   return { list: [{ id: serverId, url: fallback, source: "default" }], coordinates };
+}
+
+/** The server Maven uses for `id`, when it is the token store's. */
+function tokenServer(args: VerifyArgs, io: Io, text: string, id: string): { summary: ServerSummary; state: TokenState } | undefined {
+  const values = settingsValues(args, io);
+  const [summary] = serversUsedFor(text, [id], values.env, values.properties);
+  return summary?.token ? { summary, state: summary.token.state } : undefined;
 }

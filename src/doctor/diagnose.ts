@@ -19,6 +19,7 @@ import { interpolate, type Env, type Properties } from "../settings/interpolate"
 import { mirrorSelector, readMirrors, type SettingsMirror } from "../settings/mirrors";
 import { fieldValue, readSettings, serverEntries, type ServerEntry, type SettingsModel } from "../settings/model";
 import { javaTrim } from "../xml/scan";
+import { describeExpiry, noteAt, tokenState, TOKEN_USERNAME } from "../settings/token";
 import type { Finding } from "./findings";
 import type { PasswordReader } from "./passwords";
 
@@ -331,6 +332,16 @@ class Doctor {
     }, ids.map((i) => i.id));
   }
 
+  /** The token store's server: expired (an error) or expiring within the hour (a warning), by its expiry note. */
+  private token(entry: ServerEntry, name: string, line: number): void {
+    const expiresAt = entry.password ? noteAt(this.model!.text, entry.password.end)?.expiresAt : undefined;
+    const state = tokenState(expiresAt, Date.now());
+    const fix = "Store a new token: anypoint-m2 setup --store token (in CI, run the build through anypoint-m2 exec --store token).";
+    if (state === "expired") this.add({ severity: "error", code: "token-expired", line, message: `${name} holds an Anypoint token that ${describeExpiry(expiresAt!, Date.now())}`, fix });
+    else if (state === "expiring") this.add({ severity: "warning", code: "token-expiring", line, message: `${name} holds an Anypoint token that ${describeExpiry(expiresAt!, Date.now())}`, fix });
+    else if (state === "unknown") this.add({ severity: "warning", code: "token-expiring", line, message: `${name} holds an Anypoint token (~~~Token~~~) without anypoint-m2's expiry note: when it expires cannot be told`, fix });
+  }
+
   /** One server Maven sends to Exchange: its form, its password's store, then the token check to make. */
   private server(entry: ServerEntry, region: Region | undefined, repositories: CredentialCheck["repositories"] = []): void {
     const from = this.findings.length;
@@ -350,6 +361,7 @@ class Doctor {
       return;
     }
     const resolvedUsername = javaTrim(interpolate(username, env, properties).value);
+    if (resolvedUsername === TOKEN_USERNAME) return this.token(entry, name, line);
     const connectedApp = resolvedUsername === CONNECTED_APP_USERNAME;
     if (!connectedApp && resolvedUsername.toLowerCase() !== CONNECTED_APP_USERNAME.toLowerCase()) {
       this.add({

@@ -11,6 +11,8 @@ export const FINDING_CODES = [
   "no-server",
   "duplicate-server",
   "username-case",
+  "token-expired",
+  "token-expiring",
   "not-connected-app",
   "password-form",
   "mirror-intercepts",

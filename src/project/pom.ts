@@ -61,7 +61,12 @@ export interface PomReport {
   /** The project's groupId (its parent's when it has none) and artifactId, as written. */
   groupId?: string;
   artifactId?: string;
+  /** The servers mule-maven-plugin deploys with: each deployment block's <server>, resolved as the ids are. */
+  deploymentServers: { id: string; block: string; line: number }[];
 }
+
+/** mule-maven-plugin's deployment blocks (all extend AnypointDeployment); their <server> is a login for the deployer. */
+const DEPLOYMENTS = new Set(["cloudHubDeployment", "cloudhub2Deployment", "runtimeFabricDeployment", "armDeployment"]);
 
 export interface PomContext {
   /** The environment, for `${env.X}`. */
@@ -136,6 +141,7 @@ export function readPom(text: string, context: PomContext = {}): PomReport {
     repositories: [],
     problems: [],
     defaultProfiles: byDefault.map((p) => field(text, p, "id") ?? "default"),
+    deploymentServers: [],
     ...(own["project.groupId"] !== undefined ? { groupId: own["project.groupId"] } : {}),
     ...(own["project.artifactId"] !== undefined ? { artifactId: own["project.artifactId"] } : {}),
   };
@@ -145,12 +151,22 @@ export function readPom(text: string, context: PomContext = {}): PomReport {
   const resolver = (...layers: Properties[]) => interpolator(context.env ?? {}, layers, { bareEnv: false, budget, userProperties: context.userProperties });
   const top = resolver(base);
   read(text, project, top, undefined, report);
+  deployments(text, project, top, report);
   for (const profile of profiles) {
     const id = field(text, profile, "id") ?? "default";
     const own = propertiesOf(text, profile);
     read(text, profile, Object.keys(own).length > 0 ? resolver(base, own) : top, id, report);
   }
   return report;
+}
+
+/** Every deployment block's <server>, wherever in the pom (a plugin, its management, a profile's build). */
+function deployments(text: string, element: XmlElement, interpolate: Resolve, report: PomReport): void {
+  for (const child of element.children()) {
+    const server = DEPLOYMENTS.has(child.name) ? field(text, child, "server") : undefined;
+    if (server !== undefined) report.deploymentServers.push({ id: javaTrim(interpolate(server).value), block: child.name, line: lineColumn(text, child.start).line });
+    else deployments(text, child, interpolate, report);
+  }
 }
 
 /** The repositories of a project or profile element, into `report`. */

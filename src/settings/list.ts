@@ -4,6 +4,7 @@ import { lineColumn } from "../errors";
 import { type Env, type Properties } from "./interpolate";
 import { fieldValue, readSettings, serverEntries, serversWithIds, type ServerEntry, type SettingsModel } from "./model";
 import { decryptPassword, envVariables, generationOf, isMaven4Encrypted, missingReferences, storeOf } from "./stores";
+import { describeExpiry, noteAt, tokenState, TOKEN_USERNAME, type TokenState } from "./token";
 
 export type PasswordForm = "none" | "empty" | "literal" | "env" | "encrypted";
 
@@ -38,6 +39,8 @@ export interface ServerSummary {
   decrypts?: boolean | null;
   /** encrypted in Maven 4's format, which Maven 3 cannot decrypt: `decrypts` is then about Maven 4's master password. */
   maven4?: boolean;
+  /** Username `~~~Token~~~`: the token store's expiry note (settings/token.ts), and what it means now. */
+  token?: { expiresAt: string | null; state: TokenState };
 }
 
 export interface ListOptions {
@@ -47,6 +50,8 @@ export interface ListOptions {
   master4?: string;
   /** There is none because Maven fails on the security file too: encrypted passwords do not decrypt. */
   mavenFails?: boolean;
+  /** What a token's expiry is judged against (ms since the epoch); now unless given. */
+  now?: number;
 }
 
 /** The store as Maven treats it: `${…}` is resolved first; any `{…}` is then taken for an encrypted value. */
@@ -112,5 +117,17 @@ function summary(model: SettingsModel, entry: ServerEntry, shadowed: boolean, en
     line: lineColumn(model.text, entry.element.start).line,
     shadowed,
     ...details,
+    ...(username === TOKEN_USERNAME ? { token: tokenOf(model, entry, options.now ?? Date.now()) } : {}),
   };
+}
+
+function tokenOf(model: SettingsModel, entry: ServerEntry, now: number): NonNullable<ServerSummary["token"]> {
+  const expiresAt = entry.password ? (noteAt(model.text, entry.password.end)?.expiresAt ?? null) : null;
+  return { expiresAt, state: tokenState(expiresAt ?? undefined, now) };
+}
+
+/** What to warn about a stored token: expired, or expiring within the hour (none for the others). */
+export function tokenWarning(s: ServerSummary, now: number = Date.now()): string | undefined {
+  if (!s.token || (s.token.state !== "expired" && s.token.state !== "expiring")) return undefined;
+  return `the token of server "${s.id ?? "(no id)"}" (line ${s.line}) ${describeExpiry(s.token.expiresAt!, now)}: store a new one (anypoint-m2 setup --store token, or exec in CI)`;
 }

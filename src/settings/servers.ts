@@ -13,6 +13,7 @@ import { insertAfter, insertFirst, MARKER, markerBefore, removeSpan } from "../x
 import { checkValue, escapeText } from "./value";
 import { CONNECTED_APP_USERNAME } from "../domain";
 import { storeOf } from "./stores";
+import { noteAt, TOKEN_USERNAME } from "./token";
 
 export interface ServerInput {
   id: string;
@@ -20,6 +21,8 @@ export interface ServerInput {
   password: string;
   /** The password holds `${env.X}` references on purpose (the env store); see checkValue. */
   envReferences?: boolean;
+  /** The token store's expiry note (settings/token.ts), right after </password>; none removes one there. */
+  note?: string;
 }
 
 export type OnExisting = "update" | "keep" | "fail";
@@ -194,7 +197,7 @@ function planServer(model: SettingsModel, server: ServerInput, matches: readonly
   }
   if (onExisting === "keep") return { edits: [], change: "unchanged", warnings };
   const username = fieldValue(model, first.username);
-  if (options.onlyConnectedApp && username !== CONNECTED_APP_USERNAME) {
+  if (options.onlyConnectedApp && username !== CONNECTED_APP_USERNAME && username !== TOKEN_USERNAME) {
     throw new M2Error(Exit.unsafe, `server "${server.id}" is not an Anypoint connected app: its username is ${username === undefined ? "missing" : `"${username}"`}`, {
       line: firstLine,
       hint: "Pass --on-existing update to replace its credentials with the connected app's, or choose another --server-id.",
@@ -284,7 +287,7 @@ interface Layout {
 function serverXml(server: ServerInput, indent: string, inner: string, { eol }: Layout): string {
   const field = (name: string, value: string): string => `${eol}${indent}${inner}<${name}>${escapeText(value)}</${name}>`;
   return (
-    `<server>${field("id", server.id)}${field("username", server.username)}${field("password", server.password)}` +
+    `<server>${field("id", server.id)}${field("username", server.username)}${field("password", server.password)}${server.note ?? ""}` +
     `${eol}${indent}</server>`
   );
 }
@@ -369,9 +372,12 @@ function updateServer(model: SettingsModel, entry: ServerEntry, server: ServerIn
     const indent = indentAt(model.text, anchor.start);
     const eol = detectEol(model.text);
     const content = missing
-      .map(([name, value]) => `${indent === undefined ? "" : eol + indent}<${name}>${escapeText(value)}</${name}>`)
+      .map(([name, value]) => `${indent === undefined ? "" : eol + indent}<${name}>${escapeText(value)}</${name}>${name === "password" ? (server.note ?? "") : ""}`)
       .join("");
     edits.push({ offset: anchor.end, length: 0, content });
   }
+  const password = entry.password;
+  const note = password && noteAt(model.text, password.end);
+  if (password && (note?.text ?? undefined) !== server.note) edits.push({ offset: password.end, length: note ? note.text.length : 0, content: server.note ?? "" });
   return edits;
 }

@@ -16,8 +16,8 @@ import { isMaven4Value } from "../maven/security";
 import { javaTrim } from "../xml/scan";
 import { interpolate, type Env, type Properties } from "./interpolate";
 
-export type Store = "literal" | "env" | "encrypted";
-export const STORES: readonly Store[] = ["literal", "env", "encrypted"];
+export type Store = "literal" | "env" | "encrypted" | "token";
+export const STORES: readonly Store[] = ["literal", "env", "encrypted", "token"];
 
 /** Maven's `${…}` (plexus RegexBasedInterpolator: `\$\{(.+?)\}`, `.` stopping at line terminators). */
 const EXPRESSION = /\$\{([^\n\r\u0085\u2028\u2029]+?)\}/g;
@@ -26,7 +26,7 @@ const EXPRESSION = /\$\{([^\n\r\u0085\u2028\u2029]+?)\}/g;
  * How Maven treats a password as written: "env" when it holds `${…}` (resolved before anything else),
  * "encrypted" when it holds `{…}` that Maven will try to decrypt, else "literal".
  */
-export function storeOf(written: string): Store {
+export function storeOf(written: string): Exclude<Store, "token"> {
   if (new RegExp(EXPRESSION.source).test(written)) return "env";
   return encryptedPart(written) !== undefined ? "encrypted" : "literal";
 }

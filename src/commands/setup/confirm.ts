@@ -24,7 +24,7 @@ export async function offerExclusion(args: SetupArgs, io: Io, inputs: Inputs, pl
 export async function confirm(args: SetupArgs, io: Io, inputs: Inputs, plan: Plan<unknown>, dryRun: boolean): Promise<void> {
   const preview = outcomeOf(plan);
   if (preview.change === "unchanged") return;
-  io.stdout((await import("../preview")).maskedDiff(plan.path, preview.before, preview.after, [inputs.clientSecret], { color: io.color, cwd: io.cwd }, preview.edits));
+  io.stdout((await import("../preview")).maskedDiff(plan.path, preview.before, preview.after, [inputs.clientSecret, ...(inputs.token ? [inputs.token.value] : [])], { color: io.color, cwd: io.cwd }, preview.edits));
   if (dryRun) return;
   // The moment of truth: what the build will still get, before the user says yes.
   for (const line of findingLines(setupFindings(args, io, inputs, plan.path, preview.after, preview.mode), true, io.color)) io.stdout(line);

@@ -14,7 +14,7 @@ import type { Io } from "../../world";
 import type { OutputArgs } from "../output";
 import { refuseTraps } from "./plan";
 import { DEFAULT_SERVER_ID } from "../../domain";
-import { applyImpliedRegion, projectIds, readProject } from "./project";
+import { applyImpliedRegion, projectIds, readProject, refuseTokenForDeployment } from "./project";
 import { askFirst, askRepositories, type Answers, type Wizard } from "./questions";
 import { derivedWarning, exchangeFor, type RepositoryArgs } from "./repositories";
 import { settleStorage, type KeptStore, type Storage } from "./storage";
@@ -78,6 +78,8 @@ export type Inputs = Readonly<{
   values: SettingsValues;
   /** --exclude-from-mirrors (or the wizard's yes): each id written, as the mirrors are asked about it. */
   mirrorTargets?: readonly MirrorTarget[];
+  /** --store token: the token the check got, and when it expires (ISO 8601) when Anypoint said; set after the check. */
+  token?: { value: string; expiresAt?: string };
 }>;
 
 /** Flags, stdin, environment and env file first; the wizard asks only for what is still missing. */
@@ -114,6 +116,7 @@ export async function settleInputs(args: SetupArgs, io: Io, path: string): Promi
   // cost to a run on a file without one.
   const values = settingsValues(args, io);
   const storage = await settleStorage(args, io, wizard, wizard ? keptStore(io, path, serverIds, values) : undefined);
+  if (storage.store === "token") refuseTokenForDeployment(args, io, serverIds);
   let withRepositories = args.withRepositories;
   if (wizard && withRepositories === undefined) {
     const answer = await askRepositories(wizard, io, { path, args, env, endpoint, serverIds });

@@ -16,6 +16,7 @@ import { facadeRegion } from "../../project/exchange";
 import { applyEdits } from "../../xml/edit";
 import { composeEdits } from "../../xml/compose";
 import type { KeptStore } from "./storage";
+import { tokenNote, TOKEN_USERNAME } from "../../settings/token";
 import type { SettingsValues } from "../../io/trust";
 import type { Io } from "../../world";
 import type { Inputs } from "./inputs";
@@ -54,7 +55,8 @@ export function operation(inputs: Inputs, io: Io, pom: PomRepositories = { path:
   return (text) => {
     refuseTraps(inputs, io);
     const current = inputs.storage.store === "encrypted" ? currentPasswords(text, inputs.serverIds, inputs.values) : undefined;
-    const servers = inputs.serverIds.map((id) => ({ id, username: CONNECTED_APP_USERNAME, ...storedPassword(inputs, current?.get(id), encrypted) }));
+    const username = inputs.storage.store === "token" ? TOKEN_USERNAME : CONNECTED_APP_USERNAME;
+    const servers = inputs.serverIds.map((id) => ({ id, username, ...storedPassword(inputs, current?.get(id), encrypted) }));
     const upserted = upsertServers(text, servers, inputs.onExisting ?? "update", env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
     // Moving the secret out of the file: the backup does not keep it either (scrubMovedSecrets says why).
     const updatedIds = new Set(upserted.servers.filter((r) => r.change === "updated").map((r) => r.id));
@@ -105,10 +107,12 @@ function andMirrors(text: string, first: SettingsChange & { report: SetupReport 
  * as these credentials). An encrypted value already in the file (`current`) that decrypts to the same
  * credentials is kept, so that running setup again changes nothing; else `encrypted`, made for this run.
  */
-function storedPassword(inputs: Inputs, current: string | undefined, encrypted: string | undefined): Pick<ServerInput, "password" | "envReferences"> {
+function storedPassword(inputs: Inputs, current: string | undefined, encrypted: string | undefined): Pick<ServerInput, "password" | "envReferences" | "note"> {
   const { storage } = inputs;
   const clear = `${inputs.clientId}${SEPARATOR}${inputs.clientSecret}`;
   if (storage.store === "literal") return { password: clear };
+  // Before the check there is no token yet: the plan finds the file's problems; the run plans again with it.
+  if (storage.store === "token") return { password: inputs.token?.value ?? "token", ...(inputs.token?.expiresAt ? { note: tokenNote(inputs.token.expiresAt) } : {}) };
   if (storage.store === "env") return { password: envPassword(storage.variables!.id, storage.variables!.secret), envReferences: true };
   const { master, generation = 3 } = storage.security!;
   if (current !== undefined && storeOf(current) === "encrypted" && current === `{${encryptedPart(current)}}` && generationOf(current) === generation) {
@@ -128,6 +132,7 @@ export function currentPasswords(text: string, ids: readonly string[], { env, pr
 /** The store's traps for these credentials (src/settings/stores.ts), as Maven will run: in this environment. */
 export function traps(inputs: Inputs, io: Io) {
   const { store, variables } = inputs.storage;
+  if (store === "token") return [];
   if (store === "env" && !inputs.clientId) return envTraps(variables!, io.env, mavenProperties(io));
   return passwordTraps(store, inputs.clientId, inputs.clientSecret, { env: io.env, properties: mavenProperties(io), variables });
 }

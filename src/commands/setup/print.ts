@@ -11,6 +11,7 @@ import { debug, done, reportEdit } from "../output";
 import type { Inputs, SetupArgs } from "./inputs";
 import type { SetupReport } from "./plan";
 import { traps } from "./plan";
+import { describeExpiry } from "../../settings/token";
 import { exchangeFor, publishing, repositoryLines } from "./repositories";
 import { findingLines, mirrorLines, setupFindings } from "./findings";
 import type { Storage } from "./storage";
@@ -48,7 +49,7 @@ export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, 
     warnings.push(`${path} can be read by other users (mode ${outcome.mode.toString(8)}) and holds a secret; run: chmod 600 ${path}`);
   }
   const diff =
-    args.dryRun && !wizard ? (await import("../preview")).maskedDiff(path, outcome.before, outcome.after, [inputs.clientSecret], { color: io.color && !args.json, cwd: io.cwd }, outcome.edits) : "";
+    args.dryRun && !wizard ? (await import("../preview")).maskedDiff(path, outcome.before, outcome.after, [inputs.clientSecret, ...(inputs.token ? [inputs.token.value] : [])], { color: io.color && !args.json, cwd: io.cwd }, outcome.edits) : "";
   const who = identity ? describeIdentity(identity) : "";
   const servers = outcome.servers ?? serverIds.map((id) => ({ id, change: outcome.change }));
   const newFile = outcome.created || (args.dryRun && outcome.newFile);
@@ -76,6 +77,7 @@ export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, 
       ? [`Previous version saved as ${outcome.backup}, with the password this run moved out of the file replaced there too by its ${storage.store} form.`]
       : []),
     ...storageLines(storage, Boolean(args.dryRun)),
+    ...(storage.store === "token" ? [tokenLine(inputs.token?.expiresAt)] : []),
     ...(args.dryRun || kept || repositories ? [] : next),
     ...(publish ? [`To publish to Exchange, put this in your pom.xml (its groupId is the organization ID):`, publish.distributionManagement] : []),
     ...found,
@@ -97,6 +99,7 @@ export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, 
     ...(storage.variables ? { variables: [storage.variables.id, storage.variables.secret] } : {}),
     ...(storage.security ? { securityFile: storage.security.file } : {}),
     ...(outcome.report.mirrors ? { mirrors: { excluded: outcome.report.mirrors.mirrors, named: outcome.report.mirrors.named } } : {}),
+    ...(storage.store === "token" ? { tokenExpires: inputs.token?.expiresAt ?? null } : {}),
     ...(args.dryRun ? { dryRun: true, diff } : {}),
     findings,
     warnings,
@@ -119,6 +122,12 @@ function publishTarget(args: SetupArgs, io: Io, inputs: Inputs, identity: Identi
     return undefined;
   }
   return publishing(exchange, inputs.publishId, orgId);
+}
+
+/** The token store: when the token stops working (the client secret itself is written nowhere). */
+export function tokenLine(expiresAt: string | undefined): string {
+  const when = expiresAt ? describeExpiry(expiresAt, Date.now()) : "expires when Anypoint says (it did not give expires_in)";
+  return `The password is a token of the connected app (username ~~~Token~~~), not its secret; it ${when}: run again for a new one.`;
 }
 
 /** What the store means for the build: the variables Maven will need, or where its master password is. */

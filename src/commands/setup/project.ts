@@ -101,3 +101,20 @@ export function applyImpliedRegion(project: Project, ids: string[], endpoint: En
     });
   }
 }
+
+/**
+ * --store token for a server mule-maven-plugin deploys with: refused (exit 2). The plugin's deployer takes a
+ * server whose username is not ~~~Client~~~ for an Anypoint user's login, so it would send the token as a
+ * username and password. The pom is --pom, else ./pom.xml; one that cannot be read names no deployment.
+ */
+export function refuseTokenForDeployment(args: { pom?: string }, io: Io, serverIds: readonly string[]): void {
+  const path = findPom(io, args.pom);
+  const pom = path === undefined ? undefined : loadPom(io, path);
+  const used = pom?.report?.deploymentServers.find((d) => serverIds.includes(d.id));
+  if (!used) return;
+  throw new M2Error(Exit.usage, `--store token: mule-maven-plugin deploys with server "${used.id}" (<${used.block}> in the pom), and would send ~~~Token~~~ as an Anypoint user's login`, {
+    file: pom!.path,
+    line: used.line,
+    hint: "Store the connected app itself for that server (--store literal, env or encrypted), or use another --server-id for Exchange alone.",
+  });
+}

@@ -21,6 +21,7 @@ export interface StorageArgs {
   /** Maven 4: the master source of a new settings-security4.xml (`env:NAME`, `file:/path`). */
   masterSource?: string;
   mavenVersion?: string;
+  verify?: boolean;
 }
 
 export interface Storage {
@@ -62,6 +63,9 @@ export async function settleStorage(args: StorageArgs, io: Io, wizard: Wizard | 
   const named = args.store !== undefined || implied !== undefined || wizard !== undefined || kept !== undefined;
   const variables = store === "env" ? kept?.variables : undefined;
   if (store === "env") return { store, named, variables: { id: args.idEnv ?? variables?.id ?? CLIENT_ID_ENV, secret: args.secretEnv ?? variables?.secret ?? CLIENT_SECRET_ENV } };
+  if (store === "token" && args.verify === false) {
+    throw new M2Error(Exit.usage, "--store token needs the credential check: the token is what Anypoint answers it with", { hint: "Leave out --no-verify, or choose another store." });
+  }
   if (store !== "encrypted") return { store, named };
   const maven = mavenVersion(args, io);
   if (args.masterSource !== undefined || (maven && maven.major >= 4)) return { store, named, security: await maven4Security(args, io, wizard, maven?.version ?? "4") };

@@ -126,7 +126,7 @@ describe("suggestions and hints that fit", () => {
     expect(all.stdout).toContain("7    doctor found at least one error");
     expect(all.stdout).toContain("8    rotate could not compare a copy");
     const flat = (await m2(["verify", "--help"], { home })).stdout.replace(/\s+/g, " ");
-    expect(flat).toContain("[default: us, whatever the pom says (verify does not read it)");
+    expect(flat).toContain("[default: us, whatever the pom says (verify takes no region from it)");
     expect(doctor.stdout.replace(/\s+/g, " ")).toContain("[default: the control plane of the pom's Exchange repositories with the server's id, else us]");
   });
 });

@@ -212,10 +212,17 @@ describe("exec", () => {
     expect(leftover).toMatch(/^anypoint-m2-exec-/);
     // A live run's folder (this test's own pid) and someone else's file stay.
     mkdirSync(join(s.tmp, "anypoint-m2-exec-alive"));
-    writeFileSync(join(s.tmp, "anypoint-m2-exec-alive", "run.pid"), `${process.pid} ${(await import("node:os")).hostname()}\n`);
+    const host = (await import("node:os")).hostname();
+    const namespace = readlinkSync("/proc/self/ns/pid");
+    writeFileSync(join(s.tmp, "anypoint-m2-exec-alive", "run.pid"), `${process.pid} ${host} ${namespace}\n`);
+    // A run in another pid namespace on the same host name (a container with host networking): its process
+    // id means nothing here, so its folder stays even when no such process is seen.
+    const dead = readFileSync(join(s.record, "pid"), "utf8").trim();
+    mkdirSync(join(s.tmp, "anypoint-m2-exec-elsewhere"));
+    writeFileSync(join(s.tmp, "anypoint-m2-exec-elsewhere", "run.pid"), `${dead} ${host} pid:[1]\n`);
     writeFileSync(join(s.tmp, "unrelated"), "x");
     const r = await exec(s, ["--no-verify", "--", "mvn", "deploy"]);
     expect(r.code).toBe(0);
-    expect(left(s).sort()).toEqual(["anypoint-m2-exec-alive", "unrelated"]);
+    expect(left(s).sort()).toEqual(["anypoint-m2-exec-alive", "anypoint-m2-exec-elsewhere", "unrelated"]);
   });
 });

@@ -3,8 +3,9 @@
  * system's temporary folder (TMPDIR), holding `run.pid` (this process's id and host name). The run removes
  * it whatever way it ends that lets it; one that was killed (SIGKILL, a power cut) leaves it behind, and the
  * next run sweeps it: a folder of this account whose pid file names this host and a process that no longer
- * exists. The host name keeps a run in another container that shares the temporary folder (whose process ids
- * this one cannot see) from being taken for dead.
+ * exists. The host name and the process id namespace keep a run in another container that shares the
+ * temporary folder (whose process ids this one cannot see, even with the same host name: host networking) from
+ * being taken for dead; where the namespace cannot be told, nothing is swept.
  */
 import * as fs from "node:fs";
 import { hostname } from "node:os";
@@ -34,7 +35,7 @@ export function scratchFolder(root: string): Scratch {
   };
   // Whatever the way out that runs JavaScript (an error, process.exit in a signal handler), the folder goes.
   process.once("exit", remove);
-  writePrivate(join(dir, PID_FILE), Buffer.from(`${process.pid} ${hostname()}\n`));
+  writePrivate(join(dir, PID_FILE), Buffer.from(`${process.pid} ${hostname()} ${pidNamespace()}\n`));
   return {
     dir,
     write(name, bytes) {
@@ -44,6 +45,15 @@ export function scratchFolder(root: string): Scratch {
     },
     remove,
   };
+}
+
+/** This process's pid namespace ("pid:[4026531836]" on Linux), or "-" where it cannot be told. */
+function pidNamespace(): string {
+  try {
+    return fs.readlinkSync("/proc/self/ns/pid").replace(/\s/g, "");
+  } catch {
+    return "-";
+  }
 }
 
 function writePrivate(path: string, bytes: Uint8Array): void {
@@ -88,8 +98,9 @@ function gone(dir: string, mtimeMs: number): boolean {
   } catch {
     return Date.now() - mtimeMs > UNCLAIMED_MS;
   }
-  const [pid, host] = text.trim().split(" ");
-  if (host !== hostname() || !/^\d+$/.test(pid ?? "")) return false;
+  const [pid, host, namespace] = text.trim().split(" ");
+  const mine = pidNamespace();
+  if (host !== hostname() || mine === "-" || namespace !== mine || !/^\d+$/.test(pid ?? "")) return false;
   try {
     process.kill(Number(pid), 0);
     return false;

@@ -167,7 +167,7 @@ describe("doctor: stored passwords that resolve", () => {
     const master = "Master-Password-1";
     writeFileSync(join(dir, "real-security.xml"), `<settingsSecurity><master>${encrypt(master, MASTER_PASSPHRASE)}</master></settingsSecurity>`);
     writeFileSync(join(dir, "settings-security.xml"), `<settingsSecurity><relocation>${join(dir, "real-security.xml")}</relocation></settingsSecurity>`);
-    const at = (name: string) => securityFilePasswords({ fs, env: {}, cwd: dir, home: dir, stderr: () => undefined }, { path: join(dir, name), source: "--security-file" }, { path: join(dir, "settings-security4.xml"), source: "test" });
+    const at = (name: string) => securityFilePasswords({ fs, env: {}, cwd: dir, home: dir, stderr: () => undefined }, { path: join(dir, name), source: "--security-file" }, () => ({ path: join(dir, "settings-security4.xml"), source: "test" }));
     const passwords = at("settings-security.xml");
     const value = encrypt("enc-id~?~enc-secret", master);
     const d = doctor({ settings: settingsOf([app("anypoint-exchange-v3", value)]), pom: exchangePom, passwords, mode: 0o644 });

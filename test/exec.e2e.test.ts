@@ -3,7 +3,7 @@
 // that what exec leaves there (nothing, or a killed run's folder) is this test's alone.
 // @module-tag maven
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { controlPlane, tokenEndpoint } from "./helpers/anypoint";

@@ -1,9 +1,10 @@
 /** `list`: the servers of the settings file Maven reads, one line each (or --json), and what each password is. */
+import { M2Error } from "../errors";
 import { readSettingsText } from "../io/edit";
 import { settingsPath } from "../io/paths";
 import { settingsValues } from "../io/trust";
 import { findMaster, securityLocation, type Master } from "../io/security";
-import { findMaster4, security4File, type Master4 } from "../io/security4";
+import { findMaster4, security4File, type Master4, type Master4Reading } from "../io/security4";
 import { listServers, tokenWarning, type ServerSummary } from "../settings/list";
 import type { Io } from "../world";
 import { refuseStdoutOntoSettings } from "./stdout";
@@ -64,7 +65,14 @@ function security(args: { securityFile?: string; mavenReadsSecurityFile?: boolea
 
 /** Maven 4's master password, for Maven 4 values, or why there is none. */
 function security4(args: { securityFile?: string }, io: Io): Pick<Security, "master4" | "problem4"> {
-  const found = findMaster4(security4File(args, io), io, "Maven 4 values need Maven 4's master password");
+  let found: Master4Reading;
+  try {
+    found = findMaster4(security4File(args, io), io, "Maven 4 values need Maven 4's master password");
+  } catch (e) {
+    // A --security-file that is Maven 3's only: a problem for Maven 4 values, not for the list.
+    if (!(e instanceof M2Error)) throw e;
+    found = { problem: e };
+  }
   if ("master" in found) return { master4: found.master };
   const e = found.problem;
   return { problem4: `${e.details.file ? `${e.details.file}: ` : ""}${e.message}` };

@@ -22,7 +22,7 @@ export function diagnoseContext(args: ContextArgs, io: Io, values: SettingsValue
   return {
     env: values.env,
     properties: values.properties,
-    passwords: securityFilePasswords(io, securityLocation(args, io), security4File(args, io)),
+    passwords: securityFilePasswords(io, securityLocation(args, io), () => security4File(args, io)),
     ...(found ? { maven: { version: found.version, major: found.major } } : {}),
     ...(args.pom !== undefined ? { pomOption: args.pom } : {}),
   };

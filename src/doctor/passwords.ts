@@ -43,11 +43,12 @@ function once(read: () => { master: string; file: string; path?: string }): () =
 
 /**
  * The reader Maven would be: Maven 3's security file at `location` for `{…}` values, Maven 4's at `location4`
- * for Maven 4 values (`{[name=master,…]…}`), each read once, when first needed.
+ * for Maven 4 values (`{[name=master,…]…}`), each read once, when first needed (where Maven 4's file is, too:
+ * a --security-file that is only Maven 3's is a problem for a Maven 4 value, not for the run).
  */
-export function securityFilePasswords(io: SecurityIo, location: SecurityLocation, location4: Security4Location): PasswordReader {
+export function securityFilePasswords(io: SecurityIo, location: SecurityLocation, location4: () => Security4Location): PasswordReader {
   const master3 = once(() => readMaster(location, io, "an encrypted password needs Maven's master password to be opened"));
-  const master4 = once(() => readMaster4(location4, io, "a Maven 4 value needs Maven 4's master password to be opened"));
+  const master4 = once(() => readMaster4(location4(), io, "a Maven 4 value needs Maven 4's master password to be opened"));
   return {
     decrypt(value) {
       const generation = generationOf(value);

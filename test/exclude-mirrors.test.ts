@@ -86,6 +86,13 @@ describe("--exclude-from-mirrors, judged by Maven's mirror selector", { tags: ["
     expect(change.named.map((m) => [m.mirror, m.ids])).toEqual([["named", ["anypoint-exchange-v3"]], ["exact", ["anypoint-exchange-v3"]]]);
   });
 
+  it("a mirror under the id written is left alone: Maven sends it that server's credentials, these very ones", () => {
+    const text = settingsOf(mirror("anypoint-exchange-v3", "*"), mirror("corp", "*"));
+    const { change } = exclude(text, ["anypoint-exchange-v3"]);
+    expect(change.mirrors.map((m) => [m.mirror, m.ids])).toEqual([["corp", ["anypoint-exchange-v3"]]]);
+    expect(change.edits).toHaveLength(1);
+  });
+
   it("a value ending in an entity that Maven trims is refused rather than edited wrong", () => {
     const text = settingsOf(mirror("corp", "*&#32;"));
     expect(() => excludeFromMirrors(text, targets("anypoint-exchange-v3"))).toThrow(/would not read as \*,!anypoint-exchange-v3/);

@@ -54,7 +54,8 @@ const namesId = (mirrorOf: string, id: string): boolean => mirrorOf === id || mi
 
 /**
  * Adds `!id` to each mirror that would take a target (by Maven's rules for its id, URL and layout), except
- * mirrors `exempt` says serve it as they are (a mirror that is itself Exchange) and mirrors that name the id.
+ * mirrors `exempt` says serve it as they are (a mirror that is itself Exchange), mirrors under a target's id
+ * (Maven sends them that server's credentials: these), and mirrors that name the id.
  * Already excluded ids match no more: running it again changes nothing.
  */
 export function excludeFromMirrors(text: string, targets: readonly MirrorTarget[], env: Env = {}, properties: Properties = {}, exempt: (m: SettingsMirror) => boolean = () => false): MirrorsChange {
@@ -64,7 +65,7 @@ export function excludeFromMirrors(text: string, targets: readonly MirrorTarget[
   for (const { element, mirror } of mirrorsWithElements(text, env, properties)) {
     const pattern = mirror.mirrorOf;
     const child = element.child("mirrorOf");
-    if (pattern === undefined || !child || !mirror.id || !mirror.url || exempt(mirror)) continue;
+    if (pattern === undefined || !child || !mirror.id || !mirror.url || exempt(mirror) || targets.some((t) => t.id === mirror.id)) continue;
     const taken = targets.filter((t) => matchesLayout(t.layout ?? "default", mirror.mirrorOfLayouts) && matchesPattern(t, pattern));
     const ids = [...new Set(taken.map((t) => t.id))];
     const about = (list: string[]): MirrorIds => ({ mirror: mirror.shown.id!, line: mirror.line, mirrorOf: mirror.shown.mirrorOf!, ids: list });

@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
-function mavenLib(): string {
-  const home = process.env.MAVEN_HOME ?? dirname(dirname(realpathSync(execFileSync("which", ["mvn"], { encoding: "utf8" }).trim())));
+function mavenLib(given?: string): string {
+  const home = given ?? process.env.MAVEN_HOME ?? dirname(dirname(realpathSync(execFileSync("which", ["mvn"], { encoding: "utf8" }).trim())));
   const lib = join(home, "lib");
   if (!existsSync(join(lib, "maven-settings-builder-3.x.jar")) && !existsSync(lib)) throw new Error(`no Maven lib/ at ${lib}`);
   return lib;
@@ -17,9 +17,12 @@ export interface Probe {
   ask(lines: string[], env?: Record<string, string>): string[];
 }
 
-/** Compiles test/maven/<name>.java (SettingsProbe unless named) against Maven's lib/ and runs it on request. */
-export function compileProbe(name = "SettingsProbe"): Probe {
-  const lib = mavenLib();
+/**
+ * Compiles test/maven/<name>.java (SettingsProbe unless named) against the lib/ of the Maven at `home` (the
+ * `mvn` on the PATH unless given; see test/helpers/mavens.ts for the others) and runs it on request.
+ */
+export function compileProbe(name = "SettingsProbe", home?: string): Probe {
+  const lib = mavenLib(home);
   const out = mkdtempSync(join(tmpdir(), "anypoint-m2-probe-"));
   execFileSync("javac", ["-d", out, "-cp", `${lib}/*`, join(import.meta.dirname, "..", "maven", `${name}.java`)], { stdio: "inherit" });
   const classpath = `${out}:${lib}/*`;

@@ -61,6 +61,11 @@ const mavenReadsSecurityFile: OptionSpec = {
 };
 const serverId: OptionSpec = { type: "string", describe: "<server> id; must match the repository id in your pom.xml", defaultDescription: "anypoint-exchange-v3" };
 const pom: OptionSpec = { type: "string", describe: "the project's pom.xml (or its folder)", defaultDescription: "./pom.xml when there is one" };
+const mavenVersion: OptionSpec = {
+  type: "string",
+  describe: "the Maven version that will read the settings file, e.g. 3.10.0 or 4.0.0-rc-4",
+  defaultDescription: "the project's Maven wrapper, else the mvn on the PATH (its lib/maven-core jar)",
+};
 
 /** How results are printed; every command has these. */
 const output: Record<string, OptionSpec> = {
@@ -97,6 +102,8 @@ export const COMMANDS: CommandSpec[] = [
       "client-secret": { type: "string", describe: "the client secret (visible to other users: prefer the environment or stdin)" },
       "server-id": { ...serverId, multiple: true, describe: "<server> id; must match the repository id in your pom.xml (repeat for several ids: each gets the same credentials)" },
       "from-pom": { type: "boolean", default: false, describe: "take the server ids of the Exchange repositories in the pom (--pom, else ./pom.xml)" },
+      aliases: { type: "boolean", default: false, describe: "write the ids as one server: the first, with the others as its <aliases> (a Maven that reads them: 3.10)" },
+      "maven-version": mavenVersion,
       pom,
       settings,
       "on-existing": { type: "string", choices: ["update", "keep", "fail"], describe: "what to do when the server id already exists", defaultDescription: "update a connected-app entry; anyone else's: ask, or exit 5" },
@@ -168,6 +175,7 @@ export const COMMANDS: CommandSpec[] = [
       "security-file": securityFile,
       "maven-reads-security-file": mavenReadsSecurityFile,
       offline: { type: "boolean", default: false, describe: "make no request to Anypoint (skip the token check)" },
+      "maven-version": mavenVersion,
       ...connection,
       ...output,
     },

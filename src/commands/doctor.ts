@@ -8,6 +8,8 @@ import type { Region } from "../anypoint/endpoint";
 import { checkFinding, diagnose, type CredentialCheck, type SettingsInput } from "../doctor/diagnose";
 import { count, describeFinding, sortFindings, tally, type Finding } from "../doctor/findings";
 import { securityFilePasswords } from "../doctor/passwords";
+import { describeMaven, mavenFindings, type JudgingMaven } from "../doctor/maven-findings";
+import { mavenVersion, projectSettings } from "../io/maven-version";
 import { securityLocation } from "../io/security";
 import { Exit, M2Error } from "../errors";
 import { loadEnvironment } from "../io/envfile";
@@ -26,6 +28,7 @@ export interface DoctorArgs extends ConnectionArgs, OutputArgs {
   envFile?: string | false;
   securityFile?: string;
   mavenReadsSecurityFile?: boolean;
+  mavenVersion?: string;
 }
 
 /** What was asked of Anypoint, for the report: never a secret. */
@@ -53,7 +56,8 @@ export async function doctor(args: DoctorArgs, io: Io): Promise<void> {
     properties: values.properties,
     passwords: securityFilePasswords(io, securityLocation(args, io)),
   });
-  const findings = [...diagnosis.findings];
+  const maven = mavenVersion(args, io);
+  const findings = [...diagnosis.findings, ...mavenFindings(settings, projectSettings(io), maven)];
   const checked: Checked[] = [];
   if (!args.offline) {
     for (const check of diagnosis.checks) {
@@ -62,7 +66,7 @@ export async function doctor(args: DoctorArgs, io: Io): Promise<void> {
       if (outcome.finding) findings.push(outcome.finding);
     }
   }
-  print(args, io, { settings: path, pom: pomPath ?? null, findings: sortFindings(findings), checked, offline: args.offline, toCheck: diagnosis.checks.length });
+  print(args, io, { settings: path, pom: pomPath ?? null, maven: maven ? { version: maven.version, source: maven.source } : null, judged: maven, findings: sortFindings(findings), checked, offline: args.offline, toCheck: diagnosis.checks.length });
   io.exitCode = count(findings, "error") > 0 ? Exit.problems : Exit.ok;
 }
 
@@ -104,6 +108,9 @@ async function tokenCheck(args: DoctorArgs, io: Io, env: Record<string, string |
 interface Report {
   settings: string;
   pom: string | null;
+  /** The Maven the findings are judged by (src/io/maven-version.ts). */
+  maven: { version: string; source: string } | null;
+  judged: JudgingMaven | undefined;
   findings: Finding[];
   checked: Checked[];
   offline: boolean;
@@ -115,7 +122,7 @@ function print(args: DoctorArgs, io: Io, report: Report): void {
   const errors = count(findings, "error");
   const warnings = count(findings, "warning");
   if (args.json) {
-    const { toCheck: _, ...rest } = report;
+    const { toCheck: _, judged: __, ...rest } = report;
     io.stdout(JSON.stringify({ ...rest, errors, warnings }));
     return;
   }
@@ -126,6 +133,7 @@ function print(args: DoctorArgs, io: Io, report: Report): void {
   const color = io.color;
   io.stdout(`Settings: ${report.settings}`);
   io.stdout(`Project:  ${report.pom ?? "no pom.xml here (pass --pom to name one); looked at every connected app in the settings"}`);
+  io.stdout(`Maven:    ${describeMaven(report.judged)}`);
   io.stdout("");
   for (const f of findings) for (const line of describeFinding(f, color)) io.stdout(line);
   for (const c of checked.filter((x) => x.result === "accepted")) {

@@ -57,14 +57,25 @@ export function distributionVersion(fs: Fs, home: string): MavenVersion | undefi
   return undefined;
 }
 
-/** The wrapper properties of the project the current folder is in (the nearest `.mvn` up), if it has one. */
-function wrapperProperties(fs: Fs, cwd: string): string | undefined {
+/** The file at `under` in the `.mvn` folder of the project the current folder is in (the nearest `.mvn` up), if there is one. */
+function projectFile(fs: Fs, cwd: string, ...under: string[]): string | undefined {
   for (let dir = cwd; ; dir = dirname(dir)) {
     if (fs.statSync(join(dir, ".mvn"), { throwIfNoEntry: false })?.isDirectory()) {
-      const path = join(dir, ".mvn", "wrapper", "maven-wrapper.properties");
+      const path = join(dir, ".mvn", ...under);
       return fs.statSync(path, { throwIfNoEntry: false })?.isFile() ? path : undefined;
     }
     if (dir === dirname(dir)) return undefined;
+  }
+}
+
+/** The project's `.mvn/settings.xml` (Maven 4's project settings) and its text, when there is one. */
+export function projectSettings(io: Pick<Io, "cwd" | "fs">): { path: string; text: string } | undefined {
+  const path = projectFile(io.fs, io.cwd, "settings.xml");
+  if (!path) return undefined;
+  try {
+    return { path, text: io.fs.readFileSync(path, "utf8") as string };
+  } catch {
+    return undefined;
   }
 }
 
@@ -75,7 +86,7 @@ export function mavenVersion(args: { mavenVersion?: string }, io: VersionIo): Ju
     if (!given) throw new M2Error(Exit.usage, `--maven-version ${JSON.stringify(args.mavenVersion)} is not a Maven version`, { hint: "Give it as Maven prints it: 3.9.9, 3.10.0, 4.0.0-rc-4." });
     return { ...given, source: "--maven-version" };
   }
-  const wrapper = wrapperProperties(io.fs, io.cwd);
+  const wrapper = projectFile(io.fs, io.cwd, "wrapper", "maven-wrapper.properties");
   if (wrapper) {
     try {
       const version = wrapperVersion(io.fs.readFileSync(wrapper, "utf8") as string);

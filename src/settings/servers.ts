@@ -205,6 +205,10 @@ function planServer(model: SettingsModel, server: ServerInput, matches: readonly
     });
   }
   const edits = updateServer(model, first, server);
+  const aliases = serverAliases(model, first.element).filter((a) => !server.aliases?.includes(a));
+  if (edits.length > 0 && aliases.length > 0) {
+    warnings.push(`server "${server.id}" also stands for ${aliases.map((a) => `"${a}"`).join(", ")} (its <aliases>): ${aliases.length === 1 ? "that id gets" : "those ids get"} these credentials too, in a Maven that reads <aliases> (3.10)`);
+  }
   return { edits, change: edits.length > 0 ? "updated" : "unchanged", warnings };
 }
 

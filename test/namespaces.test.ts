@@ -35,6 +35,17 @@ const CASES = [
   { namespace: "2.0.0", line: "4.0", server: NEXUS, ids: ["nexus"] },
 ];
 
+// Without the matrix, the engine alone: the same servers listed, the same kind of edit made.
+describe.each(CASES)("SETTINGS/$namespace", ({ namespace, server, ids }) => {
+  it("lists its servers and edits it as a 1.x file", () => {
+    const before = Buffer.from(settings(namespace, server));
+    expect(listServers(before.toString("utf8")).map((s) => s.id)).toEqual(ids);
+    const after = upsertBytes(before, { id: "anypoint-exchange-v3", username: USERNAME, password: PASSWORD });
+    expect(after.change).toBe("added");
+    expect(listServers(after.bytes.toString()).map((s) => s.id)).toEqual([...ids, "anypoint-exchange-v3"]);
+  });
+});
+
 describe.each(CASES.flatMap((c) => matrixHomes().filter((h) => lineOf(h.version) === c.line).map((h) => ({ ...c, ...h }))))("SETTINGS/$namespace, judged by Maven $version", ({ namespace, server, ids, home }) => {
   const before = Buffer.from(settings(namespace, server));
 

@@ -15,6 +15,7 @@ import { masterPassword, parseSecurity, securityXml } from "../src/maven/securit
 import { findMaster, readMaster } from "../src/io/security";
 import { decryptPassword } from "../src/settings/stores";
 import { b64, compileProbe, type Probe } from "./helpers/maven";
+import { maven3Judges } from "./helpers/mavens";
 
 const MASTER = "Master-Pass-7b2e";
 const CLEARS: [string, string][] = [
@@ -42,10 +43,10 @@ function securityFile(name: string, content: string): string {
   return path;
 }
 
-/** The installed mvn, in a scratch home, printing what it encrypts (the value is the {…} in its output). */
-function mvnEncrypt(args: string[]): string {
+/** The mvn of `maven` (the one on the PATH unless given), in a scratch home, printing what it encrypts (the value is the {…} in its output). */
+function mvnEncrypt(args: string[], maven?: string): string {
   const home = mkdtempSync(join(tmpdir(), "anypoint-m2-mvn-"));
-  const out = execFileSync("mvn", ["-B", "-Dstyle.color=never", ...args], {
+  const out = execFileSync(maven ? join(maven, "bin", "mvn") : "mvn", ["-B", "-Dstyle.color=never", ...args], {
     cwd: home,
     // A UTF-8 locale, so that Java reads non-ASCII arguments as typed.
     env: { PATH: process.env.PATH!, HOME: home, MAVEN_OPTS: `-Duser.home=${home}`, LC_ALL: "C.UTF-8" },
@@ -56,88 +57,96 @@ function mvnEncrypt(args: string[]): string {
   return value;
 }
 
-describe("ours -> Maven", () => {
-  it.each(CLEARS)("%s: Maven's cipher decrypts what we encrypt to exactly the text", (_name, clear) => {
-    const values = Array.from({ length: 8 }, () => encrypt(clear, MASTER));
-    const answers = probe.ask(values.map((v) => ["decrypt", b64(v), b64(MASTER)].join("\t")));
-    expect(answers).toEqual(values.map(() => `ok ${b64(clear)}`));
+// Both ways, judged by each Maven 3 of the matrix (test/helpers/mavens.ts), each with its own probe and mvn.
+describe.each(maven3Judges())("Maven $version", ({ home }) => {
+  let probe: Probe;
+  beforeAll(() => {
+    probe = compileProbe("CipherProbe", home);
   });
 
-  it.each(CLEARS)("%s: Maven's settings builder and decrypter give the server's exact id~?~secret, with our security file", (_name, clear) => {
-    const sec = securityFile(`ours-${b64(clear).slice(0, 8).replace(/\W/g, "_")}.xml`, securityXml(MASTER));
-    const settings = securityFile("settings-ours.xml", `<settings><servers><server><id>x</id><username>~~~Client~~~</username><password>${encrypt(clear, MASTER)}</password></server></servers></settings>`);
-    expect(probe.ask([["server", settings, sec, "x"].join("\t")])).toEqual([`ok ${b64("~~~Client~~~")} ${b64(clear)} 0`]);
+  describe("ours -> Maven", () => {
+    it.each(CLEARS)("%s: Maven's cipher decrypts what we encrypt to exactly the text", (_name, clear) => {
+      const values = Array.from({ length: 8 }, () => encrypt(clear, MASTER));
+      const answers = probe.ask(values.map((v) => ["decrypt", b64(v), b64(MASTER)].join("\t")));
+      expect(answers).toEqual(values.map(() => `ok ${b64(clear)}`));
+    });
+
+    it.each(CLEARS)("%s: Maven's settings builder and decrypter give the server's exact id~?~secret, with our security file", (_name, clear) => {
+      const sec = securityFile(`ours-${b64(clear).slice(0, 8).replace(/\W/g, "_")}.xml`, securityXml(MASTER));
+      const settings = securityFile("settings-ours.xml", `<settings><servers><server><id>x</id><username>~~~Client~~~</username><password>${encrypt(clear, MASTER)}</password></server></servers></settings>`);
+      expect(probe.ask([["server", settings, sec, "x"].join("\t")])).toEqual([`ok ${b64("~~~Client~~~")} ${b64(clear)} 0`]);
+    });
+
+    it("our security file's master password is what Maven's dispatcher decrypts with", () => {
+      const sec = securityFile("ours-master.xml", securityXml("Mäster-ü"));
+      const value = encrypt("id~?~secret", "Mäster-ü");
+      expect(probe.ask([["dispatch", sec, b64(value)].join("\t")])).toEqual([`ok ${b64("id~?~secret")}`]);
+    });
   });
 
-  it("our security file's master password is what Maven's dispatcher decrypts with", () => {
-    const sec = securityFile("ours-master.xml", securityXml("Mäster-ü"));
-    const value = encrypt("id~?~secret", "Mäster-ü");
-    expect(probe.ask([["dispatch", sec, b64(value)].join("\t")])).toEqual([`ok ${b64("id~?~secret")}`]);
-  });
-});
+  describe("Maven -> ours", () => {
+    it.each(CLEARS)("%s: we decrypt what Maven's cipher encrypts", (_name, clear) => {
+      const answers = probe.ask(Array.from({ length: 8 }, () => ["encrypt", b64(clear), b64(MASTER)].join("\t")));
+      expect(answers.every((a) => a.startsWith("ok {"))).toBe(true);
+      for (const answer of answers) expect(decrypt(answer.slice(3), MASTER)).toBe(clear);
+    });
 
-describe("Maven -> ours", () => {
-  it.each(CLEARS)("%s: we decrypt what Maven's cipher encrypts", (_name, clear) => {
-    const answers = probe.ask(Array.from({ length: 8 }, () => ["encrypt", b64(clear), b64(MASTER)].join("\t")));
-    expect(answers.every((a) => a.startsWith("ok {"))).toBe(true);
-    for (const answer of answers) expect(decrypt(answer.slice(3), MASTER)).toBe(clear);
-  });
+    it.each([
+      ["ASCII", "Master-Pass-7b2e", "0123456789abcdef~?~Secret-4f9a"],
+      ["non-ASCII", "Mäster-日本", "id-ü~?~sëcret-😀"],
+    ])("%s: mvn --encrypt-master-password and --encrypt-password make values we decrypt", (_name, master, clear) => {
+      const encryptedMaster = mvnEncrypt(["--encrypt-master-password", master], home);
+      expect(masterPassword(encryptedMaster)).toBe(master);
+      const sec = securityFile(`mvn-${_name}.xml`, `<settingsSecurity>\n  <master>${encryptedMaster}</master>\n</settingsSecurity>\n`);
+      const value = mvnEncrypt([`-Dsettings.security=${sec}`, "--encrypt-password", clear], home);
+      expect(readMaster({ path: sec, source: "test" }, io(), "test").master).toBe(master);
+      expect(decryptPassword(value, master)).toEqual({ clear });
+    });
 
-  it.each([
-    ["ASCII", "Master-Pass-7b2e", "0123456789abcdef~?~Secret-4f9a"],
-    ["non-ASCII", "Mäster-日本", "id-ü~?~sëcret-😀"],
-  ])("%s: mvn --encrypt-master-password and --encrypt-password make values we decrypt", (_name, master, clear) => {
-    const encryptedMaster = mvnEncrypt(["--encrypt-master-password", master]);
-    expect(masterPassword(encryptedMaster)).toBe(master);
-    const sec = securityFile(`mvn-${_name}.xml`, `<settingsSecurity>\n  <master>${encryptedMaster}</master>\n</settingsSecurity>\n`);
-    const value = mvnEncrypt([`-Dsettings.security=${sec}`, "--encrypt-password", clear]);
-    expect(readMaster({ path: sec, source: "test" }, io(), "test").master).toBe(master);
-    expect(decryptPassword(value, master)).toEqual({ clear });
-  });
+    it("a <relocation> is followed, by Maven and by us, to the same master password", () => {
+      const target = securityFile("relocated-target.xml", securityXml(MASTER));
+      const first = securityFile("relocating.xml", `<settingsSecurity><relocation>${target}</relocation></settingsSecurity>`);
+      const value = encrypt("id~?~relocated", MASTER);
+      expect(probe.ask([["dispatch", first, b64(value)].join("\t")])).toEqual([`ok ${b64("id~?~relocated")}`]);
+      expect(readMaster({ path: first, source: "test" }, io(), "test")).toEqual({ path: first, file: target, master: MASTER });
+    });
 
-  it("a <relocation> is followed, by Maven and by us, to the same master password", () => {
-    const target = securityFile("relocated-target.xml", securityXml(MASTER));
-    const first = securityFile("relocating.xml", `<settingsSecurity><relocation>${target}</relocation></settingsSecurity>`);
-    const value = encrypt("id~?~relocated", MASTER);
-    expect(probe.ask([["dispatch", first, b64(value)].join("\t")])).toEqual([`ok ${b64("id~?~relocated")}`]);
-    expect(readMaster({ path: first, source: "test" }, io(), "test")).toEqual({ path: first, file: target, master: MASTER });
-  });
+    // Once defects: file://HOST/path was read from the current folder (a cloned project's), and %zz crashed.
+    it("a file: URL <relocation> is opened as Java opens it: file:/// and file://localhost/ are the path, another host fails", () => {
+      const target = securityFile("url-target.xml", securityXml(MASTER));
+      mkdirSync(join(scratch, "sub"), { recursive: true });
+      writeFileSync(join(scratch, "sub", "url-target.xml"), securityXml(MASTER));
+      const value = encrypt("id~?~by-url", MASTER);
+      const cases = [
+        [`file://${target}`, true],
+        [`file://localhost${target}`, true],
+        ["file://sub/url-target.xml", false],
+      ] as const;
+      for (const [relocation, opens] of cases) {
+        const first = securityFile(`url-${cases.findIndex((c) => c[0] === relocation)}.xml`, `<settingsSecurity><relocation>${relocation}</relocation></settingsSecurity>`);
+        const maven = probe.ask([["dispatch", first, b64(value)].join("\t")])[0]!;
+        expect(maven.startsWith("ok "), relocation).toBe(opens);
+        const ours = findMaster({ path: first, source: "test" }, io(), "test");
+        if (opens) expect(ours).toEqual({ master: { path: first, file: target, master: MASTER } });
+        else expect(ours).toMatchObject({ mavenFails: true, problem: { message: expect.stringContaining('a file on the host "sub", which Maven cannot open') } });
+      }
+      const malformed = securityFile("url-malformed.xml", "<settingsSecurity><relocation>file:///tmp/x%zz.xml</relocation></settingsSecurity>");
+      expect(findMaster({ path: malformed, source: "test" }, io(), "test")).toMatchObject({ problem: { message: expect.stringContaining("whose %-escapes are malformed") } });
+    });
 
-  // Once defects: file://HOST/path was read from the current folder (a cloned project's), and %zz crashed.
-  it("a file: URL <relocation> is opened as Java opens it: file:/// and file://localhost/ are the path, another host fails", () => {
-    const target = securityFile("url-target.xml", securityXml(MASTER));
-    mkdirSync(join(scratch, "sub"), { recursive: true });
-    writeFileSync(join(scratch, "sub", "url-target.xml"), securityXml(MASTER));
-    const value = encrypt("id~?~by-url", MASTER);
-    const cases = [
-      [`file://${target}`, true],
-      [`file://localhost${target}`, true],
-      ["file://sub/url-target.xml", false],
-    ] as const;
-    for (const [relocation, opens] of cases) {
-      const first = securityFile(`url-${cases.findIndex((c) => c[0] === relocation)}.xml`, `<settingsSecurity><relocation>${relocation}</relocation></settingsSecurity>`);
-      const maven = probe.ask([["dispatch", first, b64(value)].join("\t")])[0]!;
-      expect(maven.startsWith("ok "), relocation).toBe(opens);
-      const ours = findMaster({ path: first, source: "test" }, io(), "test");
-      if (opens) expect(ours).toEqual({ master: { path: first, file: target, master: MASTER } });
-      else expect(ours).toMatchObject({ mavenFails: true, problem: { message: expect.stringContaining('a file on the host "sub", which Maven cannot open') } });
-    }
-    const malformed = securityFile("url-malformed.xml", "<settingsSecurity><relocation>file:///tmp/x%zz.xml</relocation></settingsSecurity>");
-    expect(findMaster({ path: malformed, source: "test" }, io(), "test")).toMatchObject({ problem: { message: expect.stringContaining("whose %-escapes are malformed") } });
-  });
+    it("a wrong master password is reported, by Maven and by us, never guessed around", () => {
+      const sec = securityFile("other-master.xml", securityXml("Another-Master"));
+      const value = encrypt("id~?~secret", MASTER);
+      expect(probe.ask([["dispatch", sec, b64(value)].join("\t")])[0]).toMatch(/^fail: /);
+      expect(decryptPassword(value, readMaster({ path: sec, source: "test" }, io(), "test").master)).toEqual({ failure: "does not decrypt" });
+    });
 
-  it("a wrong master password is reported, by Maven and by us, never guessed around", () => {
-    const sec = securityFile("other-master.xml", securityXml("Another-Master"));
-    const value = encrypt("id~?~secret", MASTER);
-    expect(probe.ask([["dispatch", sec, b64(value)].join("\t")])[0]).toMatch(/^fail: /);
-    expect(decryptPassword(value, readMaster({ path: sec, source: "test" }, io(), "test").master)).toEqual({ failure: "does not decrypt" });
-  });
-
-  it("a Maven 4 value does not decrypt with Maven 3, and we say it is Maven 4's", () => {
-    const sec = securityFile("m4.xml", securityXml(MASTER));
-    const value = "{[name=master,cipher=AES/GCM/NoPadding,version=4.0]vvq66pZ7rkvzSPStGTI9q4QDnsmuDwo+LtjraRel2b0XpcGJFdXcYAHAS75HUA6GLpcVtEkmyQ==}";
-    expect(probe.ask([["dispatch", sec, b64(value)].join("\t")])[0]).toMatch(/^fail: /);
-    expect(decryptPassword(value, MASTER)).toEqual({ failure: "maven4" });
+    it("a Maven 4 value does not decrypt with Maven 3, and we say it is Maven 4's", () => {
+      const sec = securityFile("m4.xml", securityXml(MASTER));
+      const value = "{[name=master,cipher=AES/GCM/NoPadding,version=4.0]vvq66pZ7rkvzSPStGTI9q4QDnsmuDwo+LtjraRel2b0XpcGJFdXcYAHAS75HUA6GLpcVtEkmyQ==}";
+      expect(probe.ask([["dispatch", sec, b64(value)].join("\t")])[0]).toMatch(/^fail: /);
+      expect(decryptPassword(value, MASTER)).toEqual({ failure: "maven4" });
+    });
   });
 });
 

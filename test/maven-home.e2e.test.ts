@@ -8,8 +8,10 @@ import { userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { launcherDialect } from "../src/maven/user-settings";
+import type { MavenDialect } from "../src/maven/arguments";
 import { cliEnv, run, tempHome } from "./helpers/cli";
 import { has } from "./helpers/tools";
+import { judges } from "./helpers/mavens";
 
 const accountSettings = join(userInfo().homedir, ".m2", "settings.xml");
 const accountBefore = existsSync(accountSettings) ? readFileSync(accountSettings) : undefined;
@@ -28,7 +30,7 @@ afterAll(() => {
 function mvnReads(env: Record<string, string>, cwd: string): Promise<string> {
   return new Promise((done, reject) => {
     execFile("mvn", ["-X", "-B", "-o", `-Dmaven.repo.local=${repo}`], { env, cwd, maxBuffer: 16 << 20 }, (_error, stdout, stderr) => {
-      const m = /Reading user settings from (.*)$/m.exec(stdout);
+      const m = /Reading user settings from '?(.*?)'?$/m.exec(stdout);
       // Maven prints the path as it built it ("/a/../b"): the same file as the normalized path.
       if (m) done(resolve(cwd, m[1]!));
       else reject(new Error(`mvn printed no user settings file:\n${stdout}\n${stderr}`));
@@ -67,7 +69,7 @@ interface Case {
   /** Built from the layout's folders; MAVEN_OPTS "" unless the case sets it (cliEnv would pin user.home). */
   env: (l: ReturnType<typeof layout>) => Record<string, string>;
   /** What Maven reads, from the layout's folders (checked as well as compared). */
-  expected: (l: ReturnType<typeof layout>, dialect: "3.8" | "3.9") => string;
+  expected: (l: ReturnType<typeof layout>, dialect: MavenDialect) => string;
   maven39?: boolean;
 }
 
@@ -77,29 +79,35 @@ const cases: Case[] = [
   { name: "HOME alone: the account's home, not HOME", env: () => ({}), expected: () => accountSettings },
   { name: "-Duser.home in MAVEN_OPTS (the last one)", env: (l) => ({ MAVEN_OPTS: `-Duser.home=${l.root} -Xmx256m -Duser.home=${l.home}/../other` }), expected: (l) => settingsUnder(l.other) },
   { name: ".mvn/jvm.config, found from a subfolder of the project", files: { "proj/.mvn/jvm.config": "-Xmx256m\n-Duser.home=ROOT/other\n" }, env: () => ({}), expected: (l) => settingsUnder(l.other) },
-  { name: "MAVEN_OPTS wins over .mvn/jvm.config", files: { "proj/.mvn/jvm.config": "-Duser.home=ROOT" }, env: (l) => ({ MAVEN_OPTS: `-Duser.home=${l.other}` }), expected: (l) => settingsUnder(l.other) },
-  { name: "-D in .mvn/maven.config wins over MAVEN_OPTS", files: { "proj/.mvn/maven.config": "-B\n-Duser.home=ROOT/other\n" }, env: (l) => ({ MAVEN_OPTS: `-Duser.home=${l.root}` }), expected: (l) => settingsUnder(l.other) },
+  { name: "MAVEN_OPTS wins over .mvn/jvm.config (Maven 4: jvm.config wins)", files: { "proj/.mvn/jvm.config": "-Duser.home=ROOT" }, env: (l) => ({ MAVEN_OPTS: `-Duser.home=${l.other}` }), expected: (l, d) => settingsUnder(d === "4" ? l.root : l.other) },
+  { name: "-D in .mvn/maven.config wins over MAVEN_OPTS (Maven 4: a user property, user.home stays)", files: { "proj/.mvn/maven.config": "-B\n-Duser.home=ROOT/other\n" }, env: (l) => ({ MAVEN_OPTS: `-Duser.home=${l.root}` }), expected: (l, d) => settingsUnder(d === "4" ? l.root : l.other) },
   { name: "--settings= in .mvn/maven.config, relative to the current folder, wins over user.home", files: { "proj/.mvn/maven.config": "-B\n--settings=conf/x.xml\n-Duser.home=ROOT/other\n" }, env: () => ({}), expected: (l) => join(l.sub, "conf/x.xml") },
   { name: "JDK_JAVA_OPTIONS, quoted, wins over JAVA_TOOL_OPTIONS", env: (l) => ({ JAVA_TOOL_OPTIONS: `-Duser.home=${l.root}`, JDK_JAVA_OPTIONS: `'-Duser.home=${l.spaced}'` }), expected: (l) => settingsUnder(l.spaced) },
   { name: "_JAVA_OPTIONS wins over MAVEN_OPTS", env: (l) => ({ _JAVA_OPTIONS: `-Duser.home=${l.other}`, MAVEN_OPTS: `-Duser.home=${l.root}` }), expected: (l) => settingsUnder(l.other) },
-  { name: "MAVEN_ARGS: read by Maven 3.9's launcher only", env: (l) => ({ MAVEN_ARGS: `-Duser.home=${l.other}` }), expected: (l, dialect) => (dialect === "3.8" ? accountSettings : settingsUnder(l.other)) },
+  { name: "MAVEN_ARGS: read by Maven 3.9's launcher only (Maven 4: a user property, user.home stays)", env: (l) => ({ MAVEN_ARGS: `-Duser.home=${l.other}` }), expected: (l, dialect) => (dialect === "3.9" ? settingsUnder(l.other) : accountSettings) },
+  { name: "-Dmaven.user.settings in MAVEN_ARGS: Maven 4's -s", env: (l) => ({ MAVEN_ARGS: `-Dmaven.user.settings=${l.sub}/conf/x.xml` }), expected: (l, dialect) => (dialect === "4" ? join(l.sub, "conf/x.xml") : accountSettings) },
+  { name: "-Dmaven.user.settings, relative: from user.home", env: (l) => ({ MAVEN_OPTS: `-Duser.home=${l.other}`, MAVEN_ARGS: "-Dmaven.user.settings=conf/x.xml" }), expected: (l, dialect) => (dialect === "4" ? join(l.other, "conf/x.xml") : settingsUnder(l.other)) },
   {
     name: "MAVEN_ARGS with a 3.9 launcher: -s (first one) wins over -D",
     env: (l) => ({ MAVEN_ARGS: `-Duser.home=${l.other} -sconf/x.xml -s conf/none.xml` }),
     expected: (l) => join(l.sub, "conf/x.xml"),
     maven39: true,
   },
-  { name: "MAVEN_ARGS with a 3.9 launcher: -Duser.home", env: (l) => ({ MAVEN_ARGS: `-B -Duser.home=${l.other}` }), expected: (l) => settingsUnder(l.other), maven39: true },
+  { name: "MAVEN_ARGS with a 3.9 launcher: -Duser.home", env: (l) => ({ MAVEN_ARGS: `-B -Duser.home=${l.other}` }), expected: (l, d) => (d === "4" ? accountSettings : settingsUnder(l.other)), maven39: true },
 ];
 
-describe("the settings file is the one mvn reads", () => {
+// Each Maven of the matrix (test/helpers/mavens.ts), its bin/ first on the PATH, for mvn and for anypoint-m2.
+describe.each(judges())("the settings file is the one mvn $version reads", ({ home }) => {
+  const bin = join(home, "bin");
+  const dialect = home === mavenHome ? installed : launcherDialect(has("maven") ? readFileSync(join(bin, "mvn"), "utf8") : undefined);
   let bin39: string | undefined;
   it.each(cases)("$name", async (c) => {
     const l = layout(c.files);
     const extra = { MAVEN_OPTS: "", ...c.env(l) };
     const env = cliEnv(l.home, extra);
-    if (c.maven39) env.PATH = `${(bin39 ??= launcher39())}:${env.PATH}`;
-    const expected = c.expected(l, c.maven39 ? "3.9" : installed);
+    env.PATH = `${bin}:${env.PATH}`;
+    if (c.maven39 && dialect === "3.8") env.PATH = `${(bin39 ??= launcher39())}:${env.PATH}`;
+    const expected = c.expected(l, c.maven39 && dialect === "3.8" ? "3.9" : dialect);
     expect(await mvnReads(env, l.sub)).toBe(expected);
     const r = await run(["list", "--json"], { home: l.home, env: { ...extra, PATH: env.PATH! }, cwd: l.sub });
     expect(r.code).toBe(0);
@@ -109,7 +117,9 @@ describe("the settings file is the one mvn reads", () => {
     expect(r.stderr).toContain(`note: using ${expected}, the file Maven reads`);
     expect(r.stderr).toContain(expected === accountSettings ? `not from HOME (${l.home})` : `not ${settingsUnder(l.home)} under HOME`);
   });
+});
 
+describe("the settings file is the one mvn reads", () => {
   it("setup --dry-run in the account's home: mvn's file, named with HOME's on stderr, nothing written", async () => {
     const l = layout();
     const env = { MAVEN_OPTS: "", ANYPOINT_CLIENT_ID: "id", ANYPOINT_CLIENT_SECRET: "secret-never-shown" };

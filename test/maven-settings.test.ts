@@ -108,6 +108,12 @@ describe("which file Maven reads", () => {
     ["a relative user.home is relative to the current folder", { env: { MAVEN_OPTS: "-Duser.home=rel" } }, "/work/p/sub/rel/.m2/settings.xml"],
     ["an empty user.home is the root, as Java's new File(\"\", \".m2\")", { env: { MAVEN_OPTS: "-Duser.home=" } }, "/.m2/settings.xml"],
     ["-Duser.home without a value on Maven's line is \"true\"", { mavenConfig: config("-Duser.home") }, "/work/p/sub/true/.m2/settings.xml"],
+    // Maven 4 (measured with 4.0.0-rc-4 in test/maven-home.e2e.test.ts).
+    ["4: MAVEN_OPTS < jvm.config", { dialect: "4", env: { MAVEN_OPTS: "-Duser.home=/d" }, jvmConfig: jvm("-Duser.home=/c") }, "/c/.m2/settings.xml", "/work/p/.mvn/jvm.config"],
+    ["4: maven.config and MAVEN_ARGS -D leave user.home", { dialect: "4", env: { MAVEN_OPTS: "-Duser.home=/d", MAVEN_ARGS: "-Duser.home=/g" }, mavenConfig: config("-Duser.home=/f") }, "/d/.m2/settings.xml", "MAVEN_OPTS"],
+    ["4: -Dmaven.user.settings, the last one, relative to user.home", { dialect: "4", env: { MAVEN_OPTS: "-Duser.home=/d", MAVEN_ARGS: "-Dmaven.user.settings=s.xml" }, mavenConfig: config("-Dmaven.user.settings=/f.xml") }, "/d/s.xml", "MAVEN_ARGS"],
+    ["4: -s wins over -Dmaven.user.settings", { dialect: "4", env: { MAVEN_ARGS: "-Dmaven.user.settings=/s.xml -s x.xml" } }, "/work/p/sub/x.xml", "MAVEN_ARGS"],
+    ["3.9: -Dmaven.user.settings is nothing", { dialect: "3.9", env: { MAVEN_ARGS: "-Dmaven.user.settings=/s.xml" } }, "/home/u/.m2/settings.xml"],
   ])("%s", (_name, over, path, source) => {
     const found = userSettings(base(over));
     expect(found.path).toBe(path);
@@ -129,6 +135,7 @@ describe("the launcher's version", { tags: ["maven"] }, () => {
     ["a launcher that reads MAVEN_ARGS (3.9)", launcher38.replace('${CLASSWORLDS_LAUNCHER}', '${CLASSWORLDS_LAUNCHER} ${MAVEN_ARGS}'), "3.9"],
     ["a wrapper script (Homebrew's)", '#!/bin/bash\nexec "/opt/homebrew/Cellar/maven/3.9.6/libexec/bin/mvn" "$@"\n', "3.9"],
     ["no mvn on the PATH", undefined, "3.9"],
+    ["Maven 4's launcher (it passes -Dmaven.mainClass)", `${launcher38}\n  \\"-Dmaven.mainClass=$MAVEN_MAIN_CLASS\\" \\\n  $MAVEN_ARGS"\n`, "4"],
   ])("%s: %s", (_name, script, dialect) => {
     expect(launcherDialect(script)).toBe(dialect);
   });

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readMirrors, selectMirror, type MirrorTarget } from "../src/settings/mirrors";
 import { readSettings } from "../src/settings/model";
 import { b64, compileProbe, type Probe } from "./helpers/maven";
+import { judges } from "./helpers/mavens";
 
 interface MirrorSpec {
   id: string;
@@ -57,12 +58,12 @@ function settingsXml(mirrors: MirrorSpec[]): string {
   return `<settings>\n  <mirrors>\n${items}  </mirrors>\n</settings>\n`;
 }
 
-describe("mirror selection, as Maven's resolver selects", { tags: ["maven"] }, () => {
+describe.each(judges())("mirror selection, as Maven $version's resolver selects", { tags: ["maven"] }, ({ home }) => {
   let probe: Probe;
   const dir = mkdtempSync(join(tmpdir(), "anypoint-m2-mirrors-"));
   let files = 0;
   beforeAll(() => {
-    probe = compileProbe("ProjectProbe");
+    probe = compileProbe("ProjectProbe", home);
   });
 
   /**

@@ -68,6 +68,8 @@ export default defineConfig({ test: { include: ["test/**/*.test.ts"], globalSetu
 
 let project: string;
 let fakeCorpus: string;
+/** ANYPOINT_M2_MAVENS naming stand-ins for the three Maven homes of the matrix. */
+let fakeMavens: string;
 /** A PATH with node only, and one with node and every tool. */
 let bin: string;
 let withTools: string;
@@ -81,6 +83,8 @@ beforeAll(() => {
   symlinkSync(join(repo, "node_modules"), join(project, "node_modules"));
   cpSync(join(repo, "test", "summary-reporter.ts"), join(project, "test", "summary-reporter.ts"));
   for (const file of ["require-all.ts", "helpers/corpus.ts", "helpers/tools.ts", "helpers/mavens.ts"]) cpSync(join(repo, "test", file), join(project, "test", file));
+  // test/helpers/mavens.ts reads a Maven home's version with the tool's own code.
+  cpSync(join(repo, "src"), join(project, "src"), { recursive: true });
   writeFileSync(join(project, "vitest.config.ts"), CONFIG);
   writeFileSync(join(project, "package.json"), '{ "type": "module" }');
   // Programs on the PATH: node, and stand-ins for the tools (or not).
@@ -96,6 +100,14 @@ beforeAll(() => {
   for (const [name, source] of Object.entries(SCRATCH)) writeFileSync(join(project, "test", name), source);
   mkdirSync(join(project, ".ci"));
   cpSync(join(repo, ".ci", "run"), join(project, ".ci", "run"));
+  // Maven homes as test/helpers/mavens.ts knows them: a lib/maven-core jar whose name has the version.
+  fakeMavens = ["3.9.16", "3.10.0", "4.0.0-rc-4"]
+    .map((v) => {
+      mkdirSync(join(tmp, "mavens", v, "lib"), { recursive: true });
+      writeFileSync(join(tmp, "mavens", v, "lib", `maven-core-${v}.jar`), "");
+      return join(tmp, "mavens", v);
+    })
+    .join(":");
   fakeCorpus = join(tmp, "elsewhere", "corpus");
   mkdirSync(join(fakeCorpus, "real"), { recursive: true });
   writeFileSync(join(fakeCorpus, "real", "01-a.xml"), "<settings/>");
@@ -176,11 +188,39 @@ describe("ANYPOINT_M2_REQUIRE_ALL=1 (CI)", () => {
   });
 
   it("a skipped test fails the run, and so does a count of corpus tests other than CORPUS_TESTS; a line before the counts says each", () => {
-    const { code, stdout } = vitest({ ANYPOINT_M2_REQUIRE_ALL: "1", PATH: withTools, ANYPOINT_M2_CORPUS: fakeCorpus });
+    const { code, stdout } = vitest({ ANYPOINT_M2_REQUIRE_ALL: "1", PATH: withTools, ANYPOINT_M2_CORPUS: fakeCorpus, ANYPOINT_M2_MAVENS: fakeMavens });
     expect(code).toBe(1);
     // The scratch tests tag none.
     expect(stdout).toContain(`\ncorpus: 0 tests are tagged corpus, but CORPUS_TESTS in test/helpers/corpus.ts says ${CORPUS_TESTS}: set it to 0\n`);
     expect(stdout).toMatch(/\nskipped: 8 tests, and ANYPOINT_M2_REQUIRE_ALL=1 allows none\ntest files: /);
+  });
+});
+
+describe("the Maven matrix (ANYPOINT_M2_MAVENS)", () => {
+  it("without it, one line names the legs that did not run and how to run them", () => {
+    const { out } = vitest({ PATH: withTools, ANYPOINT_M2_CORPUS: fakeCorpus });
+    expect(out.match(/^maven matrix: /gm)).toHaveLength(1);
+    expect(out).toContain("\nmaven matrix: no Maven 3.9, 3.10, 4.0 in ANYPOINT_M2_MAVENS, so those legs (");
+    expect(out).toContain("to run them: ANYPOINT_M2_MAVENS=$(.ci/mavens) npm test\n");
+  });
+
+  it("with a home of each line, nothing is said; with one missing, the line names it", () => {
+    expect(vitest({ PATH: withTools, ANYPOINT_M2_CORPUS: fakeCorpus, ANYPOINT_M2_MAVENS: fakeMavens }).out).not.toMatch(/^maven matrix: /m);
+    const two = fakeMavens.split(":").slice(0, 2).join(":");
+    expect(vitest({ PATH: withTools, ANYPOINT_M2_CORPUS: fakeCorpus, ANYPOINT_M2_MAVENS: two }).out).toContain("\nmaven matrix: no Maven 4.0 in ANYPOINT_M2_MAVENS");
+  });
+
+  it("ANYPOINT_M2_REQUIRE_ALL=1: a missing leg stops the run before any test, naming it", () => {
+    const { code, out } = vitest({ ANYPOINT_M2_REQUIRE_ALL: "1", PATH: withTools, ANYPOINT_M2_CORPUS: fakeCorpus, ANYPOINT_M2_MAVENS: fakeMavens.split(":")[0]! });
+    expect(code).toBe(1);
+    expect(out).toContain("ANYPOINT_M2_REQUIRE_ALL=1, so every test must run, but: no Maven 3.10, 4.0 in ANYPOINT_M2_MAVENS");
+    expect(out).toMatch(/^tests: 0 passed, 0 failed, 0 skipped$/m);
+  });
+
+  it("a folder that is not a Maven home stops the run, naming it", () => {
+    const { code, out } = vitest({ PATH: withTools, ANYPOINT_M2_CORPUS: fakeCorpus, ANYPOINT_M2_MAVENS: fakeCorpus });
+    expect(code).toBe(1);
+    expect(out).toContain(`ANYPOINT_M2_MAVENS: ${fakeCorpus} is not a Maven home`);
   });
 });
 

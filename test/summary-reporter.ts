@@ -3,11 +3,13 @@
 //   test files: N passed, N failed, N skipped      (a file that fails to load is a failed file)
 //   tests: N passed, N failed, N skipped           (then ", N todo", ", N expected fail" when there are any)
 // Before them, one line for the corpus and one for each program (test/helpers/tools.ts) that is missing,
-// saying how many tests did not run for want of it and how to get it, then the total of those. With
+// saying how many tests did not run for want of it and how to get it, then the total of those; and one line
+// naming the legs of the Maven matrix (test/helpers/mavens.ts) that did not run. With
 // ANYPOINT_M2_REQUIRE_ALL=1 (CI) a skipped test fails the run.
 import type { Reporter, SerializedError, TestCase, TestModule } from "vitest/node";
 import { CORPUS_TESTS, corpusMissingLine, hasCorpus } from "./helpers/corpus";
 import { missingParts, missingTools, REQUIRE_ALL_VARIABLE, requireAll } from "./helpers/tools";
+import { matrixMissingLine } from "./helpers/mavens";
 
 export interface Counts {
   passed: number;
@@ -66,6 +68,8 @@ export function notRunLines(modules: ReadonlyArray<TestModule>): { lines: string
     lines.push(`${tool.tag}: ${missingParts(tool).join(", ")} not found, so ${skipped.length} tests did not run; to run them: ${tool.install}`);
   }
   if (lines.length > 0) lines.push(`not run: ${notRun.size + (hasCorpus ? 0 : CORPUS_TESTS)} tests, for want of the corpus or a program`);
+  const matrix = missingTools().some((t) => t.tag === "maven") ? undefined : matrixMissingLine();
+  if (matrix) lines.push(matrix);
   return { lines, failed };
 }
 

@@ -63,8 +63,6 @@ const mavenReadsSecurityFile: OptionSpec = {
   default: false,
   describe: "with --security-file: Maven is told to read it (-Dsettings.security) where this run cannot see: ~/.mavenrc, a CI job's MAVEN_OPTS, an image",
 };
-// STAND-IN (branch m4crypt) for the Maven matrix helper's --maven-version: theirs replaces it at merge.
-const mavenVersion: OptionSpec = { type: "string", describe: "the Maven version that reads the file (4.0.0 writes and checks Maven 4's encryption)", defaultDescription: "the mvn on the PATH" };
 const masterSource: OptionSpec = {
   type: "string",
   describe: "with --store encrypted, for Maven 4: create settings-security4.xml whose master password comes from env:NAME or file:/absolute/path (a file of mode 600)",
@@ -72,6 +70,11 @@ const masterSource: OptionSpec = {
 const serverId: OptionSpec = { type: "string", describe: "<server> id; must match the repository id in your pom.xml", defaultDescription: "anypoint-exchange-v3" };
 const exchangeUrl: OptionSpec = { type: "string", describe: "the Exchange Maven URL to probe [env: ANYPOINT_EXCHANGE_URL]", defaultDescription: "the pom's Exchange repositories, else the settings profile's, else the region's" };
 const pom: OptionSpec = { type: "string", describe: "the project's pom.xml (or its folder)", defaultDescription: "./pom.xml when there is one" };
+const mavenVersion: OptionSpec = {
+  type: "string",
+  describe: "the Maven version that will read the settings file, e.g. 3.10.0 or 4.0.0-rc-4 (4.x writes and checks Maven 4's encryption)",
+  defaultDescription: "the project's Maven wrapper, else the mvn on the PATH (its lib/maven-core jar)",
+};
 
 /** How results are printed; every command has these. */
 const output: Record<string, OptionSpec> = {
@@ -117,6 +120,7 @@ export const COMMANDS: CommandSpec[] = [
       "client-secret": { type: "string", describe: "the client secret (visible to other users: prefer the environment or stdin)" },
       "server-id": { ...serverId, multiple: true, describe: "<server> id; must match the repository id in your pom.xml (repeat for several ids: each gets the same credentials)" },
       "from-pom": { type: "boolean", default: false, describe: "take the server ids of the Exchange repositories in the pom (--pom, else ./pom.xml)" },
+      aliases: { type: "boolean", default: false, describe: "write the ids as one server: the first, with the others as its <aliases> (a Maven that reads them: 3.10)" },
       pom,
       settings,
       "on-existing": { type: "string", choices: ["update", "keep", "fail"], describe: "what to do when the server id already exists", defaultDescription: "update a connected-app entry; anyone else's: ask, or exit 5" },

@@ -8,6 +8,8 @@ import type { Region } from "../anypoint/endpoint";
 import { checkFinding, diagnose, type CredentialCheck, type SettingsInput } from "../doctor/diagnose";
 import { count, describeFinding, sortFindings, tally, type Finding } from "../doctor/findings";
 import { diagnoseContext } from "../doctor/context";
+import { describeMaven, mavenFindings, type JudgingMaven } from "../doctor/maven-findings";
+import { mavenVersion, projectSettings } from "../io/maven-version";
 import { Exit, M2Error } from "../errors";
 import { loadEnvironment } from "../io/envfile";
 import { readSettingsFile, settingsText } from "../io/files";
@@ -52,7 +54,8 @@ export async function doctor(args: DoctorArgs, io: Io): Promise<void> {
   const pom = pomPath ? loadPom(io, pomPath) : undefined;
   // ${env.X} in settings.xml as Maven resolves it: from the environment Maven runs in, not the env file.
   const diagnosis = diagnose(settings, pom, diagnoseContext(args, io, values));
-  const findings = [...diagnosis.findings];
+  const maven = mavenVersion(args, io);
+  const findings = [...diagnosis.findings, ...mavenFindings(settings, projectSettings(io), maven)];
   const checked: Checked[] = [];
   const probed: ProbeOutcome[] = [];
   if (!args.offline) {
@@ -72,7 +75,7 @@ export async function doctor(args: DoctorArgs, io: Io): Promise<void> {
       }
     }
   }
-  print(args, io, { settings: path, pom: pomPath ?? null, findings: sortFindings(findings), checked, exchange: probed, offline: args.offline, toCheck: diagnosis.checks.length });
+  print(args, io, { settings: path, pom: pomPath ?? null, maven: maven ? { version: maven.version, source: maven.source } : null, judged: maven, findings: sortFindings(findings), checked, exchange: probed, offline: args.offline, toCheck: diagnosis.checks.length });
   io.exitCode = count(findings, "error") > 0 ? Exit.problems : Exit.ok;
 }
 
@@ -133,6 +136,9 @@ async function tokenCheck(args: DoctorArgs, io: Io, env: Record<string, string |
 interface Report {
   settings: string;
   pom: string | null;
+  /** The Maven the findings are judged by (src/io/maven-version.ts). */
+  maven: { version: string; source: string } | null;
+  judged: JudgingMaven | undefined;
   findings: Finding[];
   checked: Checked[];
   exchange: ProbeOutcome[];
@@ -145,7 +151,7 @@ function print(args: DoctorArgs, io: Io, report: Report): void {
   const errors = count(findings, "error");
   const warnings = count(findings, "warning");
   if (args.json) {
-    const { toCheck: _, exchange, ...rest } = report;
+    const { toCheck: _, judged: __, exchange, ...rest } = report;
     io.stdout(JSON.stringify({ ...rest, exchange: probeJson(exchange), errors, warnings }));
     return;
   }
@@ -156,6 +162,7 @@ function print(args: DoctorArgs, io: Io, report: Report): void {
   const color = io.color;
   io.stdout(`Settings: ${report.settings}`);
   io.stdout(`Project:  ${report.pom ?? "no pom.xml here (pass --pom to name one); looked at every connected app in the settings"}`);
+  io.stdout(`Maven:    ${describeMaven(report.judged)}`);
   io.stdout("");
   for (const f of findings) for (const line of describeFinding(f, color)) io.stdout(line);
   for (const c of checked.filter((x) => x.result === "accepted")) {

@@ -34,6 +34,8 @@ export const FINDING_CODES = [
   "pom-unreadable",
   "pom-unresolved",
   "pom-no-exchange",
+  "project-settings-credentials",
+  "aliases-ignored",
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

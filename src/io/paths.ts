@@ -50,7 +50,7 @@ function launcherScript(fs: Fs, pathVariable: string | undefined, cwd: string): 
 function projectBaseDir(fs: Fs, env: Io["env"], cwd: string, dialect: () => MavenDialect): string {
   if (env.MAVEN_BASEDIR) return resolve(cwd, env.MAVEN_BASEDIR);
   for (let dir = cwd; ; dir = dirname(dir)) {
-    if (isDirectory(fs, join(dir, ".mvn")) && (dir !== "/" || dialect() === "3.9")) return dir;
+    if (isDirectory(fs, join(dir, ".mvn")) && (dir !== "/" || dialect() !== "3.8")) return dir;
     if (dir === dirname(dir)) return cwd;
   }
 }
@@ -84,12 +84,12 @@ export function mavenUserSettings(io: PathIo): UserSettings {
   const base = projectBaseDir(io.fs, io.env, io.cwd, getDialect);
   const jvmConfig = readOptional(io.fs, join(base, ".mvn", "jvm.config"));
   const mavenConfig = readOptional(io.fs, join(base, ".mvn", "maven.config"));
-  // Which Maven only matters for maven.config and MAVEN_ARGS; the PATH is searched only then.
+  // Which Maven only matters for the .mvn files and MAVEN_ARGS; the PATH is searched only then.
   const result = userSettings({
     env: io.env,
     cwd: io.cwd,
     accountHome: io.home,
-    dialect: mavenConfig || io.env.MAVEN_ARGS ? getDialect() : "3.9",
+    dialect: mavenConfig || jvmConfig || io.env.MAVEN_ARGS ? getDialect() : "3.9",
     jvmConfig,
     mavenConfig,
   });

@@ -127,8 +127,12 @@ export function defineProperty(definition: string): [name: string, value: string
   return eq <= 0 ? [definition.trim(), "true"] : [definition.slice(0, eq).trim(), definition.slice(eq + 1)];
 }
 
-/** Which launcher and MavenCli rules apply: 3.9 read MAVEN_ARGS and made maven.config one argument per line. */
-export type MavenDialect = "3.8" | "3.9";
+/**
+ * Which launcher and MavenCli rules apply: 3.9 read MAVEN_ARGS and made maven.config one argument per line;
+ * Maven 4's launcher puts `.mvn/jvm.config` after MAVEN_OPTS, and its `-D` are user properties, which do
+ * not move user.home (measured with 4.0.0-rc-4: test/maven-home.e2e.test.ts).
+ */
+export type MavenDialect = "3.8" | "3.9" | "4";
 
 /**
  * The words of `.mvn/maven.config`. Maven 3.8 splits the whole file at whitespace; 3.9 takes each line as one

@@ -23,6 +23,8 @@ export interface ServerInput {
   envReferences?: boolean;
   /** The token store's expiry note (settings/token.ts), right after </password>; none removes one there. */
   note?: string;
+  /** Other ids this server stands for, as `<aliases>` (settings 1.3.0, read by Maven 3.10: src/maven/version.ts). */
+  aliases?: readonly string[];
 }
 
 export type OnExisting = "update" | "keep" | "fail";
@@ -167,6 +169,10 @@ function checkServer(server: ServerInput): void {
     });
   }
   checkValue("server id", server.id);
+  for (const alias of server.aliases ?? []) {
+    if (alias.includes("${")) throw new M2Error(Exit.usage, `the alias "${alias}" contains "\${": Maven would replace it with a property's value`, { hint: "Give the ids your pom.xml uses." });
+    checkValue("alias", alias);
+  }
   checkValue("username", server.username);
   checkValue("password", server.password, { envReferences: server.envReferences });
 }
@@ -204,6 +210,10 @@ function planServer(model: SettingsModel, server: ServerInput, matches: readonly
     });
   }
   const edits = updateServer(model, first, server);
+  const aliases = serverAliases(model, first.element).filter((a) => !server.aliases?.includes(a));
+  if (edits.length > 0 && aliases.length > 0) {
+    warnings.push(`server "${server.id}" also stands for ${aliases.map((a) => `"${a}"`).join(", ")} (its <aliases>): ${aliases.length === 1 ? "that id gets" : "those ids get"} these credentials too, in a Maven that reads <aliases> (3.10)`);
+  }
   return { edits, change: edits.length > 0 ? "updated" : "unchanged", warnings };
 }
 
@@ -276,6 +286,20 @@ function doubtWarnings(model: SettingsModel, ids: readonly { id: string; first: 
   });
 }
 
+/** The server's <aliases> made `aliases`: the one it has replaced, else a new one after its <id>. */
+function aliasesEdit(model: SettingsModel, entry: ServerEntry, aliases: readonly string[]): Edit {
+  const { text } = model;
+  const eol = detectEol(text);
+  const [existing] = entry.element.children("aliases");
+  const anchor = existing ?? entry.idElement!;
+  const indent = indentAt(text, anchor.start) ?? "";
+  const outer = indentAt(text, entry.element.start);
+  const inner = outer !== undefined && indent.startsWith(outer) && indent.length > outer.length ? indent.slice(outer.length) : detectIndentUnit(text, model.settings);
+  const xml = aliasesXml(aliases, indent, inner, eol);
+  if (existing) return { offset: existing.start, length: existing.end - existing.start, content: xml };
+  return { offset: anchor.end, length: 0, content: `${indentAt(text, anchor.start) === undefined ? "" : eol + indent}${xml}` };
+}
+
 /** The edit that removes a server: src/xml/lines.ts removeSpan, the inverse of how one is added. */
 const removal = (text: string, element: XmlElement): Edit => removeSpan(text, element.start, element.end);
 
@@ -286,10 +310,21 @@ interface Layout {
 
 function serverXml(server: ServerInput, indent: string, inner: string, { eol }: Layout): string {
   const field = (name: string, value: string): string => `${eol}${indent}${inner}<${name}>${escapeText(value)}</${name}>`;
+  const aliases = server.aliases?.length ? `${eol}${indent}${inner}${aliasesXml(server.aliases, indent + inner, inner, eol)}` : "";
   return (
-    `<server>${field("id", server.id)}${field("username", server.username)}${field("password", server.password)}${server.note ?? ""}` +
+    `<server>${field("id", server.id)}${aliases}${field("username", server.username)}${field("password", server.password)}${server.note ?? ""}` +
     `${eol}${indent}</server>`
   );
+}
+
+/** `<aliases>` with one `<alias>` a line, the element itself at `indent` (its first line's indent is the caller's). */
+function aliasesXml(aliases: readonly string[], indent: string, inner: string, eol: string): string {
+  return `<aliases>${aliases.map((a) => `${eol}${indent}${inner}<alias>${escapeText(a)}</alias>`).join("")}${eol}${indent}</aliases>`;
+}
+
+/** The aliases a server lists, as Maven reads them (each trimmed). */
+export function serverAliases(model: SettingsModel, server: XmlElement): string[] {
+  return server.children("aliases").flatMap((a) => a.children("alias").map((x) => fieldValue(model, x) ?? ""));
 }
 
 /** Servers one after the other, each on lines of its own at `indent` (the first line's indent is the caller's). */
@@ -354,6 +389,7 @@ function insertServers(model: SettingsModel, added: readonly ServerInput[]): Edi
 
 function updateServer(model: SettingsModel, entry: ServerEntry, server: ServerInput): Edit[] {
   const edits: Edit[] = [];
+  if (server.aliases?.length && serverAliases(model, entry.element).join("\n") !== server.aliases.join("\n")) edits.push(aliasesEdit(model, entry, server.aliases));
   const missing: [string, string][] = [];
   for (const [name, value] of [["username", server.username], ["password", server.password]] as const) {
     const element = entry[name];

@@ -18,8 +18,8 @@ export interface Probe {
 }
 
 /**
- * Compiles test/maven/<name>.java (SettingsProbe unless named) against Maven's lib/ (the Maven at `home`, else the
- * installed one) and runs it on request.
+ * Compiles test/maven/<name>.java (SettingsProbe unless named) against the lib/ of the Maven at `home` (the
+ * `mvn` on the PATH unless given; see test/helpers/mavens.ts for the others) and runs it on request.
  */
 export function compileProbe(name = "SettingsProbe", home?: string): Probe {
   const lib = mavenLib(home);

@@ -10,6 +10,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
@@ -133,13 +134,21 @@ public class SettingsProbe {
         if (!username.equals(server.getUsername())) return "fail: username is " + b64(server.getUsername());
         if (!password.equals(server.getPassword())) return "fail: password differs";
         List<Server> old = withId(b, id);
-        if (old.isEmpty()) {
-            if (found.size() != 1) return "fail: " + found.size() + " servers with the new id";
-            a.removeServer(server);
-        } else {
-            server.setUsername(old.get(0).getUsername());
-            server.setPassword(old.get(0).getPassword());
+        if (old.isEmpty() && found.size() != 1) return "fail: " + found.size() + " servers with the new id";
+        // A new list set back, not removeServer or a setter on a listed server: Maven 4's compatibility model
+        // hands out a new wrapper of its immutable server on each call, so those would change nothing.
+        List<Server> servers = new ArrayList<>();
+        boolean first = true;
+        for (Server x : a.getServers()) {
+            if (!id.equals(x.getId()) || (!old.isEmpty() && !first)) servers.add(x);
+            else if (!old.isEmpty()) {
+                first = false;
+                x.setUsername(old.get(0).getUsername());
+                x.setPassword(old.get(0).getPassword());
+                servers.add(x);
+            }
         }
+        a.setServers(servers);
         String bx = xml(b);
         String ax = xml(a);
         if (!bx.equals(ax)) return "fail: effective settings differ beyond the server\n--- before\n" + bx + "\n--- after\n" + ax;

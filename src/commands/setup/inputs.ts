@@ -24,6 +24,27 @@ import { readSettingsText } from "../../io/edit";
 import { sharedStore } from "../../settings/stores";
 import type { MirrorTarget } from "../../settings/mirrors";
 import { mirrorTargets } from "./findings";
+import { mavenVersion } from "../../io/maven-version";
+import { readsAliases } from "../../maven/version";
+import { Exit, M2Error } from "../../errors";
+
+/** --aliases: refused (exit 2) with fewer than two ids, or for a Maven that ignores <aliases>, naming it. */
+function refuseAliases(args: SetupArgs, io: Io, serverIds: readonly string[]): void {
+  if (serverIds.length < 2) {
+    throw new M2Error(Exit.usage, "--aliases writes several ids as one server, but there is one id", { hint: "Repeat --server-id, or take the pom's ids with --from-pom." });
+  }
+  const maven = mavenVersion(args, io);
+  if (!maven) {
+    throw new M2Error(Exit.usage, "--aliases needs a Maven that reads <aliases> (3.10), and no mvn was found to tell which Maven will read the file", {
+      hint: "Pass --maven-version with the version of the Maven your builds run, or drop --aliases: each id then gets a server of its own.",
+    });
+  }
+  if (!readsAliases(maven)) {
+    throw new M2Error(Exit.usage, `Maven ${maven.version} (${maven.source}) ignores <aliases>: a build would get no credentials for ${serverIds.slice(1).map((id) => `"${id}"`).join(", ")}`, {
+      hint: "Drop --aliases (each id then gets a server of its own), or pass --maven-version if another Maven, 3.10 or later on the 3.x line, reads this file.",
+    });
+  }
+}
 
 export interface SetupArgs extends ConnectionArgs, OutputArgs, RepositoryArgs {
   clientId?: string;
@@ -33,6 +54,10 @@ export interface SetupArgs extends ConnectionArgs, OutputArgs, RepositoryArgs {
   serverId?: string[];
   /** Take the server ids of the pom's Exchange repositories. */
   fromPom?: boolean;
+  /** Write the ids as one server, the first with the others as its <aliases>. */
+  aliases?: boolean;
+  /** The Maven that will read the file (src/io/maven-version.ts), when not the one found. */
+  mavenVersion?: string;
   pom?: string;
   settings?: string;
   onExisting?: OnExisting;
@@ -60,6 +85,8 @@ export type Inputs = Readonly<{
   serverIds: readonly string[];
   /** The ids came from the pom (so the pom already names them). */
   fromPom: boolean;
+  /** One server for them all: the first id, with the others as its <aliases> (--aliases). */
+  aliases?: boolean;
   /** undefined: update a connected-app entry, refuse to replace anyone else's credentials. */
   onExisting: OnExisting | undefined;
   check: Check | undefined;
@@ -106,6 +133,7 @@ export async function settleInputs(args: SetupArgs, io: Io, path: string): Promi
   const { found, onExisting } = answers;
   const endpoint: EndpointChoice = { ...answers.endpoint };
   const serverIds = answers.serverIds.length > 0 ? answers.serverIds : [DEFAULT_SERVER_ID];
+  if (args.aliases) refuseAliases(args, io, serverIds);
   const notes: string[] = [];
   const fromThePom = takesPomIds && !wizard ? pomIds.filter((id) => serverIds.includes(id)) : [];
   if (fromThePom.length > 0) notes.push(`Server id${fromThePom.length > 1 ? "s" : ""} from ${project.path}: ${fromThePom.join(", ")}.`);
@@ -141,6 +169,7 @@ export async function settleInputs(args: SetupArgs, io: Io, path: string): Promi
     clientSecret,
     serverIds,
     fromPom: serverIds.every((id) => pomIdSet.has(id)),
+    aliases: Boolean(args.aliases),
     publishId: project.repositories.find((r) => r.section.startsWith("distributionManagement") && chosenIds.has(r.id!))?.id ?? serverIds[0]!,
     onExisting,
     check,

@@ -56,7 +56,9 @@ export function operation(inputs: Inputs, io: Io, pom: PomRepositories = { path:
     refuseTraps(inputs, io);
     const current = inputs.storage.store === "encrypted" ? currentPasswords(text, inputs.serverIds, inputs.values) : undefined;
     const username = inputs.storage.store === "token" ? TOKEN_USERNAME : CONNECTED_APP_USERNAME;
-    const servers = inputs.serverIds.map((id) => ({ id, username, ...storedPassword(inputs, current?.get(id), encrypted) }));
+    const ids = inputs.aliases ? inputs.serverIds.slice(0, 1) : inputs.serverIds;
+    const aliases = inputs.aliases ? { aliases: inputs.serverIds.slice(1) } : {};
+    const servers = ids.map((id) => ({ id, ...aliases, username, ...storedPassword(inputs, current?.get(id), encrypted) }));
     const upserted = upsertServers(text, servers, inputs.onExisting ?? "update", env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
     // Moving the secret out of the file: the backup does not keep it either (scrubMovedSecrets says why).
     const updatedIds = new Set(upserted.servers.filter((r) => r.change === "updated").map((r) => r.id));

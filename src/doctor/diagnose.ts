@@ -20,7 +20,10 @@ import { mirrorSelector, readMirrors, type SettingsMirror } from "../settings/mi
 import { fieldValue, readSettings, serverEntries, type ServerEntry, type SettingsModel } from "../settings/model";
 import { javaTrim } from "../xml/scan";
 import type { Finding } from "./findings";
+import { altDeploymentFinding, clientIdAsUsername, looksLikeClientId, pomMisconfig, type AltDeployment } from "./misconfig";
 import type { PasswordReader } from "./passwords";
+import { deploymentServers, pluginFindings, type AboutFinding, type DeployServer } from "./plugin";
+import type { PomDeployment } from "../project/deployments";
 
 export interface SettingsInput {
   path: string;
@@ -42,6 +45,8 @@ export interface DiagnoseContext {
   maven?: { version: string; major: number };
   /** The pom as the user named it (doctor --pom), for the commands a fix gives. */
   pomOption?: string;
+  /** -DaltDeploymentRepository, when a project's .mvn/maven.config gives it. */
+  altDeployment?: AltDeployment;
 }
 
 /** A token request to make: a connected app's credentials and the servers that hold them. */
@@ -95,11 +100,27 @@ export function diagnose(settings: SettingsInput, pom: ProjectPom | undefined, c
       return { findings, checks: [], about: new Map() };
     }
   }
-  const doctor = new Doctor(settings, read?.model, read?.entries ?? [], read?.mirrors ?? [], context, findings, pom?.path);
+  const report = pom?.report;
+  const deployments = deploymentServers(report?.deployments ?? []);
+  const doctor = new Doctor(settings, read?.model, read?.entries ?? [], read?.mirrors ?? [], context, findings, pom?.path, deployments);
   doctor.fileFindings();
   // A pom without Exchange repositories (a parent may declare them) tells nothing: every connected app is looked at.
   if (repositories.length > 0) doctor.forRepositories(repositories);
   else doctor.forConnectedApps();
+  // The servers mule-maven-plugin deploys with, looked at as those Maven sends to Exchange are.
+  for (const id of deployments.keys()) doctor.examine(id);
+  const lookup = (id: string) => doctor.serverOf(id);
+  const reported = new Set([...doctor.about].filter(([f]) => f.code === "no-server").flatMap(([, ids]) => ids));
+  const more: AboutFinding[] = [
+    ...doctor.misconfigured(),
+    ...(report ? pluginFindings(report.deployments, pom!.path, settings.path, lookup) : []).filter((a) => a.finding.code !== "deploy-no-server" || !reported.has(a.ids![0]!)),
+    ...(report ? pomMisconfig(report, pom!.path, settings.path, lookup) : []),
+    ...altDeploymentFinding(context.altDeployment).map((finding) => ({ finding })),
+  ];
+  for (const { finding, ids } of more) {
+    findings.push(finding);
+    if (ids) doctor.about.set(finding, ids);
+  }
   return { findings, checks: doctor.checks, about: doctor.about };
 }
 
@@ -159,6 +180,8 @@ class Doctor {
     private readonly context: DiagnoseContext,
     private readonly findings: Finding[],
     private readonly pomFile: string | undefined,
+    /** The servers the pom's deployment blocks name, by id. */
+    private readonly deployments: Map<string, PomDeployment> = new Map(),
   ) {
     for (const e of entries) if (e.id !== undefined && !this.used.has(e.id)) this.used.set(e.id, e);
   }
@@ -331,8 +354,41 @@ class Doctor {
     }, ids.map((i) => i.id));
   }
 
+  /** The servers looked at (server()), by id. */
+  private readonly examined = new Set<string>();
+
+  /** A deploy server not looked at yet, when it holds a connected app (plugin.ts says what else is wrong with it). */
+  examine(id: string): void {
+    const entry = this.used.get(id);
+    if (!entry || this.examined.has(id) || this.serverOf(id)?.username?.toLowerCase() !== CONNECTED_APP_USERNAME.toLowerCase()) return;
+    this.server(entry, undefined);
+  }
+
+  /** The server Maven uses for an id: its line and its username as resolved. */
+  serverOf(id: string): DeployServer | undefined {
+    const entry = this.used.get(id);
+    if (!entry) return undefined;
+    const username = this.value(entry, "username");
+    return { line: this.line(entry.element.start), username: username === undefined ? undefined : javaTrim(interpolate(username, this.context.env, this.context.properties).value) };
+  }
+
+  /** The servers whose username is a client ID (misconfig.ts). */
+  misconfigured(): AboutFinding[] {
+    const { env, properties } = this.context;
+    const resolved = (v: string | undefined) => (v === undefined ? undefined : javaTrim(interpolate(v, env, properties).value));
+    const servers = [...this.used.values()].map((e) => ({
+      id: e.id!,
+      shown: e.shown!,
+      line: this.line(e.element.start),
+      username: resolved(this.value(e, "username")),
+      password: resolved(this.value(e, "password")),
+    }));
+    return clientIdAsUsername(servers, this.settings.path);
+  }
+
   /** One server Maven sends to Exchange: its form, its password's store, then the token check to make. */
   private server(entry: ServerEntry, region: Region | undefined, repositories: CredentialCheck["repositories"] = []): void {
+    this.examined.add(entry.id!);
     const from = this.findings.length;
     this.serverFindings(entry, region, repositories);
     for (const f of this.findings.slice(from)) this.about.set(f, [entry.id!]);
@@ -352,6 +408,8 @@ class Doctor {
     const resolvedUsername = javaTrim(interpolate(username, env, properties).value);
     const connectedApp = resolvedUsername === CONNECTED_APP_USERNAME;
     if (!connectedApp && resolvedUsername.toLowerCase() !== CONNECTED_APP_USERNAME.toLowerCase()) {
+      // A client ID as the username is client-id-as-username (misconfig.ts), ~~~Token~~~ on a deploy server deploy-token (plugin.ts).
+      if (looksLikeClientId(resolvedUsername) || (this.deployments.has(entry.id!) && resolvedUsername === "~~~Token~~~")) return;
       this.add({
         severity: "warning",
         code: "not-connected-app",
@@ -455,11 +513,15 @@ class Doctor {
       ...[..."~?"].filter((c) => clientSecret.includes(c)).map((c) => `the client secret holds '${c}'`),
     ];
     if (split.length > 0) {
+      // A server a deployment block names is split for certain: an error, naming the block.
+      const deploy = this.deployments.get(entry.id!);
       this.add({
-        severity: "warning",
+        severity: deploy ? "error" : "warning",
         code: "split-character",
         line,
-        message: `${name}: ${split.join(" and ")}; the Mule Maven plugin's deployer splits the password at each ~ and ?, so deployments would get a wrong ID or secret (downloads from Exchange are not affected)`,
+        message: deploy
+          ? `${name}: ${split.join(" and ")}; ${deploy.kind} (${this.pomFile}:${deploy.line}) deploys with it, and mule-maven-plugin splits the password at each ~ and ? (StringUtils.split(password, "~?~")), so it deploys with a wrong ID or secret (downloads from Exchange are not affected)`
+          : `${name}: ${split.join(" and ")}; the Mule Maven plugin's deployer splits the password at each ~ and ?, so deployments would get a wrong ID or secret (downloads from Exchange are not affected)`,
         fix: "Deploy with the credentials given another way (the plugin's connectedAppClientId/Secret), or use an app whose ID and secret hold neither.",
       });
     }

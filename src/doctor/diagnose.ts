@@ -7,7 +7,7 @@
  * the first server with its id, or with the id of the mirror Maven puts in front of it; without a pom,
  * every connected-app server Maven would use (the first with each id).
  */
-import { CONNECTED_APP_USERNAME, SEPARATOR } from "../domain";
+import { CONNECTED_APP_USERNAME, SEPARATOR, splitCharacters } from "../domain";
 import { hideCredentials, type Region } from "../anypoint/endpoint";
 import { Exit, lineColumn, M2Error } from "../errors";
 import { encryptedPart } from "../maven/cipher";
@@ -508,10 +508,7 @@ class Doctor {
     }
     const clientId = clear.slice(0, at);
     const clientSecret = clear.slice(at + SEPARATOR.length);
-    const split = [
-      ...[..."~?"].filter((c) => clientId.includes(c)).map((c) => `the client ID holds '${c}'`),
-      ...[..."~?"].filter((c) => clientSecret.includes(c)).map((c) => `the client secret holds '${c}'`),
-    ];
+    const split = splitCharacters(clientId, clientSecret);
     if (split.length > 0) {
       // A server a deployment block names is split for certain: an error, naming the block.
       const deploy = this.deployments.get(entry.id!);

@@ -15,6 +15,8 @@ export interface Project {
   path: string | undefined;
   repositories: PomRepository[];
   warnings: string[];
+  /** The server ids the pom's mule-maven-plugin deployment blocks name (resolved). */
+  deploymentIds: string[];
 }
 
 /**
@@ -24,7 +26,7 @@ export interface Project {
 export function readProject(args: { pom?: string; serverId?: string[] }, io: Io, required: boolean): Project {
   const path = findPom(io, args.pom);
   if (!path) {
-    if (!required) return { path, repositories: [], warnings: [] };
+    if (!required) return { path, repositories: [], warnings: [], deploymentIds: [] };
     throw new M2Error(Exit.usage, `--from-pom: there is no pom.xml in ${io.cwd}`, { hint: "Run it in the project's folder, or pass --pom PATH." });
   }
   const pom = loadPom(io, path);
@@ -39,7 +41,8 @@ export function readProject(args: { pom?: string; serverId?: string[] }, io: Io,
   if (fromEnv.length > 0) warnings.push(`${path}:${fromEnv[0]!.line}: ${idsFromEnvironment(fromEnv)}; not offered as a server id (give it with --server-id)`);
   const repositories = fromEnv.length > 0 ? all.filter((r) => !fromEnv.includes(r)) : all;
   if (!pom.error && all.length === 0) warnings.push(`${path} declares no Exchange repository (a parent pom may)`);
-  return { path, repositories, warnings };
+  const deploymentIds = (pom.report?.deployments ?? []).flatMap((d) => (d.server && d.server.unresolved.length === 0 ? [d.server.value] : []));
+  return { path, repositories, warnings, deploymentIds };
 }
 
 /** The ids of the project's Exchange repositories, each once, in the pom's order. */

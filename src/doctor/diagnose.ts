@@ -20,9 +20,9 @@ import { mirrorSelector, readMirrors, type SettingsMirror } from "../settings/mi
 import { fieldValue, readSettings, serverEntries, type ServerEntry, type SettingsModel } from "../settings/model";
 import { javaTrim } from "../xml/scan";
 import type { Finding } from "./findings";
-import { altDeploymentFinding, clientIdAsUsername, looksLikeClientId, pomMisconfig, type AltDeployment } from "./misconfig";
+import { altDeploymentFinding, clientIdAsUsername, isClientIdLogin, pomMisconfig, type AltDeployment } from "./misconfig";
 import type { PasswordReader } from "./passwords";
-import { deploymentServers, pluginFindings, type AboutFinding, type DeployServer } from "./plugin";
+import { deploymentServers, pluginFindings, TOKEN_USERNAME, type AboutFinding, type DeployServer } from "./plugin";
 import type { PomDeployment } from "../project/deployments";
 
 export interface SettingsInput {
@@ -409,7 +409,9 @@ class Doctor {
     const connectedApp = resolvedUsername === CONNECTED_APP_USERNAME;
     if (!connectedApp && resolvedUsername.toLowerCase() !== CONNECTED_APP_USERNAME.toLowerCase()) {
       // A client ID as the username is client-id-as-username (misconfig.ts), ~~~Token~~~ on a deploy server deploy-token (plugin.ts).
-      if (looksLikeClientId(resolvedUsername) || (this.deployments.has(entry.id!) && resolvedUsername === "~~~Token~~~")) return;
+      const password = this.value(entry, "password");
+      if (isClientIdLogin(resolvedUsername, password === undefined ? undefined : javaTrim(interpolate(password, env, properties).value))) return;
+      if (this.deployments.has(entry.id!) && resolvedUsername === TOKEN_USERNAME) return;
       this.add({
         severity: "warning",
         code: "not-connected-app",

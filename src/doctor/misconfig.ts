@@ -12,8 +12,9 @@ import type { PomReport, PomRepository } from "../project/pom";
 import type { Finding } from "./findings";
 import type { AboutFinding, DeployServer } from "./plugin";
 
-/** A connected app's client ID: 32 hexadecimal digits. */
-export const looksLikeClientId = (username: string): boolean => /^[0-9a-f]{32}$/i.test(username);
+/** A client ID (32 hexadecimal digits) as the username, and a secret (not clientID~?~secret) as the password. */
+export const isClientIdLogin = (username: string | undefined, password: string | undefined): boolean =>
+  username !== undefined && /^[0-9a-f]{32}$/i.test(username) && password !== undefined && password !== "" && !password.includes(SEPARATOR);
 /** An organization or business group ID: a UUID. */
 const looksLikeOrgId = (id: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
@@ -29,7 +30,7 @@ export interface MisconfigServer {
 /** A server whose username is a client ID and whose password is a secret (not clientID~?~secret). */
 export function clientIdAsUsername(servers: readonly MisconfigServer[], settingsPath: string): AboutFinding[] {
   return servers
-    .filter((s) => s.username !== undefined && looksLikeClientId(s.username) && s.password !== undefined && s.password !== "" && !s.password.includes(SEPARATOR))
+    .filter((s) => isClientIdLogin(s.username, s.password))
     .map((s) => ({
       finding: {
         severity: "error",

@@ -1,11 +1,15 @@
 // doctor's mule-maven-plugin findings (src/doctor/plugin.ts) and the common Mule misconfigurations
 // (src/doctor/misconfig.ts), on poms and settings written for the tests: one case, one finding, at its line.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { diagnose, type Diagnosis } from "../src/doctor/diagnose";
 import type { AltDeployment } from "../src/doctor/misconfig";
 import { readsConnectedApp } from "../src/doctor/plugin";
 import type { PasswordReader } from "../src/doctor/passwords";
 import { readPom } from "../src/project/pom";
+import { FINDING_CODES } from "../src/doctor/findings";
+import { corpusRoot, hasCorpus } from "./helpers/corpus";
 
 const SETTINGS = "/home/dev/.m2/settings.xml";
 const POM = "/work/app/pom.xml";
@@ -241,5 +245,54 @@ describe("common Mule misconfigurations", () => {
     expect(found(d)).toEqual(["alt-deployment-v1:2"]);
     expect(d.findings[0]).toMatchObject({ severity: "error", file, fix: expect.stringContaining(`-DaltDeploymentRepository=ex::default::https://maven.anypoint.mulesoft.com/api/v3/organizations/${ORG}/maven`) });
     expect(found(doctor(settingsOf(app("ex")), repositoryPom([["ex", V3]]), { value: `ex::https://maven.anypoint.mulesoft.com/api/v3/organizations/${ORG}/maven`, file, line: 2 }))).toEqual([]);
+  });
+});
+
+/** The codes of plugin.ts and misconfig.ts (and split-character, which diagnose.ts says of deploy servers). */
+const PLUGIN_CODES = new Set<string>(FINDING_CODES.filter((c) => /^(plugin-|deploy-|client-id-|nexus-ee|facade-|group-not-org|alt-deployment)/.test(c) || c === "split-character"));
+
+describe.skipIf(!hasCorpus)("corpus poms: the plugin's and the misconfigurations' findings", { tags: ["corpus"] }, () => {
+  // Each pom with a connected-app server (clean: no ~ or ?) for each server its deployment blocks name, so
+  // that what is said is about the pom. Why each holds:
+  const expected: Record<string, string[]> = {
+    // nexus-ee (line 136) with no server; distributionManagement to …/organizations/${project.groupId}/maven with
+    // groupId YOUR_GROUP_ID (line 5), a placeholder that is no organization ID.
+    "02": ["nexus-ee:136", "group-not-org:5"],
+    // <version>${mule.maven.plugin.version}</version> defined by the parent this pom cannot see: a note; the block at 144.
+    "03": ["plugin-version-unknown:137", "deploy-scopes:144"],
+    "05": ["facade-v1:76"], // distributionManagement on …/api/v1/organizations/${project.groupId}/maven (groupId a UUID)
+    "06": ["deploy-scopes:28"], // cloudHubDeployment with username/password of its own and no <server>: nothing overridden
+    "07": ["deploy-scopes:33", "facade-v1:115"], // the same; repository on /api/v1/maven
+    // Both repositories on API v1; publishes under groupId ORG_ID_TOKEN, a placeholder.
+    "08": ["facade-v1:124", "facade-v1:115", "group-not-org:5"],
+    "10": ["facade-v1:63"], // Exchange2 on …/api/v1/organizations/<literal org>/maven
+    "11": ["facade-v1:78"], // distributionManagement on API v1, its org literal and the groupId's
+    "12": ["facade-v1:19", "group-not-org:5"], // API v1; publishes under com.mulesoft.policy, no organization ID
+    "14": ["deploy-scopes:151", "facade-v1:303"], // cloudHubDeployment with username/password, no <server>; Exchange2 on API v1
+    "15": ["deploy-scopes:31"], // connectedAppClientId/Secret in the block, no <server>
+    "16": ["deploy-scopes:35", "nexus-ee:170", "nexus-ee:184"], // mule-enterprise as repository and pluginRepository, no server
+    // nexus-ee; distributionManagement on API v1 under {bussiness-gropup-Id}, the groupId (line 7) too: a placeholder.
+    "17": ["nexus-ee:94", "facade-v1:77", "group-not-org:7"],
+    "23": ["deploy-scopes:32"], // mule-maven-plugin 4.3.0 (reads ~~~Client~~~), server Repository
+    "24": ["deploy-scopes:36"], // connectedApp credentials in the block, no <server>
+    // MuleRepository on nexus-ee; anypoint-exchange-v1 on API v1 in repositories and distributionManagement (groupId ${orgId} unresolved: no group-not-org).
+    "25": ["nexus-ee:108", "facade-v1:161", "facade-v1:203"],
+    "26": ["deploy-scopes:34"], // 4.1.0, server my.anypoint.credentials
+    "28": ["deploy-scopes:35"], // 4.5.3, server anypoint-exchange-v3; publishes under its own literal org ID
+  };
+
+  it("are exactly those listed, with why", () => {
+    const dir = join(corpusRoot!, "poms");
+    const files = readdirSync(dir).filter((f) => f.endsWith(".xml")).sort();
+    expect(files.length).toBeGreaterThan(20);
+    const got: Record<string, string[]> = {};
+    for (const file of files) {
+      const report = readPom(readFileSync(join(dir, file), "utf8"));
+      const ids = report.deployments.flatMap((d) => (d.server && d.server.unresolved.length === 0 ? [d.server.value] : []));
+      const d = doctor(settingsOf(...ids.map((id) => app(id))), readFileSync(join(dir, file), "utf8"));
+      const codes = d.findings.filter((f) => PLUGIN_CODES.has(f.code)).map((f) => `${f.code}:${f.line}`);
+      if (codes.length > 0) got[file.slice(0, 2)] = codes;
+    }
+    expect(got).toEqual(expected);
   });
 });

@@ -141,6 +141,7 @@ export const COMMANDS: CommandSpec[] = [
       "org-id": { type: "string", describe: "organization ID: print the URL to publish to and the pom's <distributionManagement>", defaultDescription: "the one the credential check reports" },
       "exchange-url": { type: "string", describe: "Exchange Maven URL, for a private control plane [env: ANYPOINT_EXCHANGE_URL]", defaultDescription: "the region's" },
       "exclude-from-mirrors": { type: "boolean", describe: "add !ID to the <mirrorOf> of each mirror that would take a server id written (Maven would send the mirror's credentials)", defaultDescription: "no; the wizard asks when a mirror takes one" },
+      force: { type: "boolean", default: false, describe: "write a client ID or secret holding ~ or ? even for a server a mule-maven-plugin deployment block names (the plugin splits the password at each)" },
       ...connection,
       ...regionFromPom("the control plane of the pom's Exchange repositories, else us"),
       ...preview,

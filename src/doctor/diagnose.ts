@@ -7,7 +7,7 @@
  * the first server with its id, or with the id of the mirror Maven puts in front of it; without a pom,
  * every connected-app server Maven would use (the first with each id).
  */
-import { CONNECTED_APP_USERNAME, SEPARATOR } from "../domain";
+import { CONNECTED_APP_USERNAME, SEPARATOR, splitCharacters } from "../domain";
 import { hideCredentials, type Region } from "../anypoint/endpoint";
 import { Exit, lineColumn, M2Error } from "../errors";
 import { encryptedPart } from "../maven/cipher";
@@ -21,7 +21,10 @@ import { fieldValue, readSettings, serverEntries, type ServerEntry, type Setting
 import { javaTrim } from "../xml/scan";
 import { describeExpiry, noteAt, tokenState, TOKEN_USERNAME } from "../settings/token";
 import type { Finding } from "./findings";
+import { altDeploymentFinding, clientIdAsUsername, isClientIdLogin, pomMisconfig, type AltDeployment } from "./misconfig";
 import type { PasswordReader } from "./passwords";
+import { deploymentServers, pluginFindings, type AboutFinding, type DeployServer } from "./plugin";
+import type { PomDeployment } from "../project/deployments";
 
 export interface SettingsInput {
   path: string;
@@ -43,6 +46,8 @@ export interface DiagnoseContext {
   maven?: { version: string; major: number };
   /** The pom as the user named it (doctor --pom), for the commands a fix gives. */
   pomOption?: string;
+  /** -DaltDeploymentRepository, when a project's .mvn/maven.config gives it. */
+  altDeployment?: AltDeployment;
 }
 
 /** A token request to make: a connected app's credentials and the servers that hold them. */
@@ -96,11 +101,27 @@ export function diagnose(settings: SettingsInput, pom: ProjectPom | undefined, c
       return { findings, checks: [], about: new Map() };
     }
   }
-  const doctor = new Doctor(settings, read?.model, read?.entries ?? [], read?.mirrors ?? [], context, findings, pom?.path);
+  const report = pom?.report;
+  const deployments = deploymentServers(report?.deployments ?? []);
+  const doctor = new Doctor(settings, read?.model, read?.entries ?? [], read?.mirrors ?? [], context, findings, pom?.path, deployments);
   doctor.fileFindings();
   // A pom without Exchange repositories (a parent may declare them) tells nothing: every connected app is looked at.
   if (repositories.length > 0) doctor.forRepositories(repositories);
   else doctor.forConnectedApps();
+  // The servers mule-maven-plugin deploys with, looked at as those Maven sends to Exchange are.
+  for (const id of deployments.keys()) doctor.examine(id);
+  const lookup = (id: string) => doctor.serverOf(id);
+  const reported = new Set([...doctor.about].filter(([f]) => f.code === "no-server").flatMap(([, ids]) => ids));
+  const more: AboutFinding[] = [
+    ...doctor.misconfigured(),
+    ...(report ? pluginFindings(report.deployments, pom!.path, settings.path, lookup) : []).filter((a) => a.finding.code !== "deploy-no-server" || !reported.has(a.ids![0]!)),
+    ...(report ? pomMisconfig(report, pom!.path, settings.path, lookup) : []),
+    ...altDeploymentFinding(context.altDeployment).map((finding) => ({ finding })),
+  ];
+  for (const { finding, ids } of more) {
+    findings.push(finding);
+    if (ids) doctor.about.set(finding, ids);
+  }
   return { findings, checks: doctor.checks, about: doctor.about };
 }
 
@@ -160,6 +181,8 @@ class Doctor {
     private readonly context: DiagnoseContext,
     private readonly findings: Finding[],
     private readonly pomFile: string | undefined,
+    /** The servers the pom's deployment blocks name, by id. */
+    private readonly deployments: Map<string, PomDeployment> = new Map(),
   ) {
     for (const e of entries) if (e.id !== undefined && !this.used.has(e.id)) this.used.set(e.id, e);
   }
@@ -342,8 +365,41 @@ class Doctor {
     else if (state === "unknown") this.add({ severity: "warning", code: "token-expiring", line, message: `${name} holds an Anypoint token (~~~Token~~~) without anypoint-m2's expiry note: when it expires cannot be told`, fix });
   }
 
+  /** The servers looked at (server()), by id. */
+  private readonly examined = new Set<string>();
+
+  /** A deploy server not looked at yet, when it holds a connected app (plugin.ts says what else is wrong with it). */
+  examine(id: string): void {
+    const entry = this.used.get(id);
+    if (!entry || this.examined.has(id) || this.serverOf(id)?.username?.toLowerCase() !== CONNECTED_APP_USERNAME.toLowerCase()) return;
+    this.server(entry, undefined);
+  }
+
+  /** The server Maven uses for an id: its line and its username as resolved. */
+  serverOf(id: string): DeployServer | undefined {
+    const entry = this.used.get(id);
+    if (!entry) return undefined;
+    const username = this.value(entry, "username");
+    return { line: this.line(entry.element.start), username: username === undefined ? undefined : javaTrim(interpolate(username, this.context.env, this.context.properties).value) };
+  }
+
+  /** The servers whose username is a client ID (misconfig.ts). */
+  misconfigured(): AboutFinding[] {
+    const { env, properties } = this.context;
+    const resolved = (v: string | undefined) => (v === undefined ? undefined : javaTrim(interpolate(v, env, properties).value));
+    const servers = [...this.used.values()].map((e) => ({
+      id: e.id!,
+      shown: e.shown!,
+      line: this.line(e.element.start),
+      username: resolved(this.value(e, "username")),
+      password: resolved(this.value(e, "password")),
+    }));
+    return clientIdAsUsername(servers, this.settings.path);
+  }
+
   /** One server Maven sends to Exchange: its form, its password's store, then the token check to make. */
   private server(entry: ServerEntry, region: Region | undefined, repositories: CredentialCheck["repositories"] = []): void {
+    this.examined.add(entry.id!);
     const from = this.findings.length;
     this.serverFindings(entry, region, repositories);
     for (const f of this.findings.slice(from)) this.about.set(f, [entry.id!]);
@@ -364,6 +420,10 @@ class Doctor {
     if (resolvedUsername === TOKEN_USERNAME) return this.token(entry, name, line);
     const connectedApp = resolvedUsername === CONNECTED_APP_USERNAME;
     if (!connectedApp && resolvedUsername.toLowerCase() !== CONNECTED_APP_USERNAME.toLowerCase()) {
+      // A client ID as the username is client-id-as-username (misconfig.ts), ~~~Token~~~ on a deploy server deploy-token (plugin.ts).
+      const password = this.value(entry, "password");
+      if (isClientIdLogin(resolvedUsername, password === undefined ? undefined : javaTrim(interpolate(password, env, properties).value))) return;
+      if (this.deployments.has(entry.id!) && resolvedUsername === TOKEN_USERNAME) return;
       this.add({
         severity: "warning",
         code: "not-connected-app",
@@ -462,16 +522,17 @@ class Doctor {
     }
     const clientId = clear.slice(0, at);
     const clientSecret = clear.slice(at + SEPARATOR.length);
-    const split = [
-      ...[..."~?"].filter((c) => clientId.includes(c)).map((c) => `the client ID holds '${c}'`),
-      ...[..."~?"].filter((c) => clientSecret.includes(c)).map((c) => `the client secret holds '${c}'`),
-    ];
+    const split = splitCharacters(clientId, clientSecret);
     if (split.length > 0) {
+      // A server a deployment block names is split for certain: an error, naming the block.
+      const deploy = this.deployments.get(entry.id!);
       this.add({
-        severity: "warning",
+        severity: deploy ? "error" : "warning",
         code: "split-character",
         line,
-        message: `${name}: ${split.join(" and ")}; the Mule Maven plugin's deployer splits the password at each ~ and ?, so deployments would get a wrong ID or secret (downloads from Exchange are not affected)`,
+        message: deploy
+          ? `${name}: ${split.join(" and ")}; ${deploy.kind} (${this.pomFile}:${deploy.line}) deploys with it, and mule-maven-plugin splits the password at each ~ and ? (StringUtils.split(password, "~?~")), so it deploys with a wrong ID or secret (downloads from Exchange are not affected)`
+          : `${name}: ${split.join(" and ")}; the Mule Maven plugin's deployer splits the password at each ~ and ?, so deployments would get a wrong ID or secret (downloads from Exchange are not affected)`,
         fix: "Deploy with the credentials given another way (the plugin's connectedAppClientId/Secret), or use an app whose ID and secret hold neither.",
       });
     }

@@ -36,6 +36,19 @@ export const FINDING_CODES = [
   "pom-no-exchange",
   "project-settings-credentials",
   "aliases-ignored",
+  "plugin-version",
+  "plugin-version-unknown",
+  "deploy-no-server",
+  "deploy-no-username",
+  "deploy-token",
+  "deploy-credentials",
+  "deploy-scopes",
+  "client-id-as-username",
+  "nexus-ee",
+  "facade-v1",
+  "facade-org-twice",
+  "group-not-org",
+  "alt-deployment-v1",
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

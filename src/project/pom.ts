@@ -16,6 +16,7 @@ import { lineColumn, unsafeAt } from "../errors";
 import { hideCredentials, type Region } from "../anypoint/endpoint";
 import { interpolator, MAX_VALUE, workBudget, type Env, type Interpolated, type Properties } from "../settings/interpolate";
 import { javaTrim, scanXml, textContent, type XmlElement } from "../xml/scan";
+import { readDeployments, type PomDeployment, type PomValue } from "./deployments";
 import { facadeRegion, hostOf } from "./exchange";
 
 export type PomSection = "repositories" | "pluginRepositories" | "distributionManagement.repository" | "distributionManagement.snapshotRepository";
@@ -61,12 +62,11 @@ export interface PomReport {
   /** The project's groupId (its parent's when it has none) and artifactId, as written. */
   groupId?: string;
   artifactId?: string;
-  /** The servers mule-maven-plugin deploys with: each deployment block's <server>, resolved as the ids are. */
-  deploymentServers: { id: string; block: string; line: number }[];
+  /** The groupId as Maven resolves it (the parent's when the pom has none), with its line. */
+  resolvedGroupId?: PomValue;
+  /** The mule-maven-plugin deployment blocks (src/project/deployments.ts). */
+  deployments: PomDeployment[];
 }
-
-/** mule-maven-plugin's deployment blocks (all extend AnypointDeployment); their <server> is a login for the deployer. */
-const DEPLOYMENTS = new Set(["cloudHubDeployment", "cloudhub2Deployment", "runtimeFabricDeployment", "armDeployment"]);
 
 export interface PomContext {
   /** The environment, for `${env.X}`. */
@@ -140,8 +140,8 @@ export function readPom(text: string, context: PomContext = {}): PomReport {
   const report: PomReport = {
     repositories: [],
     problems: [],
+    deployments: [],
     defaultProfiles: byDefault.map((p) => field(text, p, "id") ?? "default"),
-    deploymentServers: [],
     ...(own["project.groupId"] !== undefined ? { groupId: own["project.groupId"] } : {}),
     ...(own["project.artifactId"] !== undefined ? { artifactId: own["project.artifactId"] } : {}),
   };
@@ -151,24 +151,30 @@ export function readPom(text: string, context: PomContext = {}): PomReport {
   const resolver = (...layers: Properties[]) => interpolator(context.env ?? {}, layers, { bareEnv: false, budget, userProperties: context.userProperties });
   const top = resolver(base);
   read(text, project, top, undefined, report);
-  deployments(text, project, top, report);
+  const owners: Parameters<typeof readDeployments>[1] = [{ owner: project, resolve: top }];
   for (const profile of profiles) {
     const id = field(text, profile, "id") ?? "default";
     const own = propertiesOf(text, profile);
-    read(text, profile, Object.keys(own).length > 0 ? resolver(base, own) : top, id, report);
+    const resolve = Object.keys(own).length > 0 ? resolver(base, own) : top;
+    read(text, profile, resolve, id, report);
+    owners.push({ owner: profile, profile: id, resolve });
+  }
+  report.deployments = readDeployments(text, owners);
+  const groupElement = project.child("groupId") ?? project.child("parent")?.child("groupId");
+  if (groupElement && own["project.groupId"] !== undefined) {
+    const resolved = top(own["project.groupId"]);
+    report.resolvedGroupId = {
+      value: javaTrim(resolved.value),
+      written: own["project.groupId"],
+      line: lineColumn(text, groupElement.start).line,
+      unresolved: resolved.unresolved,
+      ...(resolved.fromEnv ? { fromEnv: true as const } : {}),
+    };
   }
   return report;
 }
 
 /** Every deployment block's <server>, wherever in the pom (a plugin, its management, a profile's build). */
-function deployments(text: string, element: XmlElement, interpolate: Resolve, report: PomReport): void {
-  for (const child of element.children()) {
-    const server = DEPLOYMENTS.has(child.name) ? field(text, child, "server") : undefined;
-    if (server !== undefined) report.deploymentServers.push({ id: javaTrim(interpolate(server).value), block: child.name, line: lineColumn(text, child.start).line });
-    else deployments(text, child, interpolate, report);
-  }
-}
-
 /** The repositories of a project or profile element, into `report`. */
 type Resolve = (written: string) => Interpolated;
 

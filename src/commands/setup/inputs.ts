@@ -13,8 +13,9 @@ import { canPrompt, givenCredentials } from "../credentials";
 import type { Io } from "../../world";
 import type { OutputArgs } from "../output";
 import { refuseTraps } from "./plan";
-import { DEFAULT_SERVER_ID } from "../../domain";
-import { applyImpliedRegion, projectIds, readProject, refuseTokenForDeployment } from "./project";
+import { DEFAULT_SERVER_ID, splitCharacters } from "../../domain";
+import { Exit, M2Error } from "../../errors";
+import { applyImpliedRegion, projectIds, readProject, refuseTokenForDeployment, type Project } from "./project";
 import { askFirst, askRepositories, type Answers, type Wizard } from "./questions";
 import { derivedWarning, exchangeFor, type RepositoryArgs } from "./repositories";
 import { settleStorage, type KeptStore, type Storage } from "./storage";
@@ -26,7 +27,6 @@ import type { MirrorTarget } from "../../settings/mirrors";
 import { mirrorTargets } from "./findings";
 import { mavenVersion } from "../../io/maven-version";
 import { readsAliases } from "../../maven/version";
-import { Exit, M2Error } from "../../errors";
 
 /** --aliases: refused (exit 2) with fewer than two ids, or for a Maven that ignores <aliases>, naming it. */
 function refuseAliases(args: SetupArgs, io: Io, serverIds: readonly string[]): void {
@@ -61,6 +61,8 @@ export interface SetupArgs extends ConnectionArgs, OutputArgs, RepositoryArgs {
   pom?: string;
   settings?: string;
   onExisting?: OnExisting;
+  /** Write a client ID or secret holding ~ or ? for a deploy server all the same. */
+  force?: boolean;
   verify: boolean;
   envFile?: string | false;
   dryRun?: boolean;
@@ -157,6 +159,7 @@ export async function settleInputs(args: SetupArgs, io: Io, path: string): Promi
     storage.store === "env" && !args.verify && (!found.clientId || !found.clientSecret)
       ? { clientId: "", clientSecret: "", warnings: found.warnings }
       : requireCredentials(found);
+  if (!args.force) refuseSplitCharacters(clientId, clientSecret, serverIds, project);
   const orgId = args.orgId === undefined ? undefined : checkOrgId(args.orgId);
   const pomIdSet = new Set(pomIds);
   const chosenIds = new Set(serverIds);
@@ -211,4 +214,19 @@ export async function keepStore(args: SetupArgs, io: Io, inputs: Inputs, kept: N
     io.stderr(`note: the password stays in the ${kept.store} store the server${many ? "s" : ""} already ha${many ? "ve" : "s"}; pass --store literal to write it as is`);
   }
   return { ...inputs, storage: await settleStorage(args, io, undefined, kept) };
+}
+
+/**
+ * mule-maven-plugin splits a server's password at each `~` and `?` (StringUtils.split(password, "~?~")): a
+ * client ID or secret holding one, for a server the pom's deployment blocks name, would deploy with wrong
+ * values. Refused (exit 2) unless --force.
+ */
+function refuseSplitCharacters(clientId: string, clientSecret: string, serverIds: readonly string[], project: Project): void {
+  const deploys = serverIds.filter((id) => project.deploymentIds.includes(id));
+  if (deploys.length === 0) return;
+  const held = splitCharacters(clientId, clientSecret);
+  if (held.length === 0) return;
+  throw new M2Error(Exit.usage, `${held.join(" and ")}, and ${project.path} deploys with server${deploys.length > 1 ? "s" : ""} ${deploys.map((id) => `"${id}"`).join(", ")}: mule-maven-plugin splits the password at each ~ and ?, so it would deploy with a wrong ID or secret`, {
+    hint: "Use a connected app whose ID and secret hold neither (regenerate the secret), or pass --force to write it all the same (downloads from Exchange are not affected).",
+  });
 }

@@ -15,6 +15,8 @@ export interface Project {
   path: string | undefined;
   repositories: PomRepository[];
   warnings: string[];
+  /** The server ids the pom's mule-maven-plugin deployment blocks name (resolved). */
+  deploymentIds: string[];
 }
 
 /**
@@ -24,7 +26,7 @@ export interface Project {
 export function readProject(args: { pom?: string; serverId?: string[] }, io: Io, required: boolean): Project {
   const path = findPom(io, args.pom);
   if (!path) {
-    if (!required) return { path, repositories: [], warnings: [] };
+    if (!required) return { path, repositories: [], warnings: [], deploymentIds: [] };
     throw new M2Error(Exit.usage, `--from-pom: there is no pom.xml in ${io.cwd}`, { hint: "Run it in the project's folder, or pass --pom PATH." });
   }
   const pom = loadPom(io, path);
@@ -39,7 +41,8 @@ export function readProject(args: { pom?: string; serverId?: string[] }, io: Io,
   if (fromEnv.length > 0) warnings.push(`${path}:${fromEnv[0]!.line}: ${idsFromEnvironment(fromEnv)}; not offered as a server id (give it with --server-id)`);
   const repositories = fromEnv.length > 0 ? all.filter((r) => !fromEnv.includes(r)) : all;
   if (!pom.error && all.length === 0) warnings.push(`${path} declares no Exchange repository (a parent pom may)`);
-  return { path, repositories, warnings };
+  const deploymentIds = (pom.report?.deployments ?? []).flatMap((d) => (d.server && d.server.unresolved.length === 0 ? [d.server.value] : []));
+  return { path, repositories, warnings, deploymentIds };
 }
 
 /** The ids of the project's Exchange repositories, each once, in the pom's order. */
@@ -110,9 +113,9 @@ export function applyImpliedRegion(project: Project, ids: string[], endpoint: En
 export function refuseTokenForDeployment(args: { pom?: string }, io: Io, serverIds: readonly string[]): void {
   const path = findPom(io, args.pom);
   const pom = path === undefined ? undefined : loadPom(io, path);
-  const used = pom?.report?.deploymentServers.find((d) => serverIds.includes(d.id));
+  const used = pom?.report?.deployments.find((d) => d.server !== undefined && serverIds.includes(d.server.value));
   if (!used) return;
-  throw new M2Error(Exit.usage, `--store token: mule-maven-plugin deploys with server "${used.id}" (<${used.block}> in the pom), and would send ~~~Token~~~ as an Anypoint user's login`, {
+  throw new M2Error(Exit.usage, `--store token: mule-maven-plugin deploys with server "${used.server!.fromEnv ? used.server!.written : used.server!.value}" (<${used.kind}> in the pom), and would send ~~~Token~~~ as an Anypoint user's login`, {
     file: pom!.path,
     line: used.line,
     hint: "Store the connected app itself for that server (--store literal, env or encrypted), or use another --server-id for Exchange alone.",

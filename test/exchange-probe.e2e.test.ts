@@ -120,4 +120,21 @@ describe("the probe's path", () => {
     ["an organization's URL without coordinates", "https://x/api/v3/organizations/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/maven", {}, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/anypoint-m2-probe/maven-metadata.xml"],
     ["an unresolved groupId", "https://x/api/v3/maven", { groupId: "${org}", artifactId: "a" }, "com/mulesoft/anypoint-m2/anypoint-m2-probe/maven-metadata.xml"],
   ])("%s", (_, url, coordinates, path) => expect(probePath(url, coordinates)).toBe(path));
+
+  it("a pom whose facade URL takes a value from the environment is not probed: the value (a secret here) is neither sent nor shown", async () => {
+    serve(facade(CLIENT_ID, SECRET));
+    const h = home();
+    const project = join(h, "project");
+    mkdirSync(project);
+    writeFileSync(
+      join(project, "pom.xml"),
+      `<project><modelVersion>4.0.0</modelVersion><groupId>g</groupId><artifactId>a</artifactId><version>1</version>
+  <properties><p>\${env.ANYPOINT_CLIENT_SECRET}</p></properties>
+  <repositories><repository><id>anypoint-exchange-v3</id><url>https://maven.anypoint.mulesoft.com/api/v3/\${p}/maven</url></repository></repositories>
+</project>\n`,
+    );
+    const r = await m2(["verify", "--exchange", "--json", "--timeout", "2"], { home: h, cwd: project, env: { ANYPOINT_BASE_URL: anypoint.url, ANYPOINT_CLIENT_SECRET: SECRET } });
+    for (const text of [r.stdout, r.stderr]) expect(text).not.toContain(SECRET);
+    expect(r.stdout).not.toContain("maven.anypoint.mulesoft.com");
+  });
 });

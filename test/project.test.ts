@@ -171,6 +171,12 @@ describe("Exchange facade hosts", () => {
     ["https://maven.${region}.anypoint.mulesoft.com/api/v3/maven", undefined],
     ["${exchange.url}/maven", undefined],
     ["maven.anypoint.mulesoft.com/api/v3/maven", undefined],
+    // Read otherwise by the parser that sends requests: a backslash is a slash there, so the host is evil.example.
+    ["https://evil.example\\@maven.anypoint.mulesoft.com/api/v3/maven", undefined],
+    ["https://evil.example\\.maven.anypoint.mulesoft.com/api/v3/maven", undefined],
+    ["https://maven%2Eanypoint.mulesoft.com/api/v3/maven", undefined],
+    ["https://evil.example\t@maven.anypoint.mulesoft.com/api/v3/maven", undefined],
+    ["https://user@maven.anypoint.mulesoft.com/api/v3/maven", "us"],
   ])("%s: %s", (url, region) => {
     expect(facadeRegion(url)).toBe(region);
   });

@@ -120,7 +120,7 @@ function exchangeTargets(
   const pom = pomPath ? loadPom(io, pomPath) : undefined;
   const coordinates = pom?.report ? { groupId: pom.report.groupId, artifactId: pom.report.artifactId } : undefined;
   if (given) return { list: [{ id: serverId, url: given, source: "given" }], coordinates };
-  const fromPom = pomExchange(pom).filter((r) => r.id === serverId && r.url).map((r): ProbeTarget => ({ id: serverId, url: r.url!, source: "pom", file: pomPath, line: r.line }));
+  const fromPom = pomExchange(pom).filter((r) => r.id === serverId && r.url && !r.urlFromEnv).map((r): ProbeTarget => ({ id: serverId, url: r.url!, source: "pom", file: pomPath, line: r.line }));
   if (fromPom.length > 0) return { list: uniqueTargets(fromPom), coordinates };
   const fromSettings = repositoryUrls(text, serverId, values.env, values.properties).map((r): ProbeTarget => ({ id: serverId, url: r.url, source: "settings", file: path, line: r.line }));
   if (fromSettings.length > 0) return { list: fromSettings, coordinates };

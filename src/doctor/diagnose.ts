@@ -292,7 +292,7 @@ class Doctor {
       const entry = found && (list[0]!.idFromEnv ? { ...found, shown: id } : found);
       const region = list.find((r) => r.region)?.region;
       if (!entry) this.noServer(key, id, list);
-      else this.server(entry, region, list.filter((r) => r.url).map((r) => ({ id: r.id!, url: r.url!, line: r.line })));
+      else this.server(entry, region, list.filter((r) => r.url && !r.urlFromEnv).map((r) => ({ id: r.id!, url: r.url!, line: r.line })));
     }
   }
 

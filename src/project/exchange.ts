@@ -21,12 +21,22 @@ export const facadeHost = (region: Region): string => `maven.${REGIONS[region]}`
  * then the host is undefined. Lower case, without user info and port.
  */
 export function hostOf(url: string): string | undefined {
+  // A backslash, white space or a control character is read one way by Java's URI (Maven) and another by the
+  // WHATWG parser that sends anypoint-m2's requests (`https://evil.example\@maven.anypoint…` goes to
+  // evil.example): such a URL has no host to tell.
+  if (/[\\\s\x00-\x1f\x7f]/.test(url)) return undefined;
   const known = url.includes("${") ? url.slice(0, url.indexOf("${")) : url;
   const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(\[[^\]]*\]|[^/?#:]*)(?::\d*)?([/?#]|$)/.exec(known);
   if (!m || m[1] === "") return undefined;
   // A host cut short by an expression (https://maven.${region}.anypoint…/) ends at the expression, not at "/".
   if (m[2] === "" && known.length < url.length) return undefined;
-  return m[1]!.toLowerCase();
+  const host = m[1]!.toLowerCase();
+  // And it must be the host a request goes to (an escaped or non-ASCII host is normalised there: not told).
+  try {
+    return new URL(known).hostname.toLowerCase() === host ? host : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The control plane whose Exchange facade the URL is on, or undefined (another host, or none to tell). */

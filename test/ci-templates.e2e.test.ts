@@ -43,8 +43,8 @@ function project(): { home: string; bin: string; record: string } {
   for (const dir of [bin, record, join(home, ".m2"), join(home, "tmp")]) mkdirSync(dir);
   writeFileSync(join(home, "pom.xml"), POM);
   symlinkSync(CLI, join(bin, "anypoint-m2"));
-  // npx --yes anypoint-m2@VERSION ARGS -> anypoint-m2 ARGS
-  writeFileSync(join(bin, "npx"), '#!/bin/sh\nwhile [ $# -gt 0 ]; do case "$1" in --yes|-y) shift ;; *) break ;; esac; done\np="$1"; shift\nexec "${p%%@*}" "$@"\n', { mode: 0o755 });
+  // npx --yes --package=PACKAGE anypoint-m2 ARGS -> anypoint-m2 ARGS (the package named is recorded)
+  writeFileSync(join(bin, "npx"), `#!/bin/sh\nwhile [ $# -gt 0 ]; do case "$1" in --yes|-y) shift ;; --package=*) printf '%s' "\${1#--package=}" > "${record}/package"; shift ;; *) break ;; esac; done\nexec "$@"\n`, { mode: 0o755 });
   writeFileSync(join(bin, "mvn"), `#!/bin/sh\n[ "$1" = "-s" ] && cp "$2" "${record}/settings.xml"\nprintf '%s\\n' "$@" > "${record}/args"\n`, { mode: 0o755 });
   return { home, bin, record };
 }
@@ -67,11 +67,18 @@ describe("CI templates", () => {
     expect(script.length).toBeGreaterThan(0);
     expect(Object.keys(variables)).toContain("ANYPOINT_M2_OPTIONS");
     const p = project();
+    // No package named: the job stops before npx (whatever npx would fetch gets the secret), exit 2.
+    expect(variables.ANYPOINT_M2_PACKAGE).toBe("");
+    const unnamed = sh(script.join("\n"), p, variables);
+    expect(unnamed.status).toBe(2);
+    expect(unnamed.stderr).toContain("set ANYPOINT_M2_PACKAGE");
+    expect(existsSync(join(p.record, "package"))).toBe(false);
     // The credential check needs Anypoint: the job's options with --no-verify, as a job would add --region.
     for (const line of script) {
-      const r = sh(line, p, { ...variables, ANYPOINT_M2_OPTIONS: `${variables.ANYPOINT_M2_OPTIONS} --no-verify`, ANYPOINT_M2_GOALS: "deploy" });
+      const r = sh(line, p, { ...variables, ANYPOINT_M2_PACKAGE: "./anypoint-m2-0.1.0.tgz", ANYPOINT_M2_OPTIONS: `${variables.ANYPOINT_M2_OPTIONS} --no-verify`, ANYPOINT_M2_GOALS: "deploy" });
       expect(r.status, r.stderr).toBe(0);
     }
+    expect(readFileSync(join(p.record, "package"), "utf8")).toBe("./anypoint-m2-0.1.0.tgz");
     expectServer(p, "exchange");
     expect(readFileSync(join(p.record, "args"), "utf8").split("\n").slice(2, 5)).toEqual(["--batch-mode", "--no-transfer-progress", "deploy"]);
   });
@@ -79,7 +86,7 @@ describe("CI templates", () => {
   it("Jenkins: the Jenkinsfile's sh step does the same", () => {
     const step = /sh '([^']+)'/.exec(readFileSync(join(TEMPLATES, "Jenkinsfile"), "utf8"))![1]!;
     const p = project();
-    const r = sh(step.replace(" exec ", " exec --no-verify "), p, {});
+    const r = sh(step.replace(" exec ", " exec --no-verify "), p, { ANYPOINT_M2_PACKAGE: "./anypoint-m2-0.1.0.tgz" });
     expect(r.status, r.stderr).toBe(0);
     expectServer(p, "exchange");
     expect(existsSync(join(p.record, "args"))).toBe(true);

@@ -155,6 +155,14 @@ describe("the Action's main and post steps", () => {
     expect(readFileSync(ci.path, "latin1")).toBe(SETUP_JAVA);
   });
 
+  it("an empty client-secret input (a fork's run, a secret not set): exit 2 naming the input, not a CLI flag", async () => {
+    const ci = jobWith();
+    const main = await ci.main({ ...credentials, "client-secret": "" }, ci.env);
+    expect(main.code).toBe(2);
+    expect(main.stdout).toContain("::error::anypoint-m2: the client-secret input is empty");
+    expect(main.stdout).not.toContain("--client-secret-stdin");
+  });
+
   it("an input that is not true or false: exit 2, naming it, and no file watched", async () => {
     const ci = jobWith();
     const main = await ci.main({ ...credentials, verify: "no" }, ci.env);

@@ -46,6 +46,15 @@ export async function main(env: Env): Promise<number> {
 
   const warnings: string[] = [];
   try {
+    // Said in the workflow's words: setup's own message would name its flags and variables.
+    // (The env store unchecked writes only ${env.X} references: it needs neither.)
+    const references = input(env, "store").toLowerCase() === "env" && input(env, "verify").toLowerCase() === "false";
+    const missing = references ? [] : [!clientId && "client-id", !secret && "client-secret"].filter(Boolean);
+    if (missing.length > 0) {
+      throw new M2Error(Exit.usage, `the ${missing.join(" and ")} input${missing.length > 1 ? "s are" : " is"} empty (and ${missing.map((m) => (m === "client-id" ? CLIENT_ID_ENV : CLIENT_SECRET_ENV)).join(", ")} not set)`, {
+        hint: "Pass them from the repository's secrets: client-id: ${{ secrets.ANYPOINT_CLIENT_ID }}, client-secret: ${{ secrets.ANYPOINT_CLIENT_SECRET }} (a workflow run from a fork gets no secrets).",
+      });
+    }
     // An input given overrides the variable; an empty one (a secret a fork's run does not get) does not.
     const io = actionIo({ ...env, ...(clientId ? { [CLIENT_ID_ENV]: clientId } : {}), ...(secret ? { [CLIENT_SECRET_ENV]: secret } : {}) }, warnings);
     // The words are all setup's options, so the table reads them as setup's arguments.

@@ -288,6 +288,14 @@ describe("list and remove", () => {
     expect(again.stdout).toContain("nothing changed");
   });
 
+  it("remove says that the backup still holds the server it removed, password and all", async () => {
+    const home = tempHome();
+    await m2(["setup", "--no-verify", "--yes", "--server-id", "my-exchange"], { home, env });
+    const removed = await m2(["remove", "my-exchange"], { home });
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toContain(`Previous version saved as ${settingsOf(home)}.bak (it still holds server "my-exchange" as it was, its password too`);
+  });
+
   it.each([
     ["fixtures/engine/servers-missing-after-offline", () => readFileSync(join(import.meta.dirname, "..", "fixtures", "engine", "servers-missing-after-offline", "before.xml"))],
     ["corpus 50-apache-maven-plugins.xml", () => corpusFile("50-apache-maven-plugins.xml")],

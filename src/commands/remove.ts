@@ -49,7 +49,7 @@ export async function remove(args: RemoveArgs, io: Io): Promise<void> {
       ? [`No server "${args.id}"${args.withRepositories ? " and no repositories anypoint-m2 added" : ""}${args.fromMirrors ? ` and no mirror excluding it` : ""} in ${path}; nothing changed.`, ...(server === "removed" ? [] : otherIds(args, io, outcome.before))]
       : args.dryRun
         ? [`Dry run: would remove ${what} from ${path}; nothing written.`]
-        : [done(io, `Removed ${what} from ${path}.`), ...(server !== "removed" ? [`No server "${args.id}" was there.`, ...otherIds(args, io, outcome.before)] : []), ...(outcome.backup ? [`Previous version saved as ${outcome.backup}.`] : [])];
+        : [done(io, `Removed ${what} from ${path}.`), ...(server !== "removed" ? [`No server "${args.id}" was there.`, ...otherIds(args, io, outcome.before)] : []), ...(outcome.backup ? [`Previous version saved as ${outcome.backup}${server === "removed" ? ` (it still holds server "${args.id}" as it was, its password too: delete it once you no longer need it)` : ""}.`] : [])];
   const result = { settings: path, serverId: args.id, change: server, ...(repositories ? { repositories } : {}), ...(mirrors ? { mirrors } : {}), backup: outcome.backup ?? null, ...(args.dryRun ? { dryRun: true, diff } : {}), warnings: outcome.warnings };
   reportEdit(io, args, result, prose, diff);
 }

@@ -172,6 +172,67 @@ describe("exec", () => {
     expect(readFileSync(join(project, "project-settings.xml"), "utf8")).toBe("<settings/>\n");
   });
 
+  it("tells doctor's findings about the copy on stderr before the command runs, and runs it all the same (--quiet: silent; --exclude-from-mirrors: fixed in the copy)", async () => {
+    const mirrored = USER_SETTINGS.replace("\r\n  </servers>", "\r\n  </servers>\r\n  <mirrors>\r\n    <mirror>\r\n      <id>corp</id>\r\n      <mirrorOf>*</mirrorOf>\r\n      <url>https://nexus.example.com/repo</url>\r\n    </mirror>\r\n  </mirrors>");
+    expect(mirrored).toContain("<mirrorOf>*</mirrorOf>");
+    const s = scene(mirrored);
+    const before = readFileSync(s.settings);
+    const command = ["--", "sh", "-c", "echo command-ran >&2; exit 5"];
+    const r = await exec(s, ["--no-verify", ...command]);
+    expect(r.code).toBe(5);
+    const head = "The build will still get a 401 from Exchange, as anypoint-m2 doctor finds:";
+    expect(r.stderr).toContain(head);
+    expect(r.stderr).toContain(`warning: private copy of ${s.settings}:`);
+    expect(r.stderr).toContain('mirror "corp" (mirrorOf *) takes the downloads');
+    expect(r.stderr).toContain("(anypoint-m2 exec --exclude-from-mirrors does it on the private copy)");
+    expect(r.stderr).not.toContain("Written");
+    expect(r.stderr.indexOf(head)).toBeLessThan(r.stderr.indexOf("command-ran"));
+    expect(r.stdout).toBe("");
+    const quiet = await exec(s, ["--no-verify", "--quiet", ...command]);
+    expect(quiet.code).toBe(5);
+    expect(quiet.stderr).toBe("command-ran\n");
+    const excluded = await exec(s, ["--no-verify", "--exclude-from-mirrors", "--", "mvn", "-B", "validate"]);
+    expect(excluded.code).toBe(0);
+    expect(excluded.stderr).not.toContain("doctor");
+    expect(readFileSync(join(s.record, "settings.xml"), "utf8")).toContain("<mirrorOf>*,!anypoint-exchange-v3</mirrorOf>");
+    expect(readFileSync(s.settings)).toEqual(before);
+    expect(left(s)).toEqual([]);
+  });
+
+  it("says plainly which file the command runs with", async () => {
+    const s = scene();
+    const r = await exec(s, ["--no-verify", "--", "mvn", "-B", "validate"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`mvn runs with a private copy of ${s.settings} that has the server "anypoint-exchange-v3" (removed when it ends).`);
+    const none = scene(null);
+    const n = await exec(none, ["--no-verify", "--", "mvn"]);
+    expect(n.stderr).toContain(`mvn runs with a private copy of a new settings file (there is no ${none.settings}) that has the server "anypoint-exchange-v3" (removed when it ends).`);
+  });
+
+  it("tells a command that is not there (127) before anything else, plainly: not on the PATH, or no such file", async () => {
+    const s = scene();
+    const cp = await controlPlane();
+    try {
+      cp.handle(tokenEndpoint(CLIENT_ID, SECRET, "tok"));
+      const bare = await exec(s, ["--base-url", cp.url, "--", "mvnx", "-B"]);
+      expect(bare.code).toBe(127);
+      expect(bare.stderr).toContain("could not run mvnx: command not found");
+      expect(bare.stderr).toContain("Check the command's name and the PATH.");
+      const wrapper = await exec(s, ["--base-url", cp.url, "--", "./mvnw", "-B"]);
+      expect(wrapper.code).toBe(127);
+      expect(wrapper.stderr).toContain(`could not run ./mvnw: there is no such file (from ${s.home})`);
+      for (const r of [bare, wrapper]) {
+        expect(r.stderr).not.toContain("private copy");
+        expect(r.stderr).not.toContain("accepted the credentials");
+        expect(r.stderr).not.toContain("Maven Wrapper");
+      }
+      expect(cp.requests).toHaveLength(0);
+    } finally {
+      await cp.close();
+    }
+    expect(left(s)).toEqual([]);
+  });
+
   it("exits 127 for a command that is not there", async () => {
     const s = scene();
     const r = await exec(s, ["--no-verify", "--", "no-such-command-here"]);

@@ -78,13 +78,14 @@ describe("--store token", () => {
     expect(other.code).toBe(0);
   });
 
-  it("list, verify and doctor tell an expired token and one expiring within the hour", async () => {
+  it("list, verify and doctor tell an expired token and one expiring within 10 minutes; a fresher one is valid", async () => {
     const settings = (at: string) =>
       `<settings>\n  <servers>\n    <server>\n      <id>anypoint-exchange-v3</id>\n      <username>~~~Token~~~</username>\n      <password>${TOKEN}</password><!-- anypoint-m2: token expires ${at} -->\n    </server>\n  </servers>\n</settings>\n`;
     const pom = `<project><repositories><repository><id>anypoint-exchange-v3</id><url>https://maven.anypoint.mulesoft.com/api/v3/maven</url></repository></repositories></project>\n`;
     const cases = [
       { at: new Date(Date.now() - 600_000).toISOString(), state: "expired", verify: 3, doctor: "token-expired" },
-      { at: new Date(Date.now() + 1200_000).toISOString(), state: "expiring", verify: 0, doctor: "token-expiring" },
+      { at: new Date(Date.now() + 300_000).toISOString(), state: "expiring", verify: 0, doctor: "token-expiring" },
+      { at: new Date(Date.now() + 1200_000).toISOString(), state: "valid", verify: 0, doctor: undefined },
       { at: new Date(Date.now() + 5 * 3600_000).toISOString(), state: "valid", verify: 0, doctor: undefined },
     ];
     expect(cases.length).toBeGreaterThan(0);
@@ -97,6 +98,7 @@ describe("--store token", () => {
       expect((listed.warnings ?? []).length).toBe(c.state === "valid" ? 0 : 1);
       const verify = await run(["verify", "--base-url", cp.url], { home: h.home });
       expect(verify.code).toBe(c.verify);
+      if (c.state !== "expired") expect((verify.stdout + verify.stderr).includes("warning")).toBe(c.state === "expiring");
       expect(verify.stdout + verify.stderr).toContain(c.state === "expired" ? "expired at" : "expires at");
       const doctor = await run(["doctor", "--offline", "--json"], { home: h.home });
       const codes = (JSON.parse(doctor.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code);
@@ -104,6 +106,47 @@ describe("--store token", () => {
       else expect(codes.filter((code) => code.startsWith("token-"))).toEqual([]);
       for (const r of [list, verify, doctor]) expect(r.stdout + r.stderr).not.toContain(TOKEN);
     }
+  });
+
+  it("a token just written is no warning: setup, list, verify and doctor show it valid; list shows its PASSWORD as token", async () => {
+    cp.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
+    const h = home();
+    const r = await run(["setup", "--store", "token", "--base-url", cp.url, "--json"], { home: h.home, env });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { findings: { code: string }[]; warnings: string[] };
+    expect(out.findings.map((f) => f.code)).toEqual([]);
+    expect(out.warnings).toEqual([]);
+    const text = await run(["setup", "--store", "token", "--base-url", cp.url], { home: h.home, env });
+    expect(text.stdout + text.stderr).not.toMatch(/warning|doctor/);
+    const list = await run(["list", "--json"], { home: h.home });
+    const listed = JSON.parse(list.stdout) as { servers: { password: string; token: { state: string } }[]; warnings?: string[] };
+    expect(listed.servers).toHaveLength(1);
+    expect(listed.servers[0]).toMatchObject({ password: "token", token: { state: "valid" } });
+    expect(listed.warnings).toBeUndefined();
+    const table = await run(["list"], { home: h.home });
+    const row = table.stdout.split("\n").find((l) => l.includes("anypoint-exchange-v3"))!;
+    expect(row).toMatch(/^\s+anypoint-exchange-v3\s+~~~Token~~~\s+token\s+-\s+\d+\s+Anypoint token: valid \(/);
+    const verify = await run(["verify", "--base-url", cp.url], { home: h.home });
+    expect(verify.code).toBe(0);
+    expect(verify.stdout + verify.stderr).not.toContain("warning");
+    const doctor = await run(["doctor", "--offline", "--json"], { home: h.home });
+    expect((JSON.parse(doctor.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code).filter((c) => c.startsWith("token-"))).toEqual([]);
+  });
+
+  it("is kept when setup runs again without --store: a new token is written, never the secret, and a note says so", async () => {
+    cp.handle(tokenEndpoint(CLIENT_ID, SECRET, TOKEN));
+    const h = home();
+    expect((await run(["setup", "--store", "token", "--base-url", cp.url], { home: h.home, env })).code).toBe(0);
+    const NEW = "tok-99999999-2222-4333-8444-555566667777";
+    cp.handle(tokenEndpoint(CLIENT_ID, SECRET, NEW));
+    const r = await run(["setup", "--yes", "--base-url", cp.url, "--json"], { home: h.home, env });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ store: "token", change: "updated" });
+    expect(r.stderr).toContain("note: the password stays in the token store the server already has (a new token is requested); pass --store literal to write it as is");
+    const [server] = probe.ask([`server\t${h.settings}\tanypoint-exchange-v3`]);
+    expect(server).toBe(`ok ${b64("~~~Token~~~")} ${b64(NEW)}`);
+    expect(everything(h.home)).not.toContain(SECRET);
+    for (const text of [r.stdout, r.stderr]) expect(text).not.toContain(NEW);
   });
 
   it("works with exec: the private copy holds the token, the secret is nowhere on disk", async () => {

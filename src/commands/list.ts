@@ -6,6 +6,7 @@ import { settingsValues } from "../io/trust";
 import { findMaster, securityLocation, type Master } from "../io/security";
 import { findMaster4, security4File, type Master4, type Master4Reading } from "../io/security4";
 import { listServers, tokenWarning, type ServerSummary } from "../settings/list";
+import { EXPIRING_MINUTES } from "../settings/token";
 import type { Io } from "../world";
 import { refuseStdoutOntoSettings } from "./stdout";
 import { report, type OutputArgs } from "./output";
@@ -43,7 +44,7 @@ function storeNote(s: ServerSummary, security: Security): string | undefined {
 function tokenNote(s: ServerSummary): string | undefined {
   if (!s.token) return undefined;
   const { expiresAt, state } = s.token;
-  return state === "unknown" ? "Anypoint token: expiry not known" : `Anypoint token: ${state === "expired" ? "EXPIRED" : state === "expiring" ? "expires within the hour" : "valid"} (${expiresAt})`;
+  return state === "unknown" ? "Anypoint token: expiry not known" : `Anypoint token: ${state === "expired" ? "EXPIRED" : state === "expiring" ? `expires within ${EXPIRING_MINUTES} min` : "valid"} (${expiresAt})`;
 }
 
 function notes(s: ServerSummary, security: Security): string {

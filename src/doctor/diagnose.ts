@@ -48,6 +48,8 @@ export interface DiagnoseContext {
   pomOption?: string;
   /** -DaltDeploymentRepository, when a project's .mvn/maven.config gives it. */
   altDeployment?: AltDeployment;
+  /** The command whose options a mirror's fix names: exec makes setup's change on its private copy. */
+  command?: "setup" | "exec";
 }
 
 /** A token request to make: a connected app's credentials and the servers that hold them. */
@@ -343,7 +345,7 @@ class Doctor {
     const shown = ids.map((i) => i.shown);
     const fix = listed.length > 0
       ? `Take ${quote(listed.map((i) => i.shown))} out of its <mirrorOf>${ids.length > listed.length ? `, and add ${ids.filter((i) => !listed.includes(i)).map((i) => `!${i.shown}`).join(",")}` : ""}.`
-      : `Exclude them from it: <mirrorOf>${mirror.shown.mirrorOf},${shown.map((id) => `!${id}`).join(",")}</mirrorOf> (anypoint-m2 setup --exclude-from-mirrors does it), unless that mirror proxies Exchange with its own credentials.`;
+      : `Exclude them from it: <mirrorOf>${mirror.shown.mirrorOf},${shown.map((id) => `!${id}`).join(",")}</mirrorOf> (anypoint-m2 ${this.context.command ?? "setup"} --exclude-from-mirrors does it${this.context.command === "exec" ? " on the private copy" : ""}), unless that mirror proxies Exchange with its own credentials.`;
     this.add({
       severity,
       code: "mirror-intercepts",
@@ -355,7 +357,7 @@ class Doctor {
     }, ids.map((i) => i.id));
   }
 
-  /** The token store's server: expired (an error) or expiring within the hour (a warning), by its expiry note. */
+  /** The token store's server: expired (an error) or expiring within EXPIRING_MINUTES (a warning), by its expiry note. */
   private token(entry: ServerEntry, name: string, line: number): void {
     const expiresAt = entry.password ? noteAt(this.model!.text, entry.password.end)?.expiresAt : undefined;
     const state = tokenState(expiresAt, Date.now());

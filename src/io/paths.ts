@@ -8,6 +8,7 @@ import type { Fs, Io } from "../world";
 import { launcherDialect, userSettings, type UserSettings } from "../maven/user-settings";
 import type { MavenDialect } from "../maven/arguments";
 import { Exit, M2Error } from "../errors";
+import { findCommand } from "./command";
 
 /**
  * The account's home directory, as Java reads it for user.home (the password database, not $HOME). An
@@ -29,18 +30,13 @@ const isDirectory = (fs: Fs, path: string): boolean => fs.statSync(path, { throw
 
 /** The text of the first executable `mvn` on the PATH, as a shell would pick it (a small script, or nothing). */
 function launcherScript(fs: Fs, pathVariable: string | undefined, cwd: string): string | undefined {
-  for (const dir of (pathVariable ?? "").split(":")) {
-    const candidate = resolve(cwd, dir || ".", "mvn");
-    const stat = fs.statSync(candidate, { throwIfNoEntry: false });
-    if (!stat?.isFile() || (stat.mode & 0o111) === 0) continue;
-    if (stat.size > 1 << 20) return undefined;
-    try {
-      return fs.readFileSync(candidate, "utf8") as string;
-    } catch {
-      return undefined;
-    }
+  const found = findCommand(fs, "mvn", pathVariable, cwd);
+  if (found === undefined) return undefined;
+  try {
+    return fs.statSync(found)!.size > 1 << 20 ? undefined : (fs.readFileSync(found, "utf8") as string);
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 /**

@@ -6,7 +6,8 @@ import { fieldValue, readSettings, serverEntries, serversWithIds, type ServerEnt
 import { decryptPassword, envVariables, generationOf, isMaven4Encrypted, missingReferences, storeOf } from "./stores";
 import { describeExpiry, noteAt, tokenState, TOKEN_USERNAME, type TokenState } from "./token";
 
-export type PasswordForm = "none" | "empty" | "literal" | "env" | "encrypted";
+/** `token`: the token store's bearer token as is (username `~~~Token~~~`), where another would say literal. */
+export type PasswordForm = "none" | "empty" | "literal" | "env" | "encrypted" | "token";
 
 export interface ServerSummary {
   /**
@@ -54,11 +55,15 @@ export interface ListOptions {
   now?: number;
 }
 
-/** The store as Maven treats it: `${…}` is resolved first; any `{…}` is then taken for an encrypted value. */
-function passwordForm(value: string | undefined): PasswordForm {
+/**
+ * The store as Maven treats it: `${…}` is resolved first; any `{…}` is then taken for an encrypted value. A
+ * token server's value as is is its token, not a literal `clientID~?~secret`.
+ */
+function passwordForm(value: string | undefined, username: string | null): PasswordForm {
   if (value === undefined) return "none";
   if (value === "") return "empty";
-  return storeOf(value);
+  const store = storeOf(value);
+  return store === "literal" && username === TOKEN_USERNAME ? "token" : store;
 }
 
 /** What list can say of a stored password without showing it: its variables, or whether it decrypts here. */
@@ -104,7 +109,7 @@ export function serversUsedFor(text: string, ids: readonly string[], env: Env = 
 function summary(model: SettingsModel, entry: ServerEntry, shadowed: boolean, env: Env, properties: Properties, options: ListOptions): ServerSummary {
   const username = fieldValue(model, entry.username) ?? null;
   const password = fieldValue(model, entry.password);
-  const form = passwordForm(password);
+  const form = passwordForm(password, username);
   const { clientIdInside, ...details } = storeDetails(password, form, env, properties, options);
   const connectedApp = username === CONNECTED_APP_USERNAME;
   return {
@@ -126,7 +131,7 @@ function tokenOf(model: SettingsModel, entry: ServerEntry, now: number): NonNull
   return { expiresAt, state: tokenState(expiresAt ?? undefined, now) };
 }
 
-/** What to warn about a stored token: expired, or expiring within the hour (none for the others). */
+/** What to warn about a stored token: expired, or expiring within EXPIRING_MINUTES (none for the others). */
 export function tokenWarning(s: ServerSummary, now: number = Date.now()): string | undefined {
   if (!s.token || (s.token.state !== "expired" && s.token.state !== "expiring")) return undefined;
   return `the token of server "${s.id ?? "(no id)"}" (line ${s.line}) ${describeExpiry(s.token.expiresAt!, now)}: store a new one (anypoint-m2 setup --store token, or exec in CI)`;

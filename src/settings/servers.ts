@@ -77,8 +77,8 @@ export function upsertServer(
 export interface ServerChange {
   id: string;
   change: ChangeKind;
-  /** The password of the server Maven used for the id before the change, as written, when it had one. */
-  previous?: string;
+  /** The username and password of the server Maven used for the id before the change, as written, when it had a password. */
+  previous?: { username?: string; password: string };
 }
 
 /**
@@ -111,8 +111,11 @@ export function upsertServers(
     warnings.push(...planned.warnings);
     if (planned.change === "added") added.push(server);
     edits.push(...planned.edits);
-    const previous = fieldValue(model, found.matches.get(server.id)![0]?.password);
-    results.push({ id: server.id, change: planned.change, ...(previous !== undefined ? { previous } : {}) });
+    const first = found.matches.get(server.id)![0];
+    const password = fieldValue(model, first?.password);
+    const username = fieldValue(model, first?.username);
+    const previous = password === undefined ? undefined : { password, ...(username !== undefined ? { username } : {}) };
+    results.push({ id: server.id, change: planned.change, ...(previous ? { previous } : {}) });
   }
   if (added.length > 0) edits.push(insertServers(model, added));
   const changed = results.filter((r) => r.change !== "unchanged");

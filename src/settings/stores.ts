@@ -15,6 +15,7 @@ import { decrypt4, value4 } from "../maven/cipher4";
 import { isMaven4Value } from "../maven/security";
 import { javaTrim } from "../xml/scan";
 import { interpolate, type Env, type Properties } from "./interpolate";
+import { TOKEN_USERNAME } from "./token";
 
 export type Store = "literal" | "env" | "encrypted" | "token";
 export const STORES: readonly Store[] = ["literal", "env", "encrypted", "token"];
@@ -186,18 +187,26 @@ export function envTraps(variables: { id: string; secret: string }, env: Env, pr
 /** An env password as setup writes it: `${env.ID}~?~${env.SECRET}` exactly, and the two variables. */
 const ENV_PASSWORD = /^\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}~\?~\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
+/** A server as written: what sharedStore looks at. */
+export interface StoredServer {
+  username?: string;
+  password?: string;
+}
+
 /**
- * The store the servers of `passwords` (as written) share, when they all have one other than literal: what a
- * run of setup that names no store keeps, so that running it again never writes the secret back into the
- * file. An env store keeps its variables when every password names the same two, as setup writes them.
+ * The store the servers (as written) share, when they all have one other than literal: what a run of setup
+ * that names no store keeps, so that running it again never writes the secret back into the file. A token
+ * server (username `~~~Token~~~`) is the token store whatever its password looks like. An env store keeps its
+ * variables when every password names the same two, as setup writes them.
  */
-export function sharedStore(passwords: readonly (string | undefined)[]): { store: Exclude<Store, "literal">; variables?: { id: string; secret: string } } | undefined {
-  const written = passwords.filter((p): p is string => p !== undefined && p !== "");
+export function sharedStore(servers: readonly (StoredServer | undefined)[]): { store: Exclude<Store, "literal">; variables?: { id: string; secret: string } } | undefined {
+  const written = servers.filter((s): s is StoredServer & { password: string } => s?.password !== undefined && s.password !== "");
   if (written.length === 0) return undefined;
-  const store = storeOf(written[0]!);
-  if (store === "literal" || written.some((p) => storeOf(p) !== store)) return undefined;
-  if (store === "encrypted") return { store };
-  const pairs = written.map((p) => ENV_PASSWORD.exec(javaTrim(p)));
+  const of = (s: StoredServer & { password: string }): Store => (s.username === TOKEN_USERNAME ? "token" : storeOf(s.password));
+  const store = of(written[0]!);
+  if (store === "literal" || written.some((s) => of(s) !== store)) return undefined;
+  if (store !== "env") return { store };
+  const pairs = written.map((s) => ENV_PASSWORD.exec(javaTrim(s.password)));
   const first = pairs[0];
   const same = first && pairs.every((m) => m && m[1] === first[1] && m[2] === first[2]);
   return same ? { store, variables: { id: first[1]!, secret: first[2]! } } : { store };

@@ -19,11 +19,17 @@ export function noteAt(text: string, offset: number): { text: string; expiresAt:
 
 export type TokenState = "expired" | "expiring" | "valid" | "unknown";
 
-/** Expired, or expiring within the hour (a job started now would outlive it), as of `now`. */
+/**
+ * A token with less than this left is "expiring": a build started now may outlive it. A fresh token (about an
+ * hour) is valid: telling it as expiring would make every run after setup a warning.
+ */
+export const EXPIRING_MINUTES = 10;
+
+/** Expired, or expiring within EXPIRING_MINUTES, as of `now`. */
 export function tokenState(expiresAt: string | undefined, now: number): TokenState {
   const at = expiresAt === undefined ? NaN : Date.parse(expiresAt);
   if (Number.isNaN(at)) return "unknown";
-  return at <= now ? "expired" : at - now <= 3600_000 ? "expiring" : "valid";
+  return at <= now ? "expired" : at - now < EXPIRING_MINUTES * 60_000 ? "expiring" : "valid";
 }
 
 /** "expired 5 min ago", "expires in 42 min": for messages. */

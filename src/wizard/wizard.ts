@@ -90,6 +90,7 @@ const PASSWORD_WORDS: Record<ServerSummary["password"], string> = {
   literal: "a password written in the file",
   env: "a password from environment variables",
   encrypted: "a password encrypted with Maven's master password",
+  token: "an Anypoint token of a connected app (--store token)",
 };
 
 /** Replacing a connected app's entry is the usual case (yes); anyone else's credentials, the exception (no). */

@@ -29,9 +29,9 @@ function projectPom(args: SetupArgs, io: Io) {
 }
 
 /** Doctor's findings on `text` (the settings file setup writes, of this mode), those about what setup writes. */
-export function setupFindings(args: SetupArgs, io: Io, inputs: Inputs, path: string, text: string, mode: number | undefined): Finding[] {
+export function setupFindings(args: SetupArgs, io: Io, inputs: Inputs, path: string, text: string, mode: number | undefined, command: "setup" | "exec" = "setup"): Finding[] {
   const pom = projectPom(args, io);
-  const diagnosis = diagnose({ path, text, exists: true, mode }, pom?.error ? undefined : pom, diagnoseContext(args, io, inputs.values));
+  const diagnosis = diagnose({ path, text, exists: true, mode }, pom?.error ? undefined : pom, { ...diagnoseContext(args, io, inputs.values), command });
   const written = new Set(inputs.serverIds);
   const kept = diagnosis.findings.filter((f) => {
     if (ALWAYS.has(f.code)) return true;
@@ -61,14 +61,19 @@ export function mirrorTargets(args: SetupArgs, io: Io, serverIds: readonly strin
 /** Errors whose build gets a 401: Maven sends no credentials, or not these. */
 const UNAUTHORIZED = new Set(["no-server", "mirror-intercepts", "not-connected-app", "username-case", "password-form", "env-unset", "encrypted-undecryptable"]);
 
-/** The findings as lines for people, under a sentence that says whether the build will still fail. */
-export function findingLines(findings: readonly Finding[], dryRun: boolean, color: boolean): string[] {
+/**
+ * The findings as lines for people, under a sentence that says whether the build will still fail: once the
+ * file is written (`planned`: a dry run or the wizard's preview), or (`run`: exec) when the command runs now.
+ */
+export function findingLines(findings: readonly Finding[], when: "written" | "planned" | "run", color: boolean): string[] {
   if (findings.length === 0) return [];
   // A mirror that takes an id written fails the build wherever the pom uses the id (doctor, without the pom, cannot tell).
   const errors = findings.filter((f) => f.severity === "error" || f.code === "mirror-intercepts");
-  const written = dryRun ? "Once written" : "Written";
   const outcome = errors.every((f) => UNAUTHORIZED.has(f.code)) ? "get a 401 from Exchange" : "fail";
-  const head = errors.length > 0 ? `${written}, but the build will still ${outcome}, as anypoint-m2 doctor finds:` : `${written}; anypoint-m2 doctor notes:`;
+  const head =
+    when === "run" ? (errors.length > 0 ? `The build will still ${outcome}, as anypoint-m2 doctor finds:` : "anypoint-m2 doctor notes:")
+    : errors.length > 0 ? `${when === "planned" ? "Once written" : "Written"}, but the build will still ${outcome}, as anypoint-m2 doctor finds:`
+    : `${when === "planned" ? "Once written" : "Written"}; anypoint-m2 doctor notes:`;
   return [head, ...findings.flatMap((f) => describeFinding(f, color).map((l) => `  ${l}`))];
 }
 

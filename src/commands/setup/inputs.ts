@@ -19,7 +19,7 @@ import { applyImpliedRegion, projectIds, readProject, refuseTokenForDeployment, 
 import { askFirst, askRepositories, type Answers, type Wizard } from "./questions";
 import { derivedWarning, exchangeFor, type RepositoryArgs } from "./repositories";
 import { settleStorage, type KeptStore, type Storage } from "./storage";
-import { currentPasswords } from "./plan";
+import { currentServers } from "./plan";
 import { settingsValues, type SettingsValues } from "../../io/trust";
 import { readSettingsText } from "../../io/edit";
 import { sharedStore } from "../../settings/stores";
@@ -198,7 +198,7 @@ function unusedIds(ids: string[], pomIds: string[], pom: string): string {
 /** The store the file's servers for these ids already share, if any; a file that cannot be read has none (planning says why). */
 function keptStore(io: Io, path: string, serverIds: readonly string[], values: SettingsValues): KeptStore {
   try {
-    return readSettingsText(io.fs, path, (text) => sharedStore([...currentPasswords(text, serverIds, values).values()])).value;
+    return readSettingsText(io.fs, path, (text) => sharedStore([...currentServers(text, serverIds, values).values()])).value;
   } catch {
     return undefined;
   }
@@ -211,7 +211,8 @@ function keptStore(io: Io, path: string, serverIds: readonly string[], values: S
 export async function keepStore(args: SetupArgs, io: Io, inputs: Inputs, kept: NonNullable<KeptStore>): Promise<Inputs> {
   if (!args.quiet) {
     const many = inputs.serverIds.length > 1;
-    io.stderr(`note: the password stays in the ${kept.store} store the server${many ? "s" : ""} already ha${many ? "ve" : "s"}; pass --store literal to write it as is`);
+    const fresh = kept.store === "token" ? " (a new token is requested)" : "";
+    io.stderr(`note: the password stays in the ${kept.store} store the server${many ? "s" : ""} already ha${many ? "ve" : "s"}${fresh}; pass --store literal to write it as is`);
   }
   return { ...inputs, storage: await settleStorage(args, io, undefined, kept) };
 }

@@ -8,7 +8,7 @@ import { encrypt4 } from "../../maven/cipher4";
 import { fieldValue, readSettings, serversWithIds } from "../../settings/model";
 import { andRepositories, mergeRepositories } from "../../settings/repositories";
 import { literalCopies, scrubMovedSecrets, upsertServers, type ChangeKind, type ServerInput, type SettingsChange } from "../../settings/servers";
-import { decryptPassword, envPassword, envTraps, generationOf, passwordTraps, sharedStore, storeOf } from "../../settings/stores";
+import { decryptPassword, envPassword, envTraps, generationOf, passwordTraps, sharedStore, storeOf, type StoredServer } from "../../settings/stores";
 import { excludeFromMirrors, type MirrorIds } from "../../settings/exclude";
 import type { MirrorTarget } from "../../settings/mirrors";
 import type { Env, Properties } from "../../settings/interpolate";
@@ -54,11 +54,11 @@ export function operation(inputs: Inputs, io: Io, pom: PomRepositories = { path:
   const encrypted = inputs.storage.store === "encrypted" ? (security!.generation === 4 ? encrypt4 : encrypt)(clear, security!.master) : undefined;
   return (text) => {
     refuseTraps(inputs, io);
-    const current = inputs.storage.store === "encrypted" ? currentPasswords(text, inputs.serverIds, inputs.values) : undefined;
+    const current = inputs.storage.store === "encrypted" ? currentServers(text, inputs.serverIds, inputs.values) : undefined;
     const username = inputs.storage.store === "token" ? TOKEN_USERNAME : CONNECTED_APP_USERNAME;
     const ids = inputs.aliases ? inputs.serverIds.slice(0, 1) : inputs.serverIds;
     const aliases = inputs.aliases ? { aliases: inputs.serverIds.slice(1) } : {};
-    const servers = ids.map((id) => ({ id, ...aliases, username, ...storedPassword(inputs, current?.get(id), encrypted) }));
+    const servers = ids.map((id) => ({ id, ...aliases, username, ...storedPassword(inputs, current?.get(id)?.password, encrypted) }));
     const upserted = upsertServers(text, servers, inputs.onExisting ?? "update", env, properties, { onlyConnectedApp: inputs.onExisting === undefined });
     // Moving the secret out of the file: the backup does not keep it either (scrubMovedSecrets says why).
     const updatedIds = new Set(upserted.servers.filter((r) => r.change === "updated").map((r) => r.id));
@@ -124,11 +124,11 @@ function storedPassword(inputs: Inputs, current: string | undefined, encrypted: 
   return { password: encrypted! };
 }
 
-/** The password each id's server has now (the one Maven uses), all found in one pass over the file. */
-export function currentPasswords(text: string, ids: readonly string[], { env, properties }: SettingsValues): Map<string, string | undefined> {
+/** The username and password each id's server has now (the one Maven uses), all found in one pass over the file. */
+export function currentServers(text: string, ids: readonly string[], { env, properties }: SettingsValues): Map<string, StoredServer> {
   const model = readSettings(text);
   const { matches } = serversWithIds(model, ids, env, properties);
-  return new Map([...matches].map(([id, list]) => [id, fieldValue(model, list[0]?.password)]));
+  return new Map([...matches].map(([id, list]) => [id, { username: fieldValue(model, list[0]?.username), password: fieldValue(model, list[0]?.password) }]));
 }
 
 /** The store's traps for these credentials (src/settings/stores.ts), as Maven will run: in this environment. */

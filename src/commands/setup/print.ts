@@ -36,7 +36,7 @@ export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, 
   const unchecked = identity === undefined && !(kept && outcome.change === "unchanged") ? [notChecked("the credentials were", check ? "it could not be reached" : "--no-verify")] : [];
   const warnings = [...inputs.warnings, ...more, ...traps(inputs, io).map((t) => t.message), ...outcome.warnings, ...unchecked];
   const findings = setupFindings(args, io, inputs, path, outcome.after, outcome.mode);
-  const found = findingLines(findings, Boolean(args.dryRun), io.color && !args.json);
+  const found = findingLines(findings, args.dryRun ? "planned" : "written", io.color && !args.json);
   if (args.stdout) {
     if (!args.quiet) for (const w of warnings) io.stderr(`warning: ${w}`);
     if (!args.quiet) for (const line of found) io.stderr(line);

@@ -126,7 +126,10 @@ describe("suggestions and hints that fit", () => {
     expect(all.stdout).toContain("7    doctor found at least one error");
     expect(all.stdout).toContain("8    rotate could not compare a copy");
     const flat = (await m2(["verify", "--help"], { home })).stdout.replace(/\s+/g, " ");
-    expect(flat).toContain("[default: us, whatever the pom says (verify takes no region from it)");
+    expect(flat).toContain("--region Anypoint control plane region");
+    expect(flat).toContain("[default: the control plane of the pom's Exchange repositories with the server's id, else us]");
+    expect(flat).toContain("[default: the first of the pom's Exchange repository ids with a server in the file, else anypoint-exchange-v3]");
+    expect((await m2(["rotate", "--help"], { home })).stdout.replace(/\s+/g, " ")).toContain("[default: the control plane of ./pom.xml's Exchange repositories of the servers it updates, else us]");
     expect(doctor.stdout.replace(/\s+/g, " ")).toContain("[default: the control plane of the pom's Exchange repositories with the server's id, else us]");
   });
 });

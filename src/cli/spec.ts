@@ -106,7 +106,7 @@ const connection: Record<string, OptionSpec> = {
   "env-file": { type: "string", negatable: true, describe: "read variables from this file (--no-env-file: none)", defaultDescription: "./.env when it exists" },
 };
 
-/** --region's default, said as each command decides it (setup and doctor read the pom; verify does not). */
+/** --region's default, said as each command decides it (setup, doctor, verify and rotate read the pom). */
 const regionFromPom = (what: string): Record<string, OptionSpec> => ({ region: { ...connection.region!, defaultDescription: what } });
 
 export const COMMANDS: CommandSpec[] = [
@@ -167,7 +167,7 @@ export const COMMANDS: CommandSpec[] = [
     describe: "check the credentials stored in settings.xml with Anypoint again",
     edits: false,
     options: {
-      "server-id": serverId,
+      "server-id": { ...serverId, defaultDescription: "the first of the pom's Exchange repository ids with a server in the file, else anypoint-exchange-v3" },
       settings,
       "security-file": securityFile,
       "maven-reads-security-file": mavenReadsSecurityFile,
@@ -175,7 +175,7 @@ export const COMMANDS: CommandSpec[] = [
       "exchange-url": exchangeUrl,
       pom,
       ...connection,
-      ...regionFromPom("us, whatever the pom says (verify takes no region from it): give the region of an EU or other project"),
+      ...regionFromPom("the control plane of the pom's Exchange repositories with the server's id, else us"),
       ...output,
     },
     examples: [
@@ -243,6 +243,7 @@ export const COMMANDS: CommandSpec[] = [
       "maven-reads-security-file": mavenReadsSecurityFile,
       verify: { type: "boolean", default: true, describe: "request a token with the new secret before writing (--no-verify to skip)" },
       ...connection,
+      ...regionFromPom("the control plane of ./pom.xml's Exchange repositories of the servers it updates, else us"),
       ...preview,
       yes: { type: "boolean", alias: "y", default: false, describe: "ask nothing" },
       "non-interactive": { type: "boolean", default: false, describe: "never prompt; missing input is an error (also when CI is set or there is no terminal)" },

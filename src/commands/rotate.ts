@@ -15,7 +15,8 @@ import { readMaster4, refuseProjectMaster4, security4File } from "../io/security
 import { encrypt4 } from "../maven/cipher4";
 import { encrypt } from "../maven/cipher";
 import { rotateSecret, type RotatedServer, type Rotation } from "../settings/rotate";
-import { describeIdentity, notChecked, prepareCheck, WRITE_UNCHECKED, type Check, type ConnectionArgs } from "./check";
+import { applyImpliedRegion, describeIdentity, notChecked, prepareCheck, WRITE_UNCHECKED, type Check, type ConnectionArgs } from "./check";
+import { findPom, loadPom, pomExchange } from "../project/load";
 import { canPrompt, givenCredentials } from "./credentials";
 import type { Io } from "../world";
 import { debug, done, reportEdit, type OutputArgs } from "./output";
@@ -63,11 +64,10 @@ export async function rotate(args: RotateArgs, io: Io): Promise<void> {
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "rotate");
   refuseTargetChosenByProject(args, io, path);
-  const inputs = await settleInputs(args, io);
-  const { clientId, clientSecret, check, wizard } = inputs;
-  debug(io, `settings: ${path}; control plane: ${check ? check.base.origin : "not checked (--no-verify)"}`);
+  const settled = await settleInputs(args, io);
+  const { clientId, clientSecret, wizard } = settled;
 
-  const change = operation(args, io, inputs);
+  const change = operation(args, io, settled);
   const plan = planEdit(io.fs, path, change, false);
   if (plan.file.bytes === undefined) throw new M2Error(Exit.usage, `${path} does not exist`, { hint: "Run anypoint-m2 setup first." });
   const planned = plan.report;
@@ -75,6 +75,9 @@ export async function rotate(args: RotateArgs, io: Io): Promise<void> {
     if (planned.unchecked.length > 0) throw new M2Error(Exit.unchecked, `no server in ${path} was found to hold the client ID ${clientId}, and ${notCompared(planned.unchecked)}`, { hint: uncheckedHint(planned.unchecked) });
     throw new M2Error(Exit.usage, `no connected-app server in ${path} holds the client ID ${clientId}`, { hint: "See anypoint-m2 list; run anypoint-m2 setup for a new server." });
   }
+  const inputs = { ...settled, check: settled.check && regionalCheck(args, io, settled.env, [...planned.updated, ...planned.current, ...planned.env]) };
+  const { check } = inputs;
+  debug(io, `settings: ${path}; control plane: ${check ? check.base.origin : "not checked (--no-verify)"}`);
 
   const identity = check ? await check.run(clientId, clientSecret, plan.result.text, path) : undefined;
   if (wizard && planned.updated.length > 0 && !args.dryRun) {
@@ -92,6 +95,8 @@ interface Inputs {
   readonly warnings: readonly string[];
   readonly wizard: typeof import("../wizard/wizard") | undefined;
   readonly check: Check | undefined;
+  /** The environment with the env file under it (where Anypoint is). */
+  readonly env: Record<string, string | undefined>;
 }
 
 async function settleInputs(args: RotateArgs, io: Io): Promise<Inputs> {
@@ -103,7 +108,24 @@ async function settleInputs(args: RotateArgs, io: Io): Promise<Inputs> {
   }
   const { clientId, clientSecret, warnings } = requireCredentials(found);
   const check = args.verify ? prepareCheck(args, io, env, WRITE_UNCHECKED) : undefined;
-  return { clientId, clientSecret, warnings, wizard, check };
+  return { clientId, clientSecret, warnings, wizard, check, env };
+}
+
+/**
+ * The check in the control plane of ./pom.xml's Exchange repositories with the ids of these servers (else of
+ * all of them), when nothing says where Anypoint is; said in one line, as setup says it.
+ */
+function regionalCheck(args: RotateArgs, io: Io, env: Record<string, string | undefined>, servers: readonly RotatedServer[]): Check {
+  const pomPath = findPom(io, undefined);
+  if (!pomPath) return prepareCheck(args, io, env, WRITE_UNCHECKED);
+  const all = pomExchange(loadPom(io, pomPath));
+  const ids = new Set(servers.flatMap((s) => (s.id ? [s.id] : [])));
+  const theirs = all.filter((r) => ids.has(r.id!));
+  const endpoint = { ...args };
+  const notes: string[] = [];
+  applyImpliedRegion(theirs.length > 0 ? theirs : all, pomPath, endpoint, env, notes);
+  if (!args.quiet) for (const note of notes) io.stderr(note);
+  return prepareCheck(endpoint, io, env, WRITE_UNCHECKED);
 }
 
 /**

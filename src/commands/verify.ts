@@ -9,12 +9,12 @@ import { readMaster4, security4File } from "../io/security4";
 import { storedCredentials } from "../settings/stored";
 import { serversUsedFor, tokenWarning, type ServerSummary } from "../settings/list";
 import { describeExpiry, type TokenState } from "../settings/token";
-import { describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
+import { applyImpliedRegion, describeIdentity, prepareCheck, type ConnectionArgs } from "./check";
 import type { Io } from "../world";
 import { refuseStdoutOntoSettings } from "./stdout";
 import { announceEnvFile, debug, report, type OutputArgs } from "./output";
 import { DEFAULT_SERVER_ID } from "../domain";
-import { findPom, loadPom, pomExchange } from "../project/load";
+import { findPom, loadPom, pomExchange, type ProjectPom } from "../project/load";
 import { repositoryUrls } from "../settings/repositories";
 import { defaultFacade, describeProbe, givenExchangeUrl, probeExchange, probeJson, uniqueTargets, type ExchangeArgs, type ProbeTarget } from "./probe";
 
@@ -33,13 +33,20 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
   const loaded = await loadEnvironment(io.fs, io.env, args.envFile, io.cwd);
   const { env } = loaded;
   announceEnvFile(io, args, loaded);
-  const check = prepareCheck(args, io, env);
-  const serverId = args.serverId ?? DEFAULT_SERVER_ID;
   const path = settingsPath(args, io);
   refuseStdoutOntoSettings(io, path, "verify");
-  debug(io, `settings: ${path}; control plane: ${check.base.origin}`);
   const { exists, value: text } = readSettingsText(io.fs, path, (t) => t);
   if (!text) throw new M2Error(Exit.usage, `${path} ${exists ? "is empty" : "does not exist"}`, { hint: "Run anypoint-m2 setup first." });
+  const pomPath = findPom(io, args.pom);
+  const pom = pomPath ? loadPom(io, pomPath) : undefined;
+  const notes: string[] = [];
+  const serverId = args.serverId ?? defaultServerId(args, io, text, pom, notes);
+  // The control plane of the pom's Exchange repositories with this id, unless something says where Anypoint is.
+  const endpoint = { ...args };
+  if (pomPath) applyImpliedRegion(pomExchange(pom).filter((r) => r.id === serverId), pomPath, endpoint, env, notes);
+  if (!args.quiet) for (const note of notes) io.stderr(note);
+  const check = prepareCheck(endpoint, io, env);
+  debug(io, `settings: ${path}; control plane: ${check.base.origin}`);
   // The security file is read only when the password is encrypted; its errors are about it, not settings.xml.
   const fromSecurity = new WeakSet<object>();
   const fromSecurityFile = <T>(read: () => T) => () => {
@@ -78,7 +85,7 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
   }
   if (stored.securityFile) debug(io, `password decrypted with the master password of ${stored.securityFile}`);
   // Usage errors of the probe before any request.
-  const targets = args.exchange ? exchangeTargets(args, io, loaded.env, check.base, serverId, text, path, values) : undefined;
+  const targets = args.exchange ? exchangeTargets(args, loaded.env, check.base, serverId, text, path, values, pom) : undefined;
   const identity = await check.run(stored.clientId, stored.clientSecret, text, path);
   const who = describeIdentity(identity);
   const probed = targets
@@ -107,17 +114,16 @@ export async function verify(args: VerifyArgs, io: Io): Promise<void> {
  */
 function exchangeTargets(
   args: VerifyArgs,
-  io: Io,
   env: Record<string, string | undefined>,
   base: URL,
   serverId: string,
   text: string,
   path: string,
   values: ReturnType<typeof settingsValues>,
+  pom: ProjectPom | undefined,
 ): { list: ProbeTarget[]; coordinates?: { groupId?: string; artifactId?: string } } {
   const given = givenExchangeUrl(args, env, base);
-  const pomPath = findPom(io, args.pom);
-  const pom = pomPath ? loadPom(io, pomPath) : undefined;
+  const pomPath = pom?.path;
   const coordinates = pom?.report ? { groupId: pom.report.groupId, artifactId: pom.report.artifactId } : undefined;
   if (given) return { list: [{ id: serverId, url: given, source: "given" }], coordinates };
   const fromPom = pomExchange(pom).filter((r) => r.id === serverId && r.url && !r.urlFromEnv).map((r): ProbeTarget => ({ id: serverId, url: r.url!, source: "pom", file: pomPath, line: r.line }));
@@ -131,6 +137,20 @@ function exchangeTargets(
     });
   }
   return { list: [{ id: serverId, url: fallback, source: "default" }], coordinates };
+}
+
+/**
+ * The server id without --server-id: the first of the pom's Exchange repository ids that has a server in the
+ * settings file (said in `notes`), else the default. An id the pom takes from the environment is not taken:
+ * its value would be shown.
+ */
+function defaultServerId(args: VerifyArgs, io: Io, text: string, pom: ProjectPom | undefined, notes: string[]): string {
+  const values = settingsValues(args, io);
+  const ids = [...new Set(pomExchange(pom).filter((r) => !r.idFromEnv).map((r) => r.id!))];
+  const id = ids.find((candidate) => serversUsedFor(text, [candidate], values.env, values.properties).length > 0);
+  if (id === undefined) return DEFAULT_SERVER_ID;
+  notes.push(`Server id from ${pom!.path}: ${id}${ids.length > 1 ? ` (the first of its Exchange repository ids, ${ids.join(", ")}, with a server in the settings file)` : ""}.`);
+  return id;
 }
 
 /** The server Maven uses for `id`, when it is the token store's. */

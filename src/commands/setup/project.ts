@@ -2,10 +2,10 @@
  * What the project's pom says to setup: the server ids of its Exchange repositories, and the control plane
  * they are in. The pom itself is read by src/project/.
  */
-import { resolveBaseUrl, type EndpointChoice } from "../../anypoint/endpoint";
+import type { EndpointChoice } from "../../anypoint/endpoint";
+import { applyImpliedRegion as applyPomRegion } from "../check";
 import { Exit, M2Error } from "../../errors";
-import { facadeHost, regionOfHost } from "../../project/exchange";
-import { findPom, impliedRegion, loadPom, pomExchange } from "../../project/load";
+import { findPom, loadPom, pomExchange } from "../../project/load";
 import type { PomRepository } from "../../project/pom";
 import type { Io } from "../../world";
 
@@ -77,32 +77,12 @@ export function sectionsOf(repositories: PomRepository[]): Map<string, string> {
   return new Map([...sections].map(([id, list]) => [id, [...list].join(", ")]));
 }
 
-/** Whether the flags or the environment say where Anypoint is. */
-export function endpointGiven(endpoint: EndpointChoice, env: Record<string, string | undefined>): boolean {
-  return Boolean(endpoint.region !== undefined || endpoint.host !== undefined || endpoint.baseUrl !== undefined || env.ANYPOINT_HOST || env.ANYPOINT_BASE_URL);
-}
+export { endpointGiven } from "../check";
 
-/**
- * The control plane the chosen pom ids imply, used when nothing else says where Anypoint is; a region
- * given that differs is a usage error. A host or URL that is no region's (a private endpoint) is not compared.
- */
+/** The control plane the chosen pom ids imply (check.ts's applyImpliedRegion), said in `notes` when setup checks. */
 export function applyImpliedRegion(project: Project, ids: string[], endpoint: EndpointChoice, env: Record<string, string | undefined>, verify: boolean, notes: string[]): void {
   const chosen = new Set(ids);
-  const used = project.repositories.filter((r) => chosen.has(r.id!));
-  const implied = impliedRegion(used, project.path!);
-  if (!implied) return;
-  if (!endpointGiven(endpoint, env)) {
-    endpoint.region = implied;
-    if (verify) notes.push(`Control plane: ${implied}, as the pom's Exchange repositories are on ${facadeHost(implied)}.`);
-    return;
-  }
-  const named = regionOfHost(resolveBaseUrl(endpoint, env).host);
-  if (named !== undefined && named !== implied) {
-    throw new M2Error(Exit.usage, `the pom's Exchange repositories (${[...new Set(used.map((r) => r.shown))].join(", ")}) are on ${facadeHost(implied)}, the ${implied} control plane, but ${endpoint.region !== undefined ? "--region" : "the control plane given"} says ${named}`, {
-      file: project.path,
-      hint: `Leave out --region to use ${implied}, or give the --server-id values of the ${named} control plane.`,
-    });
-  }
+  applyPomRegion(project.repositories.filter((r) => chosen.has(r.id!)), project.path!, endpoint, env, verify ? notes : []);
 }
 
 /**

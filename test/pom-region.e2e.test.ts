@@ -188,7 +188,7 @@ async function impostor(status: number): Promise<{ url: string; ca: string; seen
 }
 
 describe("a 401 from the default control plane", () => {
-  it("says that an app of another control plane gets it too; a region given says nothing of the kind", async () => {
+  it("says that an app of another control plane gets it too; a region given says nothing of the kind", { tags: ["openssl"] }, async () => {
     const fake = await impostor(401);
     try {
       const { home } = project("<project/>\n", ["anypoint-exchange-v3"]);

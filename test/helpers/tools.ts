@@ -23,6 +23,7 @@ export const TOOLS: Tool[] = [
   { tag: "maven", programs: ["java", "javac", "mvn"], install: "apt-get install default-jdk-headless maven" },
   { tag: "tmux", programs: ["tmux"], install: "apt-get install tmux" },
   { tag: "zsh", programs: ["zsh"], install: "apt-get install zsh" },
+  { tag: "openssl", programs: ["openssl"], install: "apt-get install openssl" },
   {
     tag: "maven4",
     programs: ["java", "javac"],

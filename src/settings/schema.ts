@@ -49,7 +49,12 @@ const PROFILE: Rule = {
     pluginRepositories: { list: "pluginRepository", of: REPOSITORY },
   },
 };
-const SERVER: Rule = { fields: { ...text("id", "username", "password", "privateKey", "passphrase", "filePermissions", "directoryPermissions"), configuration: "any" }, notEmpty: ["id"] };
+// <aliases> is settings 1.3.0's (Maven 3.10 reads it): known here, so a file written for 3.10 is not called
+// lenient; where the Maven that reads the file ignores it, doctor's aliases-ignored says so.
+const SERVER: Rule = {
+  fields: { ...text("id", "username", "password", "privateKey", "passphrase", "filePermissions", "directoryPermissions"), configuration: "any", aliases: { list: "alias", of: "text" } },
+  notEmpty: ["id"],
+};
 const PROXY: Rule = { fields: { ...text("id", "active", "protocol", "username", "password", "host", "nonProxyHosts"), port: "int" }, required: ["host"], notEmpty: ["host"] };
 const MIRROR: Rule = { fields: text("id", "mirrorOf", "name", "url", "layout", "mirrorOfLayouts", "blocked"), required: ["url", "mirrorOf"], notEmpty: ["id", "url", "mirrorOf"] };
 

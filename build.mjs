@@ -30,7 +30,7 @@ const raw = {
 };
 
 /** Modules imported with `await import(...)` that become bundles of their own: source -> output. */
-const LAZY = { "src/cli/help.ts": "help", "src/anypoint/network.ts": "anypoint", "src/wizard/wizard.ts": "wizard", "src/commands/preview.ts": "preview", "src/commands/doctor.ts": "doctor" };
+const LAZY = { "src/cli/help.ts": "help", "src/anypoint/network.ts": "anypoint", "src/wizard/wizard.ts": "wizard", "src/commands/preview.ts": "preview", "src/commands/doctor.ts": "doctor", "src/commands/setup/findings.ts": "findings" };
 
 const lazy = {
   name: "lazy",

@@ -83,26 +83,38 @@ export function lineColumn(text: string, offset: number): { line: number; column
 /** The text last asked about, and its line starts once asked twice. */
 let indexed: { text: string | undefined; starts: number[] | undefined } = { text: undefined, starts: undefined };
 
-const endsLine = (text: string, i: number): boolean => {
-  const c = text.charCodeAt(i);
-  return c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10);
-};
+/**
+ * The offsets of the characters that end a line, in order, up to `offset`: LF, and CR not followed by LF.
+ * Found with indexOf (the engine's own search), not a loop over every character: a 5 MB file is scanned in a
+ * few milliseconds even before the loop would be optimised.
+ */
+function* lineEnds(text: string, offset: number): Generator<number> {
+  let nl = text.indexOf("\n");
+  let cr = text.indexOf("\r");
+  while (nl !== -1 || cr !== -1) {
+    const isCr = cr !== -1 && (nl === -1 || cr < nl);
+    const i = isCr ? cr : nl;
+    if (i >= offset) return;
+    if (isCr) cr = text.indexOf("\r", cr + 1);
+    else nl = text.indexOf("\n", nl + 1);
+    // CR LF ends its line at the LF.
+    if (!isCr || text.charCodeAt(i + 1) !== 10) yield i;
+  }
+}
 
 function scanLines(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (endsLine(text, i)) {
-      line++;
-      lineStart = i + 1;
-    }
+  for (const i of lineEnds(text, Math.min(offset, text.length))) {
+    line++;
+    lineStart = i + 1;
   }
   return { line, column: offset - lineStart + 1 };
 }
 
 function lineStarts(text: string): number[] {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (endsLine(text, i)) starts.push(i + 1);
+  for (const i of lineEnds(text, text.length)) starts.push(i + 1);
   return starts;
 }
 

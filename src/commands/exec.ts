@@ -5,7 +5,6 @@
  * stdin, stdout and stderr are the command's; exec's own words go to stderr. The exit code is the command's
  * (128+n when a signal n ended it).
  */
-import { spawn } from "node:child_process";
 import { constants, tmpdir } from "node:os";
 import { Exit, M2Error } from "../errors";
 import { outcomeOf } from "../io/edit";
@@ -17,7 +16,6 @@ import { isMavenLauncher, launch, SETTINGS_VARIABLE } from "../maven/launch";
 import type { Io } from "../world";
 import { describeIdentity } from "./check";
 import { prepare, type SetupArgs } from "./setup";
-import { findingLines, setupFindings } from "./setup/findings";
 import { tokenLine } from "./setup/print";
 
 export interface ExecArgs extends SetupArgs {
@@ -60,6 +58,7 @@ export async function exec(args: ExecArgs, io: Io): Promise<void> {
     io.stderr(`${checked}${command} runs with a private copy of ${base} that has the server${inputs.serverIds.length > 1 ? "s" : ""} ${ids} (removed when it ends).`);
     // What doctor finds about the copy (a mirror that takes the ids, say): told, and the command runs all the same.
     // The copy is exec's own, mode 600: who can read the user's file is no matter here. Lines are the copy's.
+    const { findingLines, setupFindings } = await import("./setup/findings");
     const findings = setupFindings(given, io, inputs, path, outcome.after, 0o600, "exec").map((f) => (f.file === path ? { ...f, file: `private copy of ${path}` } : f));
     for (const line of findingLines(findings, "run", io.color)) io.stderr(line);
   }
@@ -84,6 +83,8 @@ function notFound(command: string, cwd: string): M2Error {
 /** Runs the command with exec's stdin, stdout and stderr; the signals exec gets go on to it. Resolves with its exit code. */
 function run(argv: string[], env: Record<string, string | undefined>, cwd: string): Promise<number> {
   return new Promise((resolve, reject) => {
+    // Loaded here, not with the bundle: every other command starts without child_process (and net, streams).
+    const { spawn } = process.getBuiltinModule("node:child_process");
     const child = spawn(argv[0]!, argv.slice(1), { stdio: "inherit", env });
     // bin.ts ends a cancelled run at once (exit 130); here the command decides, and exec ends when it does.
     const forward = (signal: NodeJS.Signals) => child.kill(signal);

@@ -20,12 +20,19 @@ export interface ContextArgs {
 }
 
 export function diagnoseContext(args: ContextArgs, io: Io, values: SettingsValues): DiagnoseContext {
-  const found = mavenVersion(args, io);
+  // Which Maven reads the file is found when a finding asks (reading mvn's jar costs a few milliseconds).
+  let maven: DiagnoseContext["maven"] | null = null;
   return {
     env: values.env,
     properties: values.properties,
     passwords: securityFilePasswords(io, securityLocation(args, io), () => security4File(args, io)),
-    ...(found ? { maven: { version: found.version, major: found.major } } : {}),
+    get maven() {
+      if (maven === null) {
+        const found = mavenVersion(args, io);
+        maven = found ? { version: found.version, major: found.major } : undefined;
+      }
+      return maven;
+    },
     ...(args.pom !== undefined ? { pomOption: args.pom } : {}),
     ...altDeployment(io),
   };

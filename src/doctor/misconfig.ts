@@ -22,7 +22,8 @@ const looksLikeOrgId = (id: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-
 export interface MisconfigServer {
   id: string;
   shown: string;
-  line: number;
+  /** Its line, found when a finding needs it. */
+  line: () => number;
   username: string | undefined;
   password: string | undefined;
 }
@@ -36,7 +37,7 @@ export function clientIdAsUsername(servers: readonly MisconfigServer[], settings
         severity: "error",
         code: "client-id-as-username",
         file: settingsPath,
-        line: s.line,
+        line: s.line(),
         message: `server "${s.shown}" has a client ID as its <username> and the secret as its password: Exchange and mule-maven-plugin take a connected app only as <username>${CONNECTED_APP_USERNAME}</username> with the password clientID${SEPARATOR}clientSecret, and read this as a user login`,
         fix: `anypoint-m2 setup --server-id ${s.shown} --on-existing update (with that client ID and secret)`,
       },

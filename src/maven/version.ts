@@ -4,7 +4,6 @@
  * pom.properties inside that jar; or the version in a Maven wrapper's distributionUrl. Pure: text and bytes
  * in, a version out; src/io/maven-version.ts finds the files.
  */
-import { inflateRawSync } from "node:zlib";
 
 export interface MavenVersion {
   /** As Maven spells it: "3.9.16", "4.0.0-rc-4". */
@@ -70,7 +69,8 @@ export function zipEntry(zip: Uint8Array, name: string): string | undefined {
       const data = view.subarray(start, start + size);
       try {
         if (method === 0) return data.toString("utf8");
-        if (method === 8) return inflateRawSync(data).toString("utf8");
+        // zlib is loaded only here, where a jar's entry is read, not with the bundle.
+        if (method === 8) return process.getBuiltinModule("node:zlib").inflateRawSync(data).toString("utf8");
       } catch {
         return undefined;
       }

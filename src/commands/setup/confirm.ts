@@ -4,7 +4,7 @@ import { outcomeOf, type Plan } from "../../io/edit";
 import { facadeRegion } from "../../project/exchange";
 import { excludeFromMirrors } from "../../settings/exclude";
 import type { Io } from "../../world";
-import { findingLines, mirrorTargets, setupFindings } from "./findings";
+import { mirrorTargets } from "./mirrors";
 import type { Inputs, SetupArgs } from "./inputs";
 
 /**
@@ -27,6 +27,7 @@ export async function confirm(args: SetupArgs, io: Io, inputs: Inputs, plan: Pla
   io.stdout((await import("../preview")).maskedDiff(plan.path, preview.before, preview.after, [inputs.clientSecret, ...(inputs.token ? [inputs.token.value] : [])], { color: io.color, cwd: io.cwd }, preview.edits));
   if (dryRun) return;
   // The moment of truth: what the build will still get, before the user says yes.
+  const { findingLines, setupFindings } = await import("./findings");
   for (const line of findingLines(setupFindings(args, io, inputs, plan.path, preview.after, preview.mode), "planned", io.color)) io.stdout(line);
   // A password going into a file others can read: asked before, not warned about after (the env store writes none).
   const mode = plan.file.mode;

@@ -24,7 +24,7 @@ import { settingsValues, type SettingsValues } from "../../io/trust";
 import { readSettingsText } from "../../io/edit";
 import { sharedStore } from "../../settings/stores";
 import type { MirrorTarget } from "../../settings/mirrors";
-import { mirrorTargets } from "./findings";
+import { mirrorTargets } from "./mirrors";
 import { mavenVersion } from "../../io/maven-version";
 import { readsAliases } from "../../maven/version";
 

@@ -13,7 +13,7 @@ import type { SetupReport } from "./plan";
 import { traps } from "./plan";
 import { describeExpiry } from "../../settings/token";
 import { exchangeFor, publishing, repositoryLines } from "./repositories";
-import { findingLines, mirrorLines, setupFindings } from "./findings";
+import { mirrorLines } from "./mirrors";
 import type { Storage } from "./storage";
 
 /** What the run did: the outcome of the edit (with the plan's report), the check's answer, and more to warn about. */
@@ -35,6 +35,7 @@ export async function print(args: SetupArgs, io: Io, inputs: Inputs, { outcome, 
   // (In the wizard, Anypoint may have been out of reach and the user chose to write anyway.)
   const unchecked = identity === undefined && !(kept && outcome.change === "unchanged") ? [notChecked("the credentials were", check ? "it could not be reached" : "--no-verify")] : [];
   const warnings = [...inputs.warnings, ...more, ...traps(inputs, io).map((t) => t.message), ...outcome.warnings, ...unchecked];
+  const { findingLines, setupFindings } = await import("./findings");
   const findings = setupFindings(args, io, inputs, path, outcome.after, outcome.mode);
   const found = findingLines(findings, args.dryRun ? "planned" : "written", io.color && !args.json);
   if (args.stdout) {

@@ -23,7 +23,6 @@ export type { SetupArgs } from "./inputs";
 export type { SetupResult } from "./print";
 
 /** Writes the server(s) and prints what it did; returns that, as `--json` prints it (undefined for --stdout). */
-/** Writes the server(s) and prints what it did; returns that, as `--json` prints it (undefined for --stdout). */
 export async function setup(args: SetupArgs, io: Io): Promise<SetupResult | undefined> {
   if (args.stdout && (args.json || args.dryRun)) throw new M2Error(Exit.usage, "--stdout prints the settings file; it goes with neither --json nor --dry-run");
   const path = settingsPath(args, io);
